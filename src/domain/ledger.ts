@@ -167,3 +167,14 @@ export function planExpiry(lots: readonly Lot[], holds: readonly Hold[], at: Dat
     .map((l) => ({ lotId: l.lotId, amount: -(l.remaining - (held.get(l.lotId) ?? 0)) }))
     .filter((m) => m.amount < 0);
 }
+
+/** The lots after movements are applied (and new lots added): for answering "balance after". */
+export function applyMovements(lots: readonly Lot[], created: readonly Lot[], movements: readonly LotMovement[]): Lot[] {
+  const next = new Map<string, Lot>([...lots, ...created.map((l) => ({ ...l, remaining: 0 }))].map((l) => [l.lotId, { ...l }]));
+  for (const m of movements) {
+    const lot = next.get(m.lotId);
+    if (!lot) throw new Error(`movement on unknown lot ${m.lotId}`);
+    lot.remaining += m.amount;
+  }
+  return [...next.values()].filter((l) => l.remaining !== 0);
+}

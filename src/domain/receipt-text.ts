@@ -1,4 +1,3 @@
-import type { Evaluation } from './receipt.js';
 
 const TEXT = {
   ru: {
@@ -17,7 +16,7 @@ const TEXT = {
 
 /** Lines the till prints on the receipt, in the program's language and time zone. */
 export function receiptText(
-  evaluation: Evaluation,
+  evaluation: { pointsSpent: number; pointsEarned: number; earnedAvailableAt: Date },
   balanceAfter: number | null,
   occurredAt: Date,
   locale: 'ru' | 'en',

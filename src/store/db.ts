@@ -30,8 +30,13 @@ const NUMERIC = 1700;
 // Points and minor units fit in a double far beyond any real program (2^53); sums arrive as
 // numeric and are parsed the same way.
 const parseInt8 = (v: string) => Number(v);
+// Calendar dates (birthdays) stay 'YYYY-MM-DD' strings: a Date would shift them by the zone.
+const DATE = 1082;
+const keepText = (v: string) => v;
 pg.types.setTypeParser(INT8, parseInt8);
 pg.types.setTypeParser(NUMERIC, parseInt8);
+pg.types.setTypeParser(DATE, keepText);
+const pgliteParsers = { [INT8]: parseInt8, [NUMERIC]: parseInt8, [DATE]: keepText };
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
@@ -43,11 +48,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   let release = () => {};
   let pglite: PGlite;
   if (dataDir.startsWith('memory://')) {
-    pglite = await PGlite.create({ parsers: { [INT8]: parseInt8, [NUMERIC]: parseInt8 } });
+    pglite = await PGlite.create({ parsers: pgliteParsers });
   } else {
     fs.mkdirSync(dataDir, { recursive: true });
     release = lockDataDir(dataDir);
-    pglite = await PGlite.create({ dataDir, parsers: { [INT8]: parseInt8, [NUMERIC]: parseInt8 } });
+    pglite = await PGlite.create({ dataDir, parsers: pgliteParsers });
   }
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
   return {

@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { uuidv7 } from 'uuidv7';
+import { DomainError } from '../domain/errors.js';
+import { settingsFromStorage, type ProgramSettings } from '../domain/settings.js';
+import type { Role } from '../store/api-keys.js';
+import { findProgram } from '../store/programs.js';
+import type { DB } from '../store/schema.js';
+
+/** Time as the use cases see it; tests and simulations pass their own. */
+export type Clock = () => Date;
+
+export interface AppContext {
+  db: Kysely<DB>;
+  clock: Clock;
+  newId: () => string;
+  programs: ProgramCache;
+}
+
+/** Who is acting: an API key of one program (or the CLI, with the admin role). */
+export interface Actor {
+  programId: string;
+  role: Role;
+  /** Recorded with manual changes, e.g. `key:0193…` or `cli`. */
+  name: string;
+}
+
+export function createContext(db: Kysely<DB>, options: { clock?: Clock; settingsTtlMs?: number } = {}): AppContext {
+  return { db, clock: options.clock ?? (() => new Date()), newId: uuidv7, programs: new ProgramCache(db, options.settingsTtlMs ?? 2_000) };
+}
+
+export interface CachedProgram {
+  programId: string;
+  name: string;
+  settings: ProgramSettings;
+}
+
+/**
+ * Program settings are read on every purchase and change rarely: they are cached for a couple
+ * of seconds (a change made through this process is seen at once; other processes see it within
+ * the TTL).
+ */
+export class ProgramCache {
+  readonly #entries = new Map<string, { program: CachedProgram; until: number }>();
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly ttlMs: number,
+  ) {}
+
+  async get(programId: string): Promise<CachedProgram> {
+    const hit = this.#entries.get(programId);
+    const now = Date.now();
+    if (hit && hit.until > now) return hit.program;
+    const row = await findProgram(this.db, programId);
+    if (!row) throw new DomainError('PROGRAM_NOT_FOUND');
+    const program = { programId: row.programId, name: row.name, settings: settingsFromStorage(row.settings) };
+    this.#entries.set(programId, { program, until: now + this.ttlMs });
+    return program;
+  }
+
+  invalidate(programId: string): void {
+    this.#entries.delete(programId);
+  }
+}
+
+/** A stable fingerprint of a request body: the same JSON in any key order hashes the same. */
+export function requestHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('base64url');
+}
+
+function canonicalJson(value: unknown): string {
+  if (value === undefined) return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}

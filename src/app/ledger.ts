@@ -1,0 +1,149 @@
+import { expiresAt as expiryOf } from '../domain/calendar.js';
+import { DomainError } from '../domain/errors.js';
+import { balanceAt, planExpiry, planRedeem } from '../domain/ledger.js';
+import { listEntries, loadOpenLots, lockWallet, membersWithExpiredLots, postEntries } from '../store/ledger.js';
+import type { Actor, AppContext } from './context.js';
+import { idempotent } from './idempotent.js';
+import { LedgerChange } from './ledger-state.js';
+import { requireMember } from './members.js';
+
+export interface BalanceResult {
+  memberId: string;
+  available: number;
+  pending: { points: number; availableAt: string }[];
+  pendingTotal: number;
+  held: number;
+  expiringSoon: { points: number; expiresAt: string }[];
+  /** Points on the books, pending and held included. */
+  total: number;
+  asOf: string;
+}
+
+/** The balance as of now: right at any instant, whether or not the expiry job has run. */
+export async function getBalance(ctx: AppContext, actor: Actor, memberId: string): Promise<BalanceResult> {
+  await requireMember(ctx.db, actor.programId, memberId);
+  const { settings } = await ctx.programs.get(actor.programId);
+  const { lots, holds } = await loadOpenLots(ctx.db, memberId);
+  const now = ctx.clock();
+  const b = balanceAt(lots, holds, now, new Date(now.getTime() + settings.expiringSoonDays * 86_400_000));
+  const pendingTotal = b.pending.reduce((s, p) => s + p.amount, 0);
+  return {
+    memberId,
+    available: b.available,
+    pending: b.pending.map((p) => ({ points: p.amount, availableAt: p.availableAt.toISOString() })),
+    pendingTotal,
+    held: b.held,
+    expiringSoon: b.expiringSoon.map((e) => ({ points: e.amount, expiresAt: e.expiresAt.toISOString() })),
+    total: b.available + pendingTotal + b.held,
+    asOf: now.toISOString(),
+  };
+}
+
+export interface LedgerEntryView {
+  id: string;
+  createdAt: string;
+  kind: string;
+  account: string;
+  points: number;
+  lotId: string;
+  cause: { type: 'purchase' | 'return' | 'expiry' | 'adjustment'; purchaseId: string | null; returnId: string | null; reason: string | null; actor: string | null };
+}
+
+const causeType = (kind: string): LedgerEntryView['cause']['type'] =>
+  kind === 'expire' ? 'expiry' : kind === 'adjust' ? 'adjustment' : kind.startsWith('return_') ? 'return' : 'purchase';
+
+export async function getLedger(ctx: AppContext, actor: Actor, memberId: string, limit: number, cursor?: string): Promise<{ items: LedgerEntryView[]; nextCursor: string | null }> {
+  await requireMember(ctx.db, actor.programId, memberId);
+  const rows = await listEntries(ctx.db, memberId, limit + 1, cursor && /^[0-9a-f-]{36}$/i.test(cursor) ? cursor : undefined);
+  const page = rows.slice(0, limit);
+  return {
+    items: page.map((e) => ({
+      id: e.entryId,
+      createdAt: e.createdAt.toISOString(),
+      kind: e.kind,
+      account: e.account,
+      points: e.amount,
+      lotId: e.lotId,
+      cause: { type: causeType(e.kind), purchaseId: e.purchaseId, returnId: e.returnId, reason: e.reason, actor: e.actor },
+    })),
+    nextCursor: rows.length > limit ? page[page.length - 1]!.entryId : null,
+  };
+}
+
+export interface AdjustmentInput {
+  points: number;
+  reason: string;
+  /** For a credit: when the points expire (default: the program's expiry rule from now). */
+  expiresAt?: string | undefined;
+}
+
+export interface AdjustmentResult {
+  adjustmentId: string;
+  memberId: string;
+  points: number;
+  reason: string;
+  actor: string;
+  balanceAfter: number;
+  createdAt: string;
+}
+
+/** A manual credit or debit with a reason, recorded with who made it. A debit never goes below zero. */
+export async function adjustPoints(ctx: AppContext, actor: Actor, memberId: string, input: AdjustmentInput, idempotencyKey?: string): Promise<AdjustmentResult> {
+  if (!Number.isSafeInteger(input.points) || input.points === 0) {
+    throw new DomainError('VALIDATION_FAILED', 'points must be a non-zero integer', { errors: [{ pointer: '/points', detail: 'must be a non-zero integer' }] });
+  }
+  const { settings } = await ctx.programs.get(actor.programId);
+  const { result } = await idempotent(ctx, { programId: actor.programId, key: idempotencyKey, operation: 'adjustment', request: { memberId, ...input } }, async (trx) => {
+    await requireMember(trx, actor.programId, memberId);
+    await lockWallet(trx, memberId);
+    const now = ctx.clock();
+    const { lots, holds } = await loadOpenLots(trx, memberId);
+    const change = new LedgerChange(ctx);
+    const adjustmentId = ctx.newId();
+    const cause = { reason: input.reason, actor: actor.name };
+    if (input.points > 0) {
+      const expires = input.expiresAt ? new Date(input.expiresAt) : expiryOf(now, settings.expiry, settings.timeZone);
+      if (expires && (Number.isNaN(expires.getTime()) || expires.getTime() <= now.getTime())) {
+        throw new DomainError('VALIDATION_FAILED', 'expiresAt must be a future date-time', { errors: [{ pointer: '/expiresAt', detail: 'must be in the future' }] });
+      }
+      const lotId = change.openLot({ availableAt: now, expiresAt: expires, purchaseId: null });
+      change.post(lotId, 'adjusted', 'adjust', input.points, cause);
+    } else {
+      for (const m of planRedeem(lots, holds, -input.points, now)) change.post(m.lotId, 'adjusted', 'adjust', m.amount, cause);
+    }
+    const balanceAfter = change.availableAfter(lots, holds, now);
+    await postEntries(trx, { memberId, programId: actor.programId, at: now }, change.newLots, change.entries);
+    return { adjustmentId, memberId, points: input.points, reason: input.reason, actor: actor.name, balanceAfter, createdAt: now.toISOString() };
+  });
+  return result;
+}
+
+/**
+ * The expiry write-down: writes expiry entries for what time has already taken. Balances are
+ * right without it; it keeps the books short. Works in batches of members, one transaction each.
+ */
+export async function expirePoints(ctx: AppContext, batchSize = 500): Promise<{ members: number; points: number }> {
+  let members = 0;
+  let points = 0;
+  const seen = new Set<string>();
+  for (;;) {
+    const due = (await membersWithExpiredLots(ctx.db, ctx.clock(), batchSize)).filter((d) => !seen.has(d.memberId));
+    if (due.length === 0) return { members, points };
+    for (const d of due) {
+      seen.add(d.memberId);
+      const burned = await ctx.db.transaction().execute(async (trx) => {
+        await lockWallet(trx, d.memberId);
+        const now = ctx.clock();
+        const { lots, holds } = await loadOpenLots(trx, d.memberId);
+        const change = new LedgerChange(ctx);
+        for (const m of planExpiry(lots, holds, now)) change.post(m.lotId, 'expired', 'expire', m.amount, { reason: 'expiry' });
+        await postEntries(trx, { memberId: d.memberId, programId: d.programId, at: now }, change.newLots, change.entries);
+        return -change.entries.reduce((s, e) => s + e.amount, 0);
+      });
+      if (burned > 0) {
+        members++;
+        points += burned;
+      }
+    }
+  }
+}

@@ -1,0 +1,198 @@
+import type { Transaction } from 'kysely';
+import { DomainError } from '../domain/errors.js';
+import { normaliseIdentifier, type Identifier, type IdentifierKind } from '../domain/identifiers.js';
+import type { Executor } from '../store/executor.js';
+import { insertWallet } from '../store/ledger.js';
+import {
+  claimIdentifier,
+  findMember,
+  findMemberIdByIdentifier,
+  insertMember,
+  listIdentifiers,
+  listMembers,
+  releaseIdentifier,
+  updateMember,
+  type MemberProfile,
+  type MemberRow,
+} from '../store/members.js';
+import type { DB } from '../store/schema.js';
+import type { Actor, AppContext } from './context.js';
+import { idempotent } from './idempotent.js';
+
+export interface MemberView {
+  id: string;
+  status: MemberRow['status'];
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  birthday: string | null;
+  gender: string | null;
+  city: string | null;
+  attributes: Record<string, unknown>;
+  consents: Record<string, boolean>;
+  identifiers: Identifier[];
+  blockReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type MemberInput = Partial<MemberProfile> & { identifiers?: { kind: IdentifierKind; value: string }[] };
+
+const view = (m: MemberRow, identifiers: { kind: string; value: string }[]): MemberView => ({
+  id: m.memberId,
+  status: m.status,
+  name: m.name,
+  phone: m.phone,
+  email: m.email,
+  birthday: m.birthday,
+  gender: m.gender,
+  city: m.city,
+  attributes: m.attributes,
+  consents: m.consents,
+  identifiers: identifiers as Identifier[],
+  blockReason: m.blockReason,
+  createdAt: m.createdAt.toISOString(),
+  updatedAt: m.updatedAt.toISOString(),
+});
+
+/** The profile's phone and e-mail are identifiers too: a member can be found by them. */
+function identifiersOf(input: MemberInput, phone: string | null, email: string | null): Identifier[] {
+  const list: Identifier[] = [];
+  if (phone) list.push({ kind: 'phone', value: phone });
+  if (email) list.push({ kind: 'email', value: email });
+  for (const i of input.identifiers ?? []) {
+    const value = normaliseIdentifier(i.kind, i.value);
+    if (!list.some((x) => x.kind === i.kind && x.value === value)) list.push({ kind: i.kind, value });
+  }
+  return list;
+}
+
+async function claimAll(trx: Executor, programId: string, memberId: string, ids: Identifier[], at: Date): Promise<void> {
+  for (const [i, id] of ids.entries()) {
+    if (!(await claimIdentifier(trx, { programId, kind: id.kind, value: id.value, memberId, at }))) {
+      const owner = await findMemberIdByIdentifier(trx, programId, id.kind, id.value);
+      if (owner === memberId) continue;
+      throw new DomainError('IDENTIFIER_TAKEN', `${id.kind} ${id.value} already belongs to another member`, {
+        errors: [{ pointer: id.kind === 'phone' ? '/phone' : id.kind === 'email' ? '/email' : `/identifiers/${i}`, detail: 'already belongs to another member' }],
+      });
+    }
+  }
+}
+
+export async function enrolMember(ctx: AppContext, actor: Actor, input: MemberInput, idempotencyKey?: string): Promise<MemberView> {
+  const phone = input.phone ? normaliseIdentifier('phone', input.phone) : null;
+  const email = input.email ? normaliseIdentifier('email', input.email) : null;
+  const ids = identifiersOf(input, phone, email);
+  const { result } = await idempotent(ctx, { programId: actor.programId, key: idempotencyKey, operation: 'enrol member', request: input }, async (trx) => {
+    const memberId = ctx.newId();
+    const at = ctx.clock();
+    await insertMember(trx, {
+      memberId,
+      programId: actor.programId,
+      at,
+      name: input.name ?? null,
+      phone,
+      email,
+      birthday: input.birthday ?? null,
+      gender: input.gender ?? null,
+      city: input.city ?? null,
+      attributes: input.attributes ?? {},
+      consents: input.consents ?? {},
+    });
+    await insertWallet(trx, { memberId, programId: actor.programId, at });
+    await claimAll(trx, actor.programId, memberId, ids, at);
+    return loadView(trx, actor.programId, memberId);
+  });
+  return result;
+}
+
+async function loadView(db: Executor, programId: string, memberId: string): Promise<MemberView> {
+  const m = await findMember(db, programId, memberId);
+  if (!m) throw new DomainError('MEMBER_NOT_FOUND', `no member ${memberId} in this program`);
+  return view(m, await listIdentifiers(db, memberId));
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The member row, or MEMBER_NOT_FOUND; a malformed id is simply not found. */
+export async function requireMember(db: Executor, programId: string, memberId: string): Promise<MemberRow> {
+  const m = UUID.test(memberId) ? await findMember(db, programId, memberId) : undefined;
+  if (!m) throw new DomainError('MEMBER_NOT_FOUND', `no member ${memberId} in this program`);
+  return m;
+}
+
+export async function getMember(ctx: AppContext, actor: Actor, memberId: string): Promise<MemberView> {
+  const m = await requireMember(ctx.db, actor.programId, memberId);
+  return view(m, await listIdentifiers(ctx.db, memberId));
+}
+
+/** Resolves an identifier (phone in any common notation, card, e-mail, …) to the member's id. */
+export async function resolveIdentifier(db: Executor, programId: string, kind: IdentifierKind, raw: string): Promise<string> {
+  const value = normaliseIdentifier(kind, raw);
+  const memberId = await findMemberIdByIdentifier(db, programId, kind, value);
+  if (!memberId) throw new DomainError('MEMBER_NOT_FOUND', `no member with ${kind} ${value}`);
+  return memberId;
+}
+
+export async function lookupMember(ctx: AppContext, actor: Actor, kind: IdentifierKind, value: string): Promise<MemberView> {
+  return getMember(ctx, actor, await resolveIdentifier(ctx.db, actor.programId, kind, value));
+}
+
+export async function listProgramMembers(ctx: AppContext, actor: Actor, limit: number, cursor?: string): Promise<{ items: MemberView[]; nextCursor: string | null }> {
+  const rows = await listMembers(ctx.db, actor.programId, limit + 1, cursor && UUID.test(cursor) ? cursor : undefined);
+  const page = rows.slice(0, limit);
+  const items = await Promise.all(page.map(async (m) => view(m, await listIdentifiers(ctx.db, m.memberId))));
+  return { items, nextCursor: rows.length > limit ? page[page.length - 1]!.memberId : null };
+}
+
+/** Edits the profile; a changed phone or e-mail moves the identifier with it. */
+export async function editMember(ctx: AppContext, actor: Actor, memberId: string, patch: Omit<MemberInput, 'identifiers'>): Promise<MemberView> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const m = await requireMember(trx, actor.programId, memberId);
+    const at = ctx.clock();
+    const phone = patch.phone === undefined ? undefined : patch.phone === null ? null : normaliseIdentifier('phone', patch.phone);
+    const email = patch.email === undefined ? undefined : patch.email === null ? null : normaliseIdentifier('email', patch.email);
+    await moveIdentifier(trx, actor.programId, memberId, 'phone', m.phone, phone, at);
+    await moveIdentifier(trx, actor.programId, memberId, 'email', m.email, email, at);
+    await updateMember(trx, memberId, { ...patch, ...(phone !== undefined ? { phone } : {}), ...(email !== undefined ? { email } : {}), at });
+    return loadView(trx, actor.programId, memberId);
+  });
+}
+
+async function moveIdentifier(trx: Transaction<DB>, programId: string, memberId: string, kind: 'phone' | 'email', from: string | null, to: string | null | undefined, at: Date) {
+  if (to === undefined || to === from) return;
+  if (from) await releaseIdentifier(trx, { programId, kind, value: from, memberId });
+  if (to) await claimAll(trx, programId, memberId, [{ kind, value: to }], at);
+}
+
+export async function addIdentifier(ctx: AppContext, actor: Actor, memberId: string, input: { kind: IdentifierKind; value: string }): Promise<MemberView> {
+  const value = normaliseIdentifier(input.kind, input.value);
+  return ctx.db.transaction().execute(async (trx) => {
+    await requireMember(trx, actor.programId, memberId);
+    await claimAll(trx, actor.programId, memberId, [{ kind: input.kind, value }], ctx.clock());
+    return loadView(trx, actor.programId, memberId);
+  });
+}
+
+export async function removeIdentifier(ctx: AppContext, actor: Actor, memberId: string, input: { kind: IdentifierKind; value: string }): Promise<MemberView> {
+  const value = normaliseIdentifier(input.kind, input.value);
+  return ctx.db.transaction().execute(async (trx) => {
+    const m = await requireMember(trx, actor.programId, memberId);
+    if (!(await releaseIdentifier(trx, { programId: actor.programId, kind: input.kind, value, memberId }))) {
+      throw new DomainError('NOT_FOUND', `the member has no ${input.kind} ${value}`);
+    }
+    if (input.kind === 'phone' && m.phone === value) await updateMember(trx, memberId, { phone: null, at: ctx.clock() });
+    if (input.kind === 'email' && m.email === value) await updateMember(trx, memberId, { email: null, at: ctx.clock() });
+    return loadView(trx, actor.programId, memberId);
+  });
+}
+
+/** A blocked member can neither earn nor spend; the balance stays as it is. */
+export async function setBlocked(ctx: AppContext, actor: Actor, memberId: string, blocked: boolean, reason?: string): Promise<MemberView> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const m = await requireMember(trx, actor.programId, memberId);
+    if (m.status === 'anonymised') throw new DomainError('MEMBER_NOT_FOUND', 'the member was deleted');
+    await updateMember(trx, memberId, { status: blocked ? 'blocked' : 'active', blockReason: blocked ? (reason ?? null) : null, at: ctx.clock() });
+    return loadView(trx, actor.programId, memberId);
+  });
+}

@@ -1,0 +1,40 @@
+import { DEFAULT_SETTINGS, mergeSettings, validateSettings, type ProgramSettings } from '../domain/settings.js';
+import { insertProgram, listPrograms, updateProgram } from '../store/programs.js';
+import type { AppContext } from './context.js';
+
+export interface ProgramView {
+  id: string;
+  name: string;
+  settings: ProgramSettings;
+}
+
+export async function createProgram(ctx: AppContext, input: { name: string; settings?: Partial<ProgramSettings> }): Promise<ProgramView> {
+  const settings = { ...DEFAULT_SETTINGS, ...input.settings };
+  validateSettings(settings);
+  const programId = ctx.newId();
+  await insertProgram(ctx.db, { programId, name: input.name, settings, at: ctx.clock() });
+  return { id: programId, name: input.name, settings };
+}
+
+export async function getProgram(ctx: AppContext, programId: string): Promise<ProgramView> {
+  const p = await ctx.programs.get(programId);
+  return { id: p.programId, name: p.name, settings: p.settings };
+}
+
+/** Changes the main scheme; the merged settings are checked as a whole before anything is written. */
+export async function updateProgramSettings(
+  ctx: AppContext,
+  programId: string,
+  input: { name?: string; settings?: Partial<ProgramSettings> },
+): Promise<ProgramView> {
+  const current = await ctx.programs.get(programId);
+  const settings = mergeSettings(current.settings, input.settings ?? {});
+  const name = input.name ?? current.name;
+  await updateProgram(ctx.db, programId, { name, settings, at: ctx.clock() });
+  ctx.programs.invalidate(programId);
+  return { id: programId, name, settings };
+}
+
+export async function allPrograms(ctx: AppContext): Promise<{ id: string; name: string }[]> {
+  return (await listPrograms(ctx.db)).map((p) => ({ id: p.programId, name: p.name }));
+}

@@ -1,0 +1,119 @@
+import { DateTime } from 'luxon';
+import { DomainError } from '../../domain/errors.js';
+import { planEarn, planRedeem, type Lot } from '../../domain/ledger.js';
+import { insertHolds, lockWallet, postEntries } from '../../store/ledger.js';
+import { claimReceipt, findAnonymousPurchase, findPurchase, insertAnonymousPurchase, insertPurchase } from '../../store/purchases.js';
+import { requestHash, type AppContext } from '../context.js';
+import { LedgerChange } from '../ledger-state.js';
+import { evaluateFor, occurredAtOf, resolvePurchaseMember, toResult } from './evaluate.js';
+import type { PurchaseInput, PurchaseResult } from './types.js';
+
+/**
+ * create: evaluates the receipt exactly as calculate does and writes it: spends (or holds) the
+ * points asked for and earns what the money paid earns. Idempotent on the receipt id: a retry
+ * answers the first result and writes nothing; another receipt with the same id is a conflict.
+ */
+export async function createPurchase(ctx: AppContext, programId: string, input: PurchaseInput): Promise<PurchaseResult> {
+  const program = await ctx.programs.get(programId);
+  const settings = program.settings;
+  const member = await resolvePurchaseMember(ctx.db, programId, input);
+  const hash = requestHash(input);
+  return ctx.db.transaction().execute(async (trx) => {
+    const now = ctx.clock();
+    const occurredAt = occurredAtOf(input, now);
+    const purchaseId = ctx.newId();
+    const memberId = member?.memberId ?? null;
+    const prior = await claimReceipt(trx, { programId, receiptId: input.receiptId, purchaseId, memberId, requestHash: hash, at: now });
+    if (prior) {
+      if (prior.requestHash !== hash) {
+        throw new DomainError('RECEIPT_ALREADY_EXISTS', `receipt ${input.receiptId} was already recorded with different contents`, {
+          extra: { purchaseId: prior.purchaseId },
+        });
+      }
+      const stored = prior.memberId
+        ? await findPurchase(trx, prior.memberId, prior.purchaseId)
+        : await findAnonymousPurchase(trx, programId, prior.purchaseId);
+      return stored!.result as PurchaseResult;
+    }
+
+    if (!member) {
+      const { evaluation } = await evaluateFor(trx, settings, null, input, occurredAt, now);
+      const result = toResult(program, input, { purchaseId, status: 'completed', member: null, occurredAt, evaluation, balanceBefore: null, balanceAfter: null, holdExpiresAt: null });
+      await insertAnonymousPurchase(trx, {
+        programId,
+        purchaseId,
+        receiptId: input.receiptId,
+        storeId: input.storeId ?? null,
+        channel: input.channel ?? null,
+        occurredAt,
+        total: input.total,
+        lines: evaluation.lines,
+        result,
+        at: now,
+      });
+      return result;
+    }
+
+    await lockWallet(trx, member.memberId);
+    const { evaluation, lots, holds, available } = await evaluateFor(trx, settings, member, input, occurredAt, now);
+    const change = new LedgerChange(ctx);
+    const redeem = planRedeem(lots, holds, evaluation.pointsSpent, now);
+    let holdExpiresAt: Date | null = null;
+    let heldNow: typeof holds = [];
+    if (input.twoPhase) {
+      holdExpiresAt = DateTime.fromJSDate(now).plus({ minutes: settings.holdTimeoutMinutes }).toJSDate();
+      heldNow = redeem.map((m) => ({ purchaseId, lotId: m.lotId, amount: -m.amount, expiresAt: holdExpiresAt! }));
+      await insertHolds(trx, { memberId: member.memberId, programId }, heldNow);
+    } else {
+      for (const m of redeem) change.post(m.lotId, 'redeemed', 'redeem', m.amount, { purchaseId });
+      earn(change, lots, evaluation.pointsEarned, { purchaseId, availableAt: evaluation.earnedAvailableAt, expiresAt: evaluation.earnedExpiresAt });
+    }
+    const balanceAfter = change.availableAfter(lots, [...holds, ...heldNow], now);
+    const result = toResult(program, input, {
+      purchaseId,
+      status: input.twoPhase ? 'held' : 'completed',
+      member,
+      occurredAt,
+      evaluation,
+      balanceBefore: available,
+      balanceAfter,
+      holdExpiresAt,
+    });
+    await postEntries(trx, { memberId: member.memberId, programId, at: now }, change.newLots, change.entries);
+    await insertPurchase(trx, {
+      memberId: member.memberId,
+      purchaseId,
+      programId,
+      receiptId: input.receiptId,
+      status: input.twoPhase ? 'held' : 'completed',
+      storeId: input.storeId ?? null,
+      channel: input.channel ?? null,
+      occurredAt,
+      total: input.total,
+      pointsSpent: evaluation.pointsSpent,
+      pointsEarned: input.twoPhase ? 0 : evaluation.pointsEarned,
+      lines: evaluation.lines,
+      result,
+      holdExpiresAt,
+      at: now,
+    });
+    return result;
+  });
+}
+
+/** Earns points into a new lot, paying off any debt first. */
+export function earn(
+  change: LedgerChange,
+  lots: readonly Lot[],
+  points: number,
+  lot: { purchaseId: string | null; availableAt: Date; expiresAt: Date | null; reason?: string; actor?: string },
+): void {
+  if (points <= 0) return;
+  const { toDebt, newLot } = planEarn(lots, points);
+  const cause = { purchaseId: lot.purchaseId, reason: lot.reason ?? null, actor: lot.actor ?? null };
+  for (const d of toDebt) change.post(d.lotId, 'issued', 'earn', d.amount, cause);
+  if (newLot > 0) {
+    const lotId = change.openLot({ availableAt: lot.availableAt, expiresAt: lot.expiresAt, purchaseId: lot.purchaseId });
+    change.post(lotId, 'issued', 'earn', newLot, cause);
+  }
+}

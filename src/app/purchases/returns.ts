@@ -1,0 +1,95 @@
+import { DomainError } from '../../domain/errors.js';
+import { planClawback, type Lot } from '../../domain/ledger.js';
+import { expiresAt } from '../../domain/calendar.js';
+import type { EvaluatedLine } from '../../domain/receipt.js';
+import { planReturn } from '../../domain/returns.js';
+import { loadOpenLots, lockWallet, lotsOfPurchase, postEntries } from '../../store/ledger.js';
+import { findAnonymousPurchase, findPurchase, insertReturn, returnsOfPurchase } from '../../store/purchases.js';
+import type { AppContext } from '../context.js';
+import { idempotent } from '../idempotent.js';
+import { LedgerChange } from '../ledger-state.js';
+import { locatePurchase } from './two-phase.js';
+import type { PurchaseResult, ReturnInput, ReturnResult } from './types.js';
+
+/**
+ * A whole or partial return. Points paid for the returned goods come back (as a new lot that
+ * expires by the program's rule counted from today: docs/adr/0004-returns.md); points earned on
+ * them are taken back, from the purchase's own lot first. What the member has already spent is
+ * settled by the program's clawback policy: a negative balance, or money withheld from the refund
+ * (and whatever the refund cannot cover still becomes a negative balance) — never lost.
+ */
+export async function returnPurchase(
+  ctx: AppContext,
+  programId: string,
+  purchaseId: string,
+  input: ReturnInput,
+  idempotencyKey?: string,
+): Promise<ReturnResult> {
+  const { memberId } = await locatePurchase(ctx, programId, purchaseId);
+  const program = await ctx.programs.get(programId);
+  const settings = program.settings;
+  const { result } = await idempotent(ctx, { programId, key: idempotencyKey, operation: 'return', request: { purchaseId, ...input } }, async (trx) => {
+    const now = ctx.clock();
+    if (memberId) await lockWallet(trx, memberId);
+    const purchase = memberId ? await findPurchase(trx, memberId, purchaseId) : await findAnonymousPurchase(trx, programId, purchaseId);
+    if (!purchase) throw new DomainError('PURCHASE_NOT_FOUND');
+    const prior = purchase.result as PurchaseResult;
+    if (prior.status !== 'completed') throw new DomainError('PURCHASE_NOT_RETURNABLE', `the purchase is ${prior.status}`);
+    const returnedBefore = new Map<number, number>();
+    for (const r of (await returnsOfPurchase(trx, { programId, memberId, purchaseId })) as ReturnResult[]) {
+      for (const l of r.lines) returnedBefore.set(l.line, (returnedBefore.get(l.line) ?? 0) + l.quantity);
+    }
+    const lines = planReturn(prior.lines as EvaluatedLine[], returnedBefore, input.lines);
+    const refund = lines.reduce((s, l) => s + l.refund, 0);
+    const restore = lines.reduce((s, l) => s + l.pointsToRestore, 0);
+    const clawBack = lines.reduce((s, l) => s + l.pointsToClawBack, 0);
+    const returnId = ctx.newId();
+    let withheldPoints = 0;
+    let owed = 0;
+    let balanceAfter: number | null = null;
+    if (memberId) {
+      const { lots, holds } = await loadOpenLots(trx, memberId);
+      const change = new LedgerChange(ctx);
+      const cause = { purchaseId, returnId };
+      const working: Lot[] = [...lots];
+      if (restore > 0) {
+        const lot = { availableAt: now, expiresAt: expiresAt(now, settings.expiry, settings.timeZone) };
+        const lotId = change.openLot({ ...lot, purchaseId: null });
+        change.post(lotId, 'redeemed', 'return_restore', restore, cause);
+        working.push({ lotId, remaining: restore, ...lot });
+      }
+      if (clawBack > 0) {
+        const own = await lotsOfPurchase(trx, memberId, purchaseId);
+        const { taken, shortfall } = planClawback(working, holds, own, clawBack, now);
+        for (const t of taken) change.post(t.lotId, 'issued', 'return_clawback', t.amount, cause);
+        if (settings.clawbackPolicy === 'withhold_from_refund') withheldPoints = Math.min(shortfall, Math.floor(refund / settings.pointValue));
+        owed = shortfall - withheldPoints;
+        if (owed > 0) {
+          const debtLot = change.openLot({ availableAt: now, expiresAt: null, purchaseId: null });
+          change.post(debtLot, 'issued', 'return_clawback', -owed, cause);
+        }
+      }
+      balanceAfter = change.availableAfter(lots, holds, now);
+      await postEntries(trx, { memberId, programId, at: now }, change.newLots, change.entries);
+    }
+    const refundWithheld = withheldPoints * settings.pointValue;
+    const out: ReturnResult = {
+      returnId,
+      purchaseId,
+      memberId,
+      lines,
+      refund,
+      refundWithheld,
+      refundDue: refund - refundWithheld,
+      pointsRestored: restore,
+      pointsClawedBack: clawBack - withheldPoints,
+      pointsOwed: owed,
+      balanceAfter,
+      createdAt: now.toISOString(),
+    };
+    await insertReturn(trx, { programId, memberId, purchaseId, returnId, lines: input.lines, result: out, at: now });
+    return out;
+  });
+  return result;
+}
+

@@ -1,0 +1,192 @@
+import { sql } from 'kysely';
+import type { Hold, Lot } from '../domain/ledger.js';
+import type { Executor } from './executor.js';
+import type { Account, EntryKind } from './schema.js';
+
+export interface NewLot {
+  lotId: string;
+  availableAt: Date;
+  expiresAt: Date | null;
+  purchaseId: string | null;
+}
+
+export interface NewEntry {
+  entryId: string;
+  lotId: string;
+  account: Account;
+  kind: EntryKind;
+  amount: number;
+  purchaseId?: string | null;
+  returnId?: string | null;
+  reason?: string | null;
+  actor?: string | null;
+}
+
+export interface NewHold {
+  purchaseId: string;
+  lotId: string;
+  amount: number;
+  expiresAt: Date;
+}
+
+/**
+ * Locks the member's wallet for the rest of the transaction: every write for one member goes
+ * through this row, so writes for one member are serialised and different members run in parallel.
+ */
+export async function lockWallet(db: Executor, memberId: string): Promise<number | undefined> {
+  const row = await db.selectFrom('wallets').select('balance').where('member_id', '=', memberId).forUpdate().executeTakeFirst();
+  return row?.balance;
+}
+
+export async function insertWallet(db: Executor, w: { memberId: string; programId: string; at: Date }): Promise<void> {
+  await db.insertInto('wallets').values({ member_id: w.memberId, program_id: w.programId, balance: 0, updated_at: w.at }).execute();
+}
+
+/** Lots with a non-zero remainder and holds of the member: all the balance arithmetic needs. */
+export async function loadOpenLots(db: Executor, memberId: string): Promise<{ lots: (Lot & { purchaseId: string | null })[]; holds: (Hold & { purchaseId: string })[] }> {
+  const [lots, holds] = await Promise.all([
+    db
+      .selectFrom('lots')
+      .select(['lot_id', 'remaining', 'available_at', 'expires_at', 'purchase_id'])
+      .where('member_id', '=', memberId)
+      .where('remaining', '<>', 0)
+      .execute(),
+    db.selectFrom('holds').select(['purchase_id', 'lot_id', 'amount', 'expires_at']).where('member_id', '=', memberId).execute(),
+  ]);
+  return {
+    lots: lots.map((l) => ({ lotId: l.lot_id, remaining: l.remaining, availableAt: l.available_at, expiresAt: l.expires_at, purchaseId: l.purchase_id })),
+    holds: holds.map((h) => ({ purchaseId: h.purchase_id, lotId: h.lot_id, amount: h.amount, expiresAt: h.expires_at })),
+  };
+}
+
+/** Lot ids created by a purchase (the lots its earn went to). */
+export async function lotsOfPurchase(db: Executor, memberId: string, purchaseId: string): Promise<string[]> {
+  const rows = await db.selectFrom('lots').select('lot_id').where('member_id', '=', memberId).where('purchase_id', '=', purchaseId).execute();
+  return rows.map((r) => r.lot_id);
+}
+
+/**
+ * Writes one ledger change for one member: new lots, the entries, each lot's remainder moved by
+ * its entries, and the cached wallet balance moved by their sum. The caller holds the wallet lock.
+ */
+export async function postEntries(
+  db: Executor,
+  ctx: { memberId: string; programId: string; at: Date },
+  newLots: NewLot[],
+  entries: NewEntry[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const deltas = new Map<string, number>();
+  for (const e of entries) deltas.set(e.lotId, (deltas.get(e.lotId) ?? 0) + e.amount);
+  const fresh = new Set(newLots.map((l) => l.lotId));
+  if (newLots.length > 0) {
+    await db
+      .insertInto('lots')
+      .values(
+        newLots.map((l) => ({
+          member_id: ctx.memberId,
+          lot_id: l.lotId,
+          program_id: ctx.programId,
+          amount: deltas.get(l.lotId) ?? 0,
+          remaining: deltas.get(l.lotId) ?? 0,
+          available_at: l.availableAt,
+          expires_at: l.expiresAt,
+          purchase_id: l.purchaseId,
+          created_at: ctx.at,
+        })),
+      )
+      .execute();
+  }
+  await db
+    .insertInto('entries')
+    .values(
+      entries.map((e) => ({
+        member_id: ctx.memberId,
+        entry_id: e.entryId,
+        program_id: ctx.programId,
+        lot_id: e.lotId,
+        account: e.account,
+        kind: e.kind,
+        amount: e.amount,
+        purchase_id: e.purchaseId ?? null,
+        return_id: e.returnId ?? null,
+        reason: e.reason ?? null,
+        actor: e.actor ?? null,
+        created_at: ctx.at,
+      })),
+    )
+    .execute();
+  const existing = [...deltas.entries()].filter(([lotId, d]) => !fresh.has(lotId) && d !== 0);
+  if (existing.length > 0) {
+    const values = sql.join(existing.map(([lotId, d]) => sql`(${lotId}::uuid, ${d}::bigint)`));
+    await sql`update lots set remaining = lots.remaining + v.delta
+      from (values ${values}) as v(lot_id, delta)
+      where lots.member_id = ${ctx.memberId} and lots.lot_id = v.lot_id`.execute(db);
+  }
+  const total = entries.reduce((s, e) => s + e.amount, 0);
+  if (total !== 0) {
+    await db
+      .updateTable('wallets')
+      .set((eb) => ({ balance: eb('balance', '+', total), updated_at: ctx.at }))
+      .where('member_id', '=', ctx.memberId)
+      .execute();
+  }
+}
+
+export async function insertHolds(db: Executor, ctx: { memberId: string; programId: string }, holds: NewHold[]): Promise<void> {
+  if (holds.length === 0) return;
+  await db
+    .insertInto('holds')
+    .values(holds.map((h) => ({ member_id: ctx.memberId, purchase_id: h.purchaseId, lot_id: h.lotId, program_id: ctx.programId, amount: h.amount, expires_at: h.expiresAt })))
+    .execute();
+}
+
+export async function deleteHolds(db: Executor, memberId: string, purchaseId: string): Promise<void> {
+  await db.deleteFrom('holds').where('member_id', '=', memberId).where('purchase_id', '=', purchaseId).execute();
+}
+
+export interface EntryRow {
+  entryId: string;
+  lotId: string;
+  account: Account;
+  kind: EntryKind;
+  amount: number;
+  purchaseId: string | null;
+  returnId: string | null;
+  reason: string | null;
+  actor: string | null;
+  createdAt: Date;
+}
+
+/** A page of the member's entries, newest first; `before` is the last entry id of the previous page. */
+export async function listEntries(db: Executor, memberId: string, limit: number, before?: string): Promise<EntryRow[]> {
+  let q = db.selectFrom('entries').selectAll().where('member_id', '=', memberId);
+  if (before) q = q.where('entry_id', '<', before);
+  const rows = await q.orderBy('entry_id', 'desc').limit(limit).execute();
+  return rows.map((r) => ({
+    entryId: r.entry_id,
+    lotId: r.lot_id,
+    account: r.account,
+    kind: r.kind,
+    amount: r.amount,
+    purchaseId: r.purchase_id,
+    returnId: r.return_id,
+    reason: r.reason,
+    actor: r.actor,
+    createdAt: r.created_at,
+  }));
+}
+
+/** Members with lots that have expired by `at` and still hold points, oldest expiry first. */
+export async function membersWithExpiredLots(db: Executor, at: Date, limit: number): Promise<{ memberId: string; programId: string }[]> {
+  const rows = await db
+    .selectFrom('lots')
+    .select(['member_id', 'program_id'])
+    .where('remaining', '>', 0)
+    .where('expires_at', '<=', at)
+    .groupBy(['member_id', 'program_id'])
+    .orderBy('member_id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ memberId: r.member_id, programId: r.program_id }));
+}

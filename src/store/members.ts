@@ -1,0 +1,143 @@
+import type { Selectable } from 'kysely';
+import type { Executor } from './executor.js';
+import { json } from './executor.js';
+import type { MembersTable } from './schema.js';
+
+export interface MemberRow {
+  memberId: string;
+  programId: string;
+  status: 'active' | 'blocked' | 'anonymised';
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  birthday: string | null;
+  gender: string | null;
+  city: string | null;
+  attributes: Record<string, unknown>;
+  consents: Record<string, boolean>;
+  blockReason: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type MemberProfile = Pick<MemberRow, 'name' | 'phone' | 'email' | 'birthday' | 'gender' | 'city' | 'attributes' | 'consents'>;
+
+const toMember = (r: Selectable<MembersTable>): MemberRow => ({
+  memberId: r.member_id,
+  programId: r.program_id,
+  status: r.status,
+  name: r.name,
+  phone: r.phone,
+  email: r.email,
+  birthday: r.birthday,
+  gender: r.gender,
+  city: r.city,
+  attributes: r.attributes,
+  consents: r.consents,
+  blockReason: r.block_reason,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export async function insertMember(db: Executor, m: { memberId: string; programId: string; at: Date } & MemberProfile): Promise<void> {
+  await db
+    .insertInto('members')
+    .values({
+      member_id: m.memberId,
+      program_id: m.programId,
+      status: 'active',
+      name: m.name,
+      phone: m.phone,
+      email: m.email,
+      birthday: m.birthday,
+      gender: m.gender,
+      city: m.city,
+      attributes: json(m.attributes),
+      consents: json(m.consents),
+      block_reason: null,
+      created_at: m.at,
+      updated_at: m.at,
+    })
+    .execute();
+}
+
+export async function findMember(db: Executor, programId: string, memberId: string): Promise<MemberRow | undefined> {
+  const r = await db.selectFrom('members').selectAll().where('member_id', '=', memberId).where('program_id', '=', programId).executeTakeFirst();
+  return r && toMember(r);
+}
+
+export async function updateMember(
+  db: Executor,
+  memberId: string,
+  patch: Partial<MemberProfile> & { status?: MemberRow['status']; blockReason?: string | null; at: Date },
+): Promise<void> {
+  await db
+    .updateTable('members')
+    .set({
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+      ...(patch.email !== undefined ? { email: patch.email } : {}),
+      ...(patch.birthday !== undefined ? { birthday: patch.birthday } : {}),
+      ...(patch.gender !== undefined ? { gender: patch.gender } : {}),
+      ...(patch.city !== undefined ? { city: patch.city } : {}),
+      ...(patch.attributes !== undefined ? { attributes: json(patch.attributes) } : {}),
+      ...(patch.consents !== undefined ? { consents: json(patch.consents) } : {}),
+      ...(patch.status !== undefined ? { status: patch.status } : {}),
+      ...(patch.blockReason !== undefined ? { block_reason: patch.blockReason } : {}),
+      updated_at: patch.at,
+    })
+    .where('member_id', '=', memberId)
+    .execute();
+}
+
+/** A page of the program's members, newest first. */
+export async function listMembers(db: Executor, programId: string, limit: number, before?: string): Promise<MemberRow[]> {
+  let q = db.selectFrom('members').selectAll().where('program_id', '=', programId);
+  if (before) q = q.where('member_id', '<', before);
+  const rows = await q.orderBy('member_id', 'desc').limit(limit).execute();
+  return rows.map(toMember);
+}
+
+/**
+ * Claims an identifier for a member. Returns false when the program already has it (for this
+ * member or another); the claim table is the single place where identifiers are unique.
+ */
+export async function claimIdentifier(db: Executor, c: { programId: string; kind: string; value: string; memberId: string; at: Date }): Promise<boolean> {
+  const claimed = await db
+    .insertInto('identifier_claims')
+    .values({ program_id: c.programId, kind: c.kind, value: c.value, member_id: c.memberId, created_at: c.at })
+    .onConflict((oc) => oc.doNothing())
+    .returning('member_id')
+    .executeTakeFirst();
+  if (!claimed) return false;
+  await db.insertInto('member_identifiers').values({ member_id: c.memberId, kind: c.kind, value: c.value, created_at: c.at }).execute();
+  return true;
+}
+
+export async function releaseIdentifier(db: Executor, c: { programId: string; kind: string; value: string; memberId: string }): Promise<boolean> {
+  const released = await db
+    .deleteFrom('identifier_claims')
+    .where('program_id', '=', c.programId)
+    .where('kind', '=', c.kind)
+    .where('value', '=', c.value)
+    .where('member_id', '=', c.memberId)
+    .returning('member_id')
+    .executeTakeFirst();
+  await db.deleteFrom('member_identifiers').where('member_id', '=', c.memberId).where('kind', '=', c.kind).where('value', '=', c.value).execute();
+  return released !== undefined;
+}
+
+export async function findMemberIdByIdentifier(db: Executor, programId: string, kind: string, value: string): Promise<string | undefined> {
+  const r = await db
+    .selectFrom('identifier_claims')
+    .select('member_id')
+    .where('program_id', '=', programId)
+    .where('kind', '=', kind)
+    .where('value', '=', value)
+    .executeTakeFirst();
+  return r?.member_id;
+}
+
+export async function listIdentifiers(db: Executor, memberId: string): Promise<{ kind: string; value: string }[]> {
+  return db.selectFrom('member_identifiers').select(['kind', 'value']).where('member_id', '=', memberId).orderBy('created_at').orderBy('kind').execute();
+}

@@ -1,0 +1,200 @@
+import type { Executor } from './executor.js';
+import { json } from './executor.js';
+import type { PurchaseStatus } from './schema.js';
+
+export interface ReceiptClaim {
+  purchaseId: string;
+  memberId: string | null;
+  requestHash: string;
+}
+
+/**
+ * Claims a receipt id for a purchase. Returns null when the claim was made; otherwise the
+ * existing claim (a retry, or a different receipt with the same id). A concurrent claim of the
+ * same id waits on the unique key until the first transaction ends.
+ */
+export async function claimReceipt(
+  db: Executor,
+  c: { programId: string; receiptId: string; purchaseId: string; memberId: string | null; requestHash: string; at: Date },
+): Promise<ReceiptClaim | null> {
+  const inserted = await db
+    .insertInto('receipt_claims')
+    .values({ program_id: c.programId, receipt_id: c.receiptId, purchase_id: c.purchaseId, member_id: c.memberId, request_hash: c.requestHash, created_at: c.at })
+    .onConflict((oc) => oc.doNothing())
+    .returning('purchase_id')
+    .executeTakeFirst();
+  if (inserted) {
+    await db.insertInto('purchase_refs').values({ purchase_id: c.purchaseId, program_id: c.programId, member_id: c.memberId }).execute();
+    return null;
+  }
+  const existing = await db
+    .selectFrom('receipt_claims')
+    .select(['purchase_id', 'member_id', 'request_hash'])
+    .where('program_id', '=', c.programId)
+    .where('receipt_id', '=', c.receiptId)
+    .executeTakeFirstOrThrow();
+  return { purchaseId: existing.purchase_id, memberId: existing.member_id, requestHash: existing.request_hash };
+}
+
+export async function findPurchaseRef(db: Executor, programId: string, purchaseId: string): Promise<{ memberId: string | null } | undefined> {
+  const r = await db.selectFrom('purchase_refs').select(['member_id']).where('purchase_id', '=', purchaseId).where('program_id', '=', programId).executeTakeFirst();
+  return r && { memberId: r.member_id };
+}
+
+export interface PurchaseRow {
+  purchaseId: string;
+  memberId: string;
+  programId: string;
+  receiptId: string;
+  status: PurchaseStatus;
+  occurredAt: Date;
+  holdExpiresAt: Date | null;
+  result: unknown;
+}
+
+export async function insertPurchase(
+  db: Executor,
+  p: {
+    memberId: string;
+    purchaseId: string;
+    programId: string;
+    receiptId: string;
+    status: PurchaseStatus;
+    storeId: string | null;
+    channel: string | null;
+    occurredAt: Date;
+    total: number;
+    pointsSpent: number;
+    pointsEarned: number;
+    lines: unknown;
+    result: unknown;
+    holdExpiresAt: Date | null;
+    at: Date;
+  },
+): Promise<void> {
+  await db
+    .insertInto('purchases')
+    .values({
+      member_id: p.memberId,
+      purchase_id: p.purchaseId,
+      program_id: p.programId,
+      receipt_id: p.receiptId,
+      status: p.status,
+      store_id: p.storeId,
+      channel: p.channel,
+      occurred_at: p.occurredAt,
+      total: p.total,
+      points_spent: p.pointsSpent,
+      points_earned: p.pointsEarned,
+      lines: json(p.lines),
+      result: json(p.result),
+      hold_expires_at: p.holdExpiresAt,
+      created_at: p.at,
+      updated_at: p.at,
+    })
+    .execute();
+}
+
+export async function findPurchase(db: Executor, memberId: string, purchaseId: string): Promise<PurchaseRow | undefined> {
+  const r = await db
+    .selectFrom('purchases')
+    .select(['purchase_id', 'member_id', 'program_id', 'receipt_id', 'status', 'occurred_at', 'hold_expires_at', 'result'])
+    .where('member_id', '=', memberId)
+    .where('purchase_id', '=', purchaseId)
+    .executeTakeFirst();
+  return (
+    r && {
+      purchaseId: r.purchase_id,
+      memberId: r.member_id,
+      programId: r.program_id,
+      receiptId: r.receipt_id,
+      status: r.status,
+      occurredAt: r.occurred_at,
+      holdExpiresAt: r.hold_expires_at,
+      result: r.result,
+    }
+  );
+}
+
+export async function setPurchaseState(
+  db: Executor,
+  memberId: string,
+  purchaseId: string,
+  s: { status: PurchaseStatus; result: unknown; pointsSpent?: number; pointsEarned?: number; at: Date },
+): Promise<void> {
+  await db
+    .updateTable('purchases')
+    .set({
+      status: s.status,
+      result: json(s.result),
+      updated_at: s.at,
+      ...(s.pointsSpent !== undefined ? { points_spent: s.pointsSpent } : {}),
+      ...(s.pointsEarned !== undefined ? { points_earned: s.pointsEarned } : {}),
+    })
+    .where('member_id', '=', memberId)
+    .where('purchase_id', '=', purchaseId)
+    .execute();
+}
+
+/** Two-phase purchases whose hold has timed out by `at`. */
+export async function heldPurchasesDue(db: Executor, at: Date, limit: number): Promise<{ memberId: string; purchaseId: string; programId: string }[]> {
+  const rows = await db
+    .selectFrom('purchases')
+    .select(['member_id', 'purchase_id', 'program_id'])
+    .where('status', '=', 'held')
+    .where('hold_expires_at', '<=', at)
+    .orderBy('hold_expires_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ memberId: r.member_id, purchaseId: r.purchase_id, programId: r.program_id }));
+}
+
+export async function insertAnonymousPurchase(
+  db: Executor,
+  p: { programId: string; purchaseId: string; receiptId: string; storeId: string | null; channel: string | null; occurredAt: Date; total: number; lines: unknown; result: unknown; at: Date },
+): Promise<void> {
+  await db
+    .insertInto('anonymous_purchases')
+    .values({
+      program_id: p.programId,
+      purchase_id: p.purchaseId,
+      receipt_id: p.receiptId,
+      store_id: p.storeId,
+      channel: p.channel,
+      occurred_at: p.occurredAt,
+      total: p.total,
+      lines: json(p.lines),
+      result: json(p.result),
+      created_at: p.at,
+    })
+    .execute();
+}
+
+export async function findAnonymousPurchase(db: Executor, programId: string, purchaseId: string): Promise<{ result: unknown } | undefined> {
+  return db.selectFrom('anonymous_purchases').select('result').where('program_id', '=', programId).where('purchase_id', '=', purchaseId).executeTakeFirst();
+}
+
+/** Results of earlier returns of a purchase (member or anonymous). */
+export async function returnsOfPurchase(db: Executor, ref: { programId: string; memberId: string | null; purchaseId: string }): Promise<unknown[]> {
+  const rows = ref.memberId
+    ? await db.selectFrom('returns').select('result').where('member_id', '=', ref.memberId).where('purchase_id', '=', ref.purchaseId).orderBy('return_id').execute()
+    : await db.selectFrom('anonymous_returns').select('result').where('program_id', '=', ref.programId).where('purchase_id', '=', ref.purchaseId).orderBy('return_id').execute();
+  return rows.map((r) => r.result);
+}
+
+export async function insertReturn(
+  db: Executor,
+  r: { programId: string; memberId: string | null; purchaseId: string; returnId: string; lines: unknown; result: unknown; at: Date },
+): Promise<void> {
+  if (r.memberId) {
+    await db
+      .insertInto('returns')
+      .values({ member_id: r.memberId, return_id: r.returnId, program_id: r.programId, purchase_id: r.purchaseId, lines: json(r.lines), result: json(r.result), created_at: r.at })
+      .execute();
+  } else {
+    await db
+      .insertInto('anonymous_returns')
+      .values({ program_id: r.programId, return_id: r.returnId, purchase_id: r.purchaseId, lines: json(r.lines), result: json(r.result), created_at: r.at })
+      .execute();
+  }
+}
