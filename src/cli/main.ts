@@ -1,0 +1,125 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { createApiKey } from '../app/api-keys.js';
+import { createContext } from '../app/context.js';
+import { expirePoints } from '../app/ledger.js';
+import { createProgram } from '../app/programs.js';
+import { cancelTimedOutHolds } from '../app/purchases/two-phase.js';
+import { loadConfig, type Config } from '../config.js';
+import { isDomainError } from '../domain/errors.js';
+import { migrateToLatest, openDatabase, type Database } from '../store/db.js';
+import { checkBooks } from '../store/verify.js';
+import { serve } from './serve.js';
+
+const USAGE = `kopilka — loyalty program platform
+
+Usage: kopilka <command> [options]
+
+  serve                                 start the HTTP server (migrates first)
+  migrate                               bring the database schema up to date
+  program create --name NAME [--currency RUB] [--time-zone Europe/Moscow]
+  apikey create --program ID --role pos|admin|readonly [--name NAME]
+                                        prints the key once; only its hash is stored
+  verify [--program ID]                 check the books; exits 1 on any mismatch
+  jobs                                  run the expiry write-down and hold timeouts once
+  backup --out FILE                     dump the embedded database to a file
+  restore --from FILE                   load a dump into an empty DATA_DIR
+  demo [--program ID] [--members N] [--months N]
+                                        fill a program with realistic sample data
+
+Configuration (environment): PORT (8080), HOST (0.0.0.0), DATA_DIR (./data),
+DATABASE_URL (PostgreSQL; the embedded database when unset), LOG_LEVEL (info),
+JOB_INTERVAL_SECONDS (60), DB_POOL_SIZE (20).`;
+
+async function withDatabase<T>(config: Config, fn: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
+  try {
+    await migrateToLatest(database.db);
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  const config = loadConfig();
+  const opts = (args: string[], options: NonNullable<ParseArgsConfig['options']>) => parseArgs({ args, options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
+  switch (command) {
+    case 'serve':
+      await serve(config);
+      return -1; // keeps running
+    case 'migrate':
+      return withDatabase(config, async () => {
+        console.log('the schema is up to date');
+        return 0;
+      });
+    case 'program': {
+      if (sub !== 'create') break;
+      const o = opts(rest, { name: { type: 'string' }, currency: { type: 'string' }, 'time-zone': { type: 'string' } });
+      if (!o.name) throw new Error('--name is required');
+      return withDatabase(config, async ({ db }) => {
+        const p = await createProgram(createContext(db), {
+          name: o.name!,
+          settings: { ...(o.currency ? { currency: o.currency } : {}), ...(o['time-zone'] ? { timeZone: o['time-zone'] } : {}) },
+        });
+        console.log(`program created: ${p.id} (${p.name}, ${p.settings.currency}, ${p.settings.timeZone})`);
+        return 0;
+      });
+    }
+    case 'apikey': {
+      if (sub !== 'create') break;
+      const o = opts(rest, { program: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } });
+      if (!o.program || !o.role || !['pos', 'admin', 'readonly'].includes(o.role)) throw new Error('--program ID and --role pos|admin|readonly are required');
+      return withDatabase(config, async ({ db }) => {
+        const k = await createApiKey(createContext(db), { programId: o.program!, role: o.role as 'pos', ...(o.name ? { name: o.name } : {}) });
+        console.log(k.key);
+        console.error(`(${k.role} key ${k.id} for program ${k.programId}; it is shown only now)`);
+        return 0;
+      });
+    }
+    case 'verify': {
+      const o = opts(sub ? [sub, ...rest] : [], { program: { type: 'string' } });
+      return withDatabase(config, async ({ db }) => {
+        const report = await checkBooks(db, o.program);
+        console.log(`checked ${report.programs} program(s), ${report.members} member(s), ${report.lots} lot(s), ${report.entries} entr(ies)`);
+        for (const a of report.accounts) {
+          console.log(`  program ${a.programId}: issued ${a.issued} − redeemed ${a.redeemed} − expired ${a.expired} + adjusted ${a.adjusted} = ${a.issued - a.redeemed - a.expired + a.adjusted}; member balances ${a.memberBalances}`);
+        }
+        for (const m of report.mismatches) console.log(`MISMATCH ${m.check} ${m.memberId ?? m.programId}${m.lotId ? ` lot ${m.lotId}` : ''}: ${m.detail}`);
+        console.log(report.mismatches.length === 0 ? 'the books balance' : `${report.mismatches.length} mismatch(es)`);
+        return report.mismatches.length === 0 ? 0 : 1;
+      });
+    }
+    case 'jobs':
+      return withDatabase(config, async ({ db }) => {
+        const ctx = createContext(db);
+        const holds = await cancelTimedOutHolds(ctx);
+        const expired = await expirePoints(ctx);
+        console.log(`holds cancelled: ${holds}; points expired: ${expired.points} of ${expired.members} member(s)`);
+        return 0;
+      });
+    case 'backup':
+    case 'restore':
+    case 'demo': {
+      const { runMaintenance } = await import('./maintenance.js');
+      return runMaintenance(config, command, sub ? [sub, ...rest] : []);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(USAGE);
+      return 0;
+  }
+  console.error(`unknown command: ${argv.join(' ')}\n\n${USAGE}`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err: unknown) => {
+    console.error(isDomainError(err) || err instanceof TypeError || err instanceof Error ? `kopilka: ${(err as Error).message}` : err);
+    process.exit(1);
+  },
+);

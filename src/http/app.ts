@@ -1,0 +1,107 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv, type Options as AjvOptions } from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { authenticate } from '../app/api-keys.js';
+import type { Actor, AppContext } from '../app/context.js';
+import { DomainError } from '../domain/errors.js';
+import type { Role } from '../store/api-keys.js';
+import { errorHandler } from './errors.js';
+import { memberRoutes } from './routes/members.js';
+import { programRoutes } from './routes/program.js';
+import { purchaseRoutes } from './routes/purchases.js';
+import { walletRoutes } from './routes/wallet.js';
+import { Problem } from './schemas.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor;
+  }
+  interface FastifyContextConfig {
+    /** Roles that may call the route; a route without roles is public. */
+    roles?: Role[];
+  }
+}
+
+export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+  version?: string;
+}
+
+/**
+ * Two validators: bodies are checked strictly (no type coercion, unknown fields rejected);
+ * query strings and path parameters arrive as text and are coerced to the schema's types.
+ */
+function validators() {
+  const base: AjvOptions = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false };
+  const strict = new Ajv({ ...base, coerceTypes: false });
+  const lenient = new Ajv({ ...base, coerceTypes: 'array' });
+  for (const ajv of [strict, lenient]) {
+    addFormats.default(ajv);
+    ajv.addSchema(Problem);
+  }
+  return { strict, lenient };
+}
+
+/** Builds the HTTP app around the use cases; server.ts makes it listen. */
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<App> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    ajv: { customOptions: { removeAdditional: false } },
+    bodyLimit: 1_048_576,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  const { strict, lenient } = validators();
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema));
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).type('application/problem+json').send({
+      type: 'urn:kopilka:problem:not-found',
+      title: 'No such resource.',
+      status: 404,
+      code: 'NOT_FOUND',
+      detail: `no route ${request.method} ${request.url.split('?')[0]}`,
+    });
+  });
+  app.addSchema(Problem);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Kopilka API',
+        version: options.version ?? '0.1.0',
+        description: 'Loyalty program: members, points ledger and the till purchase flow. Errors are RFC 9457 problem+json with a stable `code`.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer kpk_…`' } } },
+      security: [{ apiKey: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', async (request) => {
+    const roles = request.routeOptions.config.roles;
+    if (!roles) return;
+    const header = request.headers.authorization;
+    const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : (request.headers['x-api-key'] as string | undefined);
+    const actor = await authenticate(ctx, key);
+    if (!roles.includes(actor.role)) throw new DomainError('FORBIDDEN', `a ${actor.role} key may not call ${request.method} ${request.routeOptions.url}`);
+    request.actor = actor;
+  });
+
+  app.get('/health', { schema: { hide: true } }, async () => {
+    await ctx.db.selectFrom('programs').select('program_id').limit(1).execute();
+    return { status: 'ok' };
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(programRoutes(ctx), { prefix: '/v1' });
+  await app.register(memberRoutes(ctx), { prefix: '/v1' });
+  await app.register(walletRoutes(ctx), { prefix: '/v1' });
+  await app.register(purchaseRoutes(ctx), { prefix: '/v1' });
+  return app;
+}

@@ -1,0 +1,81 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, ERROR_CODES, type ErrorCode, type FieldError } from '../domain/errors.js';
+
+/** HTTP status of every error code; the one place where domain errors meet HTTP. */
+export const STATUS: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  PROGRAM_NOT_FOUND: 404,
+  MEMBER_NOT_FOUND: 404,
+  MEMBER_BLOCKED: 409,
+  IDENTIFIER_TAKEN: 409,
+  INVALID_IDENTIFIER: 422,
+  INVALID_SETTINGS: 422,
+  UNKNOWN_CURRENCY: 422,
+  CURRENCY_MISMATCH: 422,
+  RECEIPT_TOTAL_MISMATCH: 422,
+  INVALID_RECEIPT: 422,
+  RECEIPT_ALREADY_EXISTS: 409,
+  INSUFFICIENT_POINTS: 409,
+  REDEEM_LIMIT_EXCEEDED: 422,
+  BELOW_MIN_REDEEM_BALANCE: 409,
+  PURCHASE_NOT_FOUND: 404,
+  PURCHASE_NOT_HELD: 409,
+  HOLD_EXPIRED: 409,
+  PURCHASE_NOT_RETURNABLE: 409,
+  RETURN_EXCEEDS_PURCHASE: 422,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  INVALID_CONFIG: 500,
+  INTERNAL: 500,
+};
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail: string;
+  errors?: FieldError[];
+  [extra: string]: unknown;
+}
+
+export function problem(code: ErrorCode, detail: string, errors?: FieldError[], extra?: Record<string, unknown>): Problem {
+  return {
+    type: `urn:kopilka:problem:${code.toLowerCase().replaceAll('_', '-')}`,
+    title: ERROR_CODES[code],
+    status: STATUS[code],
+    code,
+    detail,
+    ...(errors && errors.length > 0 ? { errors } : {}),
+    ...extra,
+  };
+}
+
+/** Turns whatever was thrown into an RFC 9457 problem; unexpected errors are logged, not shown. */
+export function errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  let p: Problem;
+  if (err instanceof DomainError) {
+    p = problem(err.code, err.message, err.errors, err.extra);
+  } else if ('validation' in err && err.validation) {
+    const errors = err.validation.map((v) => ({
+      pointer: pointerOf(err.validationContext ?? 'body', v.instancePath, v.params as Record<string, unknown>),
+      detail: v.message ?? 'is not valid',
+    }));
+    p = problem('VALIDATION_FAILED', errors.map((e) => `${e.pointer} ${e.detail}`).join('; '), errors);
+  } else if ('statusCode' in err && typeof err.statusCode === 'number' && err.statusCode < 500) {
+    // Fastify's own client errors: malformed JSON, wrong content type, body too large.
+    p = { ...problem('VALIDATION_FAILED', err.message), status: err.statusCode };
+  } else {
+    request.log.error({ err }, 'unhandled error');
+    p = problem('INTERNAL', 'an unexpected error occurred; it has been logged');
+  }
+  void reply.code(p.status).type('application/problem+json').send(p);
+}
+
+function pointerOf(part: string, instancePath: string, params: Record<string, unknown>): string {
+  const extra = typeof params.additionalProperty === 'string' ? `/${params.additionalProperty}` : typeof params.missingProperty === 'string' ? `/${params.missingProperty}` : '';
+  const base = part === 'body' ? '' : `${part}:`;
+  return `${base}${instancePath}${extra}` || '/';
+}

@@ -1,0 +1,60 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../../app/context.js';
+import { getProgram, updateProgramSettings } from '../../app/programs.js';
+import type { ProgramSettings } from '../../domain/settings.js';
+import type { App } from '../app.js';
+import { Obj, problemResponses, type Static } from '../schemas.js';
+
+const Exclusions = Obj({ categories: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000 }), skus: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 10000 }) });
+
+export const SettingsSchema = Obj({
+  currency: Type.String({ description: 'ISO 4217 code, e.g. RUB' }),
+  timeZone: Type.String({ description: 'IANA zone for calendar rules, e.g. Europe/Moscow' }),
+  locale: Type.Union([Type.Literal('ru'), Type.Literal('en')]),
+  earning: Type.Union([
+    Obj({ kind: Type.Literal('percent'), percent: Type.Number({ minimum: 0, maximum: 100, description: 'percent of the money paid, two decimals at most' }) }),
+    Obj({ kind: Type.Literal('per_amount'), points: Type.Integer({ minimum: 0 }), per: Type.Integer({ minimum: 1, description: 'whole currency units' }) }),
+  ]),
+  rounding: Type.Union([Type.Literal('floor'), Type.Literal('ceil'), Type.Literal('half_up'), Type.Literal('half_even')]),
+  earnExclusions: Exclusions,
+  redeemExclusions: Exclusions,
+  pendingDays: Type.Integer({ minimum: 0, maximum: 365 }),
+  expiry: Type.Union([
+    Obj({ kind: Type.Literal('never') }),
+    Obj({ kind: Type.Literal('days'), days: Type.Integer({ minimum: 1, maximum: 3650 }) }),
+    Obj({ kind: Type.Literal('end_of_period'), period: Type.Union([Type.Literal('month'), Type.Literal('quarter'), Type.Literal('year')]), after: Type.Integer({ minimum: 0, maximum: 100 }) }),
+  ]),
+  pointValue: Type.Integer({ minimum: 1, description: 'value of one point in minor units' }),
+  maxRedeemPercent: Type.Integer({ minimum: 0, maximum: 100 }),
+  minRedeemBalance: Type.Integer({ minimum: 0 }),
+  holdTimeoutMinutes: Type.Integer({ minimum: 1, maximum: 10080 }),
+  clawbackPolicy: Type.Union([Type.Literal('negative_balance'), Type.Literal('withhold_from_refund')]),
+  expiringSoonDays: Type.Integer({ minimum: 1, maximum: 365 }),
+});
+
+// The HTTP schema and the domain type describe the same settings; this fails to compile if they drift.
+const _sameShape: [Static<typeof SettingsSchema>] extends [ProgramSettings] ? ([ProgramSettings] extends [Static<typeof SettingsSchema>] ? true : never) : never = true;
+void _sameShape;
+
+const ProgramSchema = Obj({ id: Type.String(), name: Type.String(), settings: SettingsSchema });
+const PatchProgram = Obj({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), settings: Type.Optional(Type.Partial(SettingsSchema)) });
+
+export const programRoutes =
+  (ctx: AppContext): FastifyPluginAsync =>
+  async (fastify) => {
+    const app = fastify as unknown as App;
+    app.get(
+      '/program',
+      { config: { roles: ['admin', 'pos', 'readonly'] }, schema: { tags: ['program'], summary: 'The program and its main scheme', response: { 200: ProgramSchema, ...problemResponses } } },
+      async (req) => getProgram(ctx, req.actor.programId),
+    );
+    app.patch(
+      '/program',
+      {
+        config: { roles: ['admin'] },
+        schema: { tags: ['program'], summary: 'Change the name or the main scheme (admin keys only)', body: PatchProgram, response: { 200: ProgramSchema, ...problemResponses } },
+      },
+      async (req) => updateProgramSettings(ctx, req.actor.programId, req.body),
+    );
+  };

@@ -1,0 +1,79 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../../app/context.js';
+import { adjustPoints, getBalance, getLedger } from '../../app/ledger.js';
+import type { App } from '../app.js';
+import { DateTime, IdempotencyHeaders, IdParams, NullableString, Obj, PageQuery, Points, problemResponses } from '../schemas.js';
+
+const Balance = Obj({
+  memberId: Type.String(),
+  available: Points,
+  pending: Type.Array(Obj({ points: Points, availableAt: DateTime })),
+  pendingTotal: Points,
+  held: Points,
+  expiringSoon: Type.Array(Obj({ points: Points, expiresAt: DateTime })),
+  total: Points,
+  asOf: DateTime,
+});
+
+const Entry = Obj({
+  id: Type.String(),
+  createdAt: DateTime,
+  kind: Type.String({ description: 'earn, redeem, expire, adjust, return_clawback, return_restore' }),
+  account: Type.String({ description: 'program account on the other side: issued, redeemed, expired, adjusted' }),
+  points: Points,
+  lotId: Type.String(),
+  cause: Obj({
+    type: Type.Union([Type.Literal('purchase'), Type.Literal('return'), Type.Literal('expiry'), Type.Literal('adjustment')]),
+    purchaseId: NullableString,
+    returnId: NullableString,
+    reason: NullableString,
+    actor: NullableString,
+  }),
+});
+
+const Adjustment = Obj({
+  points: Type.Integer({ description: 'positive to credit, negative to debit; not zero' }),
+  reason: Type.String({ minLength: 1, maxLength: 500 }),
+  expiresAt: Type.Optional(DateTime),
+});
+const AdjustmentResult = Obj({
+  adjustmentId: Type.String(),
+  memberId: Type.String(),
+  points: Points,
+  reason: Type.String(),
+  actor: Type.String(),
+  balanceAfter: Points,
+  createdAt: DateTime,
+});
+
+export const walletRoutes =
+  (ctx: AppContext): FastifyPluginAsync =>
+  async (fastify) => {
+    const app = fastify as unknown as App;
+    const tags = ['points'];
+    app.get(
+      '/members/:id/balance',
+      {
+        config: { roles: ['admin', 'pos', 'readonly'] },
+        schema: { tags, summary: 'Available, pending, held and soon-expiring points', params: IdParams, response: { 200: Balance, ...problemResponses } },
+      },
+      async (req) => getBalance(ctx, req.actor, req.params.id),
+    );
+    app.get(
+      '/members/:id/ledger',
+      {
+        config: { roles: ['admin', 'pos', 'readonly'] },
+        schema: { tags, summary: 'Ledger entries, newest first', params: IdParams, querystring: PageQuery, response: { 200: Obj({ items: Type.Array(Entry), nextCursor: NullableString }), ...problemResponses } },
+      },
+      async (req) => getLedger(ctx, req.actor, req.params.id, req.query.limit ?? 50, req.query.cursor),
+    );
+    app.post(
+      '/members/:id/adjustments',
+      {
+        config: { roles: ['admin'] },
+        schema: { tags, summary: 'Credit or debit points by hand, with a reason', params: IdParams, headers: IdempotencyHeaders, body: Adjustment, response: { 201: AdjustmentResult, ...problemResponses } },
+      },
+      async (req, reply) => reply.code(201).send(await adjustPoints(ctx, req.actor, req.params.id, req.body, req.headers['idempotency-key'])),
+    );
+  };

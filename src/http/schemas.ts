@@ -1,0 +1,47 @@
+import { Type, type Static, type TSchema } from 'typebox';
+import { IDENTIFIER_KINDS } from '../domain/identifiers.js';
+
+/** Objects reject fields they do not know (DESIGN.md: unknown fields are errors, not ignored). */
+export const Obj = <T extends Record<string, TSchema>>(props: T, options: Record<string, unknown> = {}) =>
+  Type.Object(props, { additionalProperties: false, ...options });
+
+export const Uuid = Type.String({ format: 'uuid' });
+export const DateTime = Type.String({ format: 'date-time' });
+export const NullableString = Type.Union([Type.String(), Type.Null()]);
+export const Points = Type.Integer({ description: 'points (integer)' });
+export const Minor = Type.Integer({ minimum: 0, description: 'money in minor units (kopecks)' });
+
+export const IdentifierKind = Type.Union(IDENTIFIER_KINDS.map((k) => Type.Literal(k)));
+export const IdentifierSchema = Obj({ kind: IdentifierKind, value: Type.String({ minLength: 1, maxLength: 200 }) });
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    detail: Type.String(),
+    errors: Type.Optional(Type.Array(Type.Object({ pointer: Type.String(), detail: Type.String() }))),
+  },
+  { additionalProperties: true, $id: 'Problem' },
+);
+
+export const problemResponses = {
+  400: Type.Ref('Problem'),
+  401: Type.Ref('Problem'),
+  403: Type.Ref('Problem'),
+  404: Type.Ref('Problem'),
+  409: Type.Ref('Problem'),
+  422: Type.Ref('Problem'),
+};
+
+export const IdParams = Obj({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+export const PageQuery = Obj({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  cursor: Type.Optional(Type.String({ maxLength: 100 })),
+});
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+});
+
+export type { Static };

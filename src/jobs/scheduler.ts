@@ -1,0 +1,38 @@
+import type { AppContext } from '../app/context.js';
+import { expirePoints } from '../app/ledger.js';
+import { cancelTimedOutHolds } from '../app/purchases/two-phase.js';
+
+interface Log {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/**
+ * Runs the background jobs on an interval: the expiry write-down and hold timeouts. They only
+ * write down what time already decided, so a missed run changes no balance.
+ */
+export function startJobs(ctx: AppContext, intervalSeconds: number, log: Log): () => Promise<void> {
+  if (intervalSeconds <= 0) return async () => {};
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = (async () => {
+      try {
+        const holds = await cancelTimedOutHolds(ctx);
+        const expired = await expirePoints(ctx);
+        if (holds > 0 || expired.points > 0) log.info({ holdsCancelled: holds, ...expired }, 'jobs ran');
+      } catch (err) {
+        log.error({ err }, 'a background job failed; it will run again');
+      } finally {
+        running = null;
+      }
+    })();
+  };
+  const timer = setInterval(tick, intervalSeconds * 1000);
+  timer.unref();
+  setImmediate(tick);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
