@@ -100,6 +100,7 @@ export function availableAt(lots: readonly Lot[], holds: readonly Hold[], at: Da
  * INSUFFICIENT_POINTS (changing nothing) when the spendable balance is short.
  */
 export function planRedeem(lots: readonly Lot[], holds: readonly Hold[], amount: number, at: Date): LotMovement[] {
+  if (amount === 0) return []; // spending nothing is always possible, even with a negative balance
   const available = availableAt(lots, holds, at);
   if (amount > available) {
     throw new DomainError('INSUFFICIENT_POINTS', `asked for ${amount} points, ${available} available`, { extra: { available } });

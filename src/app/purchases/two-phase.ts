@@ -32,6 +32,8 @@ async function lockedPurchase(trx: Transaction<DB>, memberId: string, purchaseId
 export async function confirmPurchase(ctx: AppContext, programId: string, purchaseId: string): Promise<PurchaseResult> {
   const { memberId } = await locatePurchase(ctx, programId, purchaseId);
   if (!memberId) throw new DomainError('PURCHASE_NOT_HELD', 'a purchase without a member is complete when created');
+  // Read before the transaction: on the embedded database the transaction owns the only connection.
+  const program = await ctx.programs.get(programId);
   const outcome = await ctx.db.transaction().execute(async (trx) => {
     const p = await lockedPurchase(trx, memberId, purchaseId);
     const prior = p.result as PurchaseResult;
@@ -52,7 +54,6 @@ export async function confirmPurchase(ctx: AppContext, programId: string, purcha
     });
     const otherHolds = holds.filter((h) => h.purchaseId !== purchaseId);
     const balanceAfter = change.availableAfter(lots, otherHolds, now);
-    const program = await ctx.programs.get(programId);
     const result: PurchaseResult = {
       ...prior,
       status: 'completed',
