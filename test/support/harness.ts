@@ -50,6 +50,12 @@ export async function freshDatabase(kind: DatabaseKind, poolSize = 10): Promise<
     await close();
     const c = new pg.Client({ connectionString: PG_URL });
     await c.connect();
+    // pg's pool.end() resolves before its sockets have closed: wait for them, then drop.
+    for (let i = 0; i < 50; i++) {
+      const { rows } = await c.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+      if (rows[0].n === 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
     await c.query(`drop database if exists ${name} with (force)`);
     await c.end();
   };

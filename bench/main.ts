@@ -1,0 +1,557 @@
+/**
+ * The benchmark, end to end (bench/run.sh builds the server and runs this):
+ *   1. PostgreSQL: a fresh database, the built server on it, 100,000 members bulk-loaded, then
+ *      POST /v1/purchases at increasing concurrency and GET /v1/members/{id}/balance, with the
+ *      server's CPU and memory; a short run through a counting proxy for round trips per request;
+ *      `kopilka verify` on the result.
+ *   2. pgbench TPC-B on the same PostgreSQL for the same duration (its own database).
+ *   3. PGlite: the same purchase run on the embedded database (10,000 members).
+ * Prints a results table and writes it into bench/RESULTS.md between the markers.
+ * Everything it creates (databases, servers, temp dirs) is removed at the end, also on failure.
+ *
+ * `--profile`: instead, runs the PostgreSQL purchase load (and the PGlite one) with the server
+ * under `node --cpu-prof` and prints the top self-time functions.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { loadMembers, type Exec, type LoadedMember } from './load-members.js';
+import { startCountingProxy, type StatementCount } from './pg-proxy.js';
+import { cpuWindow, memoryOf, type CpuWindow } from './procfs.js';
+import { summariseProfile } from './profile-summary.js';
+import { purchaseSource, runLoad, type LoadResult } from './purchases.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const env = process.env;
+const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
+const list = (name: string, fallback: number[]) => (env[name] ? env[name]!.split(/[ ,]+/).filter(Boolean).map(Number) : fallback);
+
+const CFG = {
+  serverMain: env.BENCH_SERVER_MAIN ?? path.join(here, '.build', 'cli', 'main.js'),
+  pgBase: env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432',
+  members: num('BENCH_MEMBERS', 100_000),
+  pgliteMembers: num('BENCH_PGLITE_MEMBERS', 10_000),
+  duration: num('BENCH_DURATION', 12),
+  warmup: num('BENCH_WARMUP', 3),
+  concurrency: list('BENCH_CONCURRENCY', [8, 32, 64]),
+  pgliteConcurrency: list('BENCH_PGLITE_CONCURRENCY', [8, 32, 64]),
+  balanceConcurrency: num('BENCH_BALANCE_CONCURRENCY', 32),
+  poolSize: num('BENCH_DB_POOL_SIZE', 20),
+  pgbenchScale: num('BENCH_PGBENCH_SCALE', 10),
+  pgbenchClients: num('BENCH_PGBENCH_CLIENTS', 32),
+  pgbenchThreads: num('BENCH_PGBENCH_THREADS', 2),
+  results: env.BENCH_RESULTS ?? path.join(here, 'RESULTS.md'),
+  command: env.BENCH_COMMAND ?? 'bash bench/run.sh',
+  profile: process.argv.includes('--profile'),
+};
+const TARGETS = { pgRatio: 0.5, pgP99: 25, pglite: 800, balance: 10_000, rssMb: 300 };
+
+const runId = (env.BENCH_RUN_ID ?? `${Date.now().toString(36)}${process.pid.toString(36)}`).toLowerCase().replace(/[^a-z0-9]/g, '');
+/** run.sh's state directory: pids of the servers started here, for its own last-resort clean-up. */
+const notePid = (pid: number | undefined) => {
+  if (env.BENCH_STATE_DIR && pid) fs.appendFileSync(path.join(env.BENCH_STATE_DIR, 'pids'), `${pid}\n`);
+};
+const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+// ---------------------------------------------------------------- clean-up of what we made
+
+const cleanups: { name: string; fn: () => Promise<void> | void }[] = [];
+const onCleanup = (name: string, fn: () => Promise<void> | void) => {
+  const entry = { name, fn };
+  cleanups.push(entry);
+  return async () => {
+    const i = cleanups.indexOf(entry);
+    if (i >= 0) cleanups.splice(i, 1);
+    await fn();
+  };
+};
+async function cleanupAll(): Promise<void> {
+  while (cleanups.length > 0) {
+    const c = cleanups.pop()!;
+    try {
+      await c.fn();
+    } catch (err) {
+      console.error(`clean-up of ${c.name} failed: ${(err as Error).message}`);
+    }
+  }
+}
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    log(`${sig}: cleaning up`);
+    void cleanupAll().finally(() => process.exit(130));
+  });
+}
+
+// ---------------------------------------------------------------- databases
+
+async function adminQuery(sql: string): Promise<pg.QueryResult> {
+  const c = new pg.Client({ connectionString: `${CFG.pgBase}/postgres` });
+  await c.connect();
+  try {
+    return await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+async function createDatabase(name: string): Promise<() => Promise<void>> {
+  await adminQuery(`create database ${name}`);
+  return onCleanup(`database ${name}`, async () => {
+    await adminQuery(`drop database if exists ${name} with (force)`);
+  });
+}
+
+// ---------------------------------------------------------------- the server
+
+interface Server {
+  pid: number;
+  url: string;
+  programId: string | null;
+  apiKey: string | null;
+  stop(): Promise<void>;
+}
+
+function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of ['DATABASE_URL', 'DATA_DIR', 'PORT', 'HOST', 'LOG_LEVEL', 'JOB_INTERVAL_SECONDS', 'DB_POOL_SIZE']) delete e[k];
+  return { ...e, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', JOB_INTERVAL_SECONDS: '0', ...extra };
+}
+
+async function startServer(name: string, extraEnv: Record<string, string>, nodeArgs: string[] = []): Promise<Server> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, CFG.serverMain, 'serve'], { env: serverEnv(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+  notePid(child.pid);
+  let out = '';
+  let programId: string | null = null;
+  let apiKey: string | null = null;
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  const stop = async () => {
+    if (exited) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exit;
+    clearTimeout(timer);
+  };
+  const unregister = onCleanup(`server ${name}`, stop);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server ${name} did not start in 60 s:\n${out}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      programId ??= /program id:\s+(\S+)/.exec(out)?.[1] ?? null;
+      apiKey ??= /admin API key:\s+(\S+)/.exec(out)?.[1] ?? null;
+      const m = /listens on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server ${name} exited with ${code}:\n${out}`));
+    });
+  });
+  // Keep draining its output (warnings and errors only, at LOG_LEVEL=warn).
+  child.stdout!.on('data', (c: Buffer) => (out.length < 100_000 ? (out += c.toString()) : undefined));
+  log(`server ${name} (pid ${child.pid}) listens on ${url}`);
+  return {
+    pid: child.pid!,
+    url,
+    programId,
+    apiKey,
+    stop: async () => {
+      await unregister();
+      if (out.includes('"level":50') || out.includes('"level":60')) log(`server ${name} logged errors:\n${out.slice(-3_000)}`);
+    },
+  };
+}
+
+function runCli(args: string[], extraEnv: Record<string, string>): { code: number; output: string } {
+  const r = spawnSync(process.execPath, [CFG.serverMain, ...args], { env: serverEnv(extraEnv), encoding: 'utf8', timeout: 300_000 });
+  return { code: r.status ?? -1, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
+}
+
+// ---------------------------------------------------------------- measuring
+
+interface Step extends LoadResult {
+  phase: string;
+  cpu: CpuWindow;
+  rssPeakMb: number | null;
+}
+
+/** Runs one load step, measuring the server's CPU and peak RSS meanwhile. */
+async function step(phase: string, server: Server, load: Parameters<typeof runLoad>[0]): Promise<Step> {
+  let rssPeak: number | null = null;
+  const sampler = setInterval(() => {
+    const m = memoryOf(server.pid);
+    if (m) rssPeak = Math.max(rssPeak ?? 0, m.rssMb);
+  }, 250);
+  const cpu = cpuWindow(server.pid);
+  const r = await runLoad(load);
+  const c = cpu.stop();
+  clearInterval(sampler);
+  const s: Step = { ...r, phase, cpu: c, rssPeakMb: rssPeak };
+  log(
+    `${phase} ${r.label} c=${r.connections}: ${r.rps.toFixed(0)}/s p50 ${r.p50} ms p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}; ` +
+      `CPU server ${c.server.toFixed(0)} %, postgres ${c.postgres.toFixed(0)} %, autocannon ${c.loadGenerator.toFixed(0)} %, machine ${c.machine.toFixed(0)} %`,
+  );
+  if (r.sampleError) log(`  sample non-2xx: ${r.sampleError}`);
+  return s;
+}
+
+async function checkpoint(): Promise<void> {
+  await adminQuery('checkpoint');
+}
+
+/** One purchase by hand first: a broken setup fails here with its answer, not as 100 % non-2xx. */
+async function smokeTest(server: Server, members: LoadedMember[]): Promise<void> {
+  const body = purchaseSource(members, `${runId}-smoke-${server.pid}`).next();
+  const res = await fetch(`${server.url}/v1/purchases`, { method: 'POST', headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' }, body });
+  if (res.status !== 201) throw new Error(`a single purchase failed: ${res.status} ${await res.text()}`);
+}
+
+const purchaseLoad = (server: Server, source: ReturnType<typeof purchaseSource>, connections: number, duration: number, label = 'purchases') => ({
+  label,
+  url: server.url,
+  apiKey: server.apiKey!,
+  connections,
+  duration,
+  request: () => ({ method: 'POST' as const, path: '/v1/purchases', body: source.next() }),
+});
+
+// ---------------------------------------------------------------- phases
+
+interface RoundTrips {
+  label: string;
+  requests: number;
+  perRequest: number;
+  statements: StatementCount[];
+}
+
+interface PgPhase {
+  steps: Step[];
+  balance: Step;
+  rss: { idleMb: number; peakMb: number; hwmMb: number };
+  roundTrips: RoundTrips[];
+  verify: { code: number; output: string };
+  purchasesInDb: number;
+  purchasesAnswered: number;
+}
+
+async function pgPhase(): Promise<PgPhase> {
+  const dbName = `kopilka_bench_${runId}`;
+  const dropDb = await createDatabase(dbName);
+  const dbUrl = `${CFG.pgBase}/${dbName}`;
+  const server = await startServer('postgres', { DATABASE_URL: dbUrl, DB_POOL_SIZE: String(CFG.poolSize) });
+  if (!server.programId || !server.apiKey) throw new Error('the server did not print a program id and admin key');
+
+  log(`loading ${CFG.members} members into PostgreSQL`);
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  const t0 = Date.now();
+  const members = await loadMembers((sql, params) => client.query(sql, params), { programId: server.programId, count: CFG.members });
+  await client.end();
+  log(`loaded ${members.length} members in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+  await smokeTest(server, members);
+  let answered = 1;
+  const idle = memoryOf(server.pid)!;
+  const source = purchaseSource(members, `${runId}-pg`);
+  const warm = await runLoad(purchaseLoad(server, source, 16, CFG.warmup, 'warm-up'));
+  answered += warm.ok;
+  const steps: Step[] = [];
+  for (const c of CFG.concurrency) {
+    await checkpoint();
+    const s = await step('PostgreSQL', server, purchaseLoad(server, source, c, CFG.duration));
+    answered += s.ok;
+    steps.push(s);
+  }
+  await checkpoint();
+  const balance = await step('PostgreSQL', server, {
+    label: 'balance',
+    url: server.url,
+    apiKey: server.apiKey,
+    connections: CFG.balanceConcurrency,
+    duration: CFG.duration,
+    request: () => ({ method: 'GET', path: `/v1/members/${members[Math.floor(Math.random() * members.length)]!.memberId}/balance` }),
+  });
+  const mem = memoryOf(server.pid)!;
+  const peak = Math.max(...steps.map((s) => s.rssPeakMb ?? 0), balance.rssPeakMb ?? 0);
+  await server.stop();
+
+  // Round trips per request, through a counting proxy (a separate, short run).
+  log('counting round trips per request through a proxy');
+  const proxy = await startCountingProxy({ host: new URL(CFG.pgBase).hostname, port: Number(new URL(CFG.pgBase).port || 5432) });
+  const closeProxy = onCleanup('proxy', () => proxy.close());
+  const viaProxy = dbUrl.replace(/:\d+\//, `:${proxy.port}/`);
+  const diag = await startServer('postgres via proxy', { DATABASE_URL: viaProxy, DB_POOL_SIZE: '4' });
+  diag.apiKey = server.apiKey;
+  const roundTrips: RoundTrips[] = [];
+  const N = 400;
+  for (const mode of ['spend', 'earn'] as const) {
+    const src = purchaseSource(members, `${runId}-rt-${mode}`, mode);
+    await runLoad({ ...purchaseLoad(diag, src, 4, 1), amount: 8 }); // caches warm
+    proxy.reset();
+    const r = await runLoad({ ...purchaseLoad(diag, src, 4, 0, `purchase (${mode === 'spend' ? 'spends 10 points and earns' : 'earns only'})`), amount: N });
+    answered += 8 + r.ok;
+    roundTrips.push({ label: r.label, requests: r.ok, perRequest: proxy.roundTrips() / r.ok, statements: proxy.statements() });
+  }
+  {
+    proxy.reset();
+    const r = await runLoad({
+      label: 'balance read',
+      url: diag.url,
+      apiKey: diag.apiKey!,
+      connections: 4,
+      amount: N,
+      request: () => ({ method: 'GET', path: `/v1/members/${members[Math.floor(Math.random() * members.length)]!.memberId}/balance` }),
+    });
+    roundTrips.push({ label: r.label, requests: r.ok, perRequest: proxy.roundTrips() / r.ok, statements: proxy.statements() });
+  }
+  await diag.stop();
+  await closeProxy();
+
+  const count = await (async () => {
+    const c = new pg.Client({ connectionString: dbUrl });
+    await c.connect();
+    try {
+      return Number((await c.query('select count(*)::int as n from purchases')).rows[0].n);
+    } finally {
+      await c.end();
+    }
+  })();
+  log('kopilka verify on the PostgreSQL database');
+  const verify = runCli(['verify'], { DATABASE_URL: dbUrl });
+  log(verify.output.split('\n').slice(-1)[0] ?? '');
+  await dropDb();
+  return { steps, balance, rss: { idleMb: idle.rssMb, peakMb: peak, hwmMb: mem.hwmMb }, roundTrips, verify, purchasesInDb: count, purchasesAnswered: answered };
+}
+
+interface PgbenchResult {
+  tps: number;
+  latencyMs: number;
+  cpu: CpuWindow;
+  command: string;
+}
+
+function pgbenchBinary(): string {
+  const onPath = spawnSync('sh', ['-c', 'command -v pgbench'], { encoding: 'utf8' }).stdout.trim();
+  if (onPath) return onPath;
+  const fixed = '/usr/lib/postgresql/15/bin/pgbench';
+  if (fs.existsSync(fixed)) return fixed;
+  throw new Error('pgbench not found');
+}
+
+async function runProcess(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${out}`))));
+  });
+}
+
+async function pgbenchPhase(): Promise<PgbenchResult> {
+  const bin = pgbenchBinary();
+  const dbName = `kopilka_bench_pgbench_${runId}`;
+  const dropDb = await createDatabase(dbName);
+  const u = new URL(CFG.pgBase);
+  const conn = ['-h', u.hostname, '-p', u.port || '5432', '-U', u.username || 'postgres'];
+  log(`pgbench: initialising scale ${CFG.pgbenchScale}`);
+  await runProcess(bin, ['-i', '-q', '-s', String(CFG.pgbenchScale), ...conn, dbName]);
+  await checkpoint();
+  const args = ['-c', String(CFG.pgbenchClients), '-j', String(CFG.pgbenchThreads), '-T', String(CFG.duration), ...conn, dbName];
+  const cpu = cpuWindow(null);
+  const out = await runProcess(bin, args);
+  const c = cpu.stop();
+  await dropDb();
+  const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1] ?? /tps = ([\d.]+)/.exec(out)?.[1]);
+  const latencyMs = Number(/latency average = ([\d.]+) ms/.exec(out)?.[1] ?? NaN);
+  if (!Number.isFinite(tps)) throw new Error(`could not read pgbench's tps:\n${out}`);
+  log(`pgbench TPC-B: ${tps.toFixed(0)} tps, latency average ${latencyMs} ms; CPU postgres ${c.postgres.toFixed(0)} %, machine ${c.machine.toFixed(0)} %`);
+  return { tps, latencyMs, cpu: c, command: `pgbench ${args.slice(0, 6).join(' ')} (after pgbench -i -s ${CFG.pgbenchScale})` };
+}
+
+interface PgliteRun {
+  steps: Step[];
+  rss: { peakMb: number; hwmMb: number };
+  verify: { code: number; output: string };
+}
+
+async function pglitePhase(nodeArgs: string[] = []): Promise<PgliteRun> {
+  const dir = fs.mkdtempSync(path.join(env.BENCH_STATE_DIR ?? os.tmpdir(), 'kopilka-bench-'));
+  const removeDir = onCleanup(`temp dir ${dir}`, () => fs.rmSync(dir, { recursive: true, force: true }));
+  const dataDir = path.join(dir, 'data');
+  // First start: migrates, makes the program and prints its admin key; then stop, bulk-load
+  // the members straight into the data directory, and start again.
+  const first = await startServer('pglite (first start)', { DATA_DIR: dataDir });
+  const { programId, apiKey } = first;
+  await first.stop();
+  if (!programId || !apiKey) throw new Error('the PGlite server did not print a program id and admin key');
+  log(`loading ${CFG.pgliteMembers} members into PGlite`);
+  const db = await PGlite.create({ dataDir });
+  const exec: Exec = async (sql, params) => ({ rows: (await db.query<Record<string, unknown>>(sql, params ?? [])).rows });
+  const members = await loadMembers(exec, { programId, count: CFG.pgliteMembers });
+  await db.close();
+
+  const server = await startServer('pglite', { DATA_DIR: dataDir }, nodeArgs);
+  server.programId = programId;
+  server.apiKey = apiKey;
+  await smokeTest(server, members);
+  const source = purchaseSource(members, `${runId}-pglite`);
+  await runLoad(purchaseLoad(server, source, 16, CFG.warmup, 'warm-up'));
+  const steps: Step[] = [];
+  for (const c of CFG.pgliteConcurrency) steps.push(await step('PGlite', server, purchaseLoad(server, source, c, CFG.duration)));
+  const mem = memoryOf(server.pid)!;
+  await server.stop();
+  log('kopilka verify on the PGlite data directory');
+  const verify = runCli(['verify'], { DATA_DIR: dataDir });
+  log(verify.output.split('\n').slice(-1)[0] ?? '');
+  await removeDir();
+  return { steps, rss: { peakMb: Math.max(...steps.map((s) => s.rssPeakMb ?? 0)), hwmMb: mem.hwmMb }, verify };
+}
+
+// ---------------------------------------------------------------- report
+
+function machineFacts(pgVersion: string) {
+  return {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    cpus: `${os.availableParallelism()} × ${os.cpus()[0]?.model.trim() ?? '?'}`,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    node: process.version,
+    postgres: pgVersion,
+    os: `${os.type()} ${os.release()}`,
+  };
+}
+
+const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
+const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+function render(pgv: string, pgp: PgPhase, bench: PgbenchResult, lite: PgliteRun): string {
+  const m = machineFacts(pgv);
+  const rows: string[] = [];
+  const header = '| run | conc. | req/s | p50 ms | p99 ms | non-2xx | errors | server CPU | postgres CPU | autocannon CPU | machine CPU | vs pgbench |';
+  rows.push(header, '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const line = (s: Step, ratio: string) =>
+    `| ${s.phase} ${s.label} | ${s.connections} | ${f0(s.rps)} | ${s.p50} | ${s.p99} | ${s.non2xx} | ${s.errors} | ${f0(s.cpu.server)} % | ${f0(s.cpu.postgres)} % | ${f0(s.cpu.loadGenerator)} % | ${f0(s.cpu.machine)} % | ${ratio} |`;
+  for (const s of pgp.steps) rows.push(line(s, `${(s.rps / bench.tps).toFixed(2)} ×`));
+  rows.push(line(pgp.balance, ''));
+  rows.push(`| pgbench TPC-B (${CFG.pgbenchClients} clients, ${CFG.pgbenchThreads} threads, scale ${CFG.pgbenchScale}) | ${CFG.pgbenchClients} | ${f0(bench.tps)} | avg ${bench.latencyMs} | | | | | ${f0(bench.cpu.postgres)} % | | ${f0(bench.cpu.machine)} % | 1.00 × |`);
+  for (const s of lite.steps) rows.push(line(s, ''));
+
+  const best = pgp.steps.filter((s) => s.p99 <= TARGETS.pgP99).sort((a, b) => b.rps - a.rps)[0];
+  const bestAny = [...pgp.steps].sort((a, b) => b.rps - a.rps)[0]!;
+  const bestLite = [...lite.steps].sort((a, b) => b.rps - a.rps)[0]!;
+  const nonOk = [...pgp.steps, pgp.balance, ...lite.steps].filter((s) => s.non2xx > 0 || s.errors > 0);
+  const targets = [
+    '| target | measured | |',
+    '|---|---|---|',
+    `| purchases on PostgreSQL ≥ ${TARGETS.pgRatio} × pgbench TPS with p99 ≤ ${TARGETS.pgP99} ms | ${
+      best ? `${f0(best.rps)}/s at c=${best.connections} (p99 ${best.p99} ms) = ${(best.rps / bench.tps).toFixed(2)} × ${f0(bench.tps)} tps` : `no level had p99 ≤ ${TARGETS.pgP99} ms`
+    }; best at any p99: ${f0(bestAny.rps)}/s at c=${bestAny.connections} (p99 ${bestAny.p99} ms) = ${(bestAny.rps / bench.tps).toFixed(2)} × | ${mark(!!best && best.rps >= TARGETS.pgRatio * bench.tps)} |`,
+    `| purchases on PGlite ≥ ${TARGETS.pglite}/s | ${f0(bestLite.rps)}/s at c=${bestLite.connections} (p99 ${bestLite.p99} ms) | ${mark(bestLite.rps >= TARGETS.pglite)} |`,
+    `| balance reads on PostgreSQL ≥ ${TARGETS.balance}/s | ${f0(pgp.balance.rps)}/s at c=${pgp.balance.connections} (p99 ${pgp.balance.p99} ms) | ${mark(pgp.balance.rps >= TARGETS.balance)} |`,
+    `| server RSS under load on PostgreSQL < ${TARGETS.rssMb} MB | peak VmRSS ${f0(pgp.rss.peakMb)} MiB, VmHWM ${f0(pgp.rss.hwmMb)} MiB (idle after start and load: ${f0(pgp.rss.idleMb)} MiB) | ${mark(pgp.rss.hwmMb < TARGETS.rssMb)} |`,
+  ];
+  const rt = pgp.roundTrips.map((r) => {
+    const stmts = r.statements
+      .map((s) => ({ ...s, per: s.count / r.requests }))
+      .filter((s) => s.per >= 0.05)
+      .map((s) => `${s.statement}${Math.abs(s.per - 1) < 0.02 ? '' : ` ×${s.per.toFixed(2)}`}`);
+    return `- ${r.label}: **${r.perRequest.toFixed(2)} round trips** to PostgreSQL per request (${r.requests} requests): ${stmts.join('; ')}`;
+  });
+  const out = [
+    `Run ${m.date} — \`${CFG.command}\``,
+    '',
+    `Machine: ${m.cpus} (nproc ${os.availableParallelism()}), ${m.memory} RAM, ${m.os}; Node ${m.node}; ${m.postgres}. ` +
+      `Server, PostgreSQL and the load generator (autocannon, in one Node process) share the machine. ` +
+      `Members: ${CFG.members.toLocaleString('en')} on PostgreSQL, ${CFG.pgliteMembers.toLocaleString('en')} on PGlite, half with 5,000 spendable points. ` +
+      `Each step ${CFG.duration} s after a ${CFG.warmup} s warm-up; server pool DB_POOL_SIZE=${CFG.poolSize}; PostgreSQL durable (fsync on, synchronous_commit on). ` +
+      `Purchases: 5-line receipts, every second one spends 10 points. CPU columns are shares of one core (200 % = the whole machine).`,
+    '',
+    ...rows,
+    '',
+    ...targets,
+    '',
+    `Non-2xx answers: ${nonOk.length === 0 ? 'none in any step.' : nonOk.map((s) => `${s.phase} ${s.label} c=${s.connections}: ${s.non2xx} non-2xx ${JSON.stringify(s.statusCodes)}, ${s.errors} errors; sample: \`${s.sampleError}\``).join('; ')}`,
+    '',
+    `Purchases answered 2xx on PostgreSQL: ${pgp.purchasesAnswered}; rows in \`purchases\`: ${pgp.purchasesInDb}${pgp.purchasesAnswered === pgp.purchasesInDb ? ' (equal)' : ' (**differ**)'}.`,
+    '',
+    `\`kopilka verify\` after the PostgreSQL run: ${pgp.verify.output.split('\n').slice(-1)[0]} (exit ${pgp.verify.code}); after the PGlite run: ${lite.verify.output.split('\n').slice(-1)[0]} (exit ${lite.verify.code}).`,
+    '',
+    'Round trips (counted by a proxy on the PostgreSQL wire protocol, one per simple query or extended-protocol Sync):',
+    '',
+    ...rt,
+  ];
+  return out.join('\n');
+}
+
+function writeResults(section: string): void {
+  const start = '<!-- bench:results:start -->';
+  const end = '<!-- bench:results:end -->';
+  let text = fs.existsSync(CFG.results) ? fs.readFileSync(CFG.results, 'utf8') : `# Benchmark results\n\n${start}\n${end}\n`;
+  if (!text.includes(start) || !text.includes(end)) text = `${text.trimEnd()}\n\n${start}\n${end}\n`;
+  const before = text.slice(0, text.indexOf(start) + start.length);
+  const after = text.slice(text.indexOf(end));
+  fs.writeFileSync(CFG.results, `${before}\n\n## Latest run\n\n${section}\n\n${after}`);
+  log(`results written to ${path.relative(process.cwd(), CFG.results)}`);
+}
+
+// ---------------------------------------------------------------- profile mode
+
+async function profileMode(): Promise<void> {
+  const profDir = path.join(here, '.profiles', runId);
+  fs.mkdirSync(profDir, { recursive: true });
+  const dbName = `kopilka_bench_${runId}`;
+  const dropDb = await createDatabase(dbName);
+  const dbUrl = `${CFG.pgBase}/${dbName}`;
+  const server = await startServer('postgres (profiled)', { DATABASE_URL: dbUrl, DB_POOL_SIZE: String(CFG.poolSize) }, ['--cpu-prof', '--cpu-prof-dir', path.join(profDir, 'postgres')]);
+  const client = new pg.Client({ connectionString: dbUrl });
+  await client.connect();
+  const members = await loadMembers((sql, params) => client.query(sql, params), { programId: server.programId!, count: CFG.members });
+  await client.end();
+  await smokeTest(server, members);
+  const source = purchaseSource(members, `${runId}-prof`);
+  const c = CFG.concurrency[Math.min(1, CFG.concurrency.length - 1)]!;
+  await step('PostgreSQL (profiled)', server, purchaseLoad(server, source, c, CFG.duration));
+  await server.stop();
+  await dropDb();
+  const pgProfile = fs.readdirSync(path.join(profDir, 'postgres')).find((f) => f.endsWith('.cpuprofile'));
+  if (pgProfile) console.log(`\n=== server on PostgreSQL, purchases at c=${c} ===\n${summariseProfile(path.join(profDir, 'postgres', pgProfile), 30)}`);
+
+  const lite = await pglitePhase(['--cpu-prof', '--cpu-prof-dir', path.join(profDir, 'pglite')]);
+  void lite;
+  const liteProfile = fs.readdirSync(path.join(profDir, 'pglite')).find((f) => f.endsWith('.cpuprofile'));
+  if (liteProfile) console.log(`\n=== server on PGlite, purchases at c=${CFG.pgliteConcurrency.join(', ')} ===\n${summariseProfile(path.join(profDir, 'pglite', liteProfile), 30)}`);
+  console.log(`\nprofiles kept in ${path.relative(process.cwd(), profDir)} (open them in Chrome DevTools → Performance)`);
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(CFG.serverMain)) throw new Error(`no built server at ${CFG.serverMain}; run bench/run.sh (it builds first)`);
+  const pgVersion = String((await adminQuery('show server_version')).rows[0].server_version);
+  if (CFG.profile) return profileMode();
+  log(`run ${runId}: PostgreSQL ${pgVersion}, ${CFG.members} members, steps of ${CFG.duration} s at c=${CFG.concurrency.join(', ')}`);
+  const pgp = await pgPhase();
+  const bench = await pgbenchPhase();
+  const lite = await pglitePhase();
+  const section = render(`PostgreSQL ${pgVersion}`, pgp, bench, lite);
+  console.log(`\n${section}\n`);
+  if (env.BENCH_WRITE_RESULTS !== '0') writeResults(section);
+}
+
+main()
+  .then(cleanupAll)
+  .catch(async (err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    await cleanupAll();
+    process.exitCode = 1;
+  });
