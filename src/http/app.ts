@@ -47,10 +47,19 @@ function validators() {
   return { strict, lenient };
 }
 
-/** Builds the HTTP app around the use cases; server.ts makes it listen. */
+/**
+ * Request lines as logged: identifiers in query strings (phones, cards, e-mails) are masked, so
+ * the logs never hold a full card number. Headers (API keys) are not logged at all.
+ */
+function redactedRequest(req: { method: string; url: string; ip?: string }) {
+  const url = req.url.replace(/([?&]value=)([^&]*)/g, (_m, k: string, v: string) => `${k}${v.length > 4 ? `***${v.slice(-4)}` : '***'}`);
+  return { method: req.method, url, remoteAddress: req.ip };
+}
+
+/** Builds the HTTP app around the use cases; cli/serve.ts makes it listen. */
 export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<App> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger ? { ...(typeof options.logger === 'object' ? options.logger : {}), serializers: { req: redactedRequest } } : false,
     ajv: { customOptions: { removeAdditional: false } },
     bodyLimit: 1_048_576,
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -43,7 +43,7 @@ for (const kind of DATABASES) {
       assert.deepEqual(unknown.body.errors.map((e: any) => e.pointer), ['/bonus']);
       const malformed = await fetch(`${s.url}/v1/purchases`, { method: 'POST', headers: { authorization: `Bearer ${s.posKey}`, 'content-type': 'application/json' }, body: '{"receiptId": ' });
       assert.equal(malformed.status, 400);
-      assert.equal((await malformed.json()).code, 'VALIDATION_FAILED');
+      assert.equal(((await malformed.json()) as { code: string }).code, 'VALIDATION_FAILED');
       assert.deepEqual(await ledgerSize(), before);
     });
 
