@@ -125,9 +125,15 @@ export async function startServer(kind: DatabaseKind, settings: Partial<ProgramS
       const report = await checkBooks(database.db);
       assert.deepEqual(report.mismatches, [], 'the books must balance');
     },
+    /** Closes the server; every suite ends by checking that the books balance. */
     async close() {
-      await app.close();
-      await database.close();
+      try {
+        const report = await checkBooks(database.db);
+        assert.deepEqual(report.mismatches, [], `the books must balance at the end of the ${kind} suite`);
+      } finally {
+        await app.close();
+        await database.close();
+      }
     },
   };
   return server;
