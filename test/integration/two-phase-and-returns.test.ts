@@ -29,6 +29,7 @@ for (const kind of DATABASES) {
       assert.equal(confirmed.body.pointsEarned, 40);
       const again = await s.request('POST', `/v1/purchases/${held.body.purchaseId}/confirm`);
       assert.deepEqual(again.body, confirmed.body, 'confirming twice changes nothing');
+      assert.deepEqual((await s.request('GET', `/v1/purchases/${held.body.purchaseId}`)).body, confirmed.body);
       const after = (await s.request('GET', `/v1/members/${member}/balance`)).body;
       assert.deepEqual([after.available, after.held, after.pendingTotal], [100, 0, 40]);
       await s.assertBooksBalance();

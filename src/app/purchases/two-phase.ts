@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import { DomainError } from '../../domain/errors.js';
 import { receiptText } from '../../domain/receipt-text.js';
 import { deleteHolds, loadOpenLots, lockWallet, postEntries } from '../../store/ledger.js';
-import { findPurchase, findPurchaseRef, heldPurchasesDue, setPurchaseState, type PurchaseRow } from '../../store/purchases.js';
+import { findAnonymousPurchase, findPurchase, findPurchaseRef, heldPurchasesDue, setPurchaseState, type PurchaseRow } from '../../store/purchases.js';
 import type { DB } from '../../store/schema.js';
 import type { AppContext } from '../context.js';
 import { LedgerChange } from '../ledger-state.js';
@@ -16,6 +16,14 @@ export async function locatePurchase(ctx: AppContext, programId: string, purchas
   const ref = UUID.test(purchaseId) ? await findPurchaseRef(ctx.db, programId, purchaseId) : undefined;
   if (!ref) throw new DomainError('PURCHASE_NOT_FOUND', `no purchase ${purchaseId} in this program`);
   return ref;
+}
+
+/** A recorded purchase as create (or the last confirm or cancel) answered it. */
+export async function getPurchase(ctx: AppContext, programId: string, purchaseId: string): Promise<PurchaseResult> {
+  const { memberId } = await locatePurchase(ctx, programId, purchaseId);
+  const row = memberId ? await findPurchase(ctx.db, memberId, purchaseId) : await findAnonymousPurchase(ctx.db, programId, purchaseId);
+  if (!row) throw new DomainError('PURCHASE_NOT_FOUND');
+  return row.result as PurchaseResult;
 }
 
 async function lockedPurchase(trx: Transaction<DB>, memberId: string, purchaseId: string): Promise<PurchaseRow> {

@@ -4,7 +4,7 @@ import type { AppContext } from '../../app/context.js';
 import { calculatePurchase } from '../../app/purchases/evaluate.js';
 import { createPurchase } from '../../app/purchases/create.js';
 import { returnPurchase } from '../../app/purchases/returns.js';
-import { cancelPurchase, confirmPurchase } from '../../app/purchases/two-phase.js';
+import { cancelPurchase, confirmPurchase, getPurchase } from '../../app/purchases/two-phase.js';
 import type { App } from '../app.js';
 import { DateTime, IdempotencyHeaders, IdentifierSchema, IdParams, Minor, NullableString, Obj, Points, problemResponses } from '../schemas.js';
 
@@ -103,6 +103,11 @@ export const purchaseRoutes =
         schema: { tags, summary: 'Record a purchase: spend and earn points (idempotent on receiptId)', body: Receipt, response: { 201: Result, ...problemResponses } },
       },
       async (req, reply) => reply.code(201).send(await createPurchase(ctx, req.actor.programId, req.body)),
+    );
+    app.get(
+      '/purchases/:id',
+      { config: { roles: ['admin', 'pos', 'readonly'] }, schema: { tags, summary: 'A recorded purchase, as last answered', params: IdParams, response: { 200: Result, ...problemResponses } } },
+      async (req) => getPurchase(ctx, req.actor.programId, req.params.id),
     );
     app.post(
       '/purchases/:id/confirm',
