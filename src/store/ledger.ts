@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type OperationNodeSource } from 'kysely';
 import type { Hold, Lot } from '../domain/ledger.js';
 import type { Executor } from './executor.js';
 import type { Account, EntryKind } from './schema.js';
@@ -42,21 +42,21 @@ export async function insertWallet(db: Executor, w: { memberId: string; programI
   await db.insertInto('wallets').values({ member_id: w.memberId, program_id: w.programId, balance: 0, updated_at: w.at }).execute();
 }
 
-/** Lots with a non-zero remainder and holds of the member: all the balance arithmetic needs. */
+/** Lots with a non-zero remainder and holds of the member, in one query: all the balance arithmetic needs. */
 export async function loadOpenLots(db: Executor, memberId: string): Promise<{ lots: (Lot & { purchaseId: string | null })[]; holds: (Hold & { purchaseId: string })[] }> {
-  const [lots, holds] = await Promise.all([
-    db
-      .selectFrom('lots')
-      .select(['lot_id', 'remaining', 'available_at', 'expires_at', 'purchase_id'])
-      .where('member_id', '=', memberId)
-      .where('remaining', '<>', 0)
-      .execute(),
-    db.selectFrom('holds').select(['purchase_id', 'lot_id', 'amount', 'expires_at']).where('member_id', '=', memberId).execute(),
-  ]);
-  return {
-    lots: lots.map((l) => ({ lotId: l.lot_id, remaining: l.remaining, availableAt: l.available_at, expiresAt: l.expires_at, purchaseId: l.purchase_id })),
-    holds: holds.map((h) => ({ purchaseId: h.purchase_id, lotId: h.lot_id, amount: h.amount, expiresAt: h.expires_at })),
-  };
+  const rows = await sql<{ is_hold: boolean; lot_id: string; amount: number; available_at: Date | null; expires_at: Date | null; purchase_id: string | null }>`
+    select false as is_hold, lot_id, remaining as amount, available_at, expires_at, purchase_id
+      from lots where member_id = ${memberId} and remaining <> 0
+    union all
+    select true, lot_id, amount, null, expires_at, purchase_id
+      from holds where member_id = ${memberId}`.execute(db);
+  const lots: (Lot & { purchaseId: string | null })[] = [];
+  const holds: (Hold & { purchaseId: string })[] = [];
+  for (const r of rows.rows) {
+    if (r.is_hold) holds.push({ purchaseId: r.purchase_id!, lotId: r.lot_id, amount: r.amount, expiresAt: r.expires_at! });
+    else lots.push({ lotId: r.lot_id, remaining: r.amount, availableAt: r.available_at!, expiresAt: r.expires_at, purchaseId: r.purchase_id });
+  }
+  return { lots, holds };
 }
 
 /** Lot ids created by a purchase (the lots its earn went to). */
@@ -66,23 +66,25 @@ export async function lotsOfPurchase(db: Executor, memberId: string, purchaseId:
 }
 
 /**
- * Writes one ledger change for one member: new lots, the entries, each lot's remainder moved by
- * its entries, and the cached wallet balance moved by their sum. The caller holds the wallet lock.
+ * Writes one ledger change for one member as a single statement (one round trip): new lots, the
+ * entries, each existing lot's remainder moved by its entries, the cached wallet balance moved by
+ * their sum, and any further writes of the same operation (`also`, e.g. the purchase row). The
+ * caller holds the wallet lock.
  */
 export async function postEntries(
   db: Executor,
   ctx: { memberId: string; programId: string; at: Date },
   newLots: NewLot[],
   entries: NewEntry[],
+  also: OperationNodeSource[] = [],
 ): Promise<void> {
-  if (entries.length === 0) return;
+  const writes: OperationNodeSource[] = [];
   const deltas = new Map<string, number>();
   for (const e of entries) deltas.set(e.lotId, (deltas.get(e.lotId) ?? 0) + e.amount);
   const fresh = new Set(newLots.map((l) => l.lotId));
   if (newLots.length > 0) {
-    await db
-      .insertInto('lots')
-      .values(
+    writes.push(
+      db.insertInto('lots').values(
         newLots.map((l) => ({
           member_id: ctx.memberId,
           lot_id: l.lotId,
@@ -94,51 +96,72 @@ export async function postEntries(
           purchase_id: l.purchaseId,
           created_at: ctx.at,
         })),
-      )
-      .execute();
+      ),
+    );
   }
-  await db
-    .insertInto('entries')
-    .values(
-      entries.map((e) => ({
-        member_id: ctx.memberId,
-        entry_id: e.entryId,
-        program_id: ctx.programId,
-        lot_id: e.lotId,
-        account: e.account,
-        kind: e.kind,
-        amount: e.amount,
-        purchase_id: e.purchaseId ?? null,
-        return_id: e.returnId ?? null,
-        reason: e.reason ?? null,
-        actor: e.actor ?? null,
-        created_at: ctx.at,
-      })),
-    )
-    .execute();
+  if (entries.length > 0) {
+    writes.push(
+      db.insertInto('entries').values(
+        entries.map((e) => ({
+          member_id: ctx.memberId,
+          entry_id: e.entryId,
+          program_id: ctx.programId,
+          lot_id: e.lotId,
+          account: e.account,
+          kind: e.kind,
+          amount: e.amount,
+          purchase_id: e.purchaseId ?? null,
+          return_id: e.returnId ?? null,
+          reason: e.reason ?? null,
+          actor: e.actor ?? null,
+          created_at: ctx.at,
+        })),
+      ),
+    );
+  }
   const existing = [...deltas.entries()].filter(([lotId, d]) => !fresh.has(lotId) && d !== 0);
   if (existing.length > 0) {
     const values = sql.join(existing.map(([lotId, d]) => sql`(${lotId}::uuid, ${d}::bigint)`));
-    await sql`update lots set remaining = lots.remaining + v.delta
+    writes.push(sql`update lots set remaining = lots.remaining + v.delta
       from (values ${values}) as v(lot_id, delta)
-      where lots.member_id = ${ctx.memberId} and lots.lot_id = v.lot_id`.execute(db);
+      where lots.member_id = ${ctx.memberId} and lots.lot_id = v.lot_id`);
   }
   const total = entries.reduce((s, e) => s + e.amount, 0);
   if (total !== 0) {
-    await db
-      .updateTable('wallets')
-      .set((eb) => ({ balance: eb('balance', '+', total), updated_at: ctx.at }))
-      .where('member_id', '=', ctx.memberId)
-      .execute();
+    writes.push(
+      db
+        .updateTable('wallets')
+        .set((eb) => ({ balance: eb('balance', '+', total), updated_at: ctx.at }))
+        .where('member_id', '=', ctx.memberId),
+    );
   }
+  writes.push(...also);
+  await runTogether(db, writes);
 }
 
-export async function insertHolds(db: Executor, ctx: { memberId: string; programId: string }, holds: NewHold[]): Promise<void> {
-  if (holds.length === 0) return;
-  await db
-    .insertInto('holds')
-    .values(holds.map((h) => ({ member_id: ctx.memberId, purchase_id: h.purchaseId, lot_id: h.lotId, program_id: ctx.programId, amount: h.amount, expires_at: h.expiresAt })))
-    .execute();
+/**
+ * Runs data-modifying statements as the CTEs of one statement: one round trip, one snapshot.
+ * They must not touch the same row twice, and none may read what another writes. Foreign keys
+ * between them (an entry on a lot inserted beside it) hold: they are checked at the statement's end.
+ */
+export async function runTogether(db: Executor, writes: OperationNodeSource[]): Promise<void> {
+  if (writes.length === 0) return;
+  if (writes.length === 1) {
+    await sql`${writes[0]!}`.execute(db);
+    return;
+  }
+  const ctes = sql.join(writes.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w})`));
+  await sql`with ${ctes} select 1`.execute(db);
+}
+
+/** The insert of a purchase's holds, to be run beside its other writes (postEntries' `also`). */
+export function insertHoldsQuery(db: Executor, ctx: { memberId: string; programId: string }, holds: NewHold[]): OperationNodeSource[] {
+  if (holds.length === 0) return [];
+  return [
+    db
+      .insertInto('holds')
+      .values(holds.map((h) => ({ member_id: ctx.memberId, purchase_id: h.purchaseId, lot_id: h.lotId, program_id: ctx.programId, amount: h.amount, expires_at: h.expiresAt }))),
+  ];
 }
 
 export async function deleteHolds(db: Executor, memberId: string, purchaseId: string): Promise<void> {

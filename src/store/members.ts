@@ -127,6 +127,19 @@ export async function releaseIdentifier(db: Executor, c: { programId: string; ki
   return released !== undefined;
 }
 
+/** The member an identifier belongs to, in one query (the till's hot path). */
+export async function findMemberByIdentifier(db: Executor, programId: string, kind: string, value: string): Promise<MemberRow | undefined> {
+  const r = await db
+    .selectFrom('identifier_claims as c')
+    .innerJoin('members as m', 'm.member_id', 'c.member_id')
+    .selectAll('m')
+    .where('c.program_id', '=', programId)
+    .where('c.kind', '=', kind)
+    .where('c.value', '=', value)
+    .executeTakeFirst();
+  return r && toMember(r);
+}
+
 export async function findMemberIdByIdentifier(db: Executor, programId: string, kind: string, value: string): Promise<string | undefined> {
   const r = await db
     .selectFrom('identifier_claims')

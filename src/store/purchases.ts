@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from './executor.js';
 import { json } from './executor.js';
 import type { PurchaseStatus } from './schema.js';
@@ -17,16 +18,17 @@ export async function claimReceipt(
   db: Executor,
   c: { programId: string; receiptId: string; purchaseId: string; memberId: string | null; requestHash: string; at: Date },
 ): Promise<ReceiptClaim | null> {
-  const inserted = await db
-    .insertInto('receipt_claims')
-    .values({ program_id: c.programId, receipt_id: c.receiptId, purchase_id: c.purchaseId, member_id: c.memberId, request_hash: c.requestHash, created_at: c.at })
-    .onConflict((oc) => oc.doNothing())
-    .returning('purchase_id')
-    .executeTakeFirst();
-  if (inserted) {
-    await db.insertInto('purchase_refs').values({ purchase_id: c.purchaseId, program_id: c.programId, member_id: c.memberId }).execute();
-    return null;
-  }
+  // The claim and the purchase-id reference in one statement (one round trip).
+  const claimed = await sql<{ purchase_id: string }>`
+    with claim as (
+      insert into receipt_claims (program_id, receipt_id, purchase_id, member_id, request_hash, created_at)
+      values (${c.programId}, ${c.receiptId}, ${c.purchaseId}, ${c.memberId}, ${c.requestHash}, ${c.at})
+      on conflict do nothing
+      returning program_id, purchase_id, member_id)
+    insert into purchase_refs (purchase_id, program_id, member_id)
+    select purchase_id, program_id, member_id from claim
+    returning purchase_id`.execute(db);
+  if (claimed.rows.length > 0) return null;
   const existing = await db
     .selectFrom('receipt_claims')
     .select(['purchase_id', 'member_id', 'request_hash'])
@@ -52,7 +54,8 @@ export interface PurchaseRow {
   result: unknown;
 }
 
-export async function insertPurchase(
+/** The insert of a purchase row, to be run on its own or beside the ledger writes (postEntries). */
+export function insertPurchaseQuery(
   db: Executor,
   p: {
     memberId: string;
@@ -71,8 +74,8 @@ export async function insertPurchase(
     holdExpiresAt: Date | null;
     at: Date;
   },
-): Promise<void> {
-  await db
+) {
+  return db
     .insertInto('purchases')
     .values({
       member_id: p.memberId,
@@ -91,8 +94,7 @@ export async function insertPurchase(
       hold_expires_at: p.holdExpiresAt,
       created_at: p.at,
       updated_at: p.at,
-    })
-    .execute();
+    });
 }
 
 export async function findPurchase(db: Executor, memberId: string, purchaseId: string): Promise<PurchaseRow | undefined> {

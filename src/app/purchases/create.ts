@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import { DomainError } from '../../domain/errors.js';
 import { planEarn, planRedeem, type Lot } from '../../domain/ledger.js';
-import { insertHolds, lockWallet, postEntries } from '../../store/ledger.js';
-import { claimReceipt, findAnonymousPurchase, findPurchase, insertAnonymousPurchase, insertPurchase } from '../../store/purchases.js';
+import { insertHoldsQuery, lockWallet, postEntries } from '../../store/ledger.js';
+import { claimReceipt, findAnonymousPurchase, findPurchase, insertAnonymousPurchase, insertPurchaseQuery } from '../../store/purchases.js';
 import { requestHash, type AppContext } from '../context.js';
 import { LedgerChange } from '../ledger-state.js';
 import { evaluateFor, occurredAtOf, resolvePurchaseMember, toResult } from './evaluate.js';
@@ -63,7 +63,7 @@ export async function createPurchase(ctx: AppContext, programId: string, input: 
     if (input.twoPhase) {
       holdExpiresAt = DateTime.fromJSDate(now).plus({ minutes: settings.holdTimeoutMinutes }).toJSDate();
       heldNow = redeem.map((m) => ({ purchaseId, lotId: m.lotId, amount: -m.amount, expiresAt: holdExpiresAt! }));
-      await insertHolds(trx, { memberId: member.memberId, programId }, heldNow);
+
     } else {
       for (const m of redeem) change.post(m.lotId, 'redeemed', 'redeem', m.amount, { purchaseId });
       earn(change, lots, evaluation.pointsEarned, { purchaseId, availableAt: evaluation.earnedAvailableAt, expiresAt: evaluation.earnedExpiresAt });
@@ -79,8 +79,7 @@ export async function createPurchase(ctx: AppContext, programId: string, input: 
       balanceAfter,
       holdExpiresAt,
     });
-    await postEntries(trx, { memberId: member.memberId, programId, at: now }, change.newLots, change.entries);
-    await insertPurchase(trx, {
+    const purchaseRow = insertPurchaseQuery(trx, {
       memberId: member.memberId,
       purchaseId,
       programId,
@@ -97,6 +96,8 @@ export async function createPurchase(ctx: AppContext, programId: string, input: 
       holdExpiresAt,
       at: now,
     });
+    const holdRows = insertHoldsQuery(trx, { memberId: member.memberId, programId }, heldNow);
+    await postEntries(trx, { memberId: member.memberId, programId, at: now }, change.newLots, change.entries, [...holdRows, purchaseRow]);
     return result;
   });
 }

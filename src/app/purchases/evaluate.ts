@@ -7,13 +7,20 @@ import type { Executor } from '../../store/executor.js';
 import { loadOpenLots } from '../../store/ledger.js';
 import type { MemberRow } from '../../store/members.js';
 import type { AppContext, CachedProgram } from '../context.js';
-import { requireMember, resolveIdentifier } from '../members.js';
+import { requireMember } from '../members.js';
+import { findMemberByIdentifier } from '../../store/members.js';
+import { normaliseIdentifier } from '../../domain/identifiers.js';
 import type { PurchaseInput, PurchaseResult, PurchaseStatusView } from './types.js';
 
 /** The member a receipt names (by id or identifier), or null for a receipt without a member. */
 export async function resolvePurchaseMember(db: Executor, programId: string, input: PurchaseInput): Promise<MemberRow | null> {
   if (input.memberId) return requireMember(db, programId, input.memberId);
-  if (input.identifier) return requireMember(db, programId, await resolveIdentifier(db, programId, input.identifier.kind, input.identifier.value));
+  if (input.identifier) {
+    const { kind, value } = input.identifier;
+    const member = await findMemberByIdentifier(db, programId, kind, normaliseIdentifier(kind, value));
+    if (!member) throw new DomainError('MEMBER_NOT_FOUND', `no member with ${kind} ${value}`);
+    return member;
+  }
   return null;
 }
 
