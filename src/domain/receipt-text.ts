@@ -23,8 +23,8 @@ export function receiptText(
   timeZone: string,
 ): string[] {
   const t = TEXT[locale];
-  const num = (n: number) => new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-GB').format(n);
-  const date = (d: Date) => new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', { timeZone, dateStyle: 'short' }).format(d);
+  const num = (n: number) => numberFormat(locale).format(n);
+  const date = (d: Date) => dateFormat(locale, timeZone).format(d);
   const out: string[] = [];
   if (evaluation.pointsSpent > 0) out.push(t.spent(num(evaluation.pointsSpent)));
   if (evaluation.pointsEarned > 0) {
@@ -33,4 +33,21 @@ export function receiptText(
   }
   if (balanceAfter !== null) out.push(t.balance(num(balanceAfter)));
   return out;
+}
+
+// Intl formatters are expensive to build and safe to share: one per locale (and zone).
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function numberFormat(locale: 'ru' | 'en'): Intl.NumberFormat {
+  let f = numberFormats.get(locale);
+  if (!f) numberFormats.set(locale, (f = new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-GB')));
+  return f;
+}
+
+function dateFormat(locale: 'ru' | 'en', timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}`;
+  let f = dateFormats.get(key);
+  if (!f) dateFormats.set(key, (f = new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', { timeZone, dateStyle: 'short' })));
+  return f;
 }

@@ -67,8 +67,15 @@ const supportedCurrencies = new Set(Intl.supportedValuesOf('currency'));
 
 /** Digits after the decimal point of an ISO 4217 currency (RUB → 2, JPY → 0). */
 export function currencyMinorUnits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  let digits = minorUnitsCache.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    minorUnitsCache.set(currency, digits);
+  }
+  return digits;
 }
+// Building an Intl formatter costs far more than evaluating a receipt: remember the answer.
+const minorUnitsCache = new Map<string, number>();
 
 export function isKnownCurrency(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && supportedCurrencies.has(code);
