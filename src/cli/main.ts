@@ -23,7 +23,7 @@ Usage: kopilka <command> [options]
   jobs                                  run the expiry write-down and hold timeouts once
   backup --out FILE                     dump the embedded database to a file
   restore --from FILE                   load a dump into an empty DATA_DIR
-  demo [--program ID] [--members N] [--months N]
+  demo [--program ID] [--members N] [--months N] [--seed N]
                                         fill a program with realistic sample data
 
 Configuration (environment): PORT (8080), HOST (0.0.0.0), DATA_DIR (./data),

@@ -154,3 +154,8 @@ export async function findMemberIdByIdentifier(db: Executor, programId: string, 
 export async function listIdentifiers(db: Executor, memberId: string): Promise<{ kind: string; value: string }[]> {
   return db.selectFrom('member_identifiers').select(['kind', 'value']).where('member_id', '=', memberId).orderBy('created_at').orderBy('kind').execute();
 }
+
+export async function countMembers(db: Executor, programId: string): Promise<number> {
+  const r = await db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).where('program_id', '=', programId).executeTakeFirstOrThrow();
+  return Number(r.n);
+}
