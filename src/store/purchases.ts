@@ -69,7 +69,6 @@ export function insertPurchaseQuery(
     total: number;
     pointsSpent: number;
     pointsEarned: number;
-    lines: unknown;
     result: unknown;
     holdExpiresAt: Date | null;
     at: Date;
@@ -89,7 +88,6 @@ export function insertPurchaseQuery(
       total: p.total,
       points_spent: p.pointsSpent,
       points_earned: p.pointsEarned,
-      lines: json(p.lines),
       result: json(p.result),
       hold_expires_at: p.holdExpiresAt,
       created_at: p.at,
@@ -153,7 +151,7 @@ export async function heldPurchasesDue(db: Executor, at: Date, limit: number): P
 
 export async function insertAnonymousPurchase(
   db: Executor,
-  p: { programId: string; purchaseId: string; receiptId: string; storeId: string | null; channel: string | null; occurredAt: Date; total: number; lines: unknown; result: unknown; at: Date },
+  p: { programId: string; purchaseId: string; receiptId: string; storeId: string | null; channel: string | null; occurredAt: Date; total: number; result: unknown; at: Date },
 ): Promise<void> {
   await db
     .insertInto('anonymous_purchases')
@@ -165,7 +163,6 @@ export async function insertAnonymousPurchase(
       channel: p.channel,
       occurred_at: p.occurredAt,
       total: p.total,
-      lines: json(p.lines),
       result: json(p.result),
       created_at: p.at,
     })

@@ -125,7 +125,7 @@ export interface PurchasesTable {
   total: Int8;
   points_spent: Int8;
   points_earned: Int8;
-  lines: Json<unknown>;
+  /** What create (or the last confirm or cancel) answered, lines included: replayed to retries. */
   result: Json<unknown>;
   hold_expires_at: Timestamp | null;
   created_at: Timestamp;
@@ -140,7 +140,6 @@ export interface AnonymousPurchasesTable {
   channel: string | null;
   occurred_at: Timestamp;
   total: Int8;
-  lines: Json<unknown>;
   result: Json<unknown>;
   created_at: Timestamp;
 }

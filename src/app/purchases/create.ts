@@ -47,7 +47,6 @@ export async function createPurchase(ctx: AppContext, programId: string, input: 
         channel: input.channel ?? null,
         occurredAt,
         total: input.total,
-        lines: evaluation.lines,
         result,
         at: now,
       });
@@ -91,7 +90,6 @@ export async function createPurchase(ctx: AppContext, programId: string, input: 
       total: input.total,
       pointsSpent: evaluation.pointsSpent,
       pointsEarned: input.twoPhase ? 0 : evaluation.pointsEarned,
-      lines: evaluation.lines,
       result,
       holdExpiresAt,
       at: now,

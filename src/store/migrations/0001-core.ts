@@ -125,7 +125,6 @@ const SCHEMA = `
       primary key (member_id, entry_id),
       foreign key (member_id, lot_id) references lots (member_id, lot_id)
     );
-    create index entries_program_account on entries (program_id, account);
 
     create table holds (
       member_id uuid not null,
@@ -150,7 +149,6 @@ const SCHEMA = `
       total bigint not null,
       points_spent bigint not null,
       points_earned bigint not null,
-      lines jsonb not null,
       result jsonb not null,
       hold_expires_at timestamptz,
       created_at timestamptz not null,
@@ -168,7 +166,6 @@ const SCHEMA = `
       channel text,
       occurred_at timestamptz not null,
       total bigint not null,
-      lines jsonb not null,
       result jsonb not null,
       created_at timestamptz not null,
       primary key (program_id, purchase_id)
