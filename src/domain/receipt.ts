@@ -33,7 +33,7 @@ export interface EvaluatedLine {
   amount: number;
   /** Points spent on this line. */
   pointsSpent: number;
-  /** Money covered by those points (pointsSpent × pointValue). */
+  /** Money covered by points on this line (the receipt's pointsSpent × pointValue, split over its lines). */
   pointsDiscount: number;
   /** Money the customer pays for the line. */
   paid: number;
@@ -73,7 +73,7 @@ export function validateReceipt(receipt: ReceiptInput, settings: ProgramSettings
     if (!Number.isSafeInteger(line.price) || line.price < 0) errors.push({ pointer: `/lines/${i}/price`, detail: 'must be a non-negative integer in minor units' });
     const discount = line.discount ?? 0;
     if (!Number.isSafeInteger(discount) || discount < 0) errors.push({ pointer: `/lines/${i}/discount`, detail: 'must be a non-negative integer in minor units' });
-    else if (discount > line.price * line.quantity) errors.push({ pointer: `/lines/${i}/discount`, detail: 'is larger than the line amount' });
+    else if (Number.isSafeInteger(line.quantity) && line.quantity > 0 && discount > line.price * line.quantity) errors.push({ pointer: `/lines/${i}/discount`, detail: 'is larger than the line amount' });
   });
   if (errors.length > 0) throw new DomainError('INVALID_RECEIPT', errors.map((e) => `${e.pointer}: ${e.detail}`).join('; '), { errors });
   const sum = receipt.lines.reduce((s, l) => s + lineAmount(l), 0);
@@ -141,12 +141,12 @@ export function evaluateReceipt(
   const amounts = receipt.lines.map(lineAmount);
   const pv = settings.pointValue;
   const redeemWeights = receipt.lines.map((l, i) => (excluded(l, settings.redeemExclusions) ? 0 : amounts[i]!));
-  const spentPerLine = allocate(
-    pointsToSpend,
-    redeemWeights,
-    redeemWeights.map((w) => Math.floor(w / pv)),
-  );
-  const paid = amounts.map((a, i) => a - spentPerLine[i]! * pv);
+  // The money the points cover is split over the lines (never more than a line costs), then the
+  // points in proportion to it. A line may so carry part of a point's value: capping each line at
+  // whole points would make some allowed spends impossible on receipts of cheap lines.
+  const discountPerLine = allocate(pointsToSpend * pv, redeemWeights, redeemWeights);
+  const spentPerLine = allocate(pointsToSpend, discountPerLine);
+  const paid = amounts.map((a, i) => a - discountPerLine[i]!);
   const earns = member?.status === 'active';
   const earnBase = receipt.lines.map((l, i) => (earns && !excluded(l, settings.earnExclusions) ? paid[i]! : 0));
   const pointsEarned = pointsForAmount(earnBase.reduce((s, b) => s + b, 0), settings);
@@ -160,7 +160,7 @@ export function evaluateReceipt(
     price: l.price,
     amount: amounts[i]!,
     pointsSpent: spentPerLine[i]!,
-    pointsDiscount: spentPerLine[i]! * pv,
+    pointsDiscount: discountPerLine[i]!,
     paid: paid[i]!,
     pointsEarned: earnedPerLine[i]!,
   }));

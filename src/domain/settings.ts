@@ -98,7 +98,9 @@ export function validateSettings(s: ProgramSettings): void {
   }
   if (!IANAZone.isValidZone(s.timeZone)) bad('/timeZone', `${s.timeZone} is not an IANA time zone`);
   if (s.earning.kind === 'percent') {
-    if (!(s.earning.percent >= 0 && s.earning.percent <= 100) || Math.round(s.earning.percent * 100) !== s.earning.percent * 100) {
+    const hundredths = s.earning.percent * 100;
+    // 1.1 × 100 is 110.00000000000001 in floating point: compare with a tolerance.
+    if (!(s.earning.percent >= 0 && s.earning.percent <= 100) || Math.abs(hundredths - Math.round(hundredths)) > 1e-6) {
       bad('/earning/percent', 'must be between 0 and 100 with at most two decimals');
     }
   } else if (s.earning.kind === 'per_amount') {
