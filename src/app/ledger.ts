@@ -1,11 +1,11 @@
 import { expiresAt as expiryOf } from '../domain/calendar.js';
 import { DomainError } from '../domain/errors.js';
 import { balanceAt, planExpiry, planRedeem } from '../domain/ledger.js';
-import { listEntries, loadOpenLots, lockWallet, membersWithExpiredLots, postEntries } from '../store/ledger.js';
+import { listEntries, loadMemberLots, loadOpenLots, lockWallet, membersWithExpiredLots, postEntries } from '../store/ledger.js';
 import type { Actor, AppContext } from './context.js';
 import { idempotent } from './idempotent.js';
 import { LedgerChange } from './ledger-state.js';
-import { requireMember } from './members.js';
+import { isUuid, requireMember } from './members.js';
 
 export interface BalanceResult {
   memberId: string;
@@ -21,9 +21,10 @@ export interface BalanceResult {
 
 /** The balance as of now: right at any instant, whether or not the expiry job has run. */
 export async function getBalance(ctx: AppContext, actor: Actor, memberId: string): Promise<BalanceResult> {
-  await requireMember(ctx.db, actor.programId, memberId);
   const { settings } = await ctx.programs.get(actor.programId);
-  const { lots, holds } = await loadOpenLots(ctx.db, memberId);
+  const state = isUuid(memberId) ? await loadMemberLots(ctx.db, actor.programId, memberId) : undefined;
+  if (!state) throw new DomainError('MEMBER_NOT_FOUND', `no member ${memberId} in this program`);
+  const { lots, holds } = state;
   const now = ctx.clock();
   const b = balanceAt(lots, holds, now, new Date(now.getTime() + settings.expiringSoonDays * 86_400_000));
   const pendingTotal = b.pending.reduce((s, p) => s + p.amount, 0);

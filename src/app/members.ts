@@ -113,6 +113,8 @@ async function loadView(db: Executor, programId: string, memberId: string): Prom
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids are UUIDs; anything else names no member (and must not reach a uuid column). */
+export const isUuid = (id: string): boolean => UUID.test(id);
 
 /** The member row, or MEMBER_NOT_FOUND; a malformed id is simply not found. */
 export async function requireMember(db: Executor, programId: string, memberId: string): Promise<MemberRow> {

@@ -42,21 +42,45 @@ export async function insertWallet(db: Executor, w: { memberId: string; programI
   await db.insertInto('wallets').values({ member_id: w.memberId, program_id: w.programId, balance: 0, updated_at: w.at }).execute();
 }
 
-/** Lots with a non-zero remainder and holds of the member, in one query: all the balance arithmetic needs. */
-export async function loadOpenLots(db: Executor, memberId: string): Promise<{ lots: (Lot & { purchaseId: string | null })[]; holds: (Hold & { purchaseId: string })[] }> {
-  const rows = await sql<{ is_hold: boolean; lot_id: string; amount: number; available_at: Date | null; expires_at: Date | null; purchase_id: string | null }>`
-    select false as is_hold, lot_id, remaining as amount, available_at, expires_at, purchase_id
+type OpenLots = { lots: (Lot & { purchaseId: string | null })[]; holds: (Hold & { purchaseId: string })[] };
+type OpenRow = { kind: number; lot_id: string; amount: number; available_at: Date | null; expires_at: Date | null; purchase_id: string | null };
+
+const LOT = 1;
+const HOLD = 2;
+const MEMBER = 0;
+
+function openLotsQuery(memberId: string) {
+  return sql`
+    select ${LOT}::int as kind, lot_id, remaining as amount, available_at, expires_at, purchase_id
       from lots where member_id = ${memberId} and remaining <> 0
     union all
-    select true, lot_id, amount, null, expires_at, purchase_id
-      from holds where member_id = ${memberId}`.execute(db);
-  const lots: (Lot & { purchaseId: string | null })[] = [];
-  const holds: (Hold & { purchaseId: string })[] = [];
-  for (const r of rows.rows) {
-    if (r.is_hold) holds.push({ purchaseId: r.purchase_id!, lotId: r.lot_id, amount: r.amount, expiresAt: r.expires_at! });
-    else lots.push({ lotId: r.lot_id, remaining: r.amount, availableAt: r.available_at!, expiresAt: r.expires_at, purchaseId: r.purchase_id });
+    select ${HOLD}::int, lot_id, amount, null, expires_at, purchase_id
+      from holds where member_id = ${memberId}`;
+}
+
+function toOpenLots(rows: OpenRow[]): OpenLots {
+  const lots: OpenLots['lots'] = [];
+  const holds: OpenLots['holds'] = [];
+  for (const r of rows) {
+    if (r.kind === HOLD) holds.push({ purchaseId: r.purchase_id!, lotId: r.lot_id, amount: r.amount, expiresAt: r.expires_at! });
+    else if (r.kind === LOT) lots.push({ lotId: r.lot_id, remaining: r.amount, availableAt: r.available_at!, expiresAt: r.expires_at, purchaseId: r.purchase_id });
   }
   return { lots, holds };
+}
+
+/** Lots with a non-zero remainder and holds of the member, in one query: all the balance arithmetic needs. */
+export async function loadOpenLots(db: Executor, memberId: string): Promise<OpenLots> {
+  return toOpenLots((await sql<OpenRow>`${openLotsQuery(memberId)}`.execute(db)).rows);
+}
+
+/** The same for a balance read, which also checks in the same query that the member is the program's. */
+export async function loadMemberLots(db: Executor, programId: string, memberId: string): Promise<OpenLots | undefined> {
+  const rows = await sql<OpenRow>`
+    select ${MEMBER}::int as kind, null::uuid as lot_id, null::bigint as amount, null::timestamptz as available_at, null::timestamptz as expires_at, null::uuid as purchase_id
+      from members where member_id = ${memberId} and program_id = ${programId}
+    union all
+    ${openLotsQuery(memberId)}`.execute(db);
+  return rows.rows.some((r) => r.kind === MEMBER) ? toOpenLots(rows.rows) : undefined;
 }
 
 /** Lot ids created by a purchase (the lots its earn went to). */

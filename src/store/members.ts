@@ -22,7 +22,7 @@ export interface MemberRow {
 
 export type MemberProfile = Pick<MemberRow, 'name' | 'phone' | 'email' | 'birthday' | 'gender' | 'city' | 'attributes' | 'consents'>;
 
-const toMember = (r: Selectable<MembersTable>): MemberRow => ({
+export const toMember = (r: Selectable<MembersTable>): MemberRow => ({
   memberId: r.member_id,
   programId: r.program_id,
   status: r.status,

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Executor } from './executor.js';
 import { json } from './executor.js';
-import type { PurchaseStatus } from './schema.js';
+import type { MembersTable, PurchaseStatus } from './schema.js';
 
 export interface ReceiptClaim {
   purchaseId: string;
@@ -29,11 +29,44 @@ export async function claimReceipt(
     select purchase_id, program_id, member_id from claim
     returning purchase_id`.execute(db);
   if (claimed.rows.length > 0) return null;
+  return findReceiptClaim(db, c.programId, c.receiptId);
+}
+
+/**
+ * For a member's purchase: claims the receipt id, locks the member's wallet and reads the member,
+ * in one statement (one round trip). `claimed` is false when the receipt id was taken before;
+ * `member` is undefined when the program has no such member (the caller then rolls back).
+ */
+export async function claimReceiptAndLockMember(
+  db: Executor,
+  c: { programId: string; receiptId: string; purchaseId: string; memberId: string; requestHash: string; at: Date },
+): Promise<{ claimed: boolean; member: Selectable<MembersTable> | undefined }> {
+  const rows = await sql<Selectable<MembersTable> & { claimed: number }>`
+    with claim as (
+      insert into receipt_claims (program_id, receipt_id, purchase_id, member_id, request_hash, created_at)
+      values (${c.programId}, ${c.receiptId}, ${c.purchaseId}, ${c.memberId}, ${c.requestHash}, ${c.at})
+      on conflict do nothing
+      returning program_id, purchase_id, member_id),
+    ref as (
+      insert into purchase_refs (purchase_id, program_id, member_id)
+      select purchase_id, program_id, member_id from claim)
+    select (select count(*) from claim)::int as claimed, m.*
+    from wallets w join members m on m.member_id = w.member_id
+    where w.member_id = ${c.memberId} and m.program_id = ${c.programId}
+    for update of w`.execute(db);
+  const row = rows.rows[0];
+  if (!row) return { claimed: false, member: undefined };
+  const { claimed, ...member } = row;
+  return { claimed: claimed > 0, member };
+}
+
+/** The claim of a receipt id that was taken before. */
+export async function findReceiptClaim(db: Executor, programId: string, receiptId: string): Promise<ReceiptClaim> {
   const existing = await db
     .selectFrom('receipt_claims')
     .select(['purchase_id', 'member_id', 'request_hash'])
-    .where('program_id', '=', c.programId)
-    .where('receipt_id', '=', c.receiptId)
+    .where('program_id', '=', programId)
+    .where('receipt_id', '=', receiptId)
     .executeTakeFirstOrThrow();
   return { purchaseId: existing.purchase_id, memberId: existing.member_id, requestHash: existing.request_hash };
 }

@@ -1,10 +1,21 @@
 import { DateTime } from 'luxon';
 import { DomainError } from '../../domain/errors.js';
 import { planEarn, planRedeem, type Lot } from '../../domain/ledger.js';
-import { insertHoldsQuery, lockWallet, postEntries } from '../../store/ledger.js';
-import { claimReceipt, findAnonymousPurchase, findPurchase, insertAnonymousPurchase, insertPurchaseQuery } from '../../store/purchases.js';
+import { insertHoldsQuery, postEntries } from '../../store/ledger.js';
+import { toMember, type MemberRow } from '../../store/members.js';
+import {
+  claimReceipt,
+  claimReceiptAndLockMember,
+  findAnonymousPurchase,
+  findPurchase,
+  findReceiptClaim,
+  insertAnonymousPurchase,
+  insertPurchaseQuery,
+  type ReceiptClaim,
+} from '../../store/purchases.js';
 import { requestHash, type AppContext } from '../context.js';
 import { LedgerChange } from '../ledger-state.js';
+import { isUuid } from '../members.js';
 import { evaluateFor, occurredAtOf, resolvePurchaseMember, toResult } from './evaluate.js';
 import type { PurchaseInput, PurchaseResult } from './types.js';
 
@@ -16,14 +27,26 @@ import type { PurchaseInput, PurchaseResult } from './types.js';
 export async function createPurchase(ctx: AppContext, programId: string, input: PurchaseInput): Promise<PurchaseResult> {
   const program = await ctx.programs.get(programId);
   const settings = program.settings;
-  const member = await resolvePurchaseMember(ctx.db, programId, input);
+  // A member named by an identifier is looked up first; one named by id is read under the lock.
+  const named = input.identifier ? await resolvePurchaseMember(ctx.db, programId, input) : null;
+  const memberId = named?.memberId ?? input.memberId ?? null;
+  if (memberId !== null && !isUuid(memberId)) throw new DomainError('MEMBER_NOT_FOUND', `no member ${memberId} in this program`);
   const hash = requestHash(input);
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
     const occurredAt = occurredAtOf(input, now);
     const purchaseId = ctx.newId();
-    const memberId = member?.memberId ?? null;
-    const prior = await claimReceipt(trx, { programId, receiptId: input.receiptId, purchaseId, memberId, requestHash: hash, at: now });
+    const claim = { programId, receiptId: input.receiptId, purchaseId, requestHash: hash, at: now };
+    let member: MemberRow | null = null;
+    let prior: ReceiptClaim | null;
+    if (memberId === null) {
+      prior = await claimReceipt(trx, { ...claim, memberId: null });
+    } else {
+      const locked = await claimReceiptAndLockMember(trx, { ...claim, memberId });
+      if (!locked.member) throw new DomainError('MEMBER_NOT_FOUND', `no member ${memberId} in this program`);
+      member = toMember(locked.member);
+      prior = locked.claimed ? null : await findReceiptClaim(trx, programId, input.receiptId);
+    }
     if (prior) {
       if (prior.requestHash !== hash) {
         throw new DomainError('RECEIPT_ALREADY_EXISTS', `receipt ${input.receiptId} was already recorded with different contents`, {
@@ -53,7 +76,7 @@ export async function createPurchase(ctx: AppContext, programId: string, input: 
       return result;
     }
 
-    await lockWallet(trx, member.memberId);
+    // The wallet is locked: the lots read now are the member's current state.
     const { evaluation, lots, holds, available } = await evaluateFor(trx, settings, member, input, occurredAt, now);
     const change = new LedgerChange(ctx);
     const redeem = planRedeem(lots, holds, evaluation.pointsSpent, now);
