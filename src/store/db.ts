@@ -44,6 +44,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // An idle connection that the server drops (restart, failover) must not crash the process;
     // the pool replaces it on the next checkout.
     pool.on('error', (err) => console.error(`kopilka: an idle PostgreSQL connection failed: ${err.message}`));
+    pool.on('connect', (client) => prepareStatements(client));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
@@ -67,6 +68,30 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       await pglite.close();
       release();
     },
+  };
+}
+
+/**
+ * Parameterised statements become named prepared statements, so PostgreSQL parses and plans each
+ * distinct SQL text once per connection instead of on every call (the purchase path runs the same
+ * few texts all day). The texts are few — Kysely builds them from code — but a statement with a
+ * VALUES list varies with its length, so only the first PREPARED_LIMIT distinct texts are named.
+ */
+const PREPARED_LIMIT = 2_000;
+const statementNames = new Map<string, string>();
+
+function prepareStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
+    if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
+      let name = statementNames.get(config);
+      if (name === undefined && statementNames.size < PREPARED_LIMIT) {
+        name = `k${statementNames.size}`;
+        statementNames.set(config, name);
+      }
+      if (name !== undefined) return query({ name, text: config, values });
+    }
+    return query(config, values, callback);
   };
 }
 
