@@ -1,7 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DomainError, type ErrorCode } from '../../src/domain/errors.js';
 import {
   evaluateReceipt,
   maxPointsToSpend,
@@ -11,6 +10,7 @@ import {
   type ReceiptLineInput,
 } from '../../src/domain/receipt.js';
 import { DEFAULT_SETTINGS, type ProgramSettings } from '../../src/domain/settings.js';
+import { domainError } from '../support/domain.js';
 
 // DEFAULT_SETTINGS: RUB, Europe/Moscow, 5 % back, floor rounding, 1 point = 1 ₽ (pointValue 100),
 // at most 30 % of a receipt in points, 14 pending days, expiry 365 days.
@@ -21,18 +21,6 @@ const receiptOf = (...lines: ReceiptLineInput[]): ReceiptInput => ({
   lines,
 });
 const NOW = new Date('2024-03-10T09:00:00Z');
-
-/** Runs fn, which must throw a DomainError, and returns that error. */
-function domainError(fn: () => unknown, code: ErrorCode): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof DomainError, `expected a DomainError, got ${String(err)}`);
-    assert.equal(err.code, code);
-    return err;
-  }
-  assert.fail(`expected ${code} to be thrown`);
-}
 
 // 1 000.00 ₽ in one line
 const THOUSAND = receiptOf({ sku: 'tv', quantity: 1, price: 100_000 });

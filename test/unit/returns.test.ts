@@ -1,10 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { DomainError, type ErrorCode } from '../../src/domain/errors.js';
 import { evaluateReceipt, type EvaluatedLine } from '../../src/domain/receipt.js';
 import { planReturn } from '../../src/domain/returns.js';
 import { DEFAULT_SETTINGS } from '../../src/domain/settings.js';
+import { domainError } from '../support/domain.js';
 
 const line = (index: number, quantity: number, paid: number, pointsEarned: number, pointsSpent: number): EvaluatedLine => ({
   index,
@@ -23,17 +23,6 @@ const line = (index: number, quantity: number, paid: number, pointsEarned: numbe
 // Three units for 300 ₽, 100 points paid: 200 ₽ paid in money, 10 points earned; and one unit for 50 ₽.
 const PURCHASE = [line(0, 3, 20_000, 10, 100), line(1, 1, 5_000, 2, 0)];
 const nothingReturned = new Map<number, number>();
-
-function domainError(fn: () => unknown, code: ErrorCode): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof DomainError, `expected a DomainError, got ${String(err)}`);
-    assert.equal(err.code, code);
-    return err;
-  }
-  assert.fail(`expected ${code} to be thrown`);
-}
 
 describe('planReturn: what a return gives back and takes back', () => {
   test('a full return refunds exactly what was paid, takes back exactly the points earned and restores exactly the points spent', () => {

@@ -1,20 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DomainError, type ErrorCode } from '../../src/domain/errors.js';
 import { currencyMinorUnits, DEFAULT_SETTINGS, mergeSettings, settingsFromStorage, validateSettings, type ProgramSettings } from '../../src/domain/settings.js';
+import { domainError } from '../support/domain.js';
 
 const settings = (overrides: Partial<ProgramSettings> = {}): ProgramSettings => ({ ...DEFAULT_SETTINGS, ...overrides });
-
-function domainError(fn: () => unknown, code: ErrorCode): DomainError {
-  try {
-    fn();
-  } catch (err) {
-    assert.ok(err instanceof DomainError, `expected a DomainError, got ${String(err)}`);
-    assert.equal(err.code, code);
-    return err;
-  }
-  assert.fail(`expected ${code} to be thrown`);
-}
 
 describe('program settings', () => {
   test('the default settings are valid', () => {
