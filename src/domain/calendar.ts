@@ -4,7 +4,33 @@ import type { ExpiryRule } from './settings.js';
 /** When points earned at `earnedAt` may be spent: `pendingDays` calendar days later in the program's zone. */
 export function availableAt(earnedAt: Date, pendingDays: number, timeZone: string): Date {
   if (pendingDays === 0) return earnedAt;
-  return DateTime.fromJSDate(earnedAt, { zone: timeZone }).plus({ days: pendingDays }).toJSDate();
+  return plusDays(earnedAt, pendingDays, timeZone);
+}
+
+/*
+ * Calendar arithmetic in a time zone is slow (each offset is looked up through Intl) and runs on
+ * every purchase, while its answer changes only where the zone's offset does. Zones change offset
+ * on whole quarter hours, so within one quarter hour "N days later" is a fixed number of
+ * milliseconds, and "the end of the period" one instant: both are cached per quarter hour.
+ */
+const QUARTER_HOUR = 900_000;
+const CACHE_LIMIT = 10_000;
+const calendarCache = new Map<string, number>();
+
+function cached(key: string, compute: () => number): number {
+  let value = calendarCache.get(key);
+  if (value === undefined) {
+    if (calendarCache.size >= CACHE_LIMIT) calendarCache.clear();
+    value = compute();
+    calendarCache.set(key, value);
+  }
+  return value;
+}
+
+function plusDays(at: Date, days: number, timeZone: string): Date {
+  const bucket = Math.floor(at.getTime() / QUARTER_HOUR) * QUARTER_HOUR;
+  const delta = cached(`d|${timeZone}|${days}|${bucket}`, () => DateTime.fromMillis(bucket, { zone: timeZone }).plus({ days }).toMillis() - bucket);
+  return new Date(at.getTime() + delta);
 }
 
 /**
@@ -16,11 +42,16 @@ export function expiresAt(from: Date, rule: ExpiryRule, timeZone: string): Date 
     case 'never':
       return null;
     case 'days':
-      return DateTime.fromJSDate(from, { zone: timeZone }).plus({ days: rule.days }).toJSDate();
+      return plusDays(from, rule.days, timeZone);
     case 'end_of_period': {
-      const start = DateTime.fromJSDate(from, { zone: timeZone }).startOf(rule.period);
-      const step = rule.period === 'quarter' ? { months: 3 * (rule.after + 1) } : { [`${rule.period}s`]: rule.after + 1 };
-      return start.plus(step).toJSDate();
+      const bucket = Math.floor(from.getTime() / QUARTER_HOUR) * QUARTER_HOUR;
+      return new Date(
+        cached(`p|${timeZone}|${rule.period}|${rule.after}|${bucket}`, () => {
+          const start = DateTime.fromMillis(bucket, { zone: timeZone }).startOf(rule.period);
+          const step = rule.period === 'quarter' ? { months: 3 * (rule.after + 1) } : { [`${rule.period}s`]: rule.after + 1 };
+          return start.plus(step).toMillis();
+        }),
+      );
     }
   }
 }

@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { availableAt, expiresAt } from '../../src/domain/calendar.js';
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 
 const MOSCOW = 'Europe/Moscow';
 const BERLIN = 'Europe/Berlin';
@@ -83,5 +85,29 @@ describe('expiresAt: when points run out', () => {
     const rule = { kind: 'end_of_period', period: 'month', after: 0 } as const;
     assert.deepEqual(expiresAt(at('2024-03-10T10:00:00Z'), rule, BERLIN), at('2024-03-31T22:00:00Z'));
     assert.deepEqual(expiresAt(at('2024-10-10T10:00:00Z'), rule, BERLIN), at('2024-10-31T23:00:00Z'));
+  });
+});
+
+describe('calendar arithmetic is cached without changing an answer', () => {
+  test('property: pending and expiry dates equal a direct calendar computation at any instant, across DST and odd offsets', () => {
+    const zones = ['Europe/Moscow', 'Europe/Berlin', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe'];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2028, 0, 1) }),
+        fc.constantFrom(...zones),
+        fc.integer({ min: 1, max: 400 }),
+        fc.constantFrom('month', 'quarter', 'year') as fc.Arbitrary<'month' | 'quarter' | 'year'>,
+        fc.integer({ min: 0, max: 2 }),
+        (t, zone, days, period, after) => {
+          const at = new Date(t);
+          const direct = DateTime.fromMillis(t, { zone });
+          assert.equal(availableAt(at, days, zone).getTime(), direct.plus({ days }).toMillis());
+          assert.equal(expiresAt(at, { kind: 'days', days }, zone)!.getTime(), direct.plus({ days }).toMillis());
+          const step = period === 'quarter' ? { months: 3 * (after + 1) } : { [`${period}s`]: after + 1 };
+          assert.equal(expiresAt(at, { kind: 'end_of_period', period, after }, zone)!.getTime(), direct.startOf(period).plus(step).toMillis());
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });
