@@ -6,11 +6,16 @@
  *      `kopilka verify` on the result.
  *   2. pgbench TPC-B on the same PostgreSQL for the same duration (its own database).
  *   3. PGlite: the same purchase run on the embedded database (10,000 members).
- * Prints a results table and writes it into bench/RESULTS.md between the markers.
- * Everything it creates (databases, servers, temp dirs) is removed at the end, also on failure.
+ * Each step also records the server's CPU, event-loop utilisation and memory (bench/probe.mjs is
+ * preloaded into it), PostgreSQL's CPU, what the database's backends wait on, and the CPU that
+ * everything else on the machine took (other people's tests; a step first waits a little for the
+ * machine to quiet down). Prints a results table and writes it into bench/RESULTS.md between the
+ * markers. Everything it creates (databases, servers, temp dirs) is removed at the end, also on
+ * failure.
  *
- * `--profile`: instead, runs the PostgreSQL purchase load (and the PGlite one) with the server
- * under `node --cpu-prof` and prints the top self-time functions.
+ * `--profile`: instead, runs a purchase load and a balance load on PostgreSQL and a purchase load
+ * on PGlite with the server under `node --cpu-prof`, and prints (and keeps, in
+ * bench/.profiles/RUN/summary.txt) the self time by package and the top functions.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,7 +26,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { loadMembers, type Exec, type LoadedMember } from './load-members.js';
 import { startCountingProxy, type StatementCount } from './pg-proxy.js';
-import { cpuWindow, memoryOf, type CpuWindow } from './procfs.js';
+import { contextSwitchesOf, cpuMsOf, cpuWindow, machineCpuMs, memoryOf, type CpuWindow } from './procfs.js';
 import { summariseProfile } from './profile-summary.js';
 import { purchaseSource, runLoad, type LoadResult } from './purchases.js';
 
@@ -109,6 +114,8 @@ async function createDatabase(name: string): Promise<() => Promise<void>> {
 
 interface Server {
   pid: number;
+  /** JSON lines from bench/probe.mjs in the server: event-loop utilisation and memory, per second. */
+  probeFile: string;
   url: string;
   programId: string | null;
   apiKey: string | null;
@@ -121,8 +128,14 @@ function serverEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...e, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', JOB_INTERVAL_SECONDS: '0', ...extra };
 }
 
+let probeFiles = 0;
 async function startServer(name: string, extraEnv: Record<string, string>, nodeArgs: string[] = []): Promise<Server> {
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, CFG.serverMain, 'serve'], { env: serverEnv(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+  const probeFile = path.join(env.BENCH_STATE_DIR ?? os.tmpdir(), `probe-${runId}-${++probeFiles}.jsonl`);
+  onCleanup(`probe file ${probeFile}`, () => fs.rmSync(probeFile, { force: true }));
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', path.join(here, 'probe.mjs'), CFG.serverMain, 'serve'], {
+    env: serverEnv({ ...extraEnv, BENCH_PROBE_FILE: probeFile }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   notePid(child.pid);
   let out = '';
   let programId: string | null = null;
@@ -140,7 +153,7 @@ async function startServer(name: string, extraEnv: Record<string, string>, nodeA
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server ${name} did not start in 60 s:\n${out}`)), 60_000);
     const onData = (chunk: Buffer) => {
-      out += chunk.toString();
+      if (out.length < 100_000) out += chunk.toString();
       programId ??= /program id:\s+(\S+)/.exec(out)?.[1] ?? null;
       apiKey ??= /admin API key:\s+(\S+)/.exec(out)?.[1] ?? null;
       const m = /listens on (http:\/\/\S+)/.exec(out);
@@ -156,11 +169,10 @@ async function startServer(name: string, extraEnv: Record<string, string>, nodeA
       reject(new Error(`server ${name} exited with ${code}:\n${out}`));
     });
   });
-  // Keep draining its output (warnings and errors only, at LOG_LEVEL=warn).
-  child.stdout!.on('data', (c: Buffer) => (out.length < 100_000 ? (out += c.toString()) : undefined));
   log(`server ${name} (pid ${child.pid}) listens on ${url}`);
   return {
     pid: child.pid!,
+    probeFile,
     url,
     programId,
     apiKey,
@@ -182,30 +194,137 @@ interface Step extends LoadResult {
   phase: string;
   cpu: CpuWindow;
   rssPeakMb: number | null;
+  /** The server's event-loop utilisation over the step (1 = the JavaScript thread never idle). */
+  elu: number | null;
+  heapUsedMaxMb: number | null;
+  /** The server's memory at the end of the step, from process.memoryUsage() (MiB). */
+  memory: { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number } | null;
+  /** The server's context switches per request: voluntary (waited for I/O) and involuntary (preempted). */
+  switches: { voluntary: number; involuntary: number };
+  /** What the benchmark database's backends were doing, sampled every 100 ms: shares. */
+  waits: { what: string; share: number }[];
+}
+
+interface ProbeLine {
+  t: number;
+  elu: number;
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+}
+function probeLines(server: Server, from: number, to: number): ProbeLine[] {
+  if (!fs.existsSync(server.probeFile)) return [];
+  return fs
+    .readFileSync(server.probeFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as ProbeLine)
+    .filter((p) => p.t > from + 1_000 && p.t <= to);
+}
+
+/** Samples pg_stat_activity of one database: wait events (or "CPU" for active, not waiting). */
+async function waitSampler(dbName: string): Promise<{ stop(): Promise<{ what: string; share: number }[]> }> {
+  const c = new pg.Client({ connectionString: `${CFG.pgBase}/postgres` });
+  await c.connect();
+  const counts = new Map<string, number>();
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const r = await c.query(
+        `select case when state = 'active' and wait_event is null then 'active, on CPU'
+                     when state = 'active' then 'active, waiting on ' || wait_event_type || ':' || wait_event
+                     else coalesce(state, '?') end as what, count(*)::int as n
+           from pg_stat_activity where datname = $1 and backend_type = 'client backend' group by 1`,
+        [dbName],
+      );
+      samples++;
+      for (const row of r.rows as { what: string; n: number }[]) counts.set(row.what, (counts.get(row.what) ?? 0) + row.n);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      await c.end();
+      const total = [...counts.values()].reduce((a, b) => a + b, 0) || 1;
+      void samples;
+      return [...counts.entries()].map(([what, n]) => ({ what, share: n / total })).sort((a, b) => b.share - a.share);
+    },
+  };
 }
 
 /** Runs one load step, measuring the server's CPU and peak RSS meanwhile. */
-async function step(phase: string, server: Server, load: Parameters<typeof runLoad>[0]): Promise<Step> {
+async function step(phase: string, server: Server, databases: string[], load: Parameters<typeof runLoad>[0]): Promise<Step> {
   let rssPeak: number | null = null;
+  await awaitQuiet();
+  const waits = databases[0] ? await waitSampler(databases[0]) : null;
+  const t0 = Date.now();
   const sampler = setInterval(() => {
     const m = memoryOf(server.pid);
     if (m) rssPeak = Math.max(rssPeak ?? 0, m.rssMb);
   }, 250);
-  const cpu = cpuWindow(server.pid);
+  const cs0 = contextSwitchesOf(server.pid);
+  const cpu = cpuWindow(server.pid, databases);
   const r = await runLoad(load);
   const c = cpu.stop();
+  const cs1 = contextSwitchesOf(server.pid);
   clearInterval(sampler);
-  const s: Step = { ...r, phase, cpu: c, rssPeakMb: rssPeak };
+  await new Promise((res) => setTimeout(res, 1_100)); // the probe's last line of the step
+  const probe = probeLines(server, t0, Date.now() - 1_000);
+  const w = waits ? await waits.stop() : [];
+  const s: Step = {
+    ...r,
+    phase,
+    cpu: c,
+    rssPeakMb: rssPeak,
+    elu: probe.length ? probe.reduce((a, p) => a + p.elu, 0) / probe.length : null,
+    heapUsedMaxMb: probe.length ? Math.max(...probe.map((p) => p.heapUsed)) : null,
+    memory: probe.length ? (({ rss, heapTotal, heapUsed, external, arrayBuffers }) => ({ rss, heapTotal, heapUsed, external, arrayBuffers }))(probe[probe.length - 1]!) : null,
+    waits: w,
+    switches: { voluntary: (cs1.voluntary - cs0.voluntary) / (r.ok || 1), involuntary: (cs1.involuntary - cs0.involuntary) / (r.ok || 1) },
+  };
   log(
     `${phase} ${r.label} c=${r.connections}: ${r.rps.toFixed(0)}/s p50 ${r.p50} ms p99 ${r.p99} ms, non-2xx ${r.non2xx}, errors ${r.errors}; ` +
-      `CPU server ${c.server.toFixed(0)} %, postgres ${c.postgres.toFixed(0)} %, autocannon ${c.loadGenerator.toFixed(0)} %, machine ${c.machine.toFixed(0)} %`,
+      `CPU server ${c.server.toFixed(0)} %, postgres ${c.postgres.toFixed(0)} %, autocannon ${c.loadGenerator.toFixed(0)} %, other ${c.other.toFixed(0)} %, machine ${c.machine.toFixed(0)} %, stolen by the hypervisor ${c.steal.toFixed(0)} %`,
   );
+  const mm = s.memory;
+  log(
+    `  server event loop ${s.elu === null ? '?' : `${(100 * s.elu).toFixed(0)} % busy`}, RSS ≤ ${rssPeak === null ? '?' : (rssPeak as number).toFixed(0)} MiB; ` +
+      (mm ? `at the end: RSS ${mm.rss}, V8 heap ${mm.heapUsed} used of ${mm.heapTotal}, external ${mm.external} (array buffers ${mm.arrayBuffers}) MiB` : ''),
+  );
+  if (w.length) log(`  backends: ${w.slice(0, 6).map((x) => `${x.what} ${(100 * x.share).toFixed(0)} %`).join(', ')}`);
   if (r.sampleError) log(`  sample non-2xx: ${r.sampleError}`);
   return s;
 }
 
 async function checkpoint(): Promise<void> {
   await adminQuery('checkpoint');
+}
+
+/**
+ * Waits (up to BENCH_QUIET_WAIT seconds, default 15; BENCH_QUIET_BUDGET, default 60, in all) until the machine is nearly idle before a
+ * step: other people's tests on the same machine would otherwise take CPU from the measurement.
+ * Whatever still runs during a step shows in the "CPU other" column.
+ */
+let quietBudgetMs = num('BENCH_QUIET_BUDGET', 60) * 1_000;
+async function awaitQuiet(): Promise<void> {
+  const limit = Date.now() + Math.min(num('BENCH_QUIET_WAIT', 15) * 1_000, quietBudgetMs);
+  let waited = 0;
+  for (;;) {
+    const m0 = machineCpuMs();
+    await new Promise((r) => setTimeout(r, 1_000));
+    const busy = (100 * (machineCpuMs().busy - m0.busy)) / 1_000;
+    if (busy < 25 || Date.now() > limit) {
+      quietBudgetMs -= waited * 1_000;
+      if (waited > 0) log(`waited ${waited} s for the machine to quiet down (now ${busy.toFixed(0)} % of a core busy)`);
+      return;
+    }
+    waited++;
+  }
 }
 
 /** One purchase by hand first: a broken setup fails here with its answer, not as 100 % non-2xx. */
@@ -241,6 +360,8 @@ interface PgPhase {
   verify: { code: number; output: string };
   purchasesInDb: number;
   purchasesAnswered: number;
+  /** Requests that may have been in flight when timed purchase steps stopped. */
+  inFlightAtStops: number;
 }
 
 async function pgPhase(): Promise<PgPhase> {
@@ -267,12 +388,12 @@ async function pgPhase(): Promise<PgPhase> {
   const steps: Step[] = [];
   for (const c of CFG.concurrency) {
     await checkpoint();
-    const s = await step('PostgreSQL', server, purchaseLoad(server, source, c, CFG.duration));
+    const s = await step('PostgreSQL', server, [dbName], purchaseLoad(server, source, c, CFG.duration));
     answered += s.ok;
     steps.push(s);
   }
   await checkpoint();
-  const balance = await step('PostgreSQL', server, {
+  const balance = await step('PostgreSQL', server, [dbName], {
     label: 'balance',
     url: server.url,
     apiKey: server.apiKey,
@@ -288,7 +409,9 @@ async function pgPhase(): Promise<PgPhase> {
   log('counting round trips per request through a proxy');
   const proxy = await startCountingProxy({ host: new URL(CFG.pgBase).hostname, port: Number(new URL(CFG.pgBase).port || 5432) });
   const closeProxy = onCleanup('proxy', () => proxy.close());
-  const viaProxy = dbUrl.replace(/:\d+\//, `:${proxy.port}/`);
+  const viaProxyUrl = new URL(dbUrl);
+  viaProxyUrl.port = String(proxy.port);
+  const viaProxy = viaProxyUrl.toString();
   const diag = await startServer('postgres via proxy', { DATABASE_URL: viaProxy, DB_POOL_SIZE: '4' });
   diag.apiKey = server.apiKey;
   const roundTrips: RoundTrips[] = [];
@@ -329,7 +452,7 @@ async function pgPhase(): Promise<PgPhase> {
   const verify = runCli(['verify'], { DATABASE_URL: dbUrl });
   log(verify.output.split('\n').slice(-1)[0] ?? '');
   await dropDb();
-  return { steps, balance, rss: { idleMb: idle.rssMb, peakMb: peak, hwmMb: mem.hwmMb }, roundTrips, verify, purchasesInDb: count, purchasesAnswered: answered };
+  return { steps, balance, rss: { idleMb: idle.rssMb, peakMb: peak, hwmMb: mem.hwmMb }, roundTrips, verify, purchasesInDb: count, purchasesAnswered: answered, inFlightAtStops: 16 + CFG.concurrency.reduce((a, b) => a + b, 0) };
 }
 
 interface PgbenchResult {
@@ -347,9 +470,10 @@ function pgbenchBinary(): string {
   throw new Error('pgbench not found');
 }
 
-async function runProcess(cmd: string, args: string[]): Promise<string> {
+async function runProcess(cmd: string, args: string[], onSpawn?: (pid: number) => void): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid) onSpawn?.(child.pid);
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -367,15 +491,25 @@ async function pgbenchPhase(): Promise<PgbenchResult> {
   log(`pgbench: initialising scale ${CFG.pgbenchScale}`);
   await runProcess(bin, ['-i', '-q', '-s', String(CFG.pgbenchScale), ...conn, dbName]);
   await checkpoint();
+  await awaitQuiet();
   const args = ['-c', String(CFG.pgbenchClients), '-j', String(CFG.pgbenchThreads), '-T', String(CFG.duration), ...conn, dbName];
-  const cpu = cpuWindow(null);
-  const out = await runProcess(bin, args);
+  const cpu = cpuWindow(null, [dbName]);
+  let pgbenchMs = 0;
+  let poller: NodeJS.Timeout | undefined;
+  const t0 = Date.now();
+  const out = await runProcess(bin, args, (pid) => {
+    poller = setInterval(() => (pgbenchMs = Math.max(pgbenchMs, cpuMsOf(pid))), 250);
+  });
+  clearInterval(poller);
   const c = cpu.stop();
+  // pgbench itself is the load generator here (its CPU is polled while it runs).
+  c.loadGenerator = (100 * pgbenchMs) / (Date.now() - t0);
+  c.other = Math.max(0, c.machine - c.postgres - c.loadGenerator);
   await dropDb();
   const tps = Number(/tps = ([\d.]+) \(without initial connection time\)/.exec(out)?.[1] ?? /tps = ([\d.]+)/.exec(out)?.[1]);
   const latencyMs = Number(/latency average = ([\d.]+) ms/.exec(out)?.[1] ?? NaN);
   if (!Number.isFinite(tps)) throw new Error(`could not read pgbench's tps:\n${out}`);
-  log(`pgbench TPC-B: ${tps.toFixed(0)} tps, latency average ${latencyMs} ms; CPU postgres ${c.postgres.toFixed(0)} %, machine ${c.machine.toFixed(0)} %`);
+  log(`pgbench TPC-B: ${tps.toFixed(0)} tps, latency average ${latencyMs} ms; CPU postgres ${c.postgres.toFixed(0)} %, pgbench ${c.loadGenerator.toFixed(0)} %, other ${c.other.toFixed(0)} %, machine ${c.machine.toFixed(0)} %, stolen ${c.steal.toFixed(0)} %`);
   return { tps, latencyMs, cpu: c, command: `pgbench ${args.slice(0, 6).join(' ')} (after pgbench -i -s ${CFG.pgbenchScale})` };
 }
 
@@ -408,7 +542,7 @@ async function pglitePhase(nodeArgs: string[] = []): Promise<PgliteRun> {
   const source = purchaseSource(members, `${runId}-pglite`);
   await runLoad(purchaseLoad(server, source, 16, CFG.warmup, 'warm-up'));
   const steps: Step[] = [];
-  for (const c of CFG.pgliteConcurrency) steps.push(await step('PGlite', server, purchaseLoad(server, source, c, CFG.duration)));
+  for (const c of CFG.pgliteConcurrency) steps.push(await step('PGlite', server, [], purchaseLoad(server, source, c, CFG.duration)));
   const mem = memoryOf(server.pid)!;
   await server.stop();
   log('kopilka verify on the PGlite data directory');
@@ -419,6 +553,13 @@ async function pglitePhase(nodeArgs: string[] = []): Promise<PgliteRun> {
 }
 
 // ---------------------------------------------------------------- report
+
+function codeVersion(): string {
+  const git = (...args: string[]) => spawnSync('git', args, { encoding: 'utf8' }).stdout?.trim() ?? '';
+  const head = git('rev-parse', '--short', 'HEAD');
+  const dirty = git('status', '--porcelain', '--', 'src').split('\n').filter(Boolean).length;
+  return head ? `commit ${head}${dirty ? ` with ${dirty} uncommitted change(s) in src/` : ''}` : 'unknown (no git)';
+}
 
 function machineFacts(pgVersion: string) {
   return {
@@ -437,14 +578,31 @@ const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
 function render(pgv: string, pgp: PgPhase, bench: PgbenchResult, lite: PgliteRun): string {
   const m = machineFacts(pgv);
   const rows: string[] = [];
-  const header = '| run | conc. | req/s | p50 ms | p99 ms | non-2xx | errors | server CPU | postgres CPU | autocannon CPU | machine CPU | vs pgbench |';
-  rows.push(header, '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const header = '| run | conc. | req/s | p50 ms | p99 ms | non-2xx | errors | CPU server | CPU postgres | CPU load gen. | CPU other | CPU machine | ÷ pgbench TPS |';
+  rows.push(header, '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const line = (s: Step, ratio: string) =>
-    `| ${s.phase} ${s.label} | ${s.connections} | ${f0(s.rps)} | ${s.p50} | ${s.p99} | ${s.non2xx} | ${s.errors} | ${f0(s.cpu.server)} % | ${f0(s.cpu.postgres)} % | ${f0(s.cpu.loadGenerator)} % | ${f0(s.cpu.machine)} % | ${ratio} |`;
+    `| ${s.phase} ${s.label} | ${s.connections} | ${f0(s.rps)} | ${s.p50} | ${s.p99} | ${s.non2xx} | ${s.errors} | ${f0(s.cpu.server)} % | ${f0(s.cpu.postgres)} % | ${f0(s.cpu.loadGenerator)} % | ${f0(s.cpu.other)} % | ${f0(s.cpu.machine)} % | ${ratio} |`;
   for (const s of pgp.steps) rows.push(line(s, `${(s.rps / bench.tps).toFixed(2)} ×`));
   rows.push(line(pgp.balance, ''));
-  rows.push(`| pgbench TPC-B (${CFG.pgbenchClients} clients, ${CFG.pgbenchThreads} threads, scale ${CFG.pgbenchScale}) | ${CFG.pgbenchClients} | ${f0(bench.tps)} | avg ${bench.latencyMs} | | | | | ${f0(bench.cpu.postgres)} % | | ${f0(bench.cpu.machine)} % | 1.00 × |`);
+  rows.push(`| pgbench TPC-B (${CFG.pgbenchClients} clients, ${CFG.pgbenchThreads} threads, scale ${CFG.pgbenchScale}) | ${CFG.pgbenchClients} | ${f0(bench.tps)} | avg ${bench.latencyMs} | | | | | ${f0(bench.cpu.postgres)} % | ${f0(bench.cpu.loadGenerator)} % | ${f0(bench.cpu.other)} % | ${f0(bench.cpu.machine)} % | 1.00 × |`);
   for (const s of lite.steps) rows.push(line(s, ''));
+
+  // Where the time goes: CPU per request in the server and in PostgreSQL, the server's event
+  // loop, and what the database's backends were doing.
+  const cost = [
+    '| run | conc. | server event loop busy | server CPU per request | server preempted per request | PostgreSQL CPU per request | backends: idle in transaction / active / waiting on WAL | server memory at the end (RSS / V8 heap used / heap total) |',
+    '|---|---:|---:|---:|---:|---:|---|---|',
+  ];
+  const share = (s: Step, f: (w: string) => boolean) => s.waits.filter((w) => f(w.what)).reduce((a, w) => a + w.share, 0);
+  const pc = (x: number) => `${(100 * x).toFixed(0)} %`;
+  for (const s of [...pgp.steps, pgp.balance, ...lite.steps]) {
+    cost.push(
+      `| ${s.phase} ${s.label} | ${s.connections} | ${s.elu === null ? '–' : pc(s.elu)} | ${((10 * s.cpu.server) / s.rps).toFixed(2)} ms | ${s.switches.involuntary.toFixed(1)} × | ${s.phase === 'PGlite' ? '(inside the server)' : `${((10 * s.cpu.postgres) / s.rps).toFixed(2)} ms`} | ${
+        s.waits.length ? `${pc(share(s, (w) => w === 'idle in transaction'))} / ${pc(share(s, (w) => w.startsWith('active')))} / ${pc(share(s, (w) => w.includes('WAL')))}` : '–'
+      } | ${s.memory ? `${s.memory.rss} / ${s.memory.heapUsed} / ${s.memory.heapTotal} MiB` : '–'} |`,
+    );
+  }
+  cost.push(`| pgbench TPC-B | ${CFG.pgbenchClients} | | | | ${((10 * bench.cpu.postgres) / bench.tps).toFixed(2)} ms (pgbench itself ${((10 * bench.cpu.loadGenerator) / bench.tps).toFixed(2)} ms) | | |`);
 
   const best = pgp.steps.filter((s) => s.p99 <= TARGETS.pgP99).sort((a, b) => b.rps - a.rps)[0];
   const bestAny = [...pgp.steps].sort((a, b) => b.rps - a.rps)[0]!;
@@ -464,29 +622,37 @@ function render(pgv: string, pgp: PgPhase, bench: PgbenchResult, lite: PgliteRun
     const stmts = r.statements
       .map((s) => ({ ...s, per: s.count / r.requests }))
       .filter((s) => s.per >= 0.05)
-      .map((s) => `${s.statement}${Math.abs(s.per - 1) < 0.02 ? '' : ` ×${s.per.toFixed(2)}`}`);
-    return `- ${r.label}: **${r.perRequest.toFixed(2)} round trips** to PostgreSQL per request (${r.requests} requests): ${stmts.join('; ')}`;
+      .map((s) => `${s.statement}${Math.abs(s.per - 1) < 0.02 ? '' : ` ×${s.per.toFixed(2)}`} (${s.meanMs.toFixed(2)} ms)`);
+    const dbMs = r.statements.reduce((a, s) => a + s.count * s.meanMs, 0) / r.requests;
+    return `- ${r.label}: **${r.perRequest.toFixed(2)} round trips** to PostgreSQL per request, ${dbMs.toFixed(2)} ms waiting for PostgreSQL's answers in all (${r.requests} requests at concurrency 4): ${stmts.join('; ')}`;
   });
   const out = [
-    `Run ${m.date} — \`${CFG.command}\``,
+    `Run ${m.date} — \`${CFG.command}\` — code measured: ${codeVersion()} (built into bench/.build at the start of the run).`,
     '',
     `Machine: ${m.cpus} (nproc ${os.availableParallelism()}), ${m.memory} RAM, ${m.os}; Node ${m.node}; ${m.postgres}. ` +
       `Server, PostgreSQL and the load generator (autocannon, in one Node process) share the machine. ` +
       `Members: ${CFG.members.toLocaleString('en')} on PostgreSQL, ${CFG.pgliteMembers.toLocaleString('en')} on PGlite, half with 5,000 spendable points. ` +
       `Each step ${CFG.duration} s after a ${CFG.warmup} s warm-up; server pool DB_POOL_SIZE=${CFG.poolSize}; PostgreSQL durable (fsync on, synchronous_commit on). ` +
-      `Purchases: 5-line receipts, every second one spends 10 points. CPU columns are shares of one core (200 % = the whole machine).`,
+      `Purchases: 5-line receipts, every second one spends 10 points. CPU columns are shares of one core (200 % = the whole machine); "postgres" counts PostgreSQL's own processes and the backends of the benchmark's database, "other" is everything else that ran meanwhile on the machine.`,
     '',
     ...rows,
     '',
     ...targets,
     '',
+    ...cost,
+    '',
+    `Time stolen by the hypervisor during the steps (share of one core): ${[...pgp.steps, pgp.balance, ...lite.steps].map((s) => `${s.cpu.steal.toFixed(0)} %`).join(', ')}; pgbench ${bench.cpu.steal.toFixed(0)} %.`,
+    '',
     `Non-2xx answers: ${nonOk.length === 0 ? 'none in any step.' : nonOk.map((s) => `${s.phase} ${s.label} c=${s.connections}: ${s.non2xx} non-2xx ${JSON.stringify(s.statusCodes)}, ${s.errors} errors; sample: \`${s.sampleError}\``).join('; ')}`,
     '',
-    `Purchases answered 2xx on PostgreSQL: ${pgp.purchasesAnswered}; rows in \`purchases\`: ${pgp.purchasesInDb}${pgp.purchasesAnswered === pgp.purchasesInDb ? ' (equal)' : ' (**differ**)'}.`,
+    `Purchases answered 2xx on PostgreSQL: ${pgp.purchasesAnswered}; rows in \`purchases\`: ${pgp.purchasesInDb}` +
+      (pgp.purchasesInDb >= pgp.purchasesAnswered && pgp.purchasesInDb - pgp.purchasesAnswered <= pgp.inFlightAtStops
+        ? ` (the ${pgp.purchasesInDb - pgp.purchasesAnswered} more are requests in flight when timed steps stopped, at most ${pgp.inFlightAtStops}: autocannon does not count their answers).`
+        : ' (**they do not match**).'),
     '',
     `\`kopilka verify\` after the PostgreSQL run: ${pgp.verify.output.split('\n').slice(-1)[0]} (exit ${pgp.verify.code}); after the PGlite run: ${lite.verify.output.split('\n').slice(-1)[0]} (exit ${lite.verify.code}).`,
     '',
-    'Round trips (counted by a proxy on the PostgreSQL wire protocol, one per simple query or extended-protocol Sync):',
+    'Round trips (counted by a proxy on the PostgreSQL wire protocol, one per simple query or extended-protocol Sync; in brackets the mean time from the request to PostgreSQL\'s ReadyForQuery as the proxy sees it):',
     '',
     ...rt,
   ];
@@ -509,28 +675,45 @@ function writeResults(section: string): void {
 async function profileMode(): Promise<void> {
   const profDir = path.join(here, '.profiles', runId);
   fs.mkdirSync(profDir, { recursive: true });
+  const summaries: string[] = [];
+  const summarise = (sub: string, title: string) => {
+    const file = fs.readdirSync(path.join(profDir, sub)).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) return;
+    const text = `=== ${title} ===\n${summariseProfile(path.join(profDir, sub, file), 30)}`;
+    console.log(`\n${text}`);
+    summaries.push(text);
+  };
+  const prof = (sub: string) => ['--cpu-prof', '--cpu-prof-dir', path.join(profDir, sub)];
   const dbName = `kopilka_bench_${runId}`;
   const dropDb = await createDatabase(dbName);
   const dbUrl = `${CFG.pgBase}/${dbName}`;
-  const server = await startServer('postgres (profiled)', { DATABASE_URL: dbUrl, DB_POOL_SIZE: String(CFG.poolSize) }, ['--cpu-prof', '--cpu-prof-dir', path.join(profDir, 'postgres')]);
+  const pgEnv = { DATABASE_URL: dbUrl, DB_POOL_SIZE: String(CFG.poolSize) };
+  const server = await startServer('postgres (profiled)', pgEnv, prof('postgres'));
   const client = new pg.Client({ connectionString: dbUrl });
   await client.connect();
   const members = await loadMembers((sql, params) => client.query(sql, params), { programId: server.programId!, count: CFG.members });
   await client.end();
   await smokeTest(server, members);
   const source = purchaseSource(members, `${runId}-prof`);
+  await runLoad(purchaseLoad(server, source, 16, CFG.warmup, 'warm-up'));
   const c = CFG.concurrency[Math.min(1, CFG.concurrency.length - 1)]!;
-  await step('PostgreSQL (profiled)', server, purchaseLoad(server, source, c, CFG.duration));
+  await step('PostgreSQL (profiled)', server, [dbName], purchaseLoad(server, source, c, CFG.duration));
   await server.stop();
-  await dropDb();
-  const pgProfile = fs.readdirSync(path.join(profDir, 'postgres')).find((f) => f.endsWith('.cpuprofile'));
-  if (pgProfile) console.log(`\n=== server on PostgreSQL, purchases at c=${c} ===\n${summariseProfile(path.join(profDir, 'postgres', pgProfile), 30)}`);
+  summarise('postgres', `server on PostgreSQL, POST /v1/purchases at c=${c} (whole process life: start-up, ${CFG.warmup} s warm-up, ${CFG.duration} s load)`);
 
-  const lite = await pglitePhase(['--cpu-prof', '--cpu-prof-dir', path.join(profDir, 'pglite')]);
-  void lite;
-  const liteProfile = fs.readdirSync(path.join(profDir, 'pglite')).find((f) => f.endsWith('.cpuprofile'));
-  if (liteProfile) console.log(`\n=== server on PGlite, purchases at c=${CFG.pgliteConcurrency.join(', ')} ===\n${summariseProfile(path.join(profDir, 'pglite', liteProfile), 30)}`);
-  console.log(`\nprofiles kept in ${path.relative(process.cwd(), profDir)} (open them in Chrome DevTools → Performance)`);
+  const reader = await startServer('postgres, balance (profiled)', pgEnv, prof('balance'));
+  reader.apiKey = server.apiKey;
+  const balance = () => ({ method: 'GET' as const, path: `/v1/members/${members[Math.floor(Math.random() * members.length)]!.memberId}/balance` });
+  await runLoad({ label: 'warm-up', url: reader.url, apiKey: reader.apiKey!, connections: 16, duration: CFG.warmup, request: balance });
+  await step('PostgreSQL (profiled)', reader, [dbName], { label: 'balance', url: reader.url, apiKey: reader.apiKey!, connections: CFG.balanceConcurrency, duration: CFG.duration, request: balance });
+  await reader.stop();
+  await dropDb();
+  summarise('balance', `server on PostgreSQL, GET /v1/members/{id}/balance at c=${CFG.balanceConcurrency}`);
+
+  await pglitePhase(prof('pglite'));
+  summarise('pglite', `server on PGlite, POST /v1/purchases at c=${CFG.pgliteConcurrency.join(', ')}`);
+  fs.writeFileSync(path.join(profDir, 'summary.txt'), `${summaries.join('\n\n')}\n`);
+  console.log(`\nprofiles and summary.txt kept in ${path.relative(process.cwd(), profDir)} (open a .cpuprofile in Chrome DevTools → Performance)`);
 }
 
 // ---------------------------------------------------------------- main

@@ -10,6 +10,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -52,8 +53,20 @@ export function summariseProfile(file: string, top = 25): string {
   const idleUs = [...self.entries()].filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)').reduce((s, [, v]) => s + v, 0);
   const busyUs = totalUs - idleUs || 1;
 
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  /** The package of the nearest caller that is not native code or Node's own JavaScript. */
+  const charged = (id: number): string => {
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const cf = byId.get(cur)!.callFrame;
+      if (cf.url && !cf.url.startsWith('node:')) return moduleOf(cf.url, cf.functionName);
+    }
+    const own = byId.get(id)!.callFrame;
+    return own.url.startsWith('node:') ? 'node internals (no package above: HTTP server, sockets, timers)' : moduleOf(own.url, own.functionName);
+  };
   const fns = new Map<string, number>();
   const mods = new Map<string, number>();
+  const callers = new Map<string, number>();
   for (const [id, us] of self) {
     const n = byId.get(id)!;
     const cf = n.callFrame;
@@ -63,12 +76,16 @@ export function summariseProfile(file: string, top = 25): string {
     fns.set(key, (fns.get(key) ?? 0) + us);
     const mod = moduleOf(cf.url, cf.functionName);
     mods.set(mod, (mods.get(mod) ?? 0) + us);
+    const by = charged(id);
+    callers.set(by, (callers.get(by) ?? 0) + us);
   }
   const pct = (us: number) => `${((100 * us) / busyUs).toFixed(1).padStart(5)} %`;
   const out: string[] = [];
   out.push(`profile ${path.basename(file)}: ${(totalUs / 1e6).toFixed(1)} s sampled, ${(busyUs / 1e6).toFixed(1)} s busy (${((100 * busyUs) / (totalUs || 1)).toFixed(0)} % of one core), shares below are of busy time`);
   out.push('', 'self time by package / part:');
   for (const [m, us] of [...mods.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15)) out.push(`  ${pct(us)}  ${m}`);
+  out.push('', 'the same, with native and Node-internal time charged to the package that called it (e.g. socket writes to the caller that sent):');
+  for (const [m, us] of [...callers.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15)) out.push(`  ${pct(us)}  ${m}`);
   out.push('', `top ${top} functions by self time:`);
   for (const [f, us] of [...fns.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) out.push(`  ${pct(us)}  ${f}`);
   return out.join('\n');

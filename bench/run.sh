@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Kopilka benchmark, in one go (about 4 minutes on a 2-core machine):
+# Kopilka benchmark, in one go (2½–4 minutes on a 2-core machine):
 #   build the server, then on PostgreSQL: 100,000 members, POST /v1/purchases at c=8/32/64,
 #   GET balance, round trips per request, `kopilka verify`; pgbench TPC-B on the same server;
 #   the purchase run on PGlite. Prints a results table and writes it into bench/RESULTS.md.
 #
 #   bash bench/run.sh              the benchmark
-#   bash bench/run.sh --profile    the purchase loads with the server under `node --cpu-prof`,
-#                                  and a summary of its top self-time functions
+#   bash bench/run.sh --profile    purchase and balance loads on PostgreSQL and a purchase load on
+#                                  PGlite with the server under `node --cpu-prof`; prints and keeps
+#                                  (bench/.profiles/RUN/summary.txt) the top self-time functions
 #
 # Needs PostgreSQL on 127.0.0.1:5432 with trust auth for user postgres (BENCH_PG_URL to change:
 # a base URL without a database name) and pgbench. Knobs (environment): BENCH_MEMBERS (100000),
@@ -14,7 +15,8 @@
 # BENCH_CONCURRENCY ("8 32 64"), BENCH_PGLITE_CONCURRENCY ("8 32 64"),
 # BENCH_BALANCE_CONCURRENCY (32), BENCH_DB_POOL_SIZE (20), BENCH_PGBENCH_SCALE (10),
 # BENCH_PGBENCH_CLIENTS (32), BENCH_PGBENCH_THREADS (2), BENCH_WRITE_RESULTS (1; 0 = don't
-# touch RESULTS.md).
+# touch RESULTS.md), BENCH_QUIET_WAIT (15 s: the most a step waits for a busy machine to quiet
+# down), BENCH_QUIET_BUDGET (60 s in all).
 #
 # Everything made here is removed at the end, also on failure or Ctrl-C: the databases
 # kopilka_bench_*<run id>, the servers, the temp data directory.
