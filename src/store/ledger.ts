@@ -226,14 +226,14 @@ export async function listEntries(db: Executor, memberId: string, limit: number,
 
 /** Members with lots that have expired by `at` and still hold points, oldest expiry first. */
 export async function membersWithExpiredLots(db: Executor, at: Date, limit: number): Promise<{ memberId: string; programId: string }[]> {
-  const rows = await db
-    .selectFrom('lots')
-    .select(['member_id', 'program_id'])
-    .where('remaining', '>', 0)
-    .where('expires_at', '<=', at)
-    .groupBy(['member_id', 'program_id'])
-    .orderBy('member_id')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ memberId: r.member_id, programId: r.program_id }));
+  // Only lots with points left to burn: what a hold in force reserves waits for the hold to end.
+  const rows = await sql<{ member_id: string; program_id: string }>`
+    select member_id, program_id from lots
+    where remaining > 0 and expires_at <= ${at}
+      and remaining > coalesce((select sum(h.amount) from holds h
+                                where h.member_id = lots.member_id and h.lot_id = lots.lot_id and h.expires_at > ${at}), 0)
+    group by member_id, program_id
+    order by member_id
+    limit ${limit}`.execute(db);
+  return rows.rows.map((r) => ({ memberId: r.member_id, programId: r.program_id }));
 }

@@ -202,8 +202,11 @@ export async function insertAnonymousPurchase(
     .execute();
 }
 
-export async function findAnonymousPurchase(db: Executor, programId: string, purchaseId: string): Promise<{ result: unknown } | undefined> {
-  return db.selectFrom('anonymous_purchases').select('result').where('program_id', '=', programId).where('purchase_id', '=', purchaseId).executeTakeFirst();
+/** A purchase without a member; `lock` serialises returns of it (it has no wallet to lock). */
+export async function findAnonymousPurchase(db: Executor, programId: string, purchaseId: string, lock = false): Promise<{ result: unknown } | undefined> {
+  let q = db.selectFrom('anonymous_purchases').select('result').where('program_id', '=', programId).where('purchase_id', '=', purchaseId);
+  if (lock) q = q.forUpdate();
+  return q.executeTakeFirst();
 }
 
 /** Results of earlier returns of a purchase (member or anonymous). */

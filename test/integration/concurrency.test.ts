@@ -50,6 +50,20 @@ for (const kind of DATABASES) {
       await s.assertBooksBalance();
     });
 
+    test('parallel returns never return more than was bought, with or without a member', async () => {
+      const member = await enrol(s);
+      for (const who of [{ memberId: member }, {}]) {
+        const p = await s.request('POST', '/v1/purchases', receipt([line('A', 3, 100)], who));
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () => s.request('POST', `/v1/purchases/${p.body.purchaseId}/returns`, { lines: [{ line: 0, quantity: 1 }] })),
+        );
+        assert.equal(results.filter((r) => r.status === 201).length, 3, JSON.stringify(results.map((r) => r.body.code ?? r.status)));
+        assert.ok(results.filter((r) => r.status !== 201).every((r) => r.body.code === 'RETURN_EXCEEDS_PURCHASE'));
+      }
+      assert.equal((await s.request('GET', `/v1/members/${member}/balance`)).body.available, 0);
+      await s.assertBooksBalance();
+    });
+
     test('two-phase holds and confirms racing with spends never overspend', async () => {
       const member = await enrol(s);
       await s.request('POST', `/v1/members/${member}/adjustments`, { points: 500, reason: 'seed' }, { key: s.adminKey });

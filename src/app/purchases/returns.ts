@@ -31,7 +31,7 @@ export async function returnPurchase(
   const { result } = await idempotent(ctx, { programId, key: idempotencyKey, operation: 'return', request: { purchaseId, ...input } }, async (trx) => {
     const now = ctx.clock();
     if (memberId) await lockWallet(trx, memberId);
-    const purchase = memberId ? await findPurchase(trx, memberId, purchaseId) : await findAnonymousPurchase(trx, programId, purchaseId);
+    const purchase = memberId ? await findPurchase(trx, memberId, purchaseId) : await findAnonymousPurchase(trx, programId, purchaseId, true);
     if (!purchase) throw new DomainError('PURCHASE_NOT_FOUND');
     const prior = purchase.result as PurchaseResult;
     if (prior.status !== 'completed') throw new DomainError('PURCHASE_NOT_RETURNABLE', `the purchase is ${prior.status}`);
