@@ -22,6 +22,8 @@ fi
 # --no-install: never let npx fetch the unrelated `tsc` package from the registry.
 echo "test.sh: typecheck" >&2
 npx --no-install tsc -p tsconfig.json --noEmit
+echo "test.sh: lint (floating promises, exhaustive switches)" >&2
+npx --no-install eslint .
 
 # Test files and runner options from the arguments; no file arguments means all tests.
 # Node 20 does not expand globs itself, hence find.
