@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
-import { findApiKeyByHash, insertApiKey, type Role } from '../store/api-keys.js';
+import { findApiKeyByHash, insertApiKey, listApiKeys as listKeys, revokeApiKey as revokeKey, type ApiKeyRow, type Role } from '../store/api-keys.js';
+import { isUuid } from './members.js';
 import type { Actor, AppContext } from './context.js';
 
 /*
@@ -27,6 +28,39 @@ export async function createApiKey(
     expiresAt: input.expiresAt ?? null,
   });
   return { id, key, role: input.role, programId: input.programId };
+}
+
+/** A key as listed: never the key itself, only the first characters to recognise it by. */
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+const keyView = (k: ApiKeyRow): ApiKeyView => ({
+  id: k.keyId,
+  name: k.name,
+  role: k.role,
+  prefix: k.keyPrefix,
+  createdAt: k.createdAt.toISOString(),
+  expiresAt: k.expiresAt?.toISOString() ?? null,
+  revokedAt: k.revokedAt?.toISOString() ?? null,
+});
+
+export async function listApiKeys(ctx: AppContext, programId: string): Promise<ApiKeyView[]> {
+  return (await listKeys(ctx.db, programId)).map(keyView);
+}
+
+/** Revokes a key: at once in this process, within the cache time (5 s) in others. */
+export async function revokeApiKey(ctx: AppContext, programId: string, keyId: string): Promise<ApiKeyView> {
+  const revoked = isUuid(keyId) ? await revokeKey(ctx.db, programId, keyId, ctx.clock()) : undefined;
+  if (!revoked) throw new DomainError('NOT_FOUND', `no API key ${keyId} in this program`);
+  cache.delete(revoked.keyHash);
+  return keyView(revoked.key);
 }
 
 /** Key lookups are cached briefly; a revoked or expired key stops working within this time. */

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createApiKey } from '../app/api-keys.js';
+import { createApiKey, listApiKeys, revokeApiKey } from '../app/api-keys.js';
 import { createContext } from '../app/context.js';
 import { expirePoints } from '../app/ledger.js';
 import { createProgram } from '../app/programs.js';
@@ -17,8 +17,10 @@ Usage: kopilka <command> [options]
   serve                                 start the HTTP server (migrates first)
   migrate                               bring the database schema up to date
   program create --name NAME [--currency RUB] [--time-zone Europe/Moscow]
-  apikey create --program ID --role pos|admin|readonly [--name NAME]
+  apikey create --program ID --role pos|admin|readonly [--name NAME] [--expires-at ISO]
                                         prints the key once; only its hash is stored
+  apikey list --program ID              the program's keys (never the keys themselves)
+  apikey revoke --program ID --id KEY_ID
   verify [--program ID]                 check the books; exits 1 on any mismatch
   jobs                                  run the expiry write-down and hold timeouts once
   backup --out FILE                     dump the embedded database to a file
@@ -67,15 +69,39 @@ export async function main(argv: string[]): Promise<number> {
       });
     }
     case 'apikey': {
-      if (sub !== 'create') break;
-      const o = opts(rest, { program: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } });
-      if (!o.program || !o.role || !['pos', 'admin', 'readonly'].includes(o.role)) throw new Error('--program ID and --role pos|admin|readonly are required');
-      return withDatabase(config, async ({ db }) => {
-        const k = await createApiKey(createContext(db), { programId: o.program!, role: o.role as 'pos', ...(o.name ? { name: o.name } : {}) });
-        console.log(k.key);
-        console.error(`(${k.role} key ${k.id} for program ${k.programId}; it is shown only now)`);
-        return 0;
-      });
+      if (sub === 'create') {
+        const o = opts(rest, { program: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, 'expires-at': { type: 'string' } });
+        if (!o.program || !o.role || !['pos', 'admin', 'readonly'].includes(o.role)) throw new Error('--program ID and --role pos|admin|readonly are required');
+        const expiresAt = o['expires-at'] ? new Date(o['expires-at']) : null;
+        if (expiresAt && Number.isNaN(expiresAt.getTime())) throw new Error('--expires-at must be an ISO 8601 date-time');
+        return withDatabase(config, async ({ db }) => {
+          const k = await createApiKey(createContext(db), { programId: o.program!, role: o.role as 'pos', expiresAt, ...(o.name ? { name: o.name } : {}) });
+          console.log(k.key);
+          console.error(`(${k.role} key ${k.id} for program ${k.programId}; it is shown only now)`);
+          return 0;
+        });
+      }
+      if (sub === 'list') {
+        const o = opts(rest, { program: { type: 'string' } });
+        if (!o.program) throw new Error('--program ID is required');
+        return withDatabase(config, async ({ db }) => {
+          for (const k of await listApiKeys(createContext(db), o.program!)) {
+            const state = k.revokedAt ? `revoked ${k.revokedAt}` : k.expiresAt ? `expires ${k.expiresAt}` : 'active';
+            console.log(`${k.id}  ${k.role.padEnd(8)}  ${k.prefix}…  ${k.name}  (${state})`);
+          }
+          return 0;
+        });
+      }
+      if (sub === 'revoke') {
+        const o = opts(rest, { program: { type: 'string' }, id: { type: 'string' } });
+        if (!o.program || !o.id) throw new Error('--program ID and --id KEY_ID are required');
+        return withDatabase(config, async ({ db }) => {
+          const k = await revokeApiKey(createContext(db), o.program!, o.id!);
+          console.log(`revoked ${k.id} (${k.role}, ${k.name}); running servers stop accepting it within 5 seconds`);
+          return 0;
+        });
+      }
+      break;
     }
     case 'verify': {
       const o = opts(sub ? [sub, ...rest] : [], { program: { type: 'string' } });

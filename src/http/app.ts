@@ -9,6 +9,7 @@ import type { Actor, AppContext } from '../app/context.js';
 import { DomainError } from '../domain/errors.js';
 import type { Role } from '../store/api-keys.js';
 import { errorHandler } from './errors.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
 import { memberRoutes } from './routes/members.js';
 import { programRoutes } from './routes/program.js';
 import { purchaseRoutes } from './routes/purchases.js';
@@ -112,5 +113,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(memberRoutes(ctx), { prefix: '/v1' });
   await app.register(walletRoutes(ctx), { prefix: '/v1' });
   await app.register(purchaseRoutes(ctx), { prefix: '/v1' });
+  await app.register(apiKeyRoutes(ctx), { prefix: '/v1' });
   return app;
 }

@@ -48,3 +48,36 @@ export async function findApiKeyByHash(db: Executor, keyHash: string): Promise<A
     }
   );
 }
+
+const toKey = (r: { key_id: string; program_id: string; name: string; role: Role; key_prefix: string; created_at: Date; expires_at: Date | null; revoked_at: Date | null }): ApiKeyRow => ({
+  keyId: r.key_id,
+  programId: r.program_id,
+  name: r.name,
+  role: r.role,
+  keyPrefix: r.key_prefix,
+  createdAt: r.created_at,
+  expiresAt: r.expires_at,
+  revokedAt: r.revoked_at,
+});
+
+export async function listApiKeys(db: Executor, programId: string): Promise<ApiKeyRow[]> {
+  const rows = await db
+    .selectFrom('api_keys')
+    .select(['key_id', 'program_id', 'name', 'role', 'key_prefix', 'created_at', 'expires_at', 'revoked_at'])
+    .where('program_id', '=', programId)
+    .orderBy('created_at')
+    .execute();
+  return rows.map(toKey);
+}
+
+/** Revokes a key of the program; returns its hash (to drop it from caches), or undefined if there is no such key. */
+export async function revokeApiKey(db: Executor, programId: string, keyId: string, at: Date): Promise<{ key: ApiKeyRow; keyHash: string } | undefined> {
+  const r = await db
+    .updateTable('api_keys')
+    .set((eb) => ({ revoked_at: eb.fn.coalesce('revoked_at', eb.val(at)) }))
+    .where('program_id', '=', programId)
+    .where('key_id', '=', keyId)
+    .returning(['key_id', 'program_id', 'name', 'role', 'key_prefix', 'created_at', 'expires_at', 'revoked_at', 'key_hash'])
+    .executeTakeFirst();
+  return r && { key: toKey(r), keyHash: r.key_hash };
+}

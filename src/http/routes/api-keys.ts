@@ -1,0 +1,46 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../app/api-keys.js';
+import type { AppContext } from '../../app/context.js';
+import { DomainError } from '../../domain/errors.js';
+import type { App } from '../app.js';
+import { DateTime, IdParams, Obj, problemResponses } from '../schemas.js';
+
+const Role = Type.Union([Type.Literal('pos'), Type.Literal('admin'), Type.Literal('readonly')]);
+const KeyView = Obj({
+  id: Type.String(),
+  name: Type.String(),
+  role: Role,
+  prefix: Type.String({ description: 'the first characters of the key, to recognise it by' }),
+  createdAt: DateTime,
+  expiresAt: Type.Union([DateTime, Type.Null()]),
+  revokedAt: Type.Union([DateTime, Type.Null()]),
+});
+const NewKey = Obj({ role: Role, name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), expiresAt: Type.Optional(DateTime) });
+const CreatedKey = Obj({ id: Type.String(), key: Type.String({ description: 'shown only in this answer; only its hash is stored' }), role: Role, programId: Type.String() });
+
+export const apiKeyRoutes =
+  (ctx: AppContext): FastifyPluginAsync =>
+  async (fastify) => {
+    const app = fastify as unknown as App;
+    const tags = ['api keys'];
+    const config = { roles: ['admin' as const] };
+    app.get('/api-keys', { config, schema: { tags, summary: "The program's API keys", response: { 200: Type.Array(KeyView), ...problemResponses } } }, async (req) =>
+      listApiKeys(ctx, req.actor.programId),
+    );
+    app.post(
+      '/api-keys',
+      { config, schema: { tags, summary: 'Make an API key (shown once)', body: NewKey, response: { 201: CreatedKey, ...problemResponses } } },
+      async (req, reply) => {
+        const expiresAt = req.body.expiresAt ? new Date(req.body.expiresAt) : null;
+        if (expiresAt && expiresAt.getTime() <= ctx.clock().getTime()) {
+          throw new DomainError('VALIDATION_FAILED', 'expiresAt must be in the future', { errors: [{ pointer: '/expiresAt', detail: 'must be in the future' }] });
+        }
+        const key = await createApiKey(ctx, { programId: req.actor.programId, role: req.body.role, ...(req.body.name ? { name: req.body.name } : {}), expiresAt });
+        return reply.code(201).send(key);
+      },
+    );
+    app.delete('/api-keys/:id', { config, schema: { tags, summary: 'Revoke an API key', params: IdParams, response: { 200: KeyView, ...problemResponses } } }, async (req) =>
+      revokeApiKey(ctx, req.actor.programId, req.params.id),
+    );
+  };
