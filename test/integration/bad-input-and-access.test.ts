@@ -56,6 +56,9 @@ for (const kind of DATABASES) {
       await assertRefused(currency, 422, 'CURRENCY_MISMATCH');
       const notIso = await s.request('PATCH', '/v1/program', { settings: { currency: 'XYZ' } }, { key: s.adminKey });
       await assertRefused(notIso, 422, 'UNKNOWN_CURRENCY');
+      const future = await s.request('POST', '/v1/purchases', receipt([line('A', 1, 10)], { memberId: member, occurredAt: '2026-03-04T09:00:01Z' }));
+      await assertRefused(future, 422, 'INVALID_RECEIPT');
+      assert.deepEqual(future.body.errors.map((e: any) => e.pointer), ['/occurredAt']);
       const ghost = await s.request('POST', '/v1/purchases', receipt([line('A', 1, 10)], { memberId: '01900000-0000-7000-8000-000000000000' }));
       await assertRefused(ghost, 404, 'MEMBER_NOT_FOUND');
       const ghostCard = await s.request('POST', '/v1/purchases', receipt([line('A', 1, 10)], { identifier: { kind: 'card', value: '0000999' } }));

@@ -24,11 +24,19 @@ export async function resolvePurchaseMember(db: Executor, programId: string, inp
   return null;
 }
 
+const MAX_CLOCK_AHEAD_MS = 86_400_000;
+
 export function occurredAtOf(input: PurchaseInput, now: Date): Date {
   if (input.occurredAt === undefined) return now;
   const d = new Date(input.occurredAt);
   if (Number.isNaN(d.getTime())) {
     throw new DomainError('INVALID_RECEIPT', 'occurredAt is not a date-time', { errors: [{ pointer: '/occurredAt', detail: 'must be an ISO 8601 date-time' }] });
+  }
+  // Offline tills send old receipts, and that is fine; a sale far in the future is a wrong clock.
+  if (d.getTime() > now.getTime() + MAX_CLOCK_AHEAD_MS) {
+    throw new DomainError('INVALID_RECEIPT', 'occurredAt is more than a day in the future; check the till clock', {
+      errors: [{ pointer: '/occurredAt', detail: 'must not be more than 24 hours ahead of the server' }],
+    });
   }
   return d;
 }
