@@ -87,29 +87,27 @@ export interface PurchaseRow {
   result: unknown;
 }
 
-/** The insert of a purchase row, to be run on its own or beside the ledger writes (postEntries). */
-export function insertPurchaseQuery(
-  db: Executor,
-  p: {
-    memberId: string;
-    purchaseId: string;
-    programId: string;
-    receiptId: string;
-    status: PurchaseStatus;
-    storeId: string | null;
-    channel: string | null;
-    occurredAt: Date;
-    total: number;
-    pointsSpent: number;
-    pointsEarned: number;
-    result: unknown;
-    holdExpiresAt: Date | null;
-    at: Date;
-  },
-) {
-  return db
-    .insertInto('purchases')
-    .values({
+export interface PurchaseRowInput {
+  memberId: string;
+  purchaseId: string;
+  programId: string;
+  receiptId: string;
+  status: PurchaseStatus;
+  storeId: string | null;
+  channel: string | null;
+  occurredAt: Date;
+  total: number;
+  pointsSpent: number;
+  pointsEarned: number;
+  result: unknown;
+  holdExpiresAt: Date | null;
+  at: Date;
+}
+
+/** The insert of purchase rows, to be run beside the ledger writes (postEntries' `also`). */
+export function insertPurchaseQuery(db: Executor, rows: PurchaseRowInput[]) {
+  return db.insertInto('purchases').values(
+    rows.map((p) => ({
       member_id: p.memberId,
       purchase_id: p.purchaseId,
       program_id: p.programId,
@@ -125,7 +123,8 @@ export function insertPurchaseQuery(
       hold_expires_at: p.holdExpiresAt,
       created_at: p.at,
       updated_at: p.at,
-    });
+    })),
+  );
 }
 
 export async function findPurchase(db: Executor, memberId: string, purchaseId: string): Promise<PurchaseRow | undefined> {

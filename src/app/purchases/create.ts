@@ -1,7 +1,8 @@
 import { DateTime } from 'luxon';
 import { DomainError } from '../../domain/errors.js';
-import { planEarn, planRedeem, type Lot } from '../../domain/ledger.js';
-import { insertHoldsQuery, postEntries } from '../../store/ledger.js';
+import { availableAt, planEarn, planRedeem, type Lot } from '../../domain/ledger.js';
+import { evaluateReceipt } from '../../domain/receipt.js';
+import { insertHoldsQuery, loadOpenLots, postEntries, type NewEntry, type NewHold, type NewLot } from '../../store/ledger.js';
 import { toMember, type MemberRow } from '../../store/members.js';
 import {
   claimReceipt,
@@ -11,9 +12,10 @@ import {
   findReceiptClaim,
   insertAnonymousPurchase,
   insertPurchaseQuery,
+  type PurchaseRowInput,
   type ReceiptClaim,
 } from '../../store/purchases.js';
-import { requestHash, type AppContext } from '../context.js';
+import { requestHash, type AppContext, type CachedProgram } from '../context.js';
 import { LedgerChange } from '../ledger-state.js';
 import { isUuid } from '../members.js';
 import { evaluateFor, occurredAtOf, resolvePurchaseMember, toResult } from './evaluate.js';
@@ -77,36 +79,74 @@ export async function createPurchase(ctx: AppContext, programId: string, input: 
     }
 
     // The wallet is locked: the lots read now are the member's current state.
-    const { evaluation, lots, holds, available } = await evaluateFor(trx, settings, member, input, occurredAt, now);
-    const change = new LedgerChange(ctx);
-    const redeem = planRedeem(lots, holds, evaluation.pointsSpent, now);
-    let holdExpiresAt: Date | null = null;
-    let heldNow: typeof holds = [];
-    if (input.twoPhase) {
-      holdExpiresAt = DateTime.fromJSDate(now).plus({ minutes: settings.holdTimeoutMinutes }).toJSDate();
-      heldNow = redeem.map((m) => ({ purchaseId, lotId: m.lotId, amount: -m.amount, expiresAt: holdExpiresAt! }));
+    const state = await loadOpenLots(trx, member.memberId);
+    const plan = planMemberPurchase(ctx, program, input, member, state, { purchaseId, occurredAt, now });
+    await postEntries(trx, { memberId: member.memberId, programId, at: now }, plan.newLots, plan.entries, [
+      ...insertHoldsQuery(trx, { memberId: member.memberId, programId }, plan.holds),
+      insertPurchaseQuery(trx, [plan.purchase]),
+    ]);
+    return plan.result;
+  });
+}
 
-    } else {
-      for (const m of redeem) change.post(m.lotId, 'redeemed', 'redeem', m.amount, { purchaseId });
-      earn(change, lots, evaluation.pointsEarned, { purchaseId, availableAt: evaluation.earnedAvailableAt, expiresAt: evaluation.earnedExpiresAt });
-    }
-    const balanceAfter = change.availableAfter(lots, [...holds, ...heldNow], now);
-    const result = toResult(program, input, {
-      purchaseId,
-      status: input.twoPhase ? 'held' : 'completed',
-      member,
-      occurredAt,
-      evaluation,
-      balanceBefore: available,
-      balanceAfter,
-      holdExpiresAt,
-    });
-    const purchaseRow = insertPurchaseQuery(trx, {
+/** Everything a member's purchase writes, planned in memory from the member's locked state. */
+export interface MemberPurchasePlan {
+  result: PurchaseResult;
+  newLots: NewLot[];
+  entries: NewEntry[];
+  holds: NewHold[];
+  purchase: PurchaseRowInput;
+}
+
+/**
+ * Plans a member's purchase: evaluates the receipt on the member's open lots (read under the
+ * wallet lock), spends or holds the points and earns. Throws the domain error that refuses the
+ * purchase, having planned nothing. Shared by the single and the batched write paths.
+ */
+export function planMemberPurchase(
+  ctx: AppContext,
+  program: CachedProgram,
+  input: PurchaseInput,
+  member: MemberRow,
+  state: Awaited<ReturnType<typeof loadOpenLots>>,
+  at: { purchaseId: string; occurredAt: Date; now: Date },
+): MemberPurchasePlan {
+  const { purchaseId, occurredAt, now } = at;
+  const settings = program.settings;
+  const { lots, holds } = state;
+  const available = availableAt(lots, holds, now);
+  const evaluation = evaluateReceipt(
+    { total: input.total, currency: input.currency, lines: input.lines },
+    settings,
+    { status: member.status, available },
+    input.pointsToSpend ?? 0,
+    occurredAt,
+  );
+  const change = new LedgerChange(ctx);
+  const redeem = planRedeem(lots, holds, evaluation.pointsSpent, now);
+  let holdExpiresAt: Date | null = null;
+  let heldNow: NewHold[] = [];
+  if (input.twoPhase) {
+    holdExpiresAt = DateTime.fromJSDate(now).plus({ minutes: settings.holdTimeoutMinutes }).toJSDate();
+    heldNow = redeem.map((m) => ({ purchaseId, lotId: m.lotId, amount: -m.amount, expiresAt: holdExpiresAt! }));
+  } else {
+    for (const m of redeem) change.post(m.lotId, 'redeemed', 'redeem', m.amount, { purchaseId });
+    earn(change, lots, evaluation.pointsEarned, { purchaseId, availableAt: evaluation.earnedAvailableAt, expiresAt: evaluation.earnedExpiresAt });
+  }
+  const balanceAfter = change.availableAfter(lots, [...holds, ...heldNow], now);
+  const status = input.twoPhase ? 'held' : 'completed';
+  const result = toResult(program, input, { purchaseId, status, member, occurredAt, evaluation, balanceBefore: available, balanceAfter, holdExpiresAt });
+  return {
+    result,
+    newLots: change.newLots,
+    entries: change.entries,
+    holds: heldNow,
+    purchase: {
       memberId: member.memberId,
       purchaseId,
-      programId,
+      programId: program.programId,
       receiptId: input.receiptId,
-      status: input.twoPhase ? 'held' : 'completed',
+      status,
       storeId: input.storeId ?? null,
       channel: input.channel ?? null,
       occurredAt,
@@ -116,11 +156,8 @@ export async function createPurchase(ctx: AppContext, programId: string, input: 
       result,
       holdExpiresAt,
       at: now,
-    });
-    const holdRows = insertHoldsQuery(trx, { memberId: member.memberId, programId }, heldNow);
-    await postEntries(trx, { memberId: member.memberId, programId, at: now }, change.newLots, change.entries, [...holdRows, purchaseRow]);
-    return result;
-  });
+    },
+  };
 }
 
 /** Earns points into a new lot, paying off any debt first. */
