@@ -1,7 +1,7 @@
-import { sql, type OperationNodeSource } from 'kysely';
+import { sql, type Insertable, type OperationNodeSource } from 'kysely';
 import type { Hold, Lot } from '../domain/ledger.js';
 import type { Executor } from './executor.js';
-import type { Account, EntryKind } from './schema.js';
+import type { Account, EntriesTable, EntryKind, LotsTable } from './schema.js';
 
 export interface NewLot {
   lotId: string;
@@ -73,6 +73,19 @@ export async function loadOpenLots(db: Executor, memberId: string): Promise<Open
   return toOpenLots((await sql<OpenRow>`${openLotsQuery(memberId)}`.execute(db)).rows);
 }
 
+/** Open lots and holds of several members in one query (a batch of purchases). */
+export async function loadOpenLotsMany(db: Executor, memberIds: string[]): Promise<Map<string, OpenLots>> {
+  const rows = await sql<OpenRow & { member_id: string }>`
+    select member_id, ${LOT}::int as kind, lot_id, remaining as amount, available_at, expires_at, purchase_id
+      from lots where member_id = any(${memberIds}::uuid[]) and remaining <> 0
+    union all
+    select member_id, ${HOLD}::int, lot_id, amount, null, expires_at, purchase_id
+      from holds where member_id = any(${memberIds}::uuid[])`.execute(db);
+  const byMember = new Map<string, OpenRow[]>(memberIds.map((id) => [id, []]));
+  for (const r of rows.rows) byMember.get(r.member_id)?.push(r);
+  return new Map([...byMember].map(([id, list]) => [id, toOpenLots(list)]));
+}
+
 /** The same for a balance read, which also checks in the same query that the member is the program's. */
 export async function loadMemberLots(db: Executor, programId: string, memberId: string): Promise<OpenLots | undefined> {
   const rows = await sql<OpenRow>`
@@ -102,62 +115,78 @@ export async function postEntries(
   entries: NewEntry[],
   also: OperationNodeSource[] = [],
 ): Promise<void> {
+  await postEntriesMany(db, { programId: ctx.programId, at: ctx.at }, [{ memberId: ctx.memberId, newLots, entries }], also);
+}
+
+/** One ledger change per member, for several members at once; each member's wallet is locked by the caller. */
+export interface MemberChange {
+  memberId: string;
+  newLots: NewLot[];
+  entries: NewEntry[];
+}
+
+/** postEntries for several members in the same single statement (a batch of purchases). */
+export async function postEntriesMany(
+  db: Executor,
+  ctx: { programId: string; at: Date },
+  changes: MemberChange[],
+  also: OperationNodeSource[] = [],
+): Promise<void> {
   const writes: OperationNodeSource[] = [];
-  const deltas = new Map<string, number>();
-  for (const e of entries) deltas.set(e.lotId, (deltas.get(e.lotId) ?? 0) + e.amount);
-  const fresh = new Set(newLots.map((l) => l.lotId));
-  if (newLots.length > 0) {
-    writes.push(
-      db.insertInto('lots').values(
-        newLots.map((l) => ({
-          member_id: ctx.memberId,
-          lot_id: l.lotId,
-          program_id: ctx.programId,
-          amount: deltas.get(l.lotId) ?? 0,
-          remaining: deltas.get(l.lotId) ?? 0,
-          available_at: l.availableAt,
-          expires_at: l.expiresAt,
-          purchase_id: l.purchaseId,
-          created_at: ctx.at,
-        })),
-      ),
-    );
+  const lotRows: Insertable<LotsTable>[] = [];
+  const entryRows: Insertable<EntriesTable>[] = [];
+  const lotDeltas: [string, string, number][] = [];
+  const walletDeltas: [string, number][] = [];
+  for (const c of changes) {
+    const deltas = new Map<string, number>();
+    for (const e of c.entries) deltas.set(e.lotId, (deltas.get(e.lotId) ?? 0) + e.amount);
+    const fresh = new Set(c.newLots.map((l) => l.lotId));
+    for (const l of c.newLots) {
+      lotRows.push({
+        member_id: c.memberId,
+        lot_id: l.lotId,
+        program_id: ctx.programId,
+        amount: deltas.get(l.lotId) ?? 0,
+        remaining: deltas.get(l.lotId) ?? 0,
+        available_at: l.availableAt,
+        expires_at: l.expiresAt,
+        purchase_id: l.purchaseId,
+        created_at: ctx.at,
+      });
+    }
+    for (const e of c.entries) {
+      entryRows.push({
+        member_id: c.memberId,
+        entry_id: e.entryId,
+        program_id: ctx.programId,
+        lot_id: e.lotId,
+        account: e.account,
+        kind: e.kind,
+        amount: e.amount,
+        purchase_id: e.purchaseId ?? null,
+        return_id: e.returnId ?? null,
+        reason: e.reason ?? null,
+        actor: e.actor ?? null,
+        created_at: ctx.at,
+      });
+    }
+    for (const [lotId, d] of deltas) if (!fresh.has(lotId) && d !== 0) lotDeltas.push([c.memberId, lotId, d]);
+    const total = c.entries.reduce((sum, e) => sum + e.amount, 0);
+    if (total !== 0) walletDeltas.push([c.memberId, total]);
   }
-  if (entries.length > 0) {
-    writes.push(
-      db.insertInto('entries').values(
-        entries.map((e) => ({
-          member_id: ctx.memberId,
-          entry_id: e.entryId,
-          program_id: ctx.programId,
-          lot_id: e.lotId,
-          account: e.account,
-          kind: e.kind,
-          amount: e.amount,
-          purchase_id: e.purchaseId ?? null,
-          return_id: e.returnId ?? null,
-          reason: e.reason ?? null,
-          actor: e.actor ?? null,
-          created_at: ctx.at,
-        })),
-      ),
-    );
-  }
-  const existing = [...deltas.entries()].filter(([lotId, d]) => !fresh.has(lotId) && d !== 0);
-  if (existing.length > 0) {
-    const values = sql.join(existing.map(([lotId, d]) => sql`(${lotId}::uuid, ${d}::bigint)`));
+  if (lotRows.length > 0) writes.push(db.insertInto('lots').values(lotRows));
+  if (entryRows.length > 0) writes.push(db.insertInto('entries').values(entryRows));
+  if (lotDeltas.length > 0) {
+    const values = sql.join(lotDeltas.map(([m, l, d]) => sql`(${m}::uuid, ${l}::uuid, ${d}::bigint)`));
     writes.push(sql`update lots set remaining = lots.remaining + v.delta
-      from (values ${values}) as v(lot_id, delta)
-      where lots.member_id = ${ctx.memberId} and lots.lot_id = v.lot_id`);
+      from (values ${values}) as v(member_id, lot_id, delta)
+      where lots.member_id = v.member_id and lots.lot_id = v.lot_id`);
   }
-  const total = entries.reduce((s, e) => s + e.amount, 0);
-  if (total !== 0) {
-    writes.push(
-      db
-        .updateTable('wallets')
-        .set((eb) => ({ balance: eb('balance', '+', total), updated_at: ctx.at }))
-        .where('member_id', '=', ctx.memberId),
-    );
+  if (walletDeltas.length > 0) {
+    const values = sql.join(walletDeltas.map(([m, d]) => sql`(${m}::uuid, ${d}::bigint)`));
+    writes.push(sql`update wallets set balance = wallets.balance + v.delta, updated_at = ${ctx.at}
+      from (values ${values}) as v(member_id, delta)
+      where wallets.member_id = v.member_id`);
   }
   writes.push(...also);
   await runTogether(db, writes);
