@@ -11,6 +11,8 @@ export interface Config {
   jobIntervalSeconds: number;
   /** Connections in the PostgreSQL pool. */
   poolSize: number;
+  /** Purchases of different members written together in one transaction at most (0: one by one). */
+  purchaseBatchSize: number;
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -39,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     jobIntervalSeconds: int('JOB_INTERVAL_SECONDS', 60, 0, 86_400),
     poolSize: int('DB_POOL_SIZE', 20, 1, 1000),
+    purchaseBatchSize: int('PURCHASE_BATCH_SIZE', 64, 0, 1000),
   };
   if (problems.length > 0) throw new DomainError('INVALID_CONFIG', `invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return config;

@@ -12,7 +12,7 @@ export async function serve(config: Config): Promise<void> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize });
   await migrateToLatest(database.db);
   const ctx = createContext(database.db);
-  const app = await buildApp(ctx, { logger: { level: config.logLevel } });
+  const app = await buildApp(ctx, { logger: { level: config.logLevel }, purchaseBatchSize: config.purchaseBatchSize });
   const where = database.kind === 'pglite' ? `embedded database in ${config.dataDir} (PGlite; no fsync — for trials, development and small single-store use; back it up with \`kopilka backup\`)` : 'PostgreSQL';
   app.log.info(`storage: ${where}`);
 

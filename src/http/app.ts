@@ -6,6 +6,7 @@ import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { authenticate } from '../app/api-keys.js';
 import type { Actor, AppContext } from '../app/context.js';
+import { PurchaseBatcher } from '../app/purchases/batcher.js';
 import { DomainError } from '../domain/errors.js';
 import type { Role } from '../store/api-keys.js';
 import { errorHandler } from './errors.js';
@@ -31,6 +32,8 @@ export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   version?: string;
+  /** Purchases written together per batch (group commit); 0 writes each on its own. */
+  purchaseBatchSize?: number;
 }
 
 /**
@@ -112,7 +115,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(programRoutes(ctx), { prefix: '/v1' });
   await app.register(memberRoutes(ctx), { prefix: '/v1' });
   await app.register(walletRoutes(ctx), { prefix: '/v1' });
-  await app.register(purchaseRoutes(ctx), { prefix: '/v1' });
+  const batchSize = options.purchaseBatchSize ?? 64;
+  const batcher = batchSize > 0 ? new PurchaseBatcher(ctx, { maxBatch: batchSize, maxInFlight: 4 }) : null;
+  await app.register(purchaseRoutes(ctx, batcher), { prefix: '/v1' });
   await app.register(apiKeyRoutes(ctx), { prefix: '/v1' });
   return app;
 }

@@ -232,3 +232,53 @@ export async function insertReturn(
       .execute();
   }
 }
+
+/**
+ * For a batch of members' purchases: claims every receipt id (in receipt-id order), adds the
+ * purchase-id references, and locks the members' wallets (in member-id order, so that batches
+ * never deadlock on each other) reading the members — one statement. Returns the purchase ids
+ * whose claim was made and the members found.
+ */
+export async function claimReceiptsAndLockMembers(
+  db: Executor,
+  programId: string,
+  claims: { receiptId: string; purchaseId: string; memberId: string; requestHash: string }[],
+  at: Date,
+): Promise<{ claimed: Set<string>; members: Map<string, Selectable<MembersTable>> }> {
+  const sorted = [...claims].sort((a, b) => (a.receiptId < b.receiptId ? -1 : a.receiptId > b.receiptId ? 1 : 0));
+  const rows = await sql<Selectable<MembersTable> & { claimed: string[] | null }>`
+    with claim as (
+      insert into receipt_claims (program_id, receipt_id, purchase_id, member_id, request_hash, created_at)
+      select ${programId}::uuid, t.receipt_id, t.purchase_id, t.member_id, t.request_hash, ${at}::timestamptz
+      from unnest(${sorted.map((c) => c.receiptId)}::text[], ${sorted.map((c) => c.purchaseId)}::uuid[],
+                  ${sorted.map((c) => c.memberId)}::uuid[], ${sorted.map((c) => c.requestHash)}::text[])
+           with ordinality as t(receipt_id, purchase_id, member_id, request_hash, n)
+      order by t.n
+      on conflict do nothing
+      returning program_id, purchase_id, member_id),
+    ref as (
+      insert into purchase_refs (purchase_id, program_id, member_id)
+      select purchase_id, program_id, member_id from claim)
+    select (select array_agg(purchase_id::text) from claim) as claimed, m.*
+    from wallets w join members m on m.member_id = w.member_id
+    where w.member_id = any(${claims.map((c) => c.memberId)}::uuid[]) and m.program_id = ${programId}
+    order by w.member_id
+    for update of w`.execute(db);
+  const members = new Map<string, Selectable<MembersTable>>();
+  let claimed = new Set<string>();
+  for (const { claimed: ids, ...member } of rows.rows) {
+    claimed = new Set(ids ?? []);
+    members.set(member.member_id, member);
+  }
+  return { claimed, members };
+}
+
+/** Deletes the claims of a batch's purchases that were refused, so that their receipt ids stay free. */
+export function releaseClaimsQuery(programId: string, claims: { receiptId: string; purchaseId: string }[]) {
+  return sql`delete from receipt_claims where program_id = ${programId}
+    and receipt_id = any(${claims.map((c) => c.receiptId)}::text[]) and purchase_id = any(${claims.map((c) => c.purchaseId)}::uuid[])`;
+}
+
+export function releaseRefsQuery(purchaseIds: string[]) {
+  return sql`delete from purchase_refs where purchase_id = any(${purchaseIds}::uuid[])`;
+}

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
 import { calculatePurchase } from '../../app/purchases/evaluate.js';
+import type { PurchaseBatcher } from '../../app/purchases/batcher.js';
 import { createPurchase } from '../../app/purchases/create.js';
 import { returnPurchase } from '../../app/purchases/returns.js';
 import { cancelPurchase, confirmPurchase, getPurchase } from '../../app/purchases/two-phase.js';
@@ -86,7 +87,7 @@ const ReturnResult = Obj({
 });
 
 export const purchaseRoutes =
-  (ctx: AppContext): FastifyPluginAsync =>
+  (ctx: AppContext, batcher: PurchaseBatcher | null): FastifyPluginAsync =>
   async (fastify) => {
     const app = fastify as unknown as App;
     const tags = ['purchases'];
@@ -102,7 +103,8 @@ export const purchaseRoutes =
         config: { roles },
         schema: { tags, summary: 'Record a purchase: spend and earn points (idempotent on receiptId)', body: Receipt, response: { 201: Result, ...problemResponses } },
       },
-      async (req, reply) => reply.code(201).send(await createPurchase(ctx, req.actor.programId, req.body)),
+      async (req, reply) =>
+        reply.code(201).send(await (batcher ? batcher.submit(req.actor.programId, req.body) : createPurchase(ctx, req.actor.programId, req.body))),
     );
     app.get(
       '/purchases/:id',

@@ -1,0 +1,192 @@
+import { DomainError, isDomainError } from '../../domain/errors.js';
+import { findMemberByIdentifier, toMember } from '../../store/members.js';
+import { insertHoldsQuery, loadOpenLotsMany, postEntriesMany } from '../../store/ledger.js';
+import {
+  claimReceiptsAndLockMembers,
+  findAnonymousPurchase,
+  findPurchase,
+  findReceiptClaim,
+  insertPurchaseQuery,
+  releaseClaimsQuery,
+  releaseRefsQuery,
+} from '../../store/purchases.js';
+import { normaliseIdentifier } from '../../domain/identifiers.js';
+import { requestHash, type AppContext } from '../context.js';
+import { isUuid } from '../members.js';
+import { createPurchase, planMemberPurchase, type MemberPurchasePlan } from './create.js';
+import { occurredAtOf } from './evaluate.js';
+import type { PurchaseInput, PurchaseResult } from './types.js';
+
+interface Pending {
+  programId: string;
+  memberId: string;
+  input: PurchaseInput;
+  resolve: (r: PurchaseResult) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Group commit for purchases (DESIGN.md, "Round trips decide the speed"): purchases of different
+ * members that arrive while earlier batches are being written are written together — one claim-
+ * and-lock statement, one read of the lots, one statement with all the writes, one commit —
+ * instead of five round trips each. Each purchase is planned exactly as on its own
+ * (planMemberPurchase), so the answers are the same; a refused purchase is refused alone (its
+ * receipt claim is released in the same statement); anything unexpected sends the batch's
+ * purchases down the single path one by one. A member has at most one purchase in a batch; the
+ * next one waits for the following batch. Only what is committed is answered.
+ */
+export class PurchaseBatcher {
+  readonly #queue: Pending[] = [];
+  #inFlight = 0;
+  #scheduled = false;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly options: { maxBatch: number; maxInFlight: number } = { maxBatch: 64, maxInFlight: 4 },
+  ) {}
+
+  async submit(programId: string, input: PurchaseInput): Promise<PurchaseResult> {
+    let memberId: string;
+    if (input.identifier) {
+      const { kind, value } = input.identifier;
+      const member = await findMemberByIdentifier(this.ctx.db, programId, kind, normaliseIdentifier(kind, value));
+      if (!member) throw new DomainError('MEMBER_NOT_FOUND', `no member with ${kind} ${value}`);
+      memberId = member.memberId;
+    } else if (input.memberId) {
+      if (!isUuid(input.memberId)) throw new DomainError('MEMBER_NOT_FOUND', `no member ${input.memberId} in this program`);
+      memberId = input.memberId;
+    } else {
+      return createPurchase(this.ctx, programId, input); // a receipt without a member
+    }
+    occurredAtOf(input, this.ctx.clock()); // refuse a bad date before it joins a batch
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ programId, memberId, input, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#queue.length === 0 || this.#inFlight >= this.options.maxInFlight) return;
+    this.#scheduled = true;
+    // Gather what arrives in the same turn of the event loop.
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#flush();
+    });
+  }
+
+  #flush(): void {
+    while (this.#queue.length > 0 && this.#inFlight < this.options.maxInFlight) {
+      const programId = this.#queue[0]!.programId;
+      const batch: Pending[] = [];
+      const members = new Set<string>();
+      for (let i = 0; i < this.#queue.length && batch.length < this.options.maxBatch; ) {
+        const p = this.#queue[i]!;
+        if (p.programId === programId && !members.has(p.memberId)) {
+          members.add(p.memberId);
+          batch.push(p);
+          this.#queue.splice(i, 1);
+        } else i++;
+      }
+      this.#inFlight++;
+      void this.#run(programId, batch).finally(() => {
+        this.#inFlight--;
+        this.#schedule();
+      });
+    }
+  }
+
+  async #run(programId: string, batch: Pending[]): Promise<void> {
+    let outcomes: Outcome[];
+    try {
+      outcomes = await this.#write(programId, batch);
+    } catch {
+      // A member that does not exist, a deadlock, a lost connection: one by one, each on its own.
+      await Promise.all(batch.map((p) => createWithRetry(this.ctx, programId, p.input).then(p.resolve, p.reject)));
+      return;
+    }
+    await Promise.all(
+      outcomes.map(async (o, i) => {
+        const p = batch[i]!;
+        if (o.kind === 'written') p.resolve(o.result);
+        else if (o.kind === 'refused') p.reject(o.error);
+        else await this.#answerPrior(programId, p).then(p.resolve, p.reject);
+      }),
+    );
+  }
+
+  /** The batch in one transaction; throws (rolling everything back) only for the unexpected. */
+  async #write(programId: string, batch: Pending[]): Promise<Outcome[]> {
+    const program = await this.ctx.programs.get(programId);
+    return this.ctx.db.transaction().execute(async (trx) => {
+      const now = this.ctx.clock();
+      const items = batch.map((p) => ({ ...p, purchaseId: this.ctx.newId(), hash: requestHash(p.input), occurredAt: occurredAtOf(p.input, now) }));
+      const { claimed, members } = await claimReceiptsAndLockMembers(
+        trx,
+        programId,
+        items.map((i) => ({ receiptId: i.input.receiptId, purchaseId: i.purchaseId, memberId: i.memberId, requestHash: i.hash })),
+        now,
+      );
+      if (members.size < items.length) throw new Error('a member of the batch does not exist');
+      const states = await loadOpenLotsMany(trx, items.filter((i) => claimed.has(i.purchaseId)).map((i) => i.memberId));
+      const outcomes: Outcome[] = [];
+      const plans: MemberPurchasePlan[] = [];
+      const released: { receiptId: string; purchaseId: string }[] = [];
+      for (const i of items) {
+        if (!claimed.has(i.purchaseId)) {
+          outcomes.push({ kind: 'prior' });
+          continue;
+        }
+        try {
+          const plan = planMemberPurchase(this.ctx, program, i.input, toMember(members.get(i.memberId)!), states.get(i.memberId)!, {
+            purchaseId: i.purchaseId,
+            occurredAt: i.occurredAt,
+            now,
+          });
+          plans.push(plan);
+          outcomes.push({ kind: 'written', result: plan.result });
+        } catch (err) {
+          if (!isDomainError(err)) throw err;
+          released.push({ receiptId: i.input.receiptId, purchaseId: i.purchaseId });
+          outcomes.push({ kind: 'refused', error: err });
+        }
+      }
+      const also = [
+        ...plans.flatMap((p) => insertHoldsQuery(trx, { memberId: p.purchase.memberId, programId }, p.holds)),
+        ...(plans.length > 0 ? [insertPurchaseQuery(trx, plans.map((p) => p.purchase))] : []),
+        ...(released.length > 0 ? [releaseClaimsQuery(programId, released), releaseRefsQuery(released.map((r) => r.purchaseId))] : []),
+      ];
+      await postEntriesMany(
+        trx,
+        { programId, at: now },
+        plans.map((p) => ({ memberId: p.purchase.memberId, newLots: p.newLots, entries: p.entries })),
+        also,
+      );
+      return outcomes;
+    });
+  }
+
+  /** A receipt id claimed before: the first answer, a conflict, or — if that claim was released meanwhile — a fresh try. */
+  async #answerPrior(programId: string, p: Pending): Promise<PurchaseResult> {
+    const prior = await findReceiptClaim(this.ctx.db, programId, p.input.receiptId).catch(() => undefined);
+    if (!prior) return createWithRetry(this.ctx, programId, p.input);
+    if (prior.requestHash !== requestHash(p.input)) {
+      throw new DomainError('RECEIPT_ALREADY_EXISTS', `receipt ${p.input.receiptId} was already recorded with different contents`, { extra: { purchaseId: prior.purchaseId } });
+    }
+    const stored = prior.memberId ? await findPurchase(this.ctx.db, prior.memberId, prior.purchaseId) : await findAnonymousPurchase(this.ctx.db, programId, prior.purchaseId);
+    return stored!.result as PurchaseResult;
+  }
+}
+
+/** createPurchase, tried again when PostgreSQL broke a deadlock by aborting it (nothing was written). */
+async function createWithRetry(ctx: AppContext, programId: string, input: PurchaseInput): Promise<PurchaseResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createPurchase(ctx, programId, input);
+    } catch (err) {
+      if ((err as { code?: string }).code !== '40P01' || attempt >= 3) throw err;
+    }
+  }
+}
+
+type Outcome = { kind: 'written'; result: PurchaseResult } | { kind: 'refused'; error: DomainError } | { kind: 'prior' };
