@@ -30,7 +30,7 @@ Usage: kopilka <command> [options]
 
 Configuration (environment): PORT (8080), HOST (0.0.0.0), DATA_DIR (./data),
 DATABASE_URL (PostgreSQL; the embedded database when unset), LOG_LEVEL (info),
-JOB_INTERVAL_SECONDS (60), DB_POOL_SIZE (20).`;
+JOB_INTERVAL_SECONDS (60), DB_POOL_SIZE (20), PURCHASE_BATCH_SIZE (64).`;
 
 async function withDatabase<T>(config: Config, fn: (database: Database) => Promise<T>): Promise<T> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
