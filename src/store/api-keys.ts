@@ -33,22 +33,6 @@ export async function insertApiKey(
     .execute();
 }
 
-export async function findApiKeyByHash(db: Executor, keyHash: string): Promise<ApiKeyRow | undefined> {
-  const r = await db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
-  return (
-    r && {
-      keyId: r.key_id,
-      programId: r.program_id,
-      name: r.name,
-      role: r.role,
-      keyPrefix: r.key_prefix,
-      createdAt: r.created_at,
-      expiresAt: r.expires_at,
-      revokedAt: r.revoked_at,
-    }
-  );
-}
-
 const toKey = (r: { key_id: string; program_id: string; name: string; role: Role; key_prefix: string; created_at: Date; expires_at: Date | null; revoked_at: Date | null }): ApiKeyRow => ({
   keyId: r.key_id,
   programId: r.program_id,
@@ -59,6 +43,11 @@ const toKey = (r: { key_id: string; program_id: string; name: string; role: Role
   expiresAt: r.expires_at,
   revokedAt: r.revoked_at,
 });
+
+export async function findApiKeyByHash(db: Executor, keyHash: string): Promise<ApiKeyRow | undefined> {
+  const r = await db.selectFrom('api_keys').selectAll().where('key_hash', '=', keyHash).executeTakeFirst();
+  return r && toKey(r);
+}
 
 export async function listApiKeys(db: Executor, programId: string): Promise<ApiKeyRow[]> {
   const rows = await db
