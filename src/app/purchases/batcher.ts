@@ -1,5 +1,5 @@
 import { DomainError, isDomainError } from '../../domain/errors.js';
-import { findMemberByIdentifier, toMember } from '../../store/members.js';
+import { toMember } from '../../store/members.js';
 import { insertHoldsQuery, loadOpenLotsMany, postEntriesMany } from '../../store/ledger.js';
 import {
   claimReceiptsAndLockMembers,
@@ -10,11 +10,10 @@ import {
   releaseClaimsQuery,
   releaseRefsQuery,
 } from '../../store/purchases.js';
-import { normaliseIdentifier } from '../../domain/identifiers.js';
 import { requestHash, type AppContext } from '../context.js';
 import { isUuid } from '../members.js';
 import { createPurchase, planMemberPurchase, type MemberPurchasePlan } from './create.js';
-import { occurredAtOf } from './evaluate.js';
+import { occurredAtOf, resolvePurchaseMember } from './evaluate.js';
 import type { PurchaseInput, PurchaseResult } from './types.js';
 
 interface Pending {
@@ -48,10 +47,7 @@ export class PurchaseBatcher {
   async submit(programId: string, input: PurchaseInput): Promise<PurchaseResult> {
     let memberId: string;
     if (input.identifier) {
-      const { kind, value } = input.identifier;
-      const member = await findMemberByIdentifier(this.ctx.db, programId, kind, normaliseIdentifier(kind, value));
-      if (!member) throw new DomainError('MEMBER_NOT_FOUND', `no member with ${kind} ${value}`);
-      memberId = member.memberId;
+      memberId = (await resolvePurchaseMember(this.ctx.db, programId, input))!.memberId;
     } else if (input.memberId) {
       if (!isUuid(input.memberId)) throw new DomainError('MEMBER_NOT_FOUND', `no member ${input.memberId} in this program`);
       memberId = input.memberId;
