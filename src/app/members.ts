@@ -19,22 +19,13 @@ import type { DB } from '../store/schema.js';
 import type { Actor, AppContext } from './context.js';
 import { idempotent } from './idempotent.js';
 
-export interface MemberView {
+/** A member as the API shows it: the stored row with its identifiers, instants as ISO strings. */
+export type MemberView = Omit<MemberRow, 'memberId' | 'programId' | 'createdAt' | 'updatedAt'> & {
   id: string;
-  status: MemberRow['status'];
-  name: string | null;
-  phone: string | null;
-  email: string | null;
-  birthday: string | null;
-  gender: string | null;
-  city: string | null;
-  attributes: Record<string, unknown>;
-  consents: Record<string, boolean>;
   identifiers: Identifier[];
-  blockReason: string | null;
   createdAt: string;
   updatedAt: string;
-}
+};
 
 export type MemberInput = Partial<MemberProfile> & { identifiers?: { kind: IdentifierKind; value: string }[] };
 
