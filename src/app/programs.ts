@@ -1,6 +1,7 @@
 import { DEFAULT_SETTINGS, mergeSettings, validateSettings, type ProgramSettings } from '../domain/settings.js';
 import { insertProgram, listPrograms, updateProgram } from '../store/programs.js';
-import type { AppContext } from './context.js';
+import { audit } from './audit.js';
+import type { Actor, AppContext } from './context.js';
 
 export interface ProgramView {
   id: string;
@@ -24,13 +25,18 @@ export async function getProgram(ctx: AppContext, programId: string): Promise<Pr
 /** Changes the main scheme; the merged settings are checked as a whole before anything is written. */
 export async function updateProgramSettings(
   ctx: AppContext,
-  programId: string,
+  actor: Actor,
   input: { name?: string; settings?: Partial<ProgramSettings> },
 ): Promise<ProgramView> {
+  const programId = actor.programId;
   const current = await ctx.programs.get(programId);
   const settings = mergeSettings(current.settings, input.settings ?? {});
   const name = input.name ?? current.name;
-  await updateProgram(ctx.db, programId, { name, settings, at: ctx.clock() });
+  const at = ctx.clock();
+  await ctx.db.transaction().execute(async (tx) => {
+    await updateProgram(tx, programId, { name, settings, at });
+    await audit(ctx, tx, actor, { action: 'update', entity: 'program', entityId: programId, before: { name: current.name, settings: current.settings }, after: { name, settings }, at });
+  });
   ctx.programs.invalidate(programId);
   return { id: programId, name, settings };
 }

@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   PURCHASE_NOT_RETURNABLE: 'The purchase cannot be returned in its current state.',
   RETURN_EXCEEDS_PURCHASE: 'More was returned than was bought.',
   IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was used with a different request.',
+  STORE_NOT_FOUND: 'No such store in this program.',
+  STORE_EXISTS: 'A store with this id already exists.',
   INVALID_CONFIG: 'The configuration is not valid.',
   INTERNAL: 'An unexpected error occurred.',
 } as const;

@@ -11,9 +11,11 @@ import { DomainError } from '../domain/errors.js';
 import type { Role } from '../store/api-keys.js';
 import { errorHandler } from './errors.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { auditRoutes } from './routes/audit.js';
 import { memberRoutes } from './routes/members.js';
 import { programRoutes } from './routes/program.js';
 import { purchaseRoutes } from './routes/purchases.js';
+import { storeRoutes } from './routes/stores.js';
 import { walletRoutes } from './routes/wallet.js';
 import { Problem } from './schemas.js';
 
@@ -119,5 +121,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const batcher = batchSize > 0 ? new PurchaseBatcher(ctx, { maxBatch: batchSize, maxInFlight: 4 }) : null;
   await app.register(purchaseRoutes(ctx, batcher), { prefix: '/v1' });
   await app.register(apiKeyRoutes(ctx), { prefix: '/v1' });
+  await app.register(storeRoutes(ctx), { prefix: '/v1' });
+  await app.register(auditRoutes(ctx), { prefix: '/v1' });
   return app;
 }

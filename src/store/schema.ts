@@ -30,7 +30,27 @@ export interface StoresTable {
   store_id: string;
   name: string;
   address: string | null;
+  city: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  opening_hours: Json<unknown> | null;
+  phone: string | null;
+  partner: string | null;
+  archived_at: Timestamp | null;
   created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AuditLogTable {
+  program_id: string;
+  audit_id: string;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  entity: string;
+  entity_id: string;
+  before: Json<unknown> | null;
+  after: Json<unknown> | null;
 }
 
 export interface MembersTable {
@@ -192,6 +212,7 @@ export interface DB {
   programs: ProgramsTable;
   api_keys: ApiKeysTable;
   stores: StoresTable;
+  audit_log: AuditLogTable;
   members: MembersTable;
   member_identifiers: MemberIdentifiersTable;
   identifier_claims: IdentifierClaimsTable;

@@ -3,6 +3,8 @@
  * store and a web shop), its catalogue with prices in kopecks, Russian names and towns.
  */
 
+import { WEEKDAYS, type OpeningHours } from '../../domain/stores.js';
+
 export type StoreFormat = 'grocery' | 'pharmacy' | 'clothing' | 'online';
 
 export interface DemoStore {
@@ -13,17 +15,26 @@ export interface DemoStore {
   /** Share of the chain's receipts. */
   traffic: number;
   channel: 'pos' | 'online';
+  city: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  openingHours: OpeningHours | null;
 }
 
+const everyDay = (open: string, close: string): OpeningHours => Object.fromEntries(WEEKDAYS.map((d) => [d, [[open, close]]]));
+const GROCERY = everyDay('08:00', '23:00');
+const PHARMACY: OpeningHours = { ...everyDay('08:00', '22:00'), sun: [['10:00', '20:00']] };
+const MALL = everyDay('10:00', '22:00');
+
 export const STORES: readonly DemoStore[] = [
-  { storeId: 'MSK-TVERSKAYA', name: 'Копилка Маркет на Тверской', address: 'Москва, ул. Тверская, д. 18, стр. 1', format: 'grocery', traffic: 22, channel: 'pos' },
-  { storeId: 'MSK-LENINSKY', name: 'Копилка Маркет на Ленинском', address: 'Москва, Ленинский пр-т, д. 62/1', format: 'grocery', traffic: 20, channel: 'pos' },
-  { storeId: 'MSK-MARYINO', name: 'Копилка Маркет Марьино', address: 'Москва, ул. Люблинская, д. 169, корп. 2', format: 'grocery', traffic: 16, channel: 'pos' },
-  { storeId: 'MYT-OLIMP', name: 'Копилка Маркет Мытищи', address: 'Московская обл., г. Мытищи, Олимпийский пр-т, д. 13', format: 'grocery', traffic: 12, channel: 'pos' },
-  { storeId: 'MSK-ARBAT-APT', name: 'Копилка Аптека на Арбате', address: 'Москва, ул. Арбат, д. 24', format: 'pharmacy', traffic: 9, channel: 'pos' },
-  { storeId: 'ODN-APT', name: 'Копилка Аптека Одинцово', address: 'Московская обл., г. Одинцово, ул. Молодёжная, д. 46', format: 'pharmacy', traffic: 7, channel: 'pos' },
-  { storeId: 'KHM-MEGA', name: 'Копилка Стиль, ТЦ «Мега Химки»', address: 'Московская обл., г. Химки, мкр. ИКЕА, корп. 2', format: 'clothing', traffic: 6, channel: 'pos' },
-  { storeId: 'WEB', name: 'Интернет-магазин kopilka-shop.ru', address: null, format: 'online', traffic: 8, channel: 'online' },
+  { storeId: 'MSK-TVERSKAYA', name: 'Копилка Маркет на Тверской', address: 'Москва, ул. Тверская, д. 18, стр. 1', format: 'grocery', traffic: 22, channel: 'pos', city: 'Москва', latitude: 55.7652, longitude: 37.6039, openingHours: GROCERY },
+  { storeId: 'MSK-LENINSKY', name: 'Копилка Маркет на Ленинском', address: 'Москва, Ленинский пр-т, д. 62/1', format: 'grocery', traffic: 20, channel: 'pos', city: 'Москва', latitude: 55.6985, longitude: 37.5647, openingHours: GROCERY },
+  { storeId: 'MSK-MARYINO', name: 'Копилка Маркет Марьино', address: 'Москва, ул. Люблинская, д. 169, корп. 2', format: 'grocery', traffic: 16, channel: 'pos', city: 'Москва', latitude: 55.6517, longitude: 37.7437, openingHours: GROCERY },
+  { storeId: 'MYT-OLIMP', name: 'Копилка Маркет Мытищи', address: 'Московская обл., г. Мытищи, Олимпийский пр-т, д. 13', format: 'grocery', traffic: 12, channel: 'pos', city: 'Мытищи', latitude: 55.9108, longitude: 37.7331, openingHours: GROCERY },
+  { storeId: 'MSK-ARBAT-APT', name: 'Копилка Аптека на Арбате', address: 'Москва, ул. Арбат, д. 24', format: 'pharmacy', traffic: 9, channel: 'pos', city: 'Москва', latitude: 55.7502, longitude: 37.5924, openingHours: PHARMACY },
+  { storeId: 'ODN-APT', name: 'Копилка Аптека Одинцово', address: 'Московская обл., г. Одинцово, ул. Молодёжная, д. 46', format: 'pharmacy', traffic: 7, channel: 'pos', city: 'Одинцово', latitude: 55.6773, longitude: 37.2781, openingHours: PHARMACY },
+  { storeId: 'KHM-MEGA', name: 'Копилка Стиль, ТЦ «Мега Химки»', address: 'Московская обл., г. Химки, мкр. ИКЕА, корп. 2', format: 'clothing', traffic: 6, channel: 'pos', city: 'Химки', latitude: 55.9116, longitude: 37.3967, openingHours: MALL },
+  { storeId: 'WEB', name: 'Интернет-магазин kopilka-shop.ru', address: null, format: 'online', traffic: 8, channel: 'online', city: null, latitude: null, longitude: null, openingHours: null },
 ];
 
 export interface Sku {

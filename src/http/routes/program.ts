@@ -55,6 +55,6 @@ export const programRoutes =
         config: { roles: ['admin'] },
         schema: { tags: ['program'], summary: 'Change the name or the main scheme (admin keys only)', body: PatchProgram, response: { 200: ProgramSchema, ...problemResponses } },
       },
-      async (req) => updateProgramSettings(ctx, req.actor.programId, req.body),
+      async (req) => updateProgramSettings(ctx, req.actor, req.body),
     );
   };

@@ -1,0 +1,60 @@
+import type { Executor } from './executor.js';
+import { json } from './executor.js';
+
+export interface AuditRecord {
+  programId: string;
+  auditId: string;
+  at: Date;
+  /** Who: `key:<id>`, `admin:<id>`, `cli`. */
+  actor: string;
+  /** What was done: create, update, archive, publish… */
+  action: string;
+  /** What it was done to: settings, store, campaign, tier, coupon_series… */
+  entity: string;
+  entityId: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** Written in the transaction of the change it records, so the log never misses or invents one. */
+export async function insertAudit(db: Executor, r: AuditRecord): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      program_id: r.programId,
+      audit_id: r.auditId,
+      at: r.at,
+      actor: r.actor,
+      action: r.action,
+      entity: r.entity,
+      entity_id: r.entityId,
+      before: r.before === undefined || r.before === null ? null : json(r.before),
+      after: r.after === undefined || r.after === null ? null : json(r.after),
+    })
+    .execute();
+}
+
+/** Newest first; `before` is an audit id to page past. */
+export async function listAudit(
+  db: Executor,
+  programId: string,
+  q: { entity?: string | undefined; entityId?: string | undefined; actor?: string | undefined; before?: string | undefined; limit: number },
+): Promise<AuditRecord[]> {
+  let query = db.selectFrom('audit_log').selectAll().where('program_id', '=', programId);
+  if (q.entity !== undefined) query = query.where('entity', '=', q.entity);
+  if (q.entityId !== undefined) query = query.where('entity_id', '=', q.entityId);
+  if (q.actor !== undefined) query = query.where('actor', '=', q.actor);
+  if (q.before !== undefined) query = query.where('audit_id', '<', q.before);
+  const rows = await query.orderBy('audit_id', 'desc').limit(q.limit).execute();
+  return rows.map((r) => ({
+    programId: r.program_id,
+    auditId: r.audit_id,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    entity: r.entity,
+    entityId: r.entity_id,
+    before: r.before,
+    after: r.after,
+  }));
+}
