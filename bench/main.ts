@@ -38,6 +38,12 @@ const list = (name: string, fallback: number[]) => (env[name] ? env[name]!.split
 const CFG = {
   serverMain: env.BENCH_SERVER_MAIN ?? path.join(here, '.build', 'cli', 'main.js'),
   pgBase: env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432',
+  /**
+   * How the server and pgbench reach PostgreSQL: `socket` (a Unix-domain socket in this directory,
+   * as an application beside its database is deployed) or `tcp` (pgBase's host and port). The
+   * same for both, so the ratio compares like with like. Default: the socket when it exists.
+   */
+  pgSocketDir: pgSocketDir(),
   members: num('BENCH_MEMBERS', 100_000),
   pgliteMembers: num('BENCH_PGLITE_MEMBERS', 10_000),
   duration: num('BENCH_DURATION', 12),
@@ -53,6 +59,24 @@ const CFG = {
   command: env.BENCH_COMMAND ?? 'bash bench/run.sh',
   profile: process.argv.includes('--profile'),
 };
+function pgSocketDir(): string | null {
+  const choice = env.BENCH_PG_TRANSPORT ?? 'auto';
+  const dir = env.BENCH_PG_SOCKET_DIR ?? '/var/run/postgresql';
+  if (choice === 'tcp') return null;
+  if (choice !== 'socket' && choice !== 'auto') throw new Error(`BENCH_PG_TRANSPORT=${choice}: tcp, socket or auto`);
+  const port = new URL(env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432').port || '5432';
+  if (fs.existsSync(path.join(dir, `.s.PGSQL.${port}`))) return dir;
+  if (choice === 'socket') throw new Error(`BENCH_PG_TRANSPORT=socket but there is no socket in ${dir}`);
+  return null;
+}
+
+/** The server's DATABASE_URL for a database: over the socket when one is used, else pgBase. */
+function serverDbUrl(dbName: string): string {
+  if (!CFG.pgSocketDir) return `${CFG.pgBase}/${dbName}`;
+  const u = new URL(CFG.pgBase);
+  return `postgres://${u.username || 'postgres'}@localhost:${u.port || '5432'}/${dbName}?host=${encodeURIComponent(CFG.pgSocketDir)}`;
+}
+
 const TARGETS = { pgRatio: 0.5, pgP99: 25, pglite: 800, balance: 10_000, rssMb: 300 };
 
 const runId = (env.BENCH_RUN_ID ?? `${Date.now().toString(36)}${process.pid.toString(36)}`).toLowerCase().replace(/[^a-z0-9]/g, '');
@@ -368,7 +392,7 @@ async function pgPhase(): Promise<PgPhase> {
   const dbName = `kopilka_bench_${runId}`;
   const dropDb = await createDatabase(dbName);
   const dbUrl = `${CFG.pgBase}/${dbName}`;
-  const server = await startServer('postgres', { DATABASE_URL: dbUrl, DB_POOL_SIZE: String(CFG.poolSize) });
+  const server = await startServer('postgres', { DATABASE_URL: serverDbUrl(dbName), DB_POOL_SIZE: String(CFG.poolSize) });
   if (!server.programId || !server.apiKey) throw new Error('the server did not print a program id and admin key');
 
   log(`loading ${CFG.members} members into PostgreSQL`);
@@ -487,7 +511,7 @@ async function pgbenchPhase(): Promise<PgbenchResult> {
   const dbName = `kopilka_bench_pgbench_${runId}`;
   const dropDb = await createDatabase(dbName);
   const u = new URL(CFG.pgBase);
-  const conn = ['-h', u.hostname, '-p', u.port || '5432', '-U', u.username || 'postgres'];
+  const conn = ['-h', CFG.pgSocketDir ?? u.hostname, '-p', u.port || '5432', '-U', u.username || 'postgres'];
   log(`pgbench: initialising scale ${CFG.pgbenchScale}`);
   await runProcess(bin, ['-i', '-q', '-s', String(CFG.pgbenchScale), ...conn, dbName]);
   await checkpoint();
@@ -632,7 +656,7 @@ function render(pgv: string, pgp: PgPhase, bench: PgbenchResult, lite: PgliteRun
     `Machine: ${m.cpus} (nproc ${os.availableParallelism()}), ${m.memory} RAM, ${m.os}; Node ${m.node}; ${m.postgres}. ` +
       `Server, PostgreSQL and the load generator (autocannon, in one Node process) share the machine. ` +
       `Members: ${CFG.members.toLocaleString('en')} on PostgreSQL, ${CFG.pgliteMembers.toLocaleString('en')} on PGlite, half with 5,000 spendable points. ` +
-      `Each step ${CFG.duration} s after a ${CFG.warmup} s warm-up; server pool DB_POOL_SIZE=${CFG.poolSize}; PostgreSQL durable (fsync on, synchronous_commit on). ` +
+      `Each step ${CFG.duration} s after a ${CFG.warmup} s warm-up; server pool DB_POOL_SIZE=${CFG.poolSize}; server and pgbench reach PostgreSQL ${CFG.pgSocketDir ? `over its Unix-domain socket (${CFG.pgSocketDir})` : 'over TCP on loopback'}; PostgreSQL durable (fsync on, synchronous_commit on). ` +
       `Purchases: 5-line receipts, every second one spends 10 points. CPU columns are shares of one core (200 % = the whole machine); "postgres" counts PostgreSQL's own processes and the backends of the benchmark's database, "other" is everything else that ran meanwhile on the machine.`,
     '',
     ...rows,
