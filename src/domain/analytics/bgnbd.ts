@@ -2,8 +2,8 @@
  * The BG/NBD model of repeat buying (Fader, Hardie & Lee, "Counting Your Customers the Easy Way",
  * Marketing Science 24(2), 2005). See docs/analytics-models.md for the assumptions and formulas.
  *
- * While alive, a member buys as a Poisson process with rate λ; after each purchase the member
- * drops out for good with probability p. Across members λ ~ Gamma(r, α) and p ~ Beta(a, b).
+ * While alive, a member buys as a Poisson process with rate λ; right after each repeat purchase the
+ * member drops out for good with probability p. Across members λ ~ Gamma(r, α) and p ~ Beta(a, b).
  * A member's history enters only through x (repeat purchases), tx (time of the last one since
  * the first purchase) and T (time since the first purchase), all in the same time unit.
  */
@@ -170,8 +170,9 @@ function toParams(p: readonly number[]): BgNbdParams {
 
 /**
  * P(alive | x, tx, T) = 1 / (1 + δ(x>0) · a/(b+x−1) · ((α+T)/(α+tx))^(r+x)) (paper, eq. 11).
- * A member with no repeat purchase counts as alive: in this model dropout happens only right after
- * a purchase, which is the BG/NBD's known blind spot for one-time buyers.
+ * A member with no repeat purchase counts as alive: in this model a member can drop out only right
+ * after a repeat purchase, never after the first one — the BG/NBD's known blind spot for one-time
+ * buyers, who keep P(alive) = 1 however long they stay away.
  */
 export function probabilityAlive(params: BgNbdParams, h: PurchaseHistory): number {
   checkHistory(h);
@@ -200,8 +201,8 @@ export function conditionalExpectedPurchases(params: BgNbdParams, t: number, h: 
   // conditioned (the function is smooth in a, so the error is of order STEP² ≈ 1e-10).
   const STEP = 1e-5;
   if (Math.abs(a - 1) < STEP) {
-    const below = conditionalExpectedPurchases({ ...params, a: 1 - STEP }, t, h);
-    const above = conditionalExpectedPurchases({ ...params, a: 1 + STEP }, t, h);
+    const below = expectedIfAlive({ ...params, a: 1 - STEP }, t, h) / (1 + dropoutOdds({ ...params, a: 1 - STEP }, h));
+    const above = expectedIfAlive({ ...params, a: 1 + STEP }, t, h) / (1 + dropoutOdds({ ...params, a: 1 + STEP }, h));
     return below + ((a - (1 - STEP)) / (2 * STEP)) * (above - below);
   }
   return expectedIfAlive(params, t, h) / (1 + dropoutOdds(params, h));
