@@ -51,7 +51,7 @@ export function lgamma(x: number): number {
   return shift === 0 ? stirling : stirling - Math.log(product);
 }
 
-/** 22! is the largest factorial that a double holds exactly. */
+/** Whole x up to this use ln((x−1)!) directly: 22! is the largest factorial a double holds exactly. */
 const EXACT_FACTORIALS = 23;
 
 function factorial(n: number): number {
