@@ -1,0 +1,30 @@
+/**
+ * The CDNOW sample (shared/data/cdnow, next to the repository) as the models' literature uses it:
+ * calibration period 1997-01-01 – 1997-09-30, time in weeks, purchases on one day merged, and the
+ * 39 weeks after it as the hold-out period.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCdnowLine, type CdnowPurchase } from '../../src/domain/analytics/cdnow.js';
+import { summarize, type MemberSummary } from '../../src/domain/analytics/summary.js';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const CDNOW_SAMPLE = path.resolve(repoRoot, '../shared/data/cdnow/CDNOW_sample.txt');
+
+/** Why the CDNOW tests are skipped, or false when the file is there (it lives outside the repository). */
+export const cdnowMissing: string | false = existsSync(CDNOW_SAMPLE) ? false : `CDNOW sample not found at ${CDNOW_SAMPLE}`;
+
+export function readCdnowSample(): CdnowPurchase[] {
+  return readFileSync(CDNOW_SAMPLE, 'utf8')
+    .split('\n')
+    .map(parseCdnowLine)
+    .filter((p): p is CdnowPurchase => p !== null);
+}
+
+export function cdnowCalibration(purchases: readonly CdnowPurchase[] = readCdnowSample()): MemberSummary[] {
+  return summarize(
+    purchases.map((p) => ({ memberId: p.customerId, at: p.day, amount: p.amountCents / 100 })),
+    { calibrationStart: '1997-01-01', calibrationEnd: '1997-09-30', holdoutEnd: '1998-06-30', unitDays: 7 },
+  );
+}
