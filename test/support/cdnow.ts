@@ -12,10 +12,9 @@ import { summarize, type MemberSummary } from '../../src/domain/analytics/summar
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 export const CDNOW_SAMPLE = path.resolve(repoRoot, '../shared/data/cdnow/CDNOW_sample.txt');
 
-/** Why the CDNOW tests are skipped, or false when the file is there (it lives outside the repository). */
-export const cdnowMissing: string | false = existsSync(CDNOW_SAMPLE) ? false : `CDNOW sample not found at ${CDNOW_SAMPLE}`;
-
+/** The data lives outside the repository (../shared/data); without it these tests fail, never skip. */
 export function readCdnowSample(): CdnowPurchase[] {
+  if (!existsSync(CDNOW_SAMPLE)) throw new Error(`the CDNOW sample is needed at ${CDNOW_SAMPLE} (../shared/data/cdnow next to the repository)`);
   return readFileSync(CDNOW_SAMPLE, 'utf8')
     .split('\n')
     .map(parseCdnowLine)

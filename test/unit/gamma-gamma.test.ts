@@ -12,7 +12,7 @@ import {
   type GammaGammaParams,
 } from '../../src/domain/analytics/gamma-gamma.js';
 import { summarize } from '../../src/domain/analytics/summary.js';
-import { cdnowCalibration, cdnowMissing, readCdnowSample } from '../support/cdnow.js';
+import { cdnowCalibration, readCdnowSample } from '../support/cdnow.js';
 
 /** Fader & Hardie (2013), "The Gamma-Gamma Model of Monetary Value", fitted on the CDNOW sample. */
 const NOTE: GammaGammaParams = { p: 6.25, q: 3.74, gamma: 15.44 };
@@ -22,7 +22,7 @@ function within(actual: number, expected: number, relative: number, what: string
   assert.ok(Math.abs(actual - expected) <= relative * Math.abs(expected), `${what}: ${actual} is not within ${relative * 100} % of ${expected}`);
 }
 
-describe('Gamma-Gamma on the CDNOW sample reproduces Fader & Hardie (2013)', { skip: cdnowMissing }, () => {
+describe('Gamma-Gamma on the CDNOW sample reproduces Fader & Hardie (2013)', () => {
   const purchases = readCdnowSample();
   const spendOf = (members: ReturnType<typeof cdnowCalibration>) => members.map((m) => ({ x: m.x, meanSpend: m.meanRepeatSpend ?? 0 }));
   const calibration = spendOf(cdnowCalibration(purchases));
