@@ -150,6 +150,7 @@ export function finishEvaluation(stage: DiscountStage, earn: { paid: readonly nu
       }
     }
     applied.push(a.cand.c.id);
+    if (input.explain) a.cand.trace.detail = `gives ${[...a.cand.c.discounts, ...a.cand.c.points].map((x) => x.text).join('; ')}`;
     warnings.push(...budgetWarnings(a.cand.c.source, input.facts.budgetUsed[a.cand.c.id], spent));
   }
   return {

@@ -31,7 +31,7 @@ export type ScheduleMiss = 'before' | 'after' | 'weekday' | 'hours';
 
 export interface CompiledSchedule {
   check(t: LocalTime): ScheduleMiss | null;
-  /** The schedule in words, e.g. "2024-03-01…2024-03-31, Fri Sat, 22:00–02:00". */
+  /** The schedule in words, e.g. "2024-03-01…2024-03-31, Fri Sat, 22:00–02:00" or "until 2024-03-31". */
   text: string;
 }
 
@@ -48,7 +48,7 @@ export function compileSchedule(s: Schedule): CompiledSchedule {
   const on = (weekday: number) => (mask & (1 << weekday)) !== 0;
   const text =
     [
-      from !== null || to !== null ? `${s.from ?? '…'}…${s.to ?? '…'}` : '',
+      s.from && s.to ? `${s.from}…${s.to}` : s.from ? `from ${s.from}` : s.to ? `until ${s.to}` : '',
       s.weekdays ? s.weekdays.map((w) => WEEKDAYS[w]).join(' ') : '',
       (s.hours ?? []).map((h) => `${h.from}–${h.to}`).join(', '),
     ]
@@ -74,5 +74,5 @@ export function compileSchedule(s: Schedule): CompiledSchedule {
 export function describeMiss(miss: ScheduleMiss, t: LocalTime, schedule: CompiledSchedule): string {
   const at = `${dateOfDay(t.day)} ${WEEKDAYS[t.weekday]} ${String(Math.floor(t.minute / 60)).padStart(2, '0')}:${String(t.minute % 60).padStart(2, '0')}`;
   const why = { before: 'has not started', after: 'has ended', weekday: 'does not run on this weekday', hours: 'does not run at this hour' }[miss];
-  return `${why}: ${at} local time is outside ${schedule.text}`;
+  return `${why}: ${at} local time; schedule: ${schedule.text}`;
 }
