@@ -55,3 +55,28 @@ export function expiresAt(from: Date, rule: ExpiryRule, timeZone: string): Date 
     }
   }
 }
+
+/** A wall-clock reading in a time zone: the local date as days since 1970-01-01, ISO weekday, minute of the day. */
+export interface LocalTime {
+  day: number;
+  /** 1 = Monday … 7 = Sunday. */
+  weekday: number;
+  minute: number;
+}
+
+/** The local date, weekday and minute of `at` in `timeZone` (offsets cached per quarter hour, as above). */
+export function localTime(at: Date, timeZone: string): LocalTime {
+  const ms = at.getTime();
+  const bucket = Math.floor(ms / QUARTER_HOUR) * QUARTER_HOUR;
+  const offset = cached(`o|${timeZone}|${bucket}`, () => DateTime.fromMillis(bucket, { zone: timeZone }).offset * 60_000);
+  const local = ms + offset;
+  const day = Math.floor(local / 86_400_000);
+  // 1970-01-01 was a Thursday (ISO 4).
+  return { day, weekday: ((((day + 3) % 7) + 7) % 7) + 1, minute: Math.floor((local - day * 86_400_000) / 60_000) };
+}
+
+/** The instant at which local day `day` (days since 1970-01-01) begins in `timeZone`. */
+export function startOfLocalDay(day: number, timeZone: string): Date {
+  const d = new Date(day * 86_400_000);
+  return DateTime.fromObject({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }, { zone: timeZone }).toJSDate();
+}

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   IDENTIFIER_TAKEN: 'This identifier already belongs to another member of the program.',
   INVALID_IDENTIFIER: 'The identifier is not valid for its kind.',
   INVALID_SETTINGS: 'The program settings are not valid.',
+  INVALID_RULES: 'The campaign and tier rules are not valid.',
   UNKNOWN_CURRENCY: 'The currency is not an ISO 4217 code.',
   CURRENCY_MISMATCH: "The receipt's currency is not the program's currency.",
   RECEIPT_TOTAL_MISMATCH: 'The receipt total does not equal the sum of its lines.',

@@ -85,18 +85,60 @@ export function validateReceipt(receipt: ReceiptInput, settings: ProgramSettings
   }
 }
 
-const lineAmount = (l: ReceiptLineInput) => l.price * l.quantity - (l.discount ?? 0);
+/** price × quantity − the till's discount. */
+export const lineAmount = (l: ReceiptLineInput) => l.price * l.quantity - (l.discount ?? 0);
 
-const excluded = (l: ReceiptLineInput, ex: { categories: string[]; skus: string[] }) =>
+export const excluded = (l: ReceiptLineInput, ex: { categories: string[]; skus: string[] }) =>
   ex.skus.includes(l.sku) || (l.category !== undefined && ex.categories.includes(l.category));
 
 /** The most points the program lets this member spend on this receipt. */
 export function maxPointsToSpend(receipt: ReceiptInput, settings: ProgramSettings, member: MemberState | null): number {
+  return maxPointsForAmount(redeemable(receipt, receipt.lines.map(lineAmount), settings).reduce((s, a) => s + a, 0), settings.maxRedeemPercent, settings, member);
+}
+
+/** Per line, the money points may pay for: `amounts`, or 0 on lines excluded from redeeming. */
+export function redeemable(receipt: ReceiptInput, amounts: readonly number[], settings: ProgramSettings): number[] {
+  return receipt.lines.map((l, i) => (excluded(l, settings.redeemExclusions) ? 0 : amounts[i]!));
+}
+
+/**
+ * The most points a member may spend on `eligible` minor units of redeemable money when at most
+ * `sharePercent` % of it may be paid with points (rounded down to whole points).
+ */
+export function maxPointsForAmount(eligible: number, sharePercent: number, settings: ProgramSettings, member: MemberState | null): number {
   if (!member || member.status !== 'active') return 0;
   if (member.available <= 0 || member.available < settings.minRedeemBalance) return 0;
-  const eligible = receipt.lines.reduce((s, l) => s + (excluded(l, settings.redeemExclusions) ? 0 : lineAmount(l)), 0);
-  const byShare = divide(eligible * settings.maxRedeemPercent, 100 * settings.pointValue, 'floor');
+  const byShare = divide(eligible * sharePercent, 100 * settings.pointValue, 'floor');
   return Math.min(member.available, byShare);
+}
+
+/** Refuses a spend of `pointsToSpend` that the member's state or the receipt's limit `max` does not allow. */
+export function assertSpendAllowed(member: MemberState | null, pointsToSpend: number, max: number, settings: ProgramSettings): void {
+  if (pointsToSpend <= 0) return;
+  if (!member) throw new DomainError('MEMBER_NOT_FOUND', 'points can only be spent by a member');
+  if (member.status === 'blocked') throw new DomainError('MEMBER_BLOCKED');
+  if (member.available < settings.minRedeemBalance) {
+    throw new DomainError('BELOW_MIN_REDEEM_BALANCE', `the balance ${member.available} is below ${settings.minRedeemBalance}`);
+  }
+  if (pointsToSpend > member.available) {
+    throw new DomainError('INSUFFICIENT_POINTS', `asked to spend ${pointsToSpend}, available ${member.available}`, {
+      extra: { available: member.available },
+    });
+  }
+  if (pointsToSpend > max) {
+    throw new DomainError('REDEEM_LIMIT_EXCEEDED', `at most ${max} points may be spent on this receipt`, { extra: { maxPointsToSpend: max } });
+  }
+}
+
+/**
+ * Splits spending `pointsToSpend` over lines by the money they may be paid with (`weights`):
+ * the money the points cover per line (never more than its weight), then the points in
+ * proportion to it. A line may so carry part of a point's value: capping each line at whole
+ * points would make some allowed spends impossible on receipts of cheap lines.
+ */
+export function splitSpend(pointsToSpend: number, weights: readonly number[], settings: ProgramSettings): { discount: number[]; spent: number[] } {
+  const discount = allocate(pointsToSpend * settings.pointValue, weights, weights);
+  return { discount, spent: allocate(pointsToSpend, discount) };
 }
 
 /** Points earned on `base` minor units of money paid, by the main scheme's rate and rounding. */
@@ -123,29 +165,9 @@ export function evaluateReceipt(
 ): Evaluation {
   validateReceipt(receipt, settings);
   const max = maxPointsToSpend(receipt, settings, member);
-  if (pointsToSpend > 0) {
-    if (!member) throw new DomainError('MEMBER_NOT_FOUND', 'points can only be spent by a member');
-    if (member.status === 'blocked') throw new DomainError('MEMBER_BLOCKED');
-    if (member.available < settings.minRedeemBalance) {
-      throw new DomainError('BELOW_MIN_REDEEM_BALANCE', `the balance ${member.available} is below ${settings.minRedeemBalance}`);
-    }
-    if (pointsToSpend > member.available) {
-      throw new DomainError('INSUFFICIENT_POINTS', `asked to spend ${pointsToSpend}, available ${member.available}`, {
-        extra: { available: member.available },
-      });
-    }
-    if (pointsToSpend > max) {
-      throw new DomainError('REDEEM_LIMIT_EXCEEDED', `at most ${max} points may be spent on this receipt`, { extra: { maxPointsToSpend: max } });
-    }
-  }
+  assertSpendAllowed(member, pointsToSpend, max, settings);
   const amounts = receipt.lines.map(lineAmount);
-  const pv = settings.pointValue;
-  const redeemWeights = receipt.lines.map((l, i) => (excluded(l, settings.redeemExclusions) ? 0 : amounts[i]!));
-  // The money the points cover is split over the lines (never more than a line costs), then the
-  // points in proportion to it. A line may so carry part of a point's value: capping each line at
-  // whole points would make some allowed spends impossible on receipts of cheap lines.
-  const discountPerLine = allocate(pointsToSpend * pv, redeemWeights, redeemWeights);
-  const spentPerLine = allocate(pointsToSpend, discountPerLine);
+  const { discount: discountPerLine, spent: spentPerLine } = splitSpend(pointsToSpend, redeemable(receipt, amounts, settings), settings);
   const paid = amounts.map((a, i) => a - discountPerLine[i]!);
   const earns = member?.status === 'active';
   const earnBase = receipt.lines.map((l, i) => (earns && !excluded(l, settings.earnExclusions) ? paid[i]! : 0));

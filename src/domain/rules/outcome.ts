@@ -1,0 +1,121 @@
+/**
+ * One campaign's effects on a receipt, with its per-receipt caps and its budget.
+ *
+ * Caps (`limits.perReceipt`) cut an effect down to what is left under them: the cap is part of
+ * the offer ("10 % off, at most 500 ₽"). The budget treats the two kinds differently:
+ * - a **discount** that does not fit in the money left is skipped whole, never cut: a partial
+ *   discount would not be the offer the customer was shown;
+ * - **points** are cut to what the budget affords (points left, and money left ÷ pointValue);
+ *   at zero the effect is skipped.
+ */
+import { allocate } from '../arithmetic.js';
+import type { BudgetLeft } from './budget.js';
+import type { EarnState } from './effects.js';
+import type { AppliedEffect, BudgetUsed, EffectLine } from './facts.js';
+import type { ReceiptView } from './lines.js';
+import type { Candidate } from './match.js';
+
+/** A campaign that applied in stage 1; its points come in stage 3. */
+export interface Applied {
+  cand: Candidate;
+  effects: AppliedEffect[];
+  spent: BudgetUsed;
+}
+
+export function effectOf(cand: Candidate | null, kind: AppliedEffect['kind'], lines: EffectLine[], discount: number, points: number, pv: number, cut: boolean): AppliedEffect {
+  return {
+    campaignId: cand?.c.id ?? null,
+    tierId: null,
+    couponCode: cand?.coupon?.code ?? null,
+    kind,
+    block: cand?.c.source.block ?? 'main',
+    lines,
+    discount,
+    points,
+    costMinor: discount + points * pv,
+    cut,
+  };
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
+const linesOf = (perLine: readonly number[], what: 'discount' | 'points'): EffectLine[] =>
+  perLine.flatMap((x, index) => (x > 0 ? [{ index, discount: what === 'discount' ? x : 0, points: what === 'points' ? x : 0 }] : []));
+
+export interface DiscountOutcome {
+  effects: AppliedEffect[];
+  /** What each line costs after this campaign's discounts. */
+  after: number[];
+  budget: BudgetLeft;
+  spent: BudgetUsed;
+  budgetStopped: boolean;
+}
+
+/** The campaign's discounts on lines that still cost `remaining`; pure (nothing is changed). */
+export function campaignDiscounts(cand: Candidate, view: ReceiptView, remaining: readonly number[], pv: number): DiscountOutcome {
+  const after = remaining.slice();
+  const budget = { ...cand.budget };
+  const cap = cand.c.source.limits.perReceipt?.discount ?? Number.POSITIVE_INFINITY;
+  const effects: AppliedEffect[] = [];
+  let total = 0;
+  let budgetStopped = false;
+  for (const d of cand.c.discounts) {
+    let perLine = d.apply(view, after);
+    let amount = sum(perLine);
+    if (amount === 0) continue;
+    let cut = false;
+    if (total + amount > cap) {
+      const allowed = cap - total;
+      if (allowed <= 0) continue;
+      perLine = allocate(allowed, perLine, perLine);
+      amount = allowed;
+      cut = true;
+    }
+    if (amount > budget.money) {
+      budgetStopped = true;
+      continue;
+    }
+    budget.money -= amount;
+    total += amount;
+    for (let i = 0; i < view.n; i++) after[i]! -= perLine[i]!;
+    effects.push(effectOf(cand, d.effect.kind, linesOf(perLine, 'discount'), amount, 0, pv, cut));
+  }
+  return { effects, after, budget, spent: { points: 0, costMinor: total }, budgetStopped };
+}
+
+export interface PointsOutcome {
+  effects: AppliedEffect[];
+  spent: BudgetUsed;
+  budgetStopped: boolean;
+}
+
+/** The campaign's points on the money paid, within its per-receipt cap and `budget`. */
+export function campaignPoints(cand: Candidate, state: EarnState, budget: BudgetLeft, pv: number): PointsOutcome {
+  const cap = cand.c.source.limits.perReceipt?.points ?? Number.POSITIVE_INFINITY;
+  const left = { ...budget };
+  const effects: AppliedEffect[] = [];
+  let total = 0;
+  let budgetStopped = false;
+  for (const p of cand.c.points) {
+    const r = p.apply(state);
+    let points = r.total;
+    if (points === 0) continue;
+    let cut = false;
+    if (total + points > cap) {
+      points = cap - total;
+      cut = true;
+    }
+    const affordable = Math.min(left.points, Math.floor(left.money / pv));
+    if (points > affordable) {
+      points = Math.max(0, affordable);
+      cut = true;
+      if (points === 0) budgetStopped = true;
+    }
+    if (points <= 0) continue;
+    const perLine = cut && r.perLine.length > 0 ? allocate(points, r.perLine) : r.perLine;
+    left.points -= points;
+    left.money -= points * pv;
+    total += points;
+    effects.push(effectOf(cand, p.effect.kind, linesOf(perLine, 'points'), 0, points, pv, cut));
+  }
+  return { effects, spent: { points: total, costMinor: total * pv }, budgetStopped };
+}
