@@ -5,6 +5,7 @@ import { DomainError } from '../domain/errors.js';
 import { settingsFromStorage, type ProgramSettings } from '../domain/settings.js';
 import type { Role } from '../store/api-keys.js';
 import { findProgram } from '../store/programs.js';
+import { RulesCache } from './rules/cache.js';
 import type { DB } from '../store/schema.js';
 
 /** Time as the use cases see it; tests and simulations pass their own. */
@@ -15,6 +16,8 @@ export interface AppContext {
   clock: Clock;
   newId: () => string;
   programs: ProgramCache;
+  /** Rule versions by program, for the purchase flow. */
+  rules: RulesCache;
 }
 
 /** Who is acting: an API key of one program (or the CLI, with the admin role). */
@@ -26,7 +29,8 @@ export interface Actor {
 }
 
 export function createContext(db: Kysely<DB>, options: { clock?: Clock; settingsTtlMs?: number } = {}): AppContext {
-  return { db, clock: options.clock ?? (() => new Date()), newId: uuidv7, programs: new ProgramCache(db, options.settingsTtlMs ?? 2_000) };
+  const ttl = options.settingsTtlMs ?? 2_000;
+  return { db, clock: options.clock ?? (() => new Date()), newId: uuidv7, programs: new ProgramCache(db, ttl), rules: new RulesCache(db, ttl) };
 }
 
 export interface CachedProgram {

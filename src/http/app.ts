@@ -12,9 +12,11 @@ import type { Role } from '../store/api-keys.js';
 import { errorHandler } from './errors.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
+import { couponRoutes } from './routes/coupons.js';
 import { memberRoutes } from './routes/members.js';
 import { programRoutes } from './routes/program.js';
 import { purchaseRoutes } from './routes/purchases.js';
+import { rulesRoutes } from './routes/rules.js';
 import { storeRoutes } from './routes/stores.js';
 import { walletRoutes } from './routes/wallet.js';
 import { Problem } from './schemas.js';
@@ -123,5 +125,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(apiKeyRoutes(ctx), { prefix: '/v1' });
   await app.register(storeRoutes(ctx), { prefix: '/v1' });
   await app.register(auditRoutes(ctx), { prefix: '/v1' });
+  await app.register(rulesRoutes(ctx), { prefix: '/v1' });
+  await app.register(couponRoutes(ctx), { prefix: '/v1' });
   return app;
 }

@@ -123,6 +123,17 @@ export interface MemberChange {
   memberId: string;
   newLots: NewLot[];
   entries: NewEntry[];
+  /** The wallet's purchase facts and tier, moved in the same update as its balance. */
+  wallet?: WalletChange | undefined;
+}
+
+export interface WalletChange {
+  /** Added to the purchase count (1 for a purchase, −1 for a cancelled one). */
+  purchases: number;
+  /** Purchase time: the first and the latest are kept. */
+  purchaseAt: Date | null;
+  /** A new tier state, when it changed. */
+  tier?: { tierId: string | null; since: Date | null } | undefined;
 }
 
 /** postEntries for several members in the same single statement (a batch of purchases). */
@@ -136,7 +147,7 @@ export async function postEntriesMany(
   const lotRows: Insertable<LotsTable>[] = [];
   const entryRows: Insertable<EntriesTable>[] = [];
   const lotDeltas: [string, string, number][] = [];
-  const walletDeltas: [string, number][] = [];
+  const walletDeltas: [string, number, WalletChange | undefined][] = [];
   for (const c of changes) {
     const deltas = new Map<string, number>();
     for (const e of c.entries) deltas.set(e.lotId, (deltas.get(e.lotId) ?? 0) + e.amount);
@@ -172,7 +183,7 @@ export async function postEntriesMany(
     }
     for (const [lotId, d] of deltas) if (!fresh.has(lotId) && d !== 0) lotDeltas.push([c.memberId, lotId, d]);
     const total = c.entries.reduce((sum, e) => sum + e.amount, 0);
-    if (total !== 0) walletDeltas.push([c.memberId, total]);
+    if (total !== 0 || c.wallet) walletDeltas.push([c.memberId, total, c.wallet]);
   }
   if (lotRows.length > 0) writes.push(db.insertInto('lots').values(lotRows));
   if (entryRows.length > 0) writes.push(db.insertInto('entries').values(entryRows));
@@ -182,7 +193,22 @@ export async function postEntriesMany(
       from (values ${values}) as v(member_id, lot_id, delta)
       where lots.member_id = v.member_id and lots.lot_id = v.lot_id`);
   }
-  if (walletDeltas.length > 0) {
+  if (walletDeltas.some(([, , w]) => w)) {
+    const values = sql.join(
+      walletDeltas.map(
+        ([m, d, w]) =>
+          sql`(${m}::uuid, ${d}::bigint, ${w?.purchases ?? 0}::int, ${w?.purchaseAt ?? null}::timestamptz, ${w?.tier !== undefined}::boolean, ${w?.tier?.tierId ?? null}::text, ${w?.tier?.since ?? null}::timestamptz)`,
+      ),
+    );
+    writes.push(sql`update wallets set balance = wallets.balance + v.delta, updated_at = ${ctx.at},
+        purchase_count = wallets.purchase_count + v.purchases,
+        first_purchase_at = coalesce(wallets.first_purchase_at, v.purchase_at),
+        last_purchase_at = greatest(wallets.last_purchase_at, v.purchase_at),
+        tier_id = case when v.set_tier then v.tier_id else wallets.tier_id end,
+        tier_since = case when v.set_tier then v.tier_since else wallets.tier_since end
+      from (values ${values}) as v(member_id, delta, purchases, purchase_at, set_tier, tier_id, tier_since)
+      where wallets.member_id = v.member_id`);
+  } else if (walletDeltas.length > 0) {
     const values = sql.join(walletDeltas.map(([m, d]) => sql`(${m}::uuid, ${d}::bigint)`));
     writes.push(sql`update wallets set balance = wallets.balance + v.delta, updated_at = ${ctx.at}
       from (values ${values}) as v(member_id, delta)

@@ -3,6 +3,18 @@ import type { Executor } from './executor.js';
 import { json } from './executor.js';
 import type { MembersTable, PurchaseStatus } from './schema.js';
 
+/** The member's row and, from the wallet locked with it, what the rules ask about the member's purchases and tier. */
+export type LockedMember = Selectable<MembersTable> & {
+  w_purchase_count: number;
+  w_first_purchase_at: Date | null;
+  w_last_purchase_at: Date | null;
+  w_tier_id: string | null;
+  w_tier_since: Date | null;
+};
+
+const WALLET_COLUMNS = sql`w.purchase_count as w_purchase_count, w.first_purchase_at as w_first_purchase_at,
+  w.last_purchase_at as w_last_purchase_at, w.tier_id as w_tier_id, w.tier_since as w_tier_since`;
+
 export interface ReceiptClaim {
   purchaseId: string;
   memberId: string | null;
@@ -40,8 +52,8 @@ export async function claimReceipt(
 export async function claimReceiptAndLockMember(
   db: Executor,
   c: { programId: string; receiptId: string; purchaseId: string; memberId: string; requestHash: string; at: Date },
-): Promise<{ claimed: boolean; member: Selectable<MembersTable> | undefined }> {
-  const rows = await sql<Selectable<MembersTable> & { claimed: number }>`
+): Promise<{ claimed: boolean; member: LockedMember | undefined }> {
+  const rows = await sql<LockedMember & { claimed: number }>`
     with claim as (
       insert into receipt_claims (program_id, receipt_id, purchase_id, member_id, request_hash, created_at)
       values (${c.programId}, ${c.receiptId}, ${c.purchaseId}, ${c.memberId}, ${c.requestHash}, ${c.at})
@@ -50,7 +62,7 @@ export async function claimReceiptAndLockMember(
     ref as (
       insert into purchase_refs (purchase_id, program_id, member_id)
       select purchase_id, program_id, member_id from claim)
-    select (select count(*) from claim)::int as claimed, m.*
+    select (select count(*) from claim)::int as claimed, m.*, ${WALLET_COLUMNS}
     from wallets w join members m on m.member_id = w.member_id
     where w.member_id = ${c.memberId} and m.program_id = ${c.programId}
     for update of w`.execute(db);
@@ -101,6 +113,8 @@ export interface PurchaseRowInput {
   pointsEarned: number;
   result: unknown;
   holdExpiresAt: Date | null;
+  ruleVersion: number | null;
+  paidTotal: number;
   at: Date;
 }
 
@@ -121,6 +135,8 @@ export function insertPurchaseQuery(db: Executor, rows: PurchaseRowInput[]) {
       points_earned: p.pointsEarned,
       result: json(p.result),
       hold_expires_at: p.holdExpiresAt,
+      rule_version: p.ruleVersion,
+      paid_total: p.paidTotal,
       created_at: p.at,
       updated_at: p.at,
     })),
@@ -183,7 +199,7 @@ export async function heldPurchasesDue(db: Executor, at: Date, limit: number): P
 
 export async function insertAnonymousPurchase(
   db: Executor,
-  p: { programId: string; purchaseId: string; receiptId: string; storeId: string | null; channel: string | null; occurredAt: Date; total: number; result: unknown; at: Date },
+  p: { programId: string; purchaseId: string; receiptId: string; storeId: string | null; channel: string | null; occurredAt: Date; total: number; result: unknown; ruleVersion: number | null; at: Date },
 ): Promise<void> {
   await db
     .insertInto('anonymous_purchases')
@@ -196,6 +212,7 @@ export async function insertAnonymousPurchase(
       occurred_at: p.occurredAt,
       total: p.total,
       result: json(p.result),
+      rule_version: p.ruleVersion,
       created_at: p.at,
     })
     .execute();
@@ -244,9 +261,9 @@ export async function claimReceiptsAndLockMembers(
   programId: string,
   claims: { receiptId: string; purchaseId: string; memberId: string; requestHash: string }[],
   at: Date,
-): Promise<{ claimed: Set<string>; members: Map<string, Selectable<MembersTable>> }> {
+): Promise<{ claimed: Set<string>; members: Map<string, LockedMember> }> {
   const sorted = [...claims].sort((a, b) => (a.receiptId < b.receiptId ? -1 : a.receiptId > b.receiptId ? 1 : 0));
-  const rows = await sql<Selectable<MembersTable> & { claimed: string[] | null }>`
+  const rows = await sql<LockedMember & { claimed: string[] | null }>`
     with claim as (
       insert into receipt_claims (program_id, receipt_id, purchase_id, member_id, request_hash, created_at)
       select ${programId}::uuid, t.receipt_id, t.purchase_id, t.member_id, t.request_hash, ${at}::timestamptz
@@ -259,12 +276,12 @@ export async function claimReceiptsAndLockMembers(
     ref as (
       insert into purchase_refs (purchase_id, program_id, member_id)
       select purchase_id, program_id, member_id from claim)
-    select (select array_agg(purchase_id::text) from claim) as claimed, m.*
+    select (select array_agg(purchase_id::text) from claim) as claimed, m.*, ${WALLET_COLUMNS}
     from wallets w join members m on m.member_id = w.member_id
     where w.member_id = any(${claims.map((c) => c.memberId)}::uuid[]) and m.program_id = ${programId}
     order by w.member_id
     for update of w`.execute(db);
-  const members = new Map<string, Selectable<MembersTable>>();
+  const members = new Map<string, LockedMember>();
   let claimed = new Set<string>();
   for (const { claimed: ids, ...member } of rows.rows) {
     claimed = new Set(ids ?? []);

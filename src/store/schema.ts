@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { RulesTables } from './schema-rules.js';
 
 /** Row types of the tables created by the migrations (see migrations/). */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -9,6 +10,7 @@ export interface ProgramsTable {
   program_id: string;
   name: string;
   settings: Json<unknown>;
+  tier_policy: Json<unknown> | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -90,6 +92,11 @@ export interface WalletsTable {
   program_id: string;
   balance: Int8;
   updated_at: Timestamp;
+  purchase_count: ColumnType<number, number | undefined, number>;
+  first_purchase_at: Timestamp | null;
+  last_purchase_at: Timestamp | null;
+  tier_id: string | null;
+  tier_since: Timestamp | null;
 }
 
 export interface LotsTable {
@@ -147,6 +154,8 @@ export interface PurchasesTable {
   points_earned: Int8;
   /** What create (or the last confirm or cancel) answered, lines included: replayed to retries. */
   result: Json<unknown>;
+  rule_version: number | null;
+  paid_total: Int8 | null;
   hold_expires_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -161,6 +170,7 @@ export interface AnonymousPurchasesTable {
   occurred_at: Timestamp;
   total: Int8;
   result: Json<unknown>;
+  rule_version: number | null;
   created_at: Timestamp;
 }
 
@@ -186,6 +196,7 @@ export interface ReturnsTable {
   purchase_id: string;
   lines: Json<unknown>;
   result: Json<unknown>;
+  refund: Int8 | null;
   created_at: Timestamp;
 }
 
@@ -208,7 +219,7 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
 }
 
-export interface DB {
+export interface DB extends RulesTables {
   programs: ProgramsTable;
   api_keys: ApiKeysTable;
   stores: StoresTable;

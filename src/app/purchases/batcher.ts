@@ -12,8 +12,10 @@ import {
 } from '../../store/purchases.js';
 import { requestHash, type AppContext } from '../context.js';
 import { isUuid } from '../members.js';
-import { createPurchase, planMemberPurchase, type MemberPurchasePlan } from './create.js';
-import { occurredAtOf, resolvePurchaseMember } from './evaluate.js';
+import { createPurchase, placeOf, planMemberPurchase, walletFactsOf, type MemberPurchasePlan } from './create.js';
+import { evaluateWith, occurredAtOf, resolvePurchaseMember } from './evaluate.js';
+import { loadMemberRuleState, loadRulesBase, loadRulesContext, type RulesContext } from './rules.js';
+import { takesShared } from './settle.js';
 import type { PurchaseInput, PurchaseResult } from './types.js';
 
 interface Pending {
@@ -114,9 +116,19 @@ export class PurchaseBatcher {
   /** The batch in one transaction; throws (rolling everything back) only for the unexpected. */
   async #write(programId: string, batch: Pending[]): Promise<Outcome[]> {
     const program = await this.ctx.programs.get(programId);
+    const start = this.ctx.clock();
+    const items = batch.map((p) => ({ ...p, purchaseId: this.ctx.newId(), hash: requestHash(p.input), occurredAt: occurredAtOf(p.input, start) }));
+    // Rules and codes are read before the transaction, once per rules version.
+    const bases = new Map<number | null, Awaited<ReturnType<typeof loadRulesBase>>>();
+    const contexts: RulesContext[] = [];
+    for (const i of items) {
+      const version = (await this.ctx.rules.inForce(programId, i.occurredAt)).version;
+      let base = bases.get(version);
+      if (!base) bases.set(version, (base = await loadRulesBase(this.ctx, program, i.occurredAt)));
+      contexts.push(i.input.coupons?.length ? await loadRulesContext(this.ctx, program, i.occurredAt, i.input.coupons) : { ...base, codes: [] });
+    }
     return this.ctx.db.transaction().execute(async (trx) => {
       const now = this.ctx.clock();
-      const items = batch.map((p) => ({ ...p, purchaseId: this.ctx.newId(), hash: requestHash(p.input), occurredAt: occurredAtOf(p.input, now) }));
       const { claimed, members } = await claimReceiptsAndLockMembers(
         trx,
         programId,
@@ -128,17 +140,21 @@ export class PurchaseBatcher {
       const outcomes: Outcome[] = [];
       const plans: MemberPurchasePlan[] = [];
       const released: { receiptId: string; purchaseId: string }[] = [];
-      for (const i of items) {
+      for (const [k, i] of items.entries()) {
         if (!claimed.has(i.purchaseId)) {
           outcomes.push({ kind: 'prior' });
           continue;
         }
+        const rc = contexts[k]!;
         try {
-          const plan = planMemberPurchase(this.ctx, program, i.input, toMember(members.get(i.memberId)!), states.get(i.memberId)!, {
-            purchaseId: i.purchaseId,
-            occurredAt: i.occurredAt,
-            now,
-          });
+          const locked = members.get(i.memberId)!;
+          const member = toMember(locked);
+          const state = states.get(i.memberId)!;
+          const rules = await loadMemberRuleState(trx, rc, member, walletFactsOf(locked), placeOf(i.input), i.occurredAt);
+          const { evaluation } = evaluateWith(rc, rules, member, state, i.input, i.occurredAt, now);
+          // A single-use code or a campaign budget is a shared row: such purchases are settled one by one.
+          if (takesShared(rc, evaluation)) throw new Error('the purchase takes a shared row');
+          const plan = planMemberPurchase(this.ctx, program, rc, i.input, member, state, { evaluation, rules }, { purchaseId: i.purchaseId, occurredAt: i.occurredAt, now });
           plans.push(plan);
           outcomes.push({ kind: 'written', result: plan.result });
         } catch (err) {
@@ -150,12 +166,13 @@ export class PurchaseBatcher {
       const also = [
         ...plans.flatMap((p) => insertHoldsQuery(trx, { memberId: p.purchase.memberId, programId }, p.holds)),
         ...(plans.length > 0 ? [insertPurchaseQuery(trx, plans.map((p) => p.purchase))] : []),
+        ...plans.flatMap((p) => p.also),
         ...(released.length > 0 ? [releaseClaimsQuery(programId, released), releaseRefsQuery(released.map((r) => r.purchaseId))] : []),
       ];
       await postEntriesMany(
         trx,
         { programId, at: now },
-        plans.map((p) => ({ memberId: p.purchase.memberId, newLots: p.newLots, entries: p.entries })),
+        plans.map((p) => ({ memberId: p.purchase.memberId, newLots: p.newLots, entries: p.entries, wallet: p.wallet })),
         also,
       );
       return outcomes;

@@ -1,8 +1,12 @@
 import { DateTime } from 'luxon';
 import { DomainError } from '../../domain/errors.js';
 import { availableAt, planEarn, planRedeem, type Lot } from '../../domain/ledger.js';
-import { evaluateReceipt } from '../../domain/receipt.js';
-import { insertHoldsQuery, loadOpenLots, postEntries, type NewEntry, type NewHold, type NewLot } from '../../store/ledger.js';
+import type { PurchaseEvaluation } from '../../domain/purchase.js';
+import { addUsageQuery, insertEffectsQuery } from '../../store/campaign-state.js';
+import { insertCouponUsesQuery } from '../../store/coupons.js';
+import { insertHoldsQuery, loadOpenLots, postEntriesMany, runTogether, type NewEntry, type NewHold, type NewLot, type WalletChange } from '../../store/ledger.js';
+import { insertTierChangeQuery } from '../../store/tier-state.js';
+import type { OperationNodeSource } from 'kysely';
 import { toMember, type MemberRow } from '../../store/members.js';
 import {
   claimReceipt,
@@ -12,13 +16,16 @@ import {
   findReceiptClaim,
   insertAnonymousPurchase,
   insertPurchaseQuery,
+  type LockedMember,
   type PurchaseRowInput,
   type ReceiptClaim,
 } from '../../store/purchases.js';
 import { requestHash, type AppContext, type CachedProgram } from '../context.js';
 import { LedgerChange } from '../ledger-state.js';
 import { isUuid } from '../members.js';
-import { evaluateFor, occurredAtOf, resolvePurchaseMember, toResult } from './evaluate.js';
+import { couponViews, evaluateWith, occurredAtOf, resolvePurchaseMember, toResult } from './evaluate.js';
+import { effectRows, loadMemberRuleState, loadRulesContext, tierAfter, usageRows, type MemberRuleState, type RulesContext, type WalletFacts } from './rules.js';
+import { settle } from './settle.js';
 import type { PurchaseInput, PurchaseResult } from './types.js';
 
 /**
@@ -28,26 +35,28 @@ import type { PurchaseInput, PurchaseResult } from './types.js';
  */
 export async function createPurchase(ctx: AppContext, programId: string, input: PurchaseInput): Promise<PurchaseResult> {
   const program = await ctx.programs.get(programId);
-  const settings = program.settings;
   // A member named by an identifier is looked up first; one named by id is read under the lock.
   const named = input.identifier ? await resolvePurchaseMember(ctx.db, programId, input) : null;
   const memberId = named?.memberId ?? input.memberId ?? null;
   if (memberId !== null && !isUuid(memberId)) throw new DomainError('MEMBER_NOT_FOUND', `no member ${memberId} in this program`);
   const hash = requestHash(input);
+  // The rules in force and the codes presented are read before the transaction (on the embedded
+  // database the transaction owns the only connection); what they decide is settled inside it.
+  const occurredAt = occurredAtOf(input, ctx.clock());
+  const rc = await loadRulesContext(ctx, program, occurredAt, input.coupons);
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
-    const occurredAt = occurredAtOf(input, now);
     const purchaseId = ctx.newId();
     const claim = { programId, receiptId: input.receiptId, purchaseId, requestHash: hash, at: now };
-    let member: MemberRow | null = null;
+    let locked: LockedMember | null = null;
     let prior: ReceiptClaim | null;
     if (memberId === null) {
       prior = await claimReceipt(trx, { ...claim, memberId: null });
     } else {
-      const locked = await claimReceiptAndLockMember(trx, { ...claim, memberId });
-      if (!locked.member) throw new DomainError('MEMBER_NOT_FOUND', `no member ${memberId} in this program`);
-      member = toMember(locked.member);
-      prior = locked.claimed ? null : await findReceiptClaim(trx, programId, input.receiptId);
+      const r = await claimReceiptAndLockMember(trx, { ...claim, memberId });
+      if (!r.member) throw new DomainError('MEMBER_NOT_FOUND', `no member ${memberId} in this program`);
+      locked = r.member;
+      prior = r.claimed ? null : await findReceiptClaim(trx, programId, input.receiptId);
     }
     if (prior) {
       if (prior.requestHash !== hash) {
@@ -61,9 +70,11 @@ export async function createPurchase(ctx: AppContext, programId: string, input: 
       return stored!.result as PurchaseResult;
     }
 
-    if (!member) {
-      const { evaluation } = await evaluateFor(trx, settings, null, input, occurredAt, now);
-      const result = toResult(program, input, { purchaseId, status: 'completed', member: null, occurredAt, evaluation, balanceBefore: null, balanceAfter: null, holdExpiresAt: null });
+    if (!locked) {
+      const empty = { lots: [], holds: [] };
+      const first = await loadMemberRuleState(trx, rc, null, null, placeOf(input), occurredAt);
+      const { evaluation, rules } = await settle(trx, programId, rc, first, (r) => evaluateWith(rc, r, null, empty, input, occurredAt, now).evaluation, now);
+      const result = toResult(program, rc, input, { purchaseId, status: 'completed', member: null, occurredAt, evaluation, coupons: couponViews(rules, evaluation), balanceBefore: null, balanceAfter: null, holdExpiresAt: null });
       await insertAnonymousPurchase(trx, {
         programId,
         purchaseId,
@@ -73,21 +84,37 @@ export async function createPurchase(ctx: AppContext, programId: string, input: 
         occurredAt,
         total: input.total,
         result,
+        ruleVersion: rc.version,
         at: now,
       });
+      await runTogether(trx, insertEffectsQuery(programId, effectRows(evaluation, { memberId: null, purchaseId, occurredAt })));
       return result;
     }
 
-    // The wallet is locked: the lots read now are the member's current state.
+    // The wallet is locked: the lots and facts read now are the member's current state.
+    const member = toMember(locked);
     const state = await loadOpenLots(trx, member.memberId);
-    const plan = planMemberPurchase(ctx, program, input, member, state, { purchaseId, occurredAt, now });
-    await postEntries(trx, { memberId: member.memberId, programId, at: now }, plan.newLots, plan.entries, [
+    const first = await loadMemberRuleState(trx, rc, member, walletFactsOf(locked), placeOf(input), occurredAt);
+    const settled = await settle(trx, programId, rc, first, (r) => evaluateWith(rc, r, member, state, input, occurredAt, now).evaluation, now);
+    const plan = planMemberPurchase(ctx, program, rc, input, member, state, settled, { purchaseId, occurredAt, now });
+    await postEntriesMany(trx, { programId, at: now }, [{ memberId: member.memberId, newLots: plan.newLots, entries: plan.entries, wallet: plan.wallet }], [
       ...insertHoldsQuery(trx, { memberId: member.memberId, programId }, plan.holds),
       insertPurchaseQuery(trx, [plan.purchase]),
+      ...plan.also,
     ]);
     return plan.result;
   });
 }
+
+export const placeOf = (input: PurchaseInput) => ({ storeId: input.storeId ?? null, channel: input.channel ?? null });
+
+export const walletFactsOf = (m: LockedMember): WalletFacts => ({
+  purchaseCount: m.w_purchase_count,
+  firstPurchaseAt: m.w_first_purchase_at,
+  lastPurchaseAt: m.w_last_purchase_at,
+  tierId: m.w_tier_id,
+  tierSince: m.w_tier_since,
+});
 
 /** Everything a member's purchase writes, planned in memory from the member's locked state. */
 export interface MemberPurchasePlan {
@@ -96,32 +123,31 @@ export interface MemberPurchasePlan {
   entries: NewEntry[];
   holds: NewHold[];
   purchase: PurchaseRowInput;
+  wallet: WalletChange;
+  /** Effects, campaign usage, coupon uses and tier changes: written beside the ledger. */
+  also: OperationNodeSource[];
 }
 
 /**
- * Plans a member's purchase: evaluates the receipt on the member's open lots (read under the
- * wallet lock), spends or holds the points and earns. Throws the domain error that refuses the
- * purchase, having planned nothing. Shared by the single and the batched write paths.
+ * Plans a member's purchase from its settled evaluation (campaigns, coupons and budgets decided
+ * on the member's state read under the wallet lock): spends or holds the points, earns, and
+ * records the effects. Shared by the single and the batched write paths.
  */
 export function planMemberPurchase(
   ctx: AppContext,
   program: CachedProgram,
+  rc: RulesContext,
   input: PurchaseInput,
   member: MemberRow,
   state: Awaited<ReturnType<typeof loadOpenLots>>,
+  settled: { evaluation: PurchaseEvaluation; rules: MemberRuleState },
   at: { purchaseId: string; occurredAt: Date; now: Date },
 ): MemberPurchasePlan {
   const { purchaseId, occurredAt, now } = at;
   const settings = program.settings;
   const { lots, holds } = state;
+  const { evaluation, rules } = settled;
   const available = availableAt(lots, holds, now);
-  const evaluation = evaluateReceipt(
-    { total: input.total, currency: input.currency, lines: input.lines },
-    settings,
-    { status: member.status, available },
-    input.pointsToSpend ?? 0,
-    occurredAt,
-  );
   const change = new LedgerChange(ctx);
   const redeem = planRedeem(lots, holds, evaluation.pointsSpent, now);
   let holdExpiresAt: Date | null = null;
@@ -135,12 +161,41 @@ export function planMemberPurchase(
   }
   const balanceAfter = change.availableAfter(lots, [...holds, ...heldNow], now);
   const status = input.twoPhase ? 'held' : 'completed';
-  const result = toResult(program, input, { purchaseId, status, member, occurredAt, evaluation, balanceBefore: available, balanceAfter, holdExpiresAt });
+  const coupons = couponViews(rules, evaluation);
+  const result = toResult(program, rc, input, { purchaseId, status, member, occurredAt, evaluation, coupons, balanceBefore: available, balanceAfter, holdExpiresAt });
+
+  // Tier: the review due before this purchase, then an upgrade it earns (a held purchase counts
+  // once confirmed, so it upgrades at the member's next purchase).
+  const also: OperationNodeSource[] = [...insertEffectsQuery(program.programId, effectRows(evaluation, { memberId: member.memberId, purchaseId, occurredAt }))];
+  also.push(...addUsageQuery(usageRows(rc.compiled, evaluation, member.memberId, occurredAt)));
+  const usedCodes = coupons.filter((c) => c.status === 'applied');
+  if (usedCodes.length > 0) {
+    also.push(
+      insertCouponUsesQuery(
+        program.programId,
+        member.memberId,
+        evaluation.couponsUsed.map((c) => ({ couponUseId: ctx.newId(), code: c.code, seriesId: c.seriesId, purchaseId, status: input.twoPhase ? 'held' : 'used', at: now })),
+      ),
+    );
+  }
+  const wallet: WalletChange = { purchases: 1, purchaseAt: occurredAt };
+  if (rules.tier) {
+    const decisions = input.twoPhase ? [rules.tier.before] : tierAfter(rc.compiled, rules.tier, { paid: evaluation.paidTotal, points: evaluation.pointsEarned }, occurredAt);
+    let from = rules.tier.walletTierId;
+    for (const d of decisions) {
+      if (d.change !== 'none') also.push(insertTierChangeQuery(program.programId, member.memberId, { changeId: ctx.newId(), at: occurredAt, fromTier: from, toTier: d.tierId, reason: d.reason }));
+      from = d.tierId;
+    }
+    const last = decisions[decisions.length - 1]!;
+    wallet.tier = { tierId: last.tierId, since: last.since };
+  }
   return {
     result,
     newLots: change.newLots,
     entries: change.entries,
     holds: heldNow,
+    wallet,
+    also,
     purchase: {
       memberId: member.memberId,
       purchaseId,
@@ -155,6 +210,8 @@ export function planMemberPurchase(
       pointsEarned: input.twoPhase ? 0 : evaluation.pointsEarned,
       result,
       holdExpiresAt,
+      ruleVersion: rc.version,
+      paidTotal: evaluation.paidTotal,
       at: now,
     },
   };

@@ -1,8 +1,7 @@
 import { DomainError } from '../../domain/errors.js';
 import { availableAt } from '../../domain/ledger.js';
-import { evaluateReceipt, type Evaluation } from '../../domain/receipt.js';
+import { evaluatePurchase, type PurchaseEvaluation } from '../../domain/purchase.js';
 import { receiptText } from '../../domain/receipt-text.js';
-import type { ProgramSettings } from '../../domain/settings.js';
 import type { Executor } from '../../store/executor.js';
 import { loadOpenLots } from '../../store/ledger.js';
 import type { MemberRow } from '../../store/members.js';
@@ -10,7 +9,8 @@ import type { AppContext, CachedProgram } from '../context.js';
 import { requireMember } from '../members.js';
 import { findMemberByIdentifier } from '../../store/members.js';
 import { normaliseIdentifier } from '../../domain/identifiers.js';
-import type { PurchaseInput, PurchaseResult, PurchaseStatusView } from './types.js';
+import { loadMemberRuleState, loadRulesContext, readWalletFacts, type MemberRuleState, type RulesContext, type WalletFacts } from './rules.js';
+import type { CouponView, PurchaseInput, PurchaseResult, PurchaseStatusView } from './types.js';
 
 /** The member a receipt names (by id or identifier), or null for a receipt without a member. */
 export async function resolvePurchaseMember(db: Executor, programId: string, input: PurchaseInput): Promise<MemberRow | null> {
@@ -42,42 +42,76 @@ export function occurredAtOf(input: PurchaseInput, now: Date): Date {
 }
 
 export interface Evaluated {
-  evaluation: Evaluation;
+  evaluation: PurchaseEvaluation;
+  rules: MemberRuleState;
   lots: Awaited<ReturnType<typeof loadOpenLots>>['lots'];
   holds: Awaited<ReturnType<typeof loadOpenLots>>['holds'];
   available: number | null;
 }
 
-/** Loads the member's open lots and evaluates the receipt against the program's scheme. */
+/**
+ * Evaluates a receipt with the program's campaigns, tiers and main scheme on the member's state
+ * as read through `db` (under the wallet lock in create). `coupons` overrides the codes that
+ * count (create drops a code another purchase took first); `budgets` the budget use.
+ */
 export async function evaluateFor(
   db: Executor,
-  settings: ProgramSettings,
+  rc: RulesContext,
   member: MemberRow | null,
+  wallet: WalletFacts | null,
+  state: Awaited<ReturnType<typeof loadOpenLots>>,
   input: PurchaseInput,
   occurredAt: Date,
   now: Date,
 ): Promise<Evaluated> {
-  const state = member ? await loadOpenLots(db, member.memberId) : { lots: [], holds: [] };
+  const rules = await loadMemberRuleState(db, rc, member, wallet, { storeId: input.storeId ?? null, channel: input.channel ?? null }, occurredAt);
+  return { ...evaluateWith(rc, rules, member, state, input, occurredAt, now), rules };
+}
+
+/** The pure part of evaluateFor, run again when create has to drop a code or a spent budget. */
+export function evaluateWith(
+  rc: RulesContext,
+  rules: MemberRuleState,
+  member: MemberRow | null,
+  state: Awaited<ReturnType<typeof loadOpenLots>>,
+  input: PurchaseInput,
+  occurredAt: Date,
+  now: Date,
+  explain = false,
+): Omit<Evaluated, 'rules'> {
   const available = member ? availableAt(state.lots, state.holds, now) : null;
-  const evaluation = evaluateReceipt(
-    { total: input.total, currency: input.currency, lines: input.lines },
-    settings,
-    member ? { status: member.status, available: available ?? 0 } : null,
-    input.pointsToSpend ?? 0,
+  const evaluation = evaluatePurchase(rc.compiled, {
+    receipt: { total: input.total, currency: input.currency, lines: input.lines },
+    member: member ? { status: member.status, available: available ?? 0 } : null,
+    facts: rules.facts,
+    pointsToSpend: input.pointsToSpend ?? 0,
     occurredAt,
-  );
+    explain,
+  });
   return { evaluation, lots: state.lots, holds: state.holds, available };
+}
+
+/** What became of each presented code. */
+export function couponViews(rules: MemberRuleState, ev: PurchaseEvaluation): CouponView[] {
+  const used = new Set(ev.couponsUsed.map((c) => c.code));
+  return rules.codes.map(({ code, refusal }) => {
+    if (refusal) return { code: code.presented, status: 'refused', reason: refusal };
+    if (used.has(code.code!)) return { code: code.presented, status: 'applied', reason: null };
+    return { code: code.presented, status: 'not_applied', reason: 'no_campaign' };
+  });
 }
 
 export function toResult(
   program: CachedProgram,
+  rc: RulesContext,
   input: PurchaseInput,
   e: {
     purchaseId: string | null;
     status: PurchaseStatusView;
     member: MemberRow | null;
     occurredAt: Date;
-    evaluation: Evaluation;
+    evaluation: PurchaseEvaluation;
+    coupons: CouponView[];
     balanceBefore: number | null;
     balanceAfter: number | null;
     holdExpiresAt: Date | null;
@@ -85,6 +119,7 @@ export function toResult(
 ): PurchaseResult {
   const ev = e.evaluation;
   const s = program.settings;
+  const names = new Map(rc.compiled.purchase.map((c) => [c.id, c.source.name]));
   return {
     purchaseId: e.purchaseId,
     receiptId: input.receiptId,
@@ -100,7 +135,14 @@ export function toResult(
     pointsEarned: ev.pointsEarned,
     earnedAvailableAt: ev.pointsEarned > 0 ? ev.earnedAvailableAt.toISOString() : null,
     earnedExpiresAt: ev.pointsEarned > 0 ? (ev.earnedExpiresAt?.toISOString() ?? null) : null,
+    discountTotal: ev.discountTotal,
+    basePoints: ev.basePoints,
+    bonusPoints: ev.bonusPoints,
     lines: ev.lines,
+    effects: ev.effects.map((x) => ({ ...x, campaignName: x.campaignId ? (names.get(x.campaignId) ?? null) : null })),
+    coupons: e.coupons,
+    tier: ev.tier ? { id: ev.tier.id, name: ev.tier.name, rank: ev.tier.rank } : null,
+    ruleVersion: rc.version,
     balanceBefore: e.balanceBefore,
     balanceAfter: e.balanceAfter,
     holdExpiresAt: e.holdExpiresAt?.toISOString() ?? null,
@@ -114,17 +156,21 @@ export async function calculatePurchase(ctx: AppContext, programId: string, inpu
   const now = ctx.clock();
   const occurredAt = occurredAtOf(input, now);
   const member = await resolvePurchaseMember(ctx.db, programId, input);
-  const { evaluation, available } = await evaluateFor(ctx.db, program.settings, member, input, occurredAt, now);
+  const rc = await loadRulesContext(ctx, program, occurredAt, input.coupons);
+  const wallet = member ? await readWalletFacts(ctx.db, member.memberId) : null;
+  const state = member ? await loadOpenLots(ctx.db, member.memberId) : { lots: [], holds: [] };
+  const { evaluation, available, rules } = await evaluateFor(ctx.db, rc, member, wallet, state, input, occurredAt, now);
   // Points earned are pending for the return window, so the spendable balance after the
   // purchase is the balance before less what is spent (unless nothing is pending).
   const immediate = program.settings.pendingDays === 0 ? evaluation.pointsEarned : 0;
   const after = available === null ? null : available - evaluation.pointsSpent + (input.twoPhase ? 0 : immediate);
-  return toResult(program, input, {
+  return toResult(program, rc, input, {
     purchaseId: null,
     status: 'calculated',
     member,
     occurredAt,
     evaluation,
+    coupons: couponViews(rules, evaluation),
     balanceBefore: available,
     balanceAfter: after,
     holdExpiresAt: null,

@@ -1,5 +1,7 @@
 import type { IdentifierKind } from '../../domain/identifiers.js';
-import type { EvaluatedLine, ReceiptLineInput } from '../../domain/receipt.js';
+import type { PurchaseLine } from '../../domain/purchase.js';
+import type { ReceiptLineInput } from '../../domain/receipt.js';
+import type { AppliedEffect } from '../../domain/rules/facts.js';
 
 /** A receipt as the till or web shop sends it to calculate or create. */
 export interface PurchaseInput {
@@ -15,6 +17,21 @@ export interface PurchaseInput {
   pointsToSpend?: number | undefined;
   /** Hold the points now, spend them on confirm (or release them on cancel or timeout). */
   twoPhase?: boolean | undefined;
+  /** Coupon codes the customer presented. */
+  coupons?: string[] | undefined;
+}
+
+/** An effect of a campaign or of the member's tier on this purchase, for the till and attribution. */
+export interface EffectView extends AppliedEffect {
+  campaignName: string | null;
+}
+
+/** What became of a presented coupon code. */
+export interface CouponView {
+  code: string;
+  status: 'applied' | 'not_applied' | 'refused';
+  /** Why not: unknown, not_yet_valid, expired, used_up, other_member, member_limit, archived, no_campaign. */
+  reason: string | null;
 }
 
 export type PurchaseStatusView = 'calculated' | 'held' | 'completed' | 'cancelled';
@@ -35,7 +52,17 @@ export interface PurchaseResult {
   pointsEarned: number;
   earnedAvailableAt: string | null;
   earnedExpiresAt: string | null;
-  lines: EvaluatedLine[];
+  /** Money off by campaigns and the tier, in all. */
+  discountTotal: number;
+  /** Points by the main scheme's rate, and on top of it from the tier and campaigns. */
+  basePoints: number;
+  bonusPoints: number;
+  lines: PurchaseLine[];
+  effects: EffectView[];
+  coupons: CouponView[];
+  tier: { id: string; name: string; rank: number } | null;
+  /** The rules version the purchase was evaluated with (null: the main scheme alone). */
+  ruleVersion: number | null;
   /** Spendable points before and after this purchase (null without a member). */
   balanceBefore: number | null;
   balanceAfter: number | null;

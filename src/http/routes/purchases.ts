@@ -30,6 +30,7 @@ const Receipt = Obj({
   lines: Type.Array(Line, { minItems: 1, maxItems: 1000 }),
   pointsToSpend: Type.Optional(Type.Integer({ minimum: 0 })),
   twoPhase: Type.Optional(Type.Boolean({ description: 'hold the points now; spend them on confirm' })),
+  coupons: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 10, description: 'coupon codes the customer presented' })),
 });
 
 const EvaluatedLine = Obj({
@@ -44,6 +45,29 @@ const EvaluatedLine = Obj({
   pointsDiscount: Minor,
   paid: Minor,
   pointsEarned: Points,
+  campaignDiscount: Minor,
+  tierDiscount: Minor,
+  basePoints: Points,
+  bonusPoints: Points,
+});
+
+const Effect = Obj({
+  campaignId: NullableString,
+  campaignName: NullableString,
+  tierId: NullableString,
+  couponCode: NullableString,
+  kind: Type.String({ description: 'the effect kind of the rule format, or tier_discount / tier_multiplier' }),
+  block: Type.Union([Type.Literal('main'), Type.Literal('mass'), Type.Literal('targeted')]),
+  lines: Type.Array(Obj({ index: Type.Integer(), discount: Minor, points: Points })),
+  discount: Minor,
+  points: Points,
+  costMinor: Minor,
+  cut: Type.Boolean({ description: 'made smaller by a per-receipt cap or the budget' }),
+});
+const CouponOutcome = Obj({
+  code: Type.String(),
+  status: Type.Union([Type.Literal('applied'), Type.Literal('not_applied'), Type.Literal('refused')]),
+  reason: NullableString,
 });
 
 const Result = Obj({
@@ -61,7 +85,14 @@ const Result = Obj({
   pointsEarned: Points,
   earnedAvailableAt: Type.Union([DateTime, Type.Null()]),
   earnedExpiresAt: Type.Union([DateTime, Type.Null()]),
+  discountTotal: Minor,
+  basePoints: Points,
+  bonusPoints: Points,
   lines: Type.Array(EvaluatedLine),
+  effects: Type.Array(Effect),
+  coupons: Type.Array(CouponOutcome),
+  tier: Type.Union([Obj({ id: Type.String(), name: Type.String(), rank: Type.Integer() }), Type.Null()]),
+  ruleVersion: Type.Union([Type.Integer(), Type.Null()]),
   balanceBefore: Type.Union([Points, Type.Null()]),
   balanceAfter: Type.Union([Points, Type.Null()]),
   holdExpiresAt: Type.Union([DateTime, Type.Null()]),

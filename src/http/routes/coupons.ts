@@ -1,0 +1,76 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../../app/context.js';
+import { archiveCouponSeries, couponCodes, createCouponSeries, generateCoupons, getCouponSeries, listCouponSeries } from '../../app/rules/coupon-series.js';
+import { CouponSeries } from '../../domain/coupon-series.js';
+import type { App } from '../app.js';
+import { DateTime, IdParams, Obj, problemResponses, Uuid } from '../schemas.js';
+
+const SeriesView = Obj({
+  id: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('archived')]),
+  series: CouponSeries,
+  codes: Type.Integer(),
+  used: Type.Integer({ description: 'codes used at least once' }),
+  uses: Type.Integer(),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+
+export const couponRoutes =
+  (ctx: AppContext): FastifyPluginAsync =>
+  async (fastify) => {
+    const app = fastify as unknown as App;
+    const tags = ['coupons'];
+    const read = { roles: ['admin' as const, 'readonly' as const] };
+    const write = { roles: ['admin' as const] };
+    app.get('/coupon-series', { config: read, schema: { tags, summary: 'Coupon series with their use counts', response: { 200: Obj({ items: Type.Array(SeriesView) }), ...problemResponses } } }, async (req) => ({
+      items: await listCouponSeries(ctx, req.actor.programId),
+    }));
+    app.get('/coupon-series/:id', { config: read, schema: { tags, summary: 'One coupon series', params: IdParams, response: { 200: SeriesView, ...problemResponses } } }, async (req) =>
+      getCouponSeries(ctx, req.actor.programId, req.params.id),
+    );
+    app.post(
+      '/coupon-series',
+      { config: write, schema: { tags, summary: 'Add a series: `count` unique codes generated now, or one shared code', body: CouponSeries, response: { 201: SeriesView, ...problemResponses } } },
+      async (req, reply) => reply.code(201).send(await createCouponSeries(ctx, req.actor, req.body)),
+    );
+    app.post(
+      '/coupon-series/:id/codes',
+      {
+        config: write,
+        schema: {
+          tags,
+          summary: 'More codes for a unique series, or one personal code bound to a member',
+          params: IdParams,
+          body: Obj({ count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })), memberId: Type.Optional(Uuid) }),
+          response: { 201: Obj({ codes: Type.Array(Type.String()) }), ...problemResponses },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await generateCoupons(ctx, req.actor, req.params.id, req.body)),
+    );
+    app.post('/coupon-series/:id/archive', { config: write, schema: { tags, summary: 'Archive a series: its codes stop counting', params: IdParams, response: { 200: SeriesView, ...problemResponses } } }, async (req) =>
+      archiveCouponSeries(ctx, req.actor, req.params.id),
+    );
+    app.get(
+      '/coupon-series/:id/codes.csv',
+      { config: read, schema: { tags, summary: 'Every code of the series as CSV (code, member, uses), streamed', params: IdParams } },
+      async (req, reply) => {
+        const rows = couponCodes(ctx, req.actor.programId, req.params.id);
+        const first = await rows.next(); // an unknown series fails here, before any byte is sent
+        async function* lines() {
+          yield 'code,member_id,uses,created_at\n';
+          if (!first.done) {
+            const r = first.value;
+            yield `${r.code},${r.memberId ?? ''},${r.uses},${r.createdAt.toISOString()}\n`;
+            for await (const c of rows) yield `${c.code},${c.memberId ?? ''},${c.uses},${c.createdAt.toISOString()}\n`;
+          }
+        }
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${req.params.id}-codes.csv"`)
+          .send(Readable.from(lines()));
+      },
+    );
+  };

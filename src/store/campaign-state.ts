@@ -1,0 +1,103 @@
+import { sql, type OperationNodeSource } from 'kysely';
+import type { Executor } from './executor.js';
+
+/** What campaigns have given so far, by campaign id. */
+export async function budgetsOf(db: Executor, programId: string, campaignIds: string[]): Promise<Map<string, { points: number; money: number }>> {
+  if (campaignIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('campaign_budgets')
+    .select(['campaign_id', 'spent_points', 'spent_money'])
+    .where('program_id', '=', programId)
+    .where('campaign_id', 'in', campaignIds)
+    .execute();
+  return new Map(rows.map((r) => [r.campaign_id, { points: r.spent_points, money: r.spent_money }]));
+}
+
+export interface BudgetCharge {
+  campaignId: string;
+  points: number;
+  money: number;
+  /** The caps; a charge is taken while what was spent before it is below its cap. */
+  capPoints: number | null;
+  capMoney: number | null;
+}
+
+/**
+ * Books what a purchase's effects cost against their campaigns' budgets. A charge is refused when
+ * the budget was already used up before it, so a budget is exceeded by at most the one purchase
+ * that crossed it. The row is locked until commit: purchases touching the same budgeted campaign
+ * are written one after another (docs/rules.md, "Budgets"). Returns the campaigns refused.
+ */
+export async function chargeBudgets(db: Executor, programId: string, charges: BudgetCharge[], at: Date): Promise<string[]> {
+  const refused: string[] = [];
+  // In campaign id order: two purchases charging the same two campaigns never deadlock.
+  for (const c of [...charges].sort((a, b) => (a.campaignId < b.campaignId ? -1 : 1))) {
+    await db
+      .insertInto('campaign_budgets')
+      .values({ program_id: programId, campaign_id: c.campaignId, updated_at: at })
+      .onConflict((oc) => oc.columns(['program_id', 'campaign_id']).doNothing())
+      .execute();
+    const row = await sql<{ ok: boolean }>`
+      update campaign_budgets set spent_points = spent_points + ${c.points}, spent_money = spent_money + ${c.money}, updated_at = ${at}
+       where program_id = ${programId} and campaign_id = ${c.campaignId}
+         and (${c.capPoints}::bigint is null or spent_points < ${c.capPoints}::bigint)
+         and (${c.capMoney}::bigint is null or spent_money < ${c.capMoney}::bigint)
+      returning true as ok`.execute(db);
+    if (row.rows.length === 0) refused.push(c.campaignId);
+  }
+  return refused;
+}
+
+/** Uses of campaigns by members, per period key (`all`, `2026-03-02`, `2026-W10`, `2026-03`). */
+export async function usageOf(db: Executor, memberIds: string[]): Promise<Map<string, Map<string, number>>> {
+  const out = new Map<string, Map<string, number>>(memberIds.map((m) => [m, new Map()]));
+  if (memberIds.length === 0) return out;
+  const rows = await sql<{ member_id: string; campaign_id: string; period: string; uses: number }>`
+    select member_id, campaign_id, period, uses from campaign_usage where member_id = any(${memberIds}::uuid[])`.execute(db);
+  for (const r of rows.rows) out.get(r.member_id)?.set(`${r.campaign_id}|${r.period}`, r.uses);
+  return out;
+}
+
+/** Adds uses (to be run beside the purchase's other writes). */
+export function addUsageQuery(rows: { memberId: string; campaignId: string; period: string; uses: number }[]): OperationNodeSource[] {
+  if (rows.length === 0) return [];
+  const values = sql.join(rows.map((r) => sql`(${r.memberId}::uuid, ${r.campaignId}::text, ${r.period}::text, ${r.uses}::int)`));
+  return [
+    sql`insert into campaign_usage (member_id, campaign_id, period, uses) values ${values}
+        on conflict (member_id, campaign_id, period) do update set uses = campaign_usage.uses + excluded.uses`,
+  ];
+}
+
+export interface EffectRow {
+  memberId: string | null;
+  purchaseId: string;
+  seq: number;
+  campaignId: string;
+  couponCode: string | null;
+  block: string;
+  kind: string;
+  points: number;
+  discount: number;
+  cost: number;
+  occurredAt: Date;
+}
+
+/** The effects a purchase received, for attribution and cost (beside the purchase's writes). */
+export function insertEffectsQuery(programId: string, rows: EffectRow[]): OperationNodeSource[] {
+  const member = rows.filter((r) => r.memberId !== null);
+  const anonymous = rows.filter((r) => r.memberId === null);
+  const out: OperationNodeSource[] = [];
+  if (member.length > 0) {
+    const values = sql.join(
+      member.map((r) => sql`(${r.memberId}::uuid, ${r.purchaseId}::uuid, ${r.seq}::int, ${programId}::uuid, ${r.campaignId}, ${r.couponCode}, ${r.block}, ${r.kind}, ${r.points}::bigint, ${r.discount}::bigint, ${r.cost}::bigint, ${r.occurredAt}::timestamptz)`),
+    );
+    out.push(sql`insert into campaign_effects (member_id, purchase_id, seq, program_id, campaign_id, coupon_code, block, kind, points, discount, cost, occurred_at) values ${values}`);
+  }
+  if (anonymous.length > 0) {
+    const values = sql.join(
+      anonymous.map((r) => sql`(${programId}::uuid, ${r.purchaseId}::uuid, ${r.seq}::int, ${r.campaignId}, ${r.couponCode}, ${r.block}, ${r.kind}, ${r.discount}::bigint, ${r.cost}::bigint, ${r.occurredAt}::timestamptz)`),
+    );
+    out.push(sql`insert into anonymous_campaign_effects (program_id, purchase_id, seq, campaign_id, coupon_code, block, kind, discount, cost, occurred_at) values ${values}`);
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+import { sql } from 'kysely';
+import type { Executor } from './executor.js';
+import { json } from './executor.js';
+
+export interface RuleVersionRow {
+  version: number;
+  effectiveFrom: Date;
+  rules: unknown;
+  note: string | null;
+  createdBy: string;
+  createdAt: Date;
+}
+
+/**
+ * Writes the next version of a program's rules. The program row is locked for the transaction so
+ * that two publishes cannot take the same number; publishing is rare, purchases never take it.
+ */
+export async function insertRuleVersion(
+  db: Executor,
+  programId: string,
+  v: { effectiveFrom: Date; rules: unknown; note: string | null; createdBy: string; at: Date },
+): Promise<number> {
+  await db.selectFrom('programs').select('program_id').where('program_id', '=', programId).forUpdate().execute();
+  const row = await db
+    .insertInto('rule_versions')
+    .columns(['program_id', 'version', 'effective_from', 'rules', 'note', 'created_by', 'created_at'])
+    .expression(
+      db
+        .selectFrom('rule_versions')
+        .select([
+          sql<string>`${programId}::uuid`.as('program_id'),
+          sql<number>`coalesce(max(version), 0) + 1`.as('version'),
+          sql<Date>`${v.effectiveFrom}::timestamptz`.as('effective_from'),
+          sql<string>`${json(v.rules)}::jsonb`.as('rules'),
+          sql<string | null>`${v.note}::text`.as('note'),
+          sql<string>`${v.createdBy}::text`.as('created_by'),
+          sql<Date>`${v.at}::timestamptz`.as('created_at'),
+        ])
+        .where('program_id', '=', programId),
+    )
+    .returning('version')
+    .executeTakeFirstOrThrow();
+  return row.version;
+}
+
+/** Versions' numbers and start times, newest first: enough to pick the one in force at an instant. */
+export async function listRuleVersionHeads(db: Executor, programId: string): Promise<{ version: number; effectiveFrom: Date }[]> {
+  const rows = await db.selectFrom('rule_versions').select(['version', 'effective_from']).where('program_id', '=', programId).orderBy('version', 'desc').execute();
+  return rows.map((r) => ({ version: r.version, effectiveFrom: r.effective_from }));
+}
+
+export async function findRuleVersion(db: Executor, programId: string, version: number): Promise<RuleVersionRow | undefined> {
+  const r = await db.selectFrom('rule_versions').selectAll().where('program_id', '=', programId).where('version', '=', version).executeTakeFirst();
+  return r && { version: r.version, effectiveFrom: r.effective_from, rules: r.rules, note: r.note, createdBy: r.created_by, createdAt: r.created_at };
+}
+
+export async function listRuleVersions(db: Executor, programId: string, limit: number): Promise<Omit<RuleVersionRow, 'rules'>[]> {
+  const rows = await db
+    .selectFrom('rule_versions')
+    .select(['version', 'effective_from', 'note', 'created_by', 'created_at'])
+    .where('program_id', '=', programId)
+    .orderBy('version', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ version: r.version, effectiveFrom: r.effective_from, note: r.note, createdBy: r.created_by, createdAt: r.created_at }));
+}
+
+export type CampaignStatus = 'draft' | 'active' | 'paused' | 'archived';
+
+export interface DefinitionRow<S extends string> {
+  id: string;
+  status: S;
+  definition: unknown;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type Kind = 'campaigns' | 'tiers' | 'coupon_series';
+const idColumn = { campaigns: 'campaign_id', tiers: 'tier_id', coupon_series: 'series_id' } as const;
+
+/**
+ * Campaigns, tiers and coupon series are stored alike: an id, a status and the definition as
+ * JSON (validated by the domain before it is written).
+ */
+export async function insertDefinition(db: Executor, kind: Kind, programId: string, d: { id: string; status: string; definition: unknown; at: Date }): Promise<boolean> {
+  const rows = await sql<{ id: string }>`
+    insert into ${sql.table(kind)} (program_id, ${sql.ref(idColumn[kind])}, status, definition, created_at, updated_at)
+    values (${programId}, ${d.id}, ${d.status}, ${json(d.definition)}::jsonb, ${d.at}, ${d.at})
+    on conflict do nothing
+    returning ${sql.ref(idColumn[kind])} as id`.execute(db);
+  return rows.rows.length === 1;
+}
+
+export async function updateDefinition(db: Executor, kind: Kind, programId: string, d: { id: string; status: string; definition: unknown; at: Date }): Promise<void> {
+  await sql`
+    update ${sql.table(kind)} set status = ${d.status}, definition = ${json(d.definition)}::jsonb, updated_at = ${d.at}
+     where program_id = ${programId} and ${sql.ref(idColumn[kind])} = ${d.id}`.execute(db);
+}
+
+export async function findDefinition<S extends string>(db: Executor, kind: Kind, programId: string, id: string, lock = false): Promise<DefinitionRow<S> | undefined> {
+  const rows = await sql<{ id: string; status: S; definition: unknown; created_at: Date; updated_at: Date }>`
+    select ${sql.ref(idColumn[kind])} as id, status, definition, created_at, updated_at from ${sql.table(kind)}
+     where program_id = ${programId} and ${sql.ref(idColumn[kind])} = ${id} ${lock ? sql`for update` : sql``}`.execute(db);
+  const r = rows.rows[0];
+  return r && { id: r.id, status: r.status, definition: r.definition, createdAt: r.created_at, updatedAt: r.updated_at };
+}
+
+export async function listDefinitions<S extends string>(db: Executor, kind: Kind, programId: string, statuses?: readonly S[]): Promise<DefinitionRow<S>[]> {
+  const rows = await sql<{ id: string; status: S; definition: unknown; created_at: Date; updated_at: Date }>`
+    select ${sql.ref(idColumn[kind])} as id, status, definition, created_at, updated_at from ${sql.table(kind)}
+     where program_id = ${programId} ${statuses ? sql`and status = any(${statuses}::text[])` : sql``}
+     order by created_at, ${sql.ref(idColumn[kind])}`.execute(db);
+  return rows.rows.map((r) => ({ id: r.id, status: r.status, definition: r.definition, createdAt: r.created_at, updatedAt: r.updated_at }));
+}
