@@ -63,7 +63,7 @@ export async function requestCode(ctx: AppContext, input: CodeTarget): Promise<C
       recipient: t.value,
       subject: t.channel === 'email' ? message.subject : null,
       body: message.text,
-      payload: { purpose: 'member_code', codeId },
+      payload: { purpose: 'member_code', codeId, secret: true },
     });
   });
   return {

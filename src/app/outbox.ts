@@ -38,7 +38,8 @@ export interface DeliveryReport {
  * One pass of the delivery worker: claims due messages (marked as sending for `leaseMs`, so a
  * crashed worker's messages become due again), sends each, and records the outcome: sent, due
  * again after a backoff, or failed after the last attempt. A channel without a transport fails
- * at once.
+ * at once. A message marked `secret` in its payload (a sign-in code) loses its subject and body
+ * once it is sent or failed, so working codes do not linger in the table or its backups.
  */
 export async function deliverDue(
   ctx: AppContext,
@@ -54,13 +55,13 @@ export async function deliverDue(
       try {
         if (!transport) throw new Error(`no delivery is configured for ${m.channel}`);
         await transport.send(m, now);
-        await recordOutcome(ctx.db, m, { status: 'sent', at: ctx.clock() });
+        await recordOutcome(ctx.db, m, { status: 'sent', at: ctx.clock(), scrub: m.payload.secret === true });
         report.sent++;
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
         options.onError?.(m, error);
         const next = transport ? afterFailure(m.attempts, ctx.clock(), options.retry ?? DEFAULT_RETRY) : { status: 'failed' as const };
-        await recordOutcome(ctx.db, m, { ...next, at: ctx.clock(), error: error.message.slice(0, 1000) });
+        await recordOutcome(ctx.db, m, { ...next, at: ctx.clock(), error: error.message.slice(0, 1000), scrub: next.status === 'failed' && m.payload.secret === true });
         report[next.status === 'failed' ? 'failed' : 'retrying']++;
       }
     }),

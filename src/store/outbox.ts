@@ -79,12 +79,13 @@ export async function claimDueMessages(db: Executor, now: Date, leaseUntil: Date
 export async function recordOutcome(
   db: Executor,
   m: { programId: string; messageId: string },
-  outcome: { status: Exclude<OutboxStatus, 'sending'>; at: Date; nextAttemptAt?: Date; error?: string },
+  outcome: { status: Exclude<OutboxStatus, 'sending'>; at: Date; nextAttemptAt?: Date; error?: string; scrub?: boolean },
 ): Promise<void> {
   await db
     .updateTable('outbox')
     .set({
       status: outcome.status,
+      ...(outcome.scrub ? { subject: null, body: null } : {}),
       last_error: outcome.error ?? null,
       ...(outcome.status === 'sent' ? { sent_at: outcome.at } : {}),
       ...(outcome.nextAttemptAt ? { next_attempt_at: outcome.nextAttemptAt } : {}),

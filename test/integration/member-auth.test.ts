@@ -64,6 +64,7 @@ for (const kind of DATABASES) {
       assert.match(mail.text, new RegExp(`Ваш код для входа в программу «Test program»: ${code}`));
       const row = (await listOutbox(s.database.db, s.programId, 1))[0]!;
       assert.deepEqual([row.status, row.attempts, row.channel, row.recipient], ['sent', 1, 'email', 'anna@example.ru']);
+      assert.deepEqual([row.subject, row.body], [null, null], 'a sent code does not stay in the outbox');
 
       const signedIn = await verify({ email: 'anna@example.ru' }, code);
       assert.equal(signedIn.status, 200, JSON.stringify(signedIn.body));
@@ -193,6 +194,7 @@ for (const kind of DATABASES) {
       assert.deepEqual(await runOutboxOnce(s.ctx, transports), { sent: 0, retrying: 1, failed: 0 });
       const pending = (await listOutbox(s.database.db, s.programId, 1))[0]!;
       assert.deepEqual([pending.status, pending.attempts, pending.last_error], ['pending', 1, 'the SMS webhook answered HTTP 503']);
+      assert.match(pending.body!, /код входа \d{6}/, 'kept until sent');
       assert.equal(pending.next_attempt_at.toISOString(), new Date(s.clock.now().getTime() + 30_000).toISOString());
       assert.deepEqual(await runOutboxOnce(s.ctx, transports), { sent: 0, retrying: 0, failed: 0 }, 'not due before its backoff');
       s.clock.advance(30_000);
@@ -221,7 +223,7 @@ for (const kind of DATABASES) {
       s.clock.advance(1000);
       assert.deepEqual(await runOutboxOnce(s.ctx, transports, undefined, retry), { sent: 0, retrying: 0, failed: 1 });
       const row = (await listOutbox(s.database.db, s.programId, 1))[0]!;
-      assert.deepEqual([row.status, row.attempts], ['failed', 2]);
+      assert.deepEqual([row.status, row.attempts, row.body], ['failed', 2, null]);
       s.clock.advance(3_600_000);
       assert.deepEqual(await runOutboxOnce(s.ctx, transports), { sent: 0, retrying: 0, failed: 0 }, 'never tried again');
     });
