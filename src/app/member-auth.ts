@@ -94,7 +94,7 @@ export interface MemberSignIn {
 }
 
 async function openSession(trx: Transaction<DB>, ctx: AppContext, programId: string, memberId: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
-  const token = `${newToken(`kms_${memberId}_`)}`;
+  const token = newToken(`kms_${memberId}_`);
   const expiresAt = sessionEnd(now, now, ctx.auth.memberSession);
   await insertMemberSession(trx, { memberId, tokenHash: sha256(token), programId, at: now, expiresAt });
   return { token, expiresAt };

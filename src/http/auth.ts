@@ -62,7 +62,7 @@ async function identify(ctx: AppContext, request: FastifyRequest, roles: readonl
   throw new DomainError('UNAUTHORIZED', roles.includes('member') ? 'sign in to the member app' : 'send an API key as "Authorization: Bearer <key>", or sign in to the admin panel');
 }
 
-const describe = (actor: Actor) => (actor.memberId ? 'a member' : isAdminRole(actor.role) ? `an admin user with the role ${actor.role}` : `a ${actor.role} key`);
+const callerName = (actor: Actor) => (actor.memberId ? 'a member' : isAdminRole(actor.role) ? `an admin user with the role ${actor.role}` : `a ${actor.role} key`);
 
 /**
  * The onRequest hook: authenticates by the route's `config.roles`, checks the role, and asks for
@@ -76,7 +76,7 @@ export function authHook(ctx: AppContext) {
     if (!roles) return;
     const { actor, byCookie } = await identify(ctx, request, roles);
     if (byCookie && unsafe) requireCsrfHeader(request);
-    if (!mayCall(roles, actor.role)) throw new DomainError('FORBIDDEN', `${describe(actor)} may not call ${request.method} ${request.routeOptions.url}`);
+    if (!mayCall(roles, actor.role)) throw new DomainError('FORBIDDEN', `${callerName(actor)} may not call ${request.method} ${request.routeOptions.url}`);
     request.actor = actor;
   };
 }
