@@ -13,6 +13,21 @@ export interface Config {
   poolSize: number;
   /** Purchases of different members written together in one transaction at most (0: one by one). */
   purchaseBatchSize: number;
+  /** NODE_ENV=production: no development conveniences (codes are never written to the log). */
+  production: boolean;
+  /** Trust X-Forwarded-For/-Proto from a reverse proxy: true, or the proxies' addresses. */
+  trustProxy: boolean | string;
+  adminSessionIdleMinutes: number;
+  adminSessionMaxHours: number;
+  memberSessionDays: number;
+  /** E-mail delivery (member codes); undefined when SMTP_HOST is unset. */
+  smtp: { host: string; port: number; secure: boolean; from: string; user: string | undefined; password: string | undefined } | undefined;
+  /** SMS delivery through a webhook signed per Standard Webhooks; undefined when SMS_WEBHOOK_URL is unset. */
+  smsWebhook: { url: string; secret: string } | undefined;
+  /** Seconds between passes of the outbox delivery worker; 0 turns it off. */
+  outboxIntervalSeconds: number;
+  /** Attempts to deliver a message before it is marked failed. */
+  outboxMaxAttempts: number;
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -33,6 +48,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must start with postgres:// or postgresql://');
   const logLevel = (env.LOG_LEVEL ?? 'info') as Config['logLevel'];
   if (!LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL=${env.LOG_LEVEL} must be one of ${LEVELS.join(', ')}`);
+  const bool = (name: string, fallback: boolean) => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+    problems.push(`${name}=${raw} must be true or false`);
+    return fallback;
+  };
+  const trustProxyRaw = env.TRUST_PROXY ?? '';
+  const trustProxy = trustProxyRaw === '' || /^(false|0|no)$/i.test(trustProxyRaw) ? false : /^(true|1|yes)$/i.test(trustProxyRaw) ? true : trustProxyRaw;
   const config: Config = {
     port: int('PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -42,7 +67,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobIntervalSeconds: int('JOB_INTERVAL_SECONDS', 60, 0, 86_400),
     poolSize: int('DB_POOL_SIZE', 20, 1, 1000),
     purchaseBatchSize: int('PURCHASE_BATCH_SIZE', 64, 0, 1000),
+    production: env.NODE_ENV === 'production',
+    trustProxy,
+    adminSessionIdleMinutes: int('ADMIN_SESSION_IDLE_MINUTES', 480, 5, 43_200),
+    adminSessionMaxHours: int('ADMIN_SESSION_MAX_HOURS', 168, 1, 8_760),
+    memberSessionDays: int('MEMBER_SESSION_DAYS', 90, 1, 400),
+    smtp: undefined,
+    smsWebhook: undefined,
+    outboxIntervalSeconds: int('OUTBOX_INTERVAL_SECONDS', 2, 0, 3_600),
+    outboxMaxAttempts: int('OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
   };
+  if (config.adminSessionIdleMinutes > config.adminSessionMaxHours * 60) problems.push('ADMIN_SESSION_IDLE_MINUTES must not exceed ADMIN_SESSION_MAX_HOURS');
+  if (env.SMTP_HOST) {
+    const secure = bool('SMTP_SECURE', env.SMTP_PORT === '465');
+    const from = env.SMTP_FROM ?? '';
+    if (!/^(.*<)?[^\s@<>]+@[^\s@<>]+>?$/.test(from.trim())) problems.push('SMTP_FROM must be a sender address, e.g. "Kopilka <no-reply@example.com>" (needed with SMTP_HOST)');
+    if (Boolean(env.SMTP_USER) !== Boolean(env.SMTP_PASSWORD)) problems.push('SMTP_USER and SMTP_PASSWORD go together');
+    config.smtp = { host: env.SMTP_HOST, port: int('SMTP_PORT', secure ? 465 : 587, 1, 65535), secure, from: from.trim(), user: env.SMTP_USER || undefined, password: env.SMTP_PASSWORD || undefined };
+  } else {
+    for (const name of ['SMTP_PORT', 'SMTP_FROM', 'SMTP_USER', 'SMTP_PASSWORD', 'SMTP_SECURE']) if (env[name]) problems.push(`${name} is set but SMTP_HOST is not`);
+  }
+  if (env.SMS_WEBHOOK_URL) {
+    let url: URL | undefined;
+    try {
+      url = new URL(env.SMS_WEBHOOK_URL);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol)) problems.push('SMS_WEBHOOK_URL must be an http:// or https:// URL');
+    const secret = env.SMS_WEBHOOK_SECRET ?? '';
+    const key = /^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret) ? Buffer.from(secret.slice(6), 'base64') : undefined;
+    if (!key || key.length < 24 || key.length > 64) problems.push('SMS_WEBHOOK_SECRET must be a Standard Webhooks secret: whsec_ and the base64 of 24 to 64 random bytes (needed with SMS_WEBHOOK_URL)');
+    config.smsWebhook = { url: env.SMS_WEBHOOK_URL, secret };
+  } else if (env.SMS_WEBHOOK_SECRET) {
+    problems.push('SMS_WEBHOOK_SECRET is set but SMS_WEBHOOK_URL is not');
+  }
   if (problems.length > 0) throw new DomainError('INVALID_CONFIG', `invalid configuration:\n  - ${problems.join('\n  - ')}`);
   return config;
 }

@@ -3,10 +3,12 @@ import type { Kysely } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { DomainError } from '../domain/errors.js';
 import { settingsFromStorage, type ProgramSettings } from '../domain/settings.js';
-import type { Role } from '../store/api-keys.js';
+import type { Role } from '../domain/roles.js';
+import type { SessionPolicy } from '../domain/sessions.js';
 import { findProgram } from '../store/programs.js';
 import { RulesCache } from './rules/cache.js';
 import type { DB } from '../store/schema.js';
+import { RateLimiter, type Limit } from './rate-limiter.js';
 
 /** Time as the use cases see it; tests and simulations pass their own. */
 export type Clock = () => Date;
@@ -18,19 +20,54 @@ export interface AppContext {
   programs: ProgramCache;
   /** Rule versions by program, for the purchase flow. */
   rules: RulesCache;
+  auth: AuthSettings;
+  /** In-process limits on sign-in attempts (per e-mail and per client address). */
+  limiter: RateLimiter;
 }
 
-/** Who is acting: an API key of one program (or the CLI, with the admin role). */
+/** Sessions, code delivery and sign-in limits (docs/auth.md). */
+export interface AuthSettings {
+  adminSession: SessionPolicy;
+  memberSession: SessionPolicy;
+  /** Channels member codes can leave by; a code for another channel is refused (DELIVERY_NOT_CONFIGURED). */
+  delivery: { email: boolean; sms: boolean };
+  /** Failed sign-ins allowed per window: per program and e-mail, and per client address. */
+  signInLimits: { perEmail: Limit; perIp: Limit };
+}
+
+export const DEFAULT_AUTH: AuthSettings = {
+  adminSession: { idleMs: 8 * 3_600_000, maxMs: 7 * 86_400_000, touchEveryMs: 60_000 },
+  memberSession: { idleMs: 90 * 86_400_000, maxMs: null, touchEveryMs: 3_600_000 },
+  delivery: { email: true, sms: true },
+  signInLimits: { perEmail: { max: 5, windowMs: 15 * 60_000 }, perIp: { max: 30, windowMs: 15 * 60_000 } },
+};
+
+/**
+ * Who is acting: an API key of one program, an admin user signed in to the admin panel, a member
+ * signed in to the member app, or the CLI (with the admin role).
+ */
 export interface Actor {
   programId: string;
   role: Role;
-  /** Recorded with manual changes, e.g. `key:0193…` or `cli`. */
+  /** Recorded with manual changes, e.g. `key:0193…`, `admin-user:0193…` or `cli`. */
   name: string;
+  /** Set for a member's own session. */
+  memberId?: string;
+  /** Set for an admin user's session. */
+  adminUserId?: string;
 }
 
-export function createContext(db: Kysely<DB>, options: { clock?: Clock; settingsTtlMs?: number } = {}): AppContext {
+export function createContext(db: Kysely<DB>, options: { clock?: Clock; settingsTtlMs?: number; auth?: Partial<AuthSettings> } = {}): AppContext {
   const ttl = options.settingsTtlMs ?? 2_000;
-  return { db, clock: options.clock ?? (() => new Date()), newId: uuidv7, programs: new ProgramCache(db, ttl), rules: new RulesCache(db, ttl) };
+  return {
+    db,
+    clock: options.clock ?? (() => new Date()),
+    newId: uuidv7,
+    programs: new ProgramCache(db, ttl),
+    rules: new RulesCache(db, ttl),
+    auth: { ...DEFAULT_AUTH, ...options.auth },
+    limiter: new RateLimiter(),
+  };
 }
 
 export interface CachedProgram {

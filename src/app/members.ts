@@ -71,30 +71,35 @@ async function claimAll(trx: Executor, programId: string, memberId: string, ids:
 }
 
 export async function enrolMember(ctx: AppContext, actor: Actor, input: MemberInput, idempotencyKey?: string): Promise<MemberView> {
+  const { result } = await idempotent(ctx, { programId: actor.programId, key: idempotencyKey, operation: 'enrol member', request: input }, (trx) =>
+    enrolMemberIn(trx, ctx, actor.programId, input),
+  );
+  return result;
+}
+
+/** Enrols a member inside a transaction the caller holds (the member app's join does, with its code). */
+export async function enrolMemberIn(trx: Transaction<DB>, ctx: AppContext, programId: string, input: MemberInput): Promise<MemberView> {
   const phone = input.phone ? normaliseIdentifier('phone', input.phone) : null;
   const email = input.email ? normaliseIdentifier('email', input.email) : null;
   const ids = identifiersOf(input, phone, email);
-  const { result } = await idempotent(ctx, { programId: actor.programId, key: idempotencyKey, operation: 'enrol member', request: input }, async (trx) => {
-    const memberId = ctx.newId();
-    const at = ctx.clock();
-    await insertMember(trx, {
-      memberId,
-      programId: actor.programId,
-      at,
-      name: input.name ?? null,
-      phone,
-      email,
-      birthday: input.birthday ?? null,
-      gender: input.gender ?? null,
-      city: input.city ?? null,
-      attributes: input.attributes ?? {},
-      consents: input.consents ?? {},
-    });
-    await insertWallet(trx, { memberId, programId: actor.programId, at });
-    await claimAll(trx, actor.programId, memberId, ids, at);
-    return loadView(trx, actor.programId, memberId);
+  const memberId = ctx.newId();
+  const at = ctx.clock();
+  await insertMember(trx, {
+    memberId,
+    programId,
+    at,
+    name: input.name ?? null,
+    phone,
+    email,
+    birthday: input.birthday ?? null,
+    gender: input.gender ?? null,
+    city: input.city ?? null,
+    attributes: input.attributes ?? {},
+    consents: input.consents ?? {},
   });
-  return result;
+  await insertWallet(trx, { memberId, programId, at });
+  await claimAll(trx, programId, memberId, ids, at);
+  return loadView(trx, programId, memberId);
 }
 
 async function loadView(db: Executor, programId: string, memberId: string): Promise<MemberView> {

@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../config.js';
 import { isDomainError } from '../domain/errors.js';
 import { migrateToLatest, openDatabase, type Database } from '../store/db.js';
 import { checkBooks } from '../store/verify.js';
+import { ADMIN_USAGE, adminCommand } from './admin.js';
 import { serve } from './serve.js';
 
 const USAGE = `kopilka — loyalty program platform
@@ -21,6 +22,7 @@ Usage: kopilka <command> [options]
                                         prints the key once; only its hash is stored
   apikey list --program ID              the program's keys (never the keys themselves)
   apikey revoke --program ID --id KEY_ID
+${ADMIN_USAGE}
   verify [--program ID]                 check the books; exits 1 on any mismatch
   jobs                                  run the expiry write-down and hold timeouts once
   backup --out FILE                     dump the embedded database to a file
@@ -30,7 +32,10 @@ Usage: kopilka <command> [options]
 
 Configuration (environment): PORT (8080), HOST (0.0.0.0), DATA_DIR (./data),
 DATABASE_URL (PostgreSQL; the embedded database when unset), LOG_LEVEL (info),
-JOB_INTERVAL_SECONDS (60), DB_POOL_SIZE (20), PURCHASE_BATCH_SIZE (64).`;
+JOB_INTERVAL_SECONDS (60), DB_POOL_SIZE (20), PURCHASE_BATCH_SIZE (64); sign-in and
+delivery: NODE_ENV, TRUST_PROXY, ADMIN_SESSION_IDLE_MINUTES, ADMIN_SESSION_MAX_HOURS,
+MEMBER_SESSION_DAYS, SMTP_HOST, SMTP_PORT, SMTP_SECURE, SMTP_FROM, SMTP_USER, SMTP_PASSWORD,
+SMS_WEBHOOK_URL, SMS_WEBHOOK_SECRET, OUTBOX_INTERVAL_SECONDS, OUTBOX_MAX_ATTEMPTS (README).`;
 
 async function withDatabase<T>(config: Config, fn: (database: Database) => Promise<T>): Promise<T> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
@@ -102,6 +107,15 @@ export async function main(argv: string[]): Promise<number> {
         });
       }
       break;
+    }
+    case 'admin': {
+      const o = parseArgs({
+        args: rest,
+        options: { program: { type: 'string' }, email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+        strict: true,
+        allowPositionals: false,
+      }).values;
+      return adminCommand(sub, o, (fn) => withDatabase(config, fn));
     }
     case 'verify': {
       const o = opts(sub ? [sub, ...rest] : [], { program: { type: 'string' } });

@@ -1,42 +1,77 @@
 import closeWithGrace from 'close-with-grace';
+import { createAdminUser } from '../app/admin-users.js';
 import { createApiKey } from '../app/api-keys.js';
-import { createContext } from '../app/context.js';
+import { createContext, DEFAULT_AUTH, type AuthSettings } from '../app/context.js';
 import { allPrograms, createProgram } from '../app/programs.js';
 import type { Config } from '../config.js';
 import { buildApp } from '../http/app.js';
+import { startOutbox } from '../jobs/outbox.js';
 import { startJobs } from '../jobs/scheduler.js';
+import { transportsFromConfig } from '../jobs/transports.js';
+import { countAdminUsers } from '../store/admin-users.js';
 import { migrateToLatest, openDatabase } from '../store/db.js';
 
-/** `kopilka serve`: migrate, make a demo program on first start, listen, run the jobs. */
+/** Sessions and code delivery as the configuration sets them (docs/auth.md). */
+export function authSettings(config: Config): AuthSettings {
+  return {
+    ...DEFAULT_AUTH,
+    adminSession: { ...DEFAULT_AUTH.adminSession, idleMs: config.adminSessionIdleMinutes * 60_000, maxMs: config.adminSessionMaxHours * 3_600_000 },
+    memberSession: { ...DEFAULT_AUTH.memberSession, idleMs: config.memberSessionDays * 86_400_000 },
+    delivery: { email: Boolean(config.smtp) || !config.production, sms: Boolean(config.smsWebhook) || !config.production },
+  };
+}
+
+const FIRST_OWNER_EMAIL = 'owner@kopilka.local';
+
+/** `kopilka serve`: migrate, make a demo program on first start, listen, run the jobs and the outbox. */
 export async function serve(config: Config): Promise<void> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize });
   await migrateToLatest(database.db);
-  const ctx = createContext(database.db);
-  const app = await buildApp(ctx, { logger: { level: config.logLevel }, purchaseBatchSize: config.purchaseBatchSize });
+  const ctx = createContext(database.db, { auth: authSettings(config) });
+  const app = await buildApp(ctx, { logger: { level: config.logLevel }, purchaseBatchSize: config.purchaseBatchSize, trustProxy: config.trustProxy });
   const where = database.kind === 'pglite' ? `embedded database in ${config.dataDir} (PGlite; no fsync — for trials, development and small single-store use; back it up with \`kopilka backup\`)` : 'PostgreSQL';
   app.log.info(`storage: ${where}`);
 
-  if ((await allPrograms(ctx)).length === 0) {
+  const lines: string[] = [];
+  let programs = await allPrograms(ctx);
+  if (programs.length === 0) {
     const program = await createProgram(ctx, { name: 'Demo program' });
     const key = await createApiKey(ctx, { programId: program.id, role: 'admin', name: 'first admin key' });
-    console.log(
-      [
-        '',
-        'First start: created the program "Demo program".',
-        `  program id:    ${program.id}`,
-        `  admin API key: ${key.key}`,
-        '  (shown once; make more with `kopilka apikey create --program <id> --role pos|admin|readonly`)',
-        '',
-      ].join('\n'),
+    lines.push('First start: created the program "Demo program".', `  program id:    ${program.id}`, `  admin API key: ${key.key}`, '  (shown once; make more with `kopilka apikey create --program <id> --role pos|admin|readonly`)');
+    programs = [{ id: program.id, name: program.name }];
+  }
+  // The only program has no admin user yet (a first start, or an upgrade): make its first owner.
+  if (programs.length === 1 && (await countAdminUsers(ctx.db, programs[0]!.id)) === 0) {
+    const owner = await createAdminUser(ctx, programs[0]!.id, { email: FIRST_OWNER_EMAIL, name: 'Owner', role: 'owner' });
+    lines.push(
+      `Admin panel sign-in for "${programs[0]!.name}" (program id ${programs[0]!.id}):`,
+      `  e-mail:   ${owner.user.email}`,
+      `  password: ${owner.password}`,
+      '  (shown once; change it after signing in, or use `kopilka admin create|password`)',
     );
+  }
+  if (lines.length > 0) console.log(['', ...lines, ''].join('\n'));
+
+  const transports = transportsFromConfig(config, app.log);
+  for (const channel of ['email', 'sms'] as const) {
+    const t = transports[channel];
+    if (t && !config.production && !(channel === 'email' ? config.smtp : config.smsWebhook)) {
+      app.log.warn(`development mode (NODE_ENV is not production): member sign-in codes by ${channel === 'sms' ? 'SMS' : 'e-mail'} are written to the log, not sent`);
+    } else if (t) {
+      app.log.info(`member sign-in codes: ${t.description}`);
+    } else {
+      app.log.warn(`no ${channel === 'sms' ? 'SMS (SMS_WEBHOOK_URL)' : 'e-mail (SMTP_HOST)'} delivery is configured: members cannot get sign-in codes by ${channel === 'sms' ? 'phone' : 'e-mail'}`);
+    }
   }
 
   const stopJobs = startJobs(ctx, config.jobIntervalSeconds, app.log);
+  const stopOutbox = startOutbox(ctx, transports, config.outboxIntervalSeconds, app.log, config.outboxMaxAttempts);
   const address = await app.listen({ port: config.port, host: config.host });
   console.log(`Kopilka listens on ${address}  (API reference: ${address}/docs, health: ${address}/health)`);
 
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');
+    await stopOutbox();
     await stopJobs();
     await app.close();
     await database.close();

@@ -1,18 +1,21 @@
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { authenticate } from '../app/api-keys.js';
-import type { Actor, AppContext } from '../app/context.js';
+import type { AppContext } from '../app/context.js';
 import { PurchaseBatcher } from '../app/purchases/batcher.js';
-import { DomainError } from '../domain/errors.js';
-import type { Role } from '../store/api-keys.js';
+import { authHook } from './auth.js';
 import { errorHandler } from './errors.js';
+import { adminUserRoutes } from './routes/admin-users.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { couponRoutes } from './routes/coupons.js';
+import { adminAuthRoutes } from './routes/auth-admin.js';
+import { memberAuthRoutes } from './routes/auth-member.js';
+import { meRoutes } from './routes/me.js';
 import { memberRoutes } from './routes/members.js';
 import { programRoutes } from './routes/program.js';
 import { purchaseRoutes } from './routes/purchases.js';
@@ -21,16 +24,6 @@ import { storeRoutes } from './routes/stores.js';
 import { walletRoutes } from './routes/wallet.js';
 import { Problem } from './schemas.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    actor: Actor;
-  }
-  interface FastifyContextConfig {
-    /** Roles that may call the route; a route without roles is public. */
-    roles?: Role[];
-  }
-}
-
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
 
 export interface BuildOptions {
@@ -38,6 +31,8 @@ export interface BuildOptions {
   version?: string;
   /** Purchases written together per batch (group commit); 0 writes each on its own. */
   purchaseBatchSize?: number;
+  /** Trust X-Forwarded-* from a reverse proxy (client address, https): true, or the proxies' addresses (comma-separated). */
+  trustProxy?: boolean | string;
 }
 
 /**
@@ -70,6 +65,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     logger: options.logger ? { ...(typeof options.logger === 'object' ? options.logger : {}), serializers: { req: redactedRequest } } : false,
     ajv: { customOptions: { removeAdditional: false } },
     bodyLimit: 1_048_576,
+    trustProxy: options.trustProxy ?? false,
   }).withTypeProvider<TypeBoxTypeProvider>();
   const { strict, lenient } = validators();
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema));
@@ -93,22 +89,20 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         version: options.version ?? '0.1.0',
         description: 'Loyalty program: members, points ledger and the till purchase flow. Errors are RFC 9457 problem+json with a stable `code`.',
       },
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer kpk_…`' } } },
-      security: [{ apiKey: [] }],
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer kpk_…`' },
+          adminSession: { type: 'apiKey', in: 'cookie', name: 'kopilka_admin', description: 'The admin panel\'s session (POST /v1/auth/admin/sign-in); state-changing requests also need `X-Kopilka-CSRF: 1`' },
+          memberSession: { type: 'http', scheme: 'bearer', description: 'A member session token `kms_…` (POST /v1/auth/member/verify), or the cookie kopilka_member with `X-Kopilka-CSRF: 1` on state-changing requests' },
+        },
+      },
+      security: [{ apiKey: [] }, { adminSession: [] }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-
-  app.addHook('onRequest', async (request) => {
-    const roles = request.routeOptions.config.roles;
-    if (!roles) return;
-    const header = request.headers.authorization;
-    const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : (request.headers['x-api-key'] as string | undefined);
-    const actor = await authenticate(ctx, key);
-    if (!roles.includes(actor.role)) throw new DomainError('FORBIDDEN', `a ${actor.role} key may not call ${request.method} ${request.routeOptions.url}`);
-    request.actor = actor;
-  });
+  await app.register(cookie);
+  app.addHook('onRequest', authHook(ctx));
 
   app.get('/health', { schema: { hide: true } }, async () => {
     await ctx.db.selectFrom('programs').select('program_id').limit(1).execute();
@@ -127,5 +121,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(auditRoutes(ctx), { prefix: '/v1' });
   await app.register(rulesRoutes(ctx), { prefix: '/v1' });
   await app.register(couponRoutes(ctx), { prefix: '/v1' });
+  await app.register(adminAuthRoutes(ctx), { prefix: '/v1' });
+  await app.register(adminUserRoutes(ctx), { prefix: '/v1' });
+  await app.register(memberAuthRoutes(ctx), { prefix: '/v1' });
+  await app.register(meRoutes(ctx), { prefix: '/v1' });
   return app;
 }

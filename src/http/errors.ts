@@ -39,6 +39,20 @@ export const STATUS: Record<ErrorCode, number> = {
   COUPON_SERIES_EXISTS: 409,
   COUPON_SERIES_NOT_FOUND: 404,
   COUPON_CODE_TAKEN: 409,
+  INVALID_CREDENTIALS: 401,
+  ADMIN_USER_DISABLED: 403,
+  ADMIN_USER_EXISTS: 409,
+  LAST_OWNER: 409,
+  PASSWORD_TOO_WEAK: 422,
+  SESSION_EXPIRED: 401,
+  CSRF_HEADER_MISSING: 403,
+  RATE_LIMITED: 429,
+  RESEND_TOO_SOON: 429,
+  INVALID_CODE: 401,
+  CODE_EXPIRED: 401,
+  TOO_MANY_ATTEMPTS: 429,
+  NOT_ENROLLED: 404,
+  DELIVERY_NOT_CONFIGURED: 503,
   INVALID_CONFIG: 500,
   INTERNAL: 500,
 };
@@ -83,6 +97,7 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
     request.log.error({ err }, 'unhandled error');
     p = problem('INTERNAL', 'an unexpected error occurred; it has been logged');
   }
+  if (typeof p.retryAfterSeconds === 'number') void reply.header('retry-after', String(p.retryAfterSeconds));
   void reply.code(p.status).type('application/problem+json').send(p);
 }
 

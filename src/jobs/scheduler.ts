@@ -1,4 +1,5 @@
 import type { AppContext } from '../app/context.js';
+import { purgeSignInLeftovers } from '../app/housekeeping.js';
 import { expirePoints } from '../app/ledger.js';
 import { cancelTimedOutHolds } from '../app/purchases/two-phase.js';
 
@@ -8,8 +9,9 @@ interface Log {
 }
 
 /**
- * Runs the background jobs on an interval: the expiry write-down and hold timeouts. They only
- * write down what time already decided, so a missed run changes no balance.
+ * Runs the background jobs on an interval: the expiry write-down, hold timeouts, and dropping
+ * ended sessions and old sign-in codes. They only write down what time already decided, so a
+ * missed run changes no balance and lets no session live longer.
  */
 export function startJobs(ctx: AppContext, intervalSeconds: number, log: Log): () => Promise<void> {
   if (intervalSeconds <= 0) return async () => {};
@@ -20,7 +22,9 @@ export function startJobs(ctx: AppContext, intervalSeconds: number, log: Log): (
       try {
         const holds = await cancelTimedOutHolds(ctx);
         const expired = await expirePoints(ctx);
+        const purged = await purgeSignInLeftovers(ctx);
         if (holds > 0 || expired.points > 0) log.info({ holdsCancelled: holds, ...expired }, 'jobs ran');
+        if (purged.sessions + purged.codes > 0) log.info(purged, 'ended sessions and old codes dropped');
       } catch (err) {
         log.error({ err }, 'a background job failed; it will run again');
       } finally {

@@ -1,6 +1,7 @@
+import type { ApiKeyRole } from '../domain/roles.js';
 import type { Executor } from './executor.js';
 
-export type Role = 'pos' | 'admin' | 'readonly';
+export type Role = ApiKeyRole;
 
 export interface ApiKeyRow {
   keyId: string;

@@ -159,3 +159,9 @@ export async function countMembers(db: Executor, programId: string): Promise<num
   const r = await db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).where('program_id', '=', programId).executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** A member's identifiers of one kind, oldest first (e.g. the card token of the member app). */
+export async function identifiersOfKind(db: Executor, memberId: string, kind: string): Promise<{ value: string; createdAt: Date }[]> {
+  const rows = await db.selectFrom('member_identifiers').select(['value', 'created_at']).where('member_id', '=', memberId).where('kind', '=', kind).orderBy('created_at').execute();
+  return rows.map((r) => ({ value: r.value, createdAt: r.created_at }));
+}

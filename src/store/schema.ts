@@ -219,6 +219,65 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
 }
 
+export interface AdminUsersTable {
+  admin_user_id: string;
+  program_id: string;
+  email: string;
+  name: string;
+  role: 'owner' | 'marketer' | 'support' | 'analyst';
+  password_hash: string;
+  disabled: boolean;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  last_sign_in_at: Timestamp | null;
+}
+
+export interface AdminSessionsTable {
+  token_hash: string;
+  admin_user_id: string;
+  program_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export interface MemberSessionsTable {
+  member_id: string;
+  token_hash: string;
+  program_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export interface MemberCodesTable {
+  program_id: string;
+  code_id: string;
+  kind: 'phone' | 'email';
+  value: string;
+  code_hash: string;
+  attempts: number;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  consumed_at: Timestamp | null;
+}
+
+export interface OutboxTable {
+  program_id: string;
+  message_id: string;
+  channel: 'email' | 'sms' | 'webhook';
+  recipient: string;
+  subject: string | null;
+  body: string | null;
+  payload: Json<Record<string, unknown>>;
+  status: 'pending' | 'sending' | 'sent' | 'failed';
+  attempts: number;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
 export interface DB extends RulesTables {
   programs: ProgramsTable;
   api_keys: ApiKeysTable;
@@ -238,6 +297,11 @@ export interface DB extends RulesTables {
   returns: ReturnsTable;
   anonymous_returns: AnonymousReturnsTable;
   idempotency_keys: IdempotencyKeysTable;
+  admin_users: AdminUsersTable;
+  admin_sessions: AdminSessionsTable;
+  member_sessions: MemberSessionsTable;
+  member_codes: MemberCodesTable;
+  outbox: OutboxTable;
 }
 // Generated is re-exported for later tables with database-side defaults.
 export type { Generated };

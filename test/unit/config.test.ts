@@ -18,3 +18,43 @@ describe('configuration from the environment', () => {
     for (const name of ['PORT=eighty', 'DATABASE_URL', 'LOG_LEVEL=loud', 'JOB_INTERVAL_SECONDS=-1']) assert.match(err.message, new RegExp(name));
   });
 });
+
+describe('sign-in and delivery configuration', () => {
+  const secret = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+
+  test('without SMTP or SMS webhook nothing is configured; NODE_ENV=production says production', () => {
+    const c = loadConfig({});
+    assert.deepEqual([c.smtp, c.smsWebhook, c.production, c.trustProxy, c.outboxIntervalSeconds, c.outboxMaxAttempts], [undefined, undefined, false, false, 2, 8]);
+    assert.deepEqual([c.adminSessionIdleMinutes, c.adminSessionMaxHours, c.memberSessionDays], [480, 168, 90]);
+    assert.equal(loadConfig({ NODE_ENV: 'production' }).production, true);
+  });
+
+  test('SMTP: port 465 means TLS, 587 by default; the sender is required', () => {
+    assert.deepEqual(loadConfig({ SMTP_HOST: 'mail.example.com', SMTP_FROM: 'Kopilka <no-reply@example.com>' }).smtp, {
+      host: 'mail.example.com',
+      port: 587,
+      secure: false,
+      from: 'Kopilka <no-reply@example.com>',
+      user: undefined,
+      password: undefined,
+    });
+    const tls = loadConfig({ SMTP_HOST: 'mail.example.com', SMTP_PORT: '465', SMTP_FROM: 'no-reply@example.com', SMTP_USER: 'u', SMTP_PASSWORD: 'p' }).smtp!;
+    assert.deepEqual([tls.port, tls.secure, tls.user, tls.password], [465, true, 'u', 'p']);
+    const err = domainError(() => loadConfig({ SMTP_HOST: 'mail.example.com', SMTP_USER: 'u', SMTP_SECURE: 'maybe' }), 'INVALID_CONFIG');
+    for (const name of ['SMTP_FROM', 'SMTP_USER and SMTP_PASSWORD', 'SMTP_SECURE=maybe']) assert.match(err.message, new RegExp(name));
+    assert.match(domainError(() => loadConfig({ SMTP_FROM: 'a@b.ru' }), 'INVALID_CONFIG').message, /SMTP_FROM is set but SMTP_HOST is not/);
+  });
+
+  test('the SMS webhook needs an http(s) URL and a Standard Webhooks secret', () => {
+    assert.deepEqual(loadConfig({ SMS_WEBHOOK_URL: 'https://sms.example.com/send', SMS_WEBHOOK_SECRET: secret }).smsWebhook, { url: 'https://sms.example.com/send', secret });
+    const err = domainError(() => loadConfig({ SMS_WEBHOOK_URL: 'ftp://x', SMS_WEBHOOK_SECRET: 'plain' }), 'INVALID_CONFIG');
+    for (const name of ['SMS_WEBHOOK_URL must', 'SMS_WEBHOOK_SECRET must']) assert.match(err.message, new RegExp(name));
+    domainError(() => loadConfig({ SMS_WEBHOOK_SECRET: secret }), 'INVALID_CONFIG');
+  });
+
+  test('TRUST_PROXY is true, false or the proxies\' addresses; session lengths are bounded', () => {
+    assert.deepEqual(['true', 'false', '10.0.0.1,10.0.0.2'].map((v) => loadConfig({ TRUST_PROXY: v }).trustProxy), [true, false, '10.0.0.1,10.0.0.2']);
+    domainError(() => loadConfig({ ADMIN_SESSION_IDLE_MINUTES: '600', ADMIN_SESSION_MAX_HOURS: '5' }), 'INVALID_CONFIG');
+    domainError(() => loadConfig({ MEMBER_SESSION_DAYS: '0' }), 'INVALID_CONFIG');
+  });
+});

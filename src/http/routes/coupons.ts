@@ -24,7 +24,7 @@ export const couponRoutes =
     const app = fastify as unknown as App;
     const tags = ['coupons'];
     const read = { roles: ['admin' as const, 'readonly' as const] };
-    const write = { roles: ['admin' as const] };
+    const write = { roles: ['admin' as const, 'marketer' as const] };
     app.get('/coupon-series', { config: read, schema: { tags, summary: 'Coupon series with their use counts', response: { 200: Obj({ items: Type.Array(SeriesView) }), ...problemResponses } } }, async (req) => ({
       items: await listCouponSeries(ctx, req.actor.programId),
     }));

@@ -46,7 +46,7 @@ export const memberRoutes =
     app.post(
       '/members',
       {
-        config: { roles: ['admin', 'pos'] },
+        config: { roles: ['admin', 'pos', 'support'] },
         schema: { tags, summary: 'Enrol a member', headers: IdempotencyHeaders, body: NewMember, response: { 201: MemberSchema, ...problemResponses } },
       },
       async (req, reply) => reply.code(201).send(await enrolMember(ctx, req.actor, req.body, req.headers['idempotency-key'])),
@@ -74,30 +74,30 @@ export const memberRoutes =
     );
     app.patch(
       '/members/:id',
-      { config: { roles: ['admin', 'pos'] }, schema: { tags, summary: "Edit a member's profile", params: IdParams, body: PatchMember, response: { 200: MemberSchema, ...problemResponses } } },
+      { config: { roles: ['admin', 'pos', 'support'] }, schema: { tags, summary: "Edit a member's profile", params: IdParams, body: PatchMember, response: { 200: MemberSchema, ...problemResponses } } },
       async (req) => editMember(ctx, req.actor, req.params.id, req.body),
     );
     app.post(
       '/members/:id/identifiers',
-      { config: { roles: ['admin', 'pos'] }, schema: { tags, summary: 'Attach an identifier (card, phone, …)', params: IdParams, body: IdentifierSchema, response: { 200: MemberSchema, ...problemResponses } } },
+      { config: { roles: ['admin', 'pos', 'support'] }, schema: { tags, summary: 'Attach an identifier (card, phone, …)', params: IdParams, body: IdentifierSchema, response: { 200: MemberSchema, ...problemResponses } } },
       async (req) => addIdentifier(ctx, req.actor, req.params.id, req.body),
     );
     app.delete(
       '/members/:id/identifiers',
-      { config: { roles: ['admin'] }, schema: { tags, summary: 'Detach an identifier', params: IdParams, querystring: LookupQuery, response: { 200: MemberSchema, ...problemResponses } } },
+      { config: { roles: ['admin', 'support'] }, schema: { tags, summary: 'Detach an identifier', params: IdParams, querystring: LookupQuery, response: { 200: MemberSchema, ...problemResponses } } },
       async (req) => removeIdentifier(ctx, req.actor, req.params.id, req.query),
     );
     app.post(
       '/members/:id/block',
       {
-        config: { roles: ['admin'] },
+        config: { roles: ['admin', 'support'] },
         schema: { tags, summary: 'Block a member: no earning, no spending', params: IdParams, body: Type.Optional(Obj({ reason: Type.Optional(Type.String({ maxLength: 500 })) })), response: { 200: MemberSchema, ...problemResponses } },
       },
       async (req) => setBlocked(ctx, req.actor, req.params.id, true, req.body?.reason),
     );
     app.post(
       '/members/:id/unblock',
-      { config: { roles: ['admin'] }, schema: { tags, summary: 'Unblock a member', params: IdParams, response: { 200: MemberSchema, ...problemResponses } } },
+      { config: { roles: ['admin', 'support'] }, schema: { tags, summary: 'Unblock a member', params: IdParams, response: { 200: MemberSchema, ...problemResponses } } },
       async (req) => setBlocked(ctx, req.actor, req.params.id, false),
     );
   };

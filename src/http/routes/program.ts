@@ -52,8 +52,8 @@ export const programRoutes =
     app.patch(
       '/program',
       {
-        config: { roles: ['admin'] },
-        schema: { tags: ['program'], summary: 'Change the name or the main scheme (admin keys only)', body: PatchProgram, response: { 200: ProgramSchema, ...problemResponses } },
+        config: { roles: ['admin', 'marketer'] },
+        schema: { tags: ['program'], summary: 'Change the name or the main scheme (admin keys, owners and marketers)', body: PatchProgram, response: { 200: ProgramSchema, ...problemResponses } },
       },
       async (req) => updateProgramSettings(ctx, req.actor, req.body),
     );

@@ -45,7 +45,7 @@ export const rulesRoutes =
   async (fastify) => {
     const app = fastify as unknown as App;
     const read = { roles: ['admin' as const, 'readonly' as const] };
-    const write = { roles: ['admin' as const] };
+    const write = { roles: ['admin' as const, 'marketer' as const] };
 
     // Campaigns
     const tags = ['campaigns'];

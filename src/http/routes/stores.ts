@@ -50,7 +50,7 @@ export const storeRoutes =
     const app = fastify as unknown as App;
     const tags = ['stores'];
     const read = { roles: ['admin' as const, 'pos' as const, 'readonly' as const] };
-    const write = { roles: ['admin' as const] };
+    const write = { roles: ['admin' as const, 'marketer' as const] };
     app.get('/stores', { config: read, schema: { tags, summary: 'Stores, by name or nearest first', querystring: ListQuery, response: { 200: Obj({ items: Type.Array(StoreView) }), ...problemResponses } } }, async (req) => {
       const near = req.query.near?.split(',').map(Number);
       return { items: await getStores(ctx, req.actor.programId, { includeArchived: req.query.includeArchived, near: near && { latitude: near[0]!, longitude: near[1]! } }) };

@@ -5,7 +5,7 @@ import { adjustPoints, getBalance, getLedger } from '../../app/ledger.js';
 import type { App } from '../app.js';
 import { DateTime, IdempotencyHeaders, IdParams, NullableString, Obj, PageQuery, Points, problemResponses } from '../schemas.js';
 
-const Balance = Obj({
+export const BalanceSchema = Obj({
   memberId: Type.String(),
   available: Points,
   pending: Type.Array(Obj({ points: Points, availableAt: DateTime })),
@@ -32,6 +32,8 @@ const Entry = Obj({
   }),
 });
 
+export const LedgerPage = Obj({ items: Type.Array(Entry), nextCursor: NullableString });
+
 const Adjustment = Obj({
   points: Type.Integer({ description: 'positive to credit, negative to debit; not zero' }),
   reason: Type.String({ minLength: 1, maxLength: 500 }),
@@ -56,7 +58,7 @@ export const walletRoutes =
       '/members/:id/balance',
       {
         config: { roles: ['admin', 'pos', 'readonly'] },
-        schema: { tags, summary: 'Available, pending, held and soon-expiring points', params: IdParams, response: { 200: Balance, ...problemResponses } },
+        schema: { tags, summary: 'Available, pending, held and soon-expiring points', params: IdParams, response: { 200: BalanceSchema, ...problemResponses } },
       },
       async (req) => getBalance(ctx, req.actor, req.params.id),
     );
@@ -64,14 +66,14 @@ export const walletRoutes =
       '/members/:id/ledger',
       {
         config: { roles: ['admin', 'pos', 'readonly'] },
-        schema: { tags, summary: 'Ledger entries, newest first', params: IdParams, querystring: PageQuery, response: { 200: Obj({ items: Type.Array(Entry), nextCursor: NullableString }), ...problemResponses } },
+        schema: { tags, summary: 'Ledger entries, newest first', params: IdParams, querystring: PageQuery, response: { 200: LedgerPage, ...problemResponses } },
       },
       async (req) => getLedger(ctx, req.actor, req.params.id, req.query.limit ?? 50, req.query.cursor),
     );
     app.post(
       '/members/:id/adjustments',
       {
-        config: { roles: ['admin'] },
+        config: { roles: ['admin', 'support'] },
         schema: { tags, summary: 'Credit or debit points by hand, with a reason', params: IdParams, headers: IdempotencyHeaders, body: Adjustment, response: { 201: AdjustmentResult, ...problemResponses } },
       },
       async (req, reply) => reply.code(201).send(await adjustPoints(ctx, req.actor, req.params.id, req.body, req.headers['idempotency-key'])),

@@ -1,0 +1,13 @@
+import { deleteOldCodes } from '../store/member-codes.js';
+import { deleteExpiredSessions } from '../store/sessions.js';
+import type { AppContext } from './context.js';
+
+/**
+ * Drops what sign-in leaves behind: sessions that have ended and codes older than a day (the
+ * hourly send limit needs only the last hour's). Nothing depends on it having run: an ended
+ * session is refused by its expiry, a stale code by its own.
+ */
+export async function purgeSignInLeftovers(ctx: AppContext): Promise<{ sessions: number; codes: number }> {
+  const now = ctx.clock();
+  return { sessions: await deleteExpiredSessions(ctx.db, now), codes: await deleteOldCodes(ctx.db, new Date(now.getTime() - 86_400_000)) };
+}

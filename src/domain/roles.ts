@@ -1,0 +1,36 @@
+/**
+ * Who may call what. Routes name the roles they admit (`config.roles`); callers are API keys,
+ * admin users (signed in to the admin panel) or members (signed in to the member app).
+ * The mapping is docs/auth.md's roles table and docs/adr/0008-sessions-and-outbox.md.
+ */
+export const API_KEY_ROLES = ['pos', 'admin', 'readonly'] as const;
+export type ApiKeyRole = (typeof API_KEY_ROLES)[number];
+
+export const ADMIN_ROLES = ['owner', 'marketer', 'support', 'analyst'] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+/** A member signed in to the member app; routes under /v1/me admit only this role. */
+export type MemberRole = 'member';
+
+export type Role = ApiKeyRole | AdminRole | MemberRole;
+
+/**
+ * What each admin-user role inherits from the API-key roles. A route that admits `admin` admits
+ * owners; one that admits `readonly` admits every admin user. Marketers and support staff get
+ * writes only where a route names them (PATCH /v1/program; member edits, adjustments, blocks),
+ * so a new admin-only route stays closed to them until someone decides otherwise.
+ */
+export const ADMIN_ROLE_INHERITS: Record<AdminRole, readonly ApiKeyRole[]> = {
+  owner: ['admin', 'readonly'],
+  marketer: ['readonly'],
+  support: ['readonly'],
+  analyst: ['readonly'],
+};
+
+export const isAdminRole = (role: string): role is AdminRole => (ADMIN_ROLES as readonly string[]).includes(role);
+
+/** May a caller with `role` call a route that admits `allowed`? */
+export function mayCall(allowed: readonly Role[], role: Role): boolean {
+  if (allowed.includes(role)) return true;
+  return isAdminRole(role) && ADMIN_ROLE_INHERITS[role].some((r) => allowed.includes(r));
+}
