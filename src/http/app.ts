@@ -13,6 +13,7 @@ import { adminUserRoutes } from './routes/admin-users.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { couponRoutes } from './routes/coupons.js';
+import { engagementRoutes } from './routes/engagement.js';
 import { adminAuthRoutes } from './routes/auth-admin.js';
 import { memberAuthRoutes } from './routes/auth-member.js';
 import { meRoutes } from './routes/me.js';
@@ -121,6 +122,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(auditRoutes(ctx), { prefix: '/v1' });
   await app.register(rulesRoutes(ctx), { prefix: '/v1' });
   await app.register(couponRoutes(ctx), { prefix: '/v1' });
+  await app.register(engagementRoutes(ctx), { prefix: '/v1' });
   await app.register(adminAuthRoutes(ctx), { prefix: '/v1' });
   await app.register(adminUserRoutes(ctx), { prefix: '/v1' });
   await app.register(memberAuthRoutes(ctx), { prefix: '/v1' });

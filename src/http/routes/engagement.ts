@@ -1,0 +1,117 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import type { AppContext } from '../../app/context.js';
+import { recordEvent } from '../../app/events.js';
+import { getMemberTier } from '../../app/rules/member-tier.js';
+import { simulate } from '../../app/rules/simulate.js';
+import { Campaign, Tier } from '../../domain/rules/types.js';
+import type { App } from '../app.js';
+import { DateTime, IdempotencyHeaders, IdentifierSchema, IdParams, NullableString, Obj, Points, problemResponses } from '../schemas.js';
+
+const Scalar = Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type.Boolean(), Type.Null()]);
+const EventBody = Obj({
+  type: Type.String({ minLength: 1, maxLength: 100, description: "e.g. questionnaire_filled, review_left" }),
+  memberId: Type.Optional(Type.String({ maxLength: 100 })),
+  identifier: Type.Optional(IdentifierSchema),
+  attributes: Type.Optional(Type.Record(Type.String({ maxLength: 100 }), Scalar)),
+  occurredAt: Type.Optional(DateTime),
+});
+const AnyObject = Type.Object({}, { additionalProperties: true });
+const EventOutcome = Obj({
+  eventId: Type.String(),
+  memberId: Type.String(),
+  type: Type.String(),
+  occurredAt: DateTime,
+  points: Points,
+  effects: Type.Array(AnyObject),
+  notApplied: Type.Array(Obj({ campaignId: Type.String(), reason: NullableString })),
+  ruleVersion: Type.Union([Type.Integer(), Type.Null()]),
+  balanceAfter: Points,
+});
+
+const SimLine = Obj({
+  sku: Type.String({ minLength: 1, maxLength: 100 }),
+  name: Type.Optional(Type.String({ maxLength: 300 })),
+  category: Type.Optional(Type.String({ maxLength: 100 })),
+  quantity: Type.Integer({ minimum: 1 }),
+  price: Type.Integer({ minimum: 0 }),
+  discount: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+const SimulateBody = Obj({
+  receipt: Obj({
+    receiptId: Type.Optional(Type.String({ maxLength: 200 })),
+    storeId: Type.Optional(Type.String({ maxLength: 100 })),
+    channel: Type.Optional(Type.String({ maxLength: 50 })),
+    occurredAt: Type.Optional(DateTime),
+    currency: Type.Optional(Type.String({ minLength: 3, maxLength: 3 })),
+    total: Type.Integer({ minimum: 0 }),
+    lines: Type.Array(SimLine, { minItems: 1, maxItems: 1000 }),
+    pointsToSpend: Type.Optional(Type.Integer({ minimum: 0 })),
+    coupons: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 10 })),
+  }),
+  memberId: Type.Optional(Type.String({ maxLength: 100 })),
+  member: Type.Optional(
+    Obj({
+      tierId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      segmentIds: Type.Optional(Type.Array(Type.String())),
+      attributes: Type.Optional(Type.Record(Type.String(), Scalar)),
+      birthday: Type.Optional(Type.Union([Type.String({ pattern: '^(\\d{4}-)?\\d{2}-\\d{2}$' }), Type.Null()])),
+      purchaseCount: Type.Optional(Type.Integer({ minimum: 0 })),
+      lastPurchaseAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
+      enrolledAt: Type.Optional(DateTime),
+      available: Type.Optional(Type.Integer({ minimum: 0, description: 'spendable points' })),
+    }),
+  ),
+  rules: Type.Optional(
+    Obj({
+      version: Type.Optional(Type.Integer({ minimum: 1 })),
+      working: Type.Optional(Type.Boolean({ description: 'the working copy (drafts published or not) instead of the version in force' })),
+      campaigns: Type.Optional(Type.Array(Campaign, { maxItems: 1000, description: 'draft campaigns, added or replacing by id' })),
+      tiers: Type.Optional(Type.Array(Tier, { maxItems: 100 })),
+    }),
+  ),
+});
+const SimulateResult = Obj({
+  ruleVersion: Type.Union([Type.Integer(), Type.Null()]),
+  evaluation: AnyObject,
+  coupons: Type.Array(Obj({ code: Type.String(), status: Type.String(), reason: NullableString })),
+  explanation: Type.Array(Type.String()),
+});
+const TierView = Obj({
+  memberId: Type.String(),
+  tier: Type.Union([Obj({ id: Type.String(), name: Type.String(), rank: Type.Integer(), benefits: AnyObject }), Type.Null()]),
+  qualifiedTierId: NullableString,
+  membershipTierId: NullableString,
+  reviewAt: Type.Union([DateTime, Type.Null()]),
+  graceUntil: Type.Union([DateTime, Type.Null()]),
+  window: Obj({ spend: Type.Integer(), purchases: Type.Integer(), points: Type.Integer() }),
+  next: Type.Union([Obj({ id: Type.String(), name: Type.String(), metric: Type.String(), min: Type.Integer(), current: Type.Integer(), missing: Type.Integer() }), Type.Null()]),
+  history: Type.Array(Obj({ at: DateTime, from: NullableString, to: NullableString, reason: Type.String() })),
+});
+
+export const engagementRoutes =
+  (ctx: AppContext): FastifyPluginAsync =>
+  async (fastify) => {
+    const app = fastify as unknown as App;
+    app.post(
+      '/events',
+      {
+        config: { roles: ['admin', 'pos'] },
+        schema: { tags: ['events'], summary: 'Record something a member did (not a purchase) and give the points its campaigns grant; retry with the same Idempotency-Key', headers: IdempotencyHeaders, body: EventBody, response: { 201: EventOutcome, ...problemResponses } },
+      },
+      async (req, reply) => reply.code(201).send(await recordEvent(ctx, req.actor, req.body, req.headers['idempotency-key'])),
+    );
+    app.post(
+      '/simulate',
+      {
+        config: { roles: ['admin', 'readonly'] },
+        schema: { tags: ['rules'], summary: 'Evaluate a receipt against the rules in force, a stored version or drafts, and explain every campaign; nothing is written', body: SimulateBody, response: { 200: SimulateResult, ...problemResponses } },
+      },
+      async (req) => simulate(ctx, req.actor.programId, req.body as Parameters<typeof simulate>[2]),
+    );
+    app.get(
+      '/members/:id/tier',
+      { config: { roles: ['admin', 'pos', 'readonly'] }, schema: { tags: ['tiers'], summary: "The member's tier now, progress to the next one, and tier history", params: IdParams, response: { 200: TierView, ...problemResponses } } },
+      async (req) => getMemberTier(ctx, req.actor.programId, req.params.id),
+    );
+  };
