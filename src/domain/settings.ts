@@ -43,6 +43,8 @@ export interface ProgramSettings {
   clawbackPolicy: ClawbackPolicy;
   /** "Expiring soon" in balance reads looks this many days ahead. */
   expiringSoonDays: number;
+  /** A purchase returned in full gives its coupon uses back (the code can be used again). */
+  couponUseBackOnReturn: boolean;
 }
 
 export const DEFAULT_SETTINGS: ProgramSettings = {
@@ -61,6 +63,7 @@ export const DEFAULT_SETTINGS: ProgramSettings = {
   holdTimeoutMinutes: 30,
   clawbackPolicy: 'negative_balance',
   expiringSoonDays: 30,
+  couponUseBackOnReturn: true,
 };
 
 const supportedCurrencies = new Set(Intl.supportedValuesOf('currency'));

@@ -235,12 +235,12 @@ export async function returnsOfPurchase(db: Executor, ref: { programId: string; 
 
 export async function insertReturn(
   db: Executor,
-  r: { programId: string; memberId: string | null; purchaseId: string; returnId: string; lines: unknown; result: unknown; at: Date },
+  r: { programId: string; memberId: string | null; purchaseId: string; returnId: string; lines: unknown; result: unknown; refund: number; at: Date },
 ): Promise<void> {
   if (r.memberId) {
     await db
       .insertInto('returns')
-      .values({ member_id: r.memberId, return_id: r.returnId, program_id: r.programId, purchase_id: r.purchaseId, lines: json(r.lines), result: json(r.result), created_at: r.at })
+      .values({ member_id: r.memberId, return_id: r.returnId, program_id: r.programId, purchase_id: r.purchaseId, lines: json(r.lines), result: json(r.result), refund: r.refund, created_at: r.at })
       .execute();
   } else {
     await db

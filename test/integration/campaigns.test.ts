@@ -1,25 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DATABASES, enrol, line, receipt, startServer, type TestServer } from '../support/harness.js';
-
-/** A campaign with everything optional left at its neutral value. */
-export function campaign(id: string, over: Record<string, unknown>) {
-  return {
-    id,
-    name: `Campaign ${id}`,
-    kind: 'purchase',
-    block: 'mass',
-    schedule: {},
-    audience: [],
-    conditions: [],
-    effects: [],
-    limits: {},
-    priority: 0,
-    stacking: 'stack',
-    controlGroupPercent: 0,
-    ...over,
-  };
-}
+import { campaign } from '../support/rules.js';
 
 for (const kind of DATABASES) {
   describe(`campaigns in the purchase flow (${kind})`, () => {

@@ -9,7 +9,7 @@ import type { AppContext, CachedProgram } from '../context.js';
 import { requireMember } from '../members.js';
 import { findMemberByIdentifier } from '../../store/members.js';
 import { normaliseIdentifier } from '../../domain/identifiers.js';
-import { loadMemberRuleState, loadRulesContext, readWalletFacts, type MemberRuleState, type RulesContext, type WalletFacts } from './rules.js';
+import { loadMemberRuleState, loadRulesContext, readWalletFacts, usageRows, type MemberRuleState, type RulesContext, type WalletFacts } from './rules.js';
 import type { CouponView, PurchaseInput, PurchaseResult, PurchaseStatusView } from './types.js';
 
 /** The member a receipt names (by id or identifier), or null for a receipt without a member. */
@@ -143,6 +143,7 @@ export function toResult(
     coupons: e.coupons,
     tier: ev.tier ? { id: ev.tier.id, name: ev.tier.name, rank: ev.tier.rank } : null,
     ruleVersion: rc.version,
+    usage: e.member ? usageRows(rc.compiled, ev, e.member.memberId, e.occurredAt).map((u) => ({ campaignId: u.campaignId, period: u.period })) : [],
     balanceBefore: e.balanceBefore,
     balanceAfter: e.balanceAfter,
     holdExpiresAt: e.holdExpiresAt?.toISOString() ?? null,

@@ -8,6 +8,7 @@ import { findAnonymousPurchase, findPurchase, insertReturn, returnsOfPurchase } 
 import type { AppContext } from '../context.js';
 import { idempotent } from '../idempotent.js';
 import { LedgerChange } from '../ledger-state.js';
+import { giveCouponsBack } from './release.js';
 import { locatePurchase } from './two-phase.js';
 import type { PurchaseResult, ReturnInput, ReturnResult } from './types.js';
 
@@ -87,7 +88,12 @@ export async function returnPurchase(
       balanceAfter,
       createdAt: now.toISOString(),
     };
-    await insertReturn(trx, { programId, memberId, purchaseId, returnId, lines: input.lines, result: out, at: now });
+    await insertReturn(trx, { programId, memberId, purchaseId, returnId, lines: input.lines, result: out, refund, at: now });
+    // Returned in full: the coupon the purchase used can be used again, if the program says so.
+    const returnedNow = new Map(returnedBefore);
+    for (const l of lines) returnedNow.set(l.line, (returnedNow.get(l.line) ?? 0) + l.quantity);
+    const whole = prior.lines.every((l) => (returnedNow.get(l.index) ?? 0) >= l.quantity);
+    if (whole && memberId && settings.couponUseBackOnReturn) await giveCouponsBack(trx, programId, memberId, purchaseId, ['used'], 'returned', now);
     return out;
   });
   return result;

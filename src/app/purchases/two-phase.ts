@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { DomainError } from '../../domain/errors.js';
 import { receiptText } from '../../domain/receipt-text.js';
 import { deleteHolds, loadOpenLots, lockWallet, postEntries } from '../../store/ledger.js';
@@ -7,6 +7,7 @@ import type { DB } from '../../store/schema.js';
 import type { AppContext } from '../context.js';
 import { LedgerChange } from '../ledger-state.js';
 import { earn } from './create.js';
+import { releaseCancelled } from './release.js';
 import type { PurchaseResult } from './types.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -77,6 +78,7 @@ export async function confirmPurchase(ctx: AppContext, programId: string, purcha
     };
     await postEntries(trx, { memberId, programId, at: now }, change.newLots, change.entries);
     await deleteHolds(trx, memberId, purchaseId);
+    await sql`update coupon_uses set status = 'used', updated_at = ${now} where member_id = ${memberId} and purchase_id = ${purchaseId} and status = 'held'`.execute(trx);
     await setPurchaseState(trx, memberId, purchaseId, { status: 'completed', result, pointsEarned: prior.pointsEarned, at: now });
     return { result };
   });
@@ -98,6 +100,7 @@ export async function cancelPurchase(ctx: AppContext, programId: string, purchas
 
 async function cancelHeld(ctx: AppContext, trx: Transaction<DB>, p: PurchaseRow, now: Date): Promise<PurchaseResult> {
   await deleteHolds(trx, p.memberId, p.purchaseId);
+  await releaseCancelled(trx, p.programId, p.memberId, p.purchaseId, p.result as PurchaseResult, now);
   const { lots, holds } = await loadOpenLots(trx, p.memberId);
   const balanceAfter = new LedgerChange(ctx).availableAfter(lots, holds, now);
   const result: PurchaseResult = { ...(p.result as PurchaseResult), status: 'cancelled', pointsSpent: 0, pointsEarned: 0, balanceAfter, holdExpiresAt: null, receiptText: [] };

@@ -63,6 +63,8 @@ export interface PurchaseResult {
   tier: { id: string; name: string; rank: number } | null;
   /** The rules version the purchase was evaluated with (null: the main scheme alone). */
   ruleVersion: number | null;
+  /** Uses this purchase counted towards campaigns' per-member limits (given back if it is cancelled). */
+  usage: { campaignId: string; period: string }[];
   /** Spendable points before and after this purchase (null without a member). */
   balanceBefore: number | null;
   balanceAfter: number | null;

@@ -31,6 +31,7 @@ export const SettingsSchema = Obj({
   holdTimeoutMinutes: Type.Integer({ minimum: 1, maximum: 10080 }),
   clawbackPolicy: Type.Union([Type.Literal('negative_balance'), Type.Literal('withhold_from_refund')]),
   expiringSoonDays: Type.Integer({ minimum: 1, maximum: 365 }),
+  couponUseBackOnReturn: Type.Boolean({ description: 'a purchase returned in full gives its coupon uses back' }),
 });
 
 // The HTTP schema and the domain type describe the same settings; this fails to compile if they drift.

@@ -93,6 +93,7 @@ const Result = Obj({
   coupons: Type.Array(CouponOutcome),
   tier: Type.Union([Obj({ id: Type.String(), name: Type.String(), rank: Type.Integer() }), Type.Null()]),
   ruleVersion: Type.Union([Type.Integer(), Type.Null()]),
+  usage: Type.Array(Obj({ campaignId: Type.String(), period: Type.String() }), { description: "uses counted towards campaigns' per-member limits" }),
   balanceBefore: Type.Union([Points, Type.Null()]),
   balanceAfter: Type.Union([Points, Type.Null()]),
   holdExpiresAt: Type.Union([DateTime, Type.Null()]),
