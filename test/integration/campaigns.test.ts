@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DATABASES, enrol, line, receipt, startServer, type TestServer } from '../support/harness.js';
-import { campaign } from '../support/rules.js';
+import { campaign } from '../support/campaigns.js';
 
 for (const kind of DATABASES) {
   describe(`campaigns in the purchase flow (${kind})`, () => {
@@ -133,6 +133,20 @@ for (const kind of DATABASES) {
       const versions = await s.request('GET', '/v1/rules/versions', undefined, admin());
       assert.equal(versions.body.items[0].state, 'in_force');
       await s.request('POST', '/v1/campaigns/tomorrow/archive', undefined, admin());
+    });
+
+    test('a backtest replays stored purchases against a draft before it goes live', async () => {
+      const draft = campaign('milk-back', { effects: [{ kind: 'discount_fixed', amount: 1_00, lines: { skus: ['MILK'] } }] });
+      assert.equal((await s.request('POST', '/v1/campaigns', { campaign: draft }, admin())).status, 201);
+      const from = new Date(s.clock.now().getTime() - 30 * 86_400_000).toISOString();
+      const to = new Date(s.clock.now().getTime() + 86_400_000).toISOString();
+      const bt = await s.request('POST', '/v1/campaigns/milk-back/backtest', { from, to }, admin());
+      assert.equal(bt.status, 200, JSON.stringify(bt.body));
+      // The first test recorded two receipts with milk, both of one member.
+      assert.deepEqual([bt.body.receipts, bt.body.members, bt.body.discount, bt.body.cost], [2, 1, 2_00, 2_00]);
+      assert.ok(bt.body.receiptsScanned > 2);
+      assert.ok(bt.body.notApplied.no_effect > 0, JSON.stringify(bt.body.notApplied));
+      assert.equal((await s.request('GET', '/v1/campaigns/milk-back', undefined, admin())).body.status, 'draft', 'nothing was published');
     });
 
     test('the audit log records campaign changes and publishes', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DATABASES, enrol, line, receipt, startServer, type TestServer } from '../support/harness.js';
-import { campaign } from '../support/rules.js';
+import { campaign } from '../support/campaigns.js';
 
 for (const kind of DATABASES) {
   describe(`coupons, budgets and events (${kind})`, () => {

@@ -2,6 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
 import { recordEvent } from '../../app/events.js';
+import { backtestCampaign } from '../../app/rules/backtest.js';
+import { buyMembership, listMemberships } from '../../app/rules/memberships.js';
 import { getMemberTier } from '../../app/rules/member-tier.js';
 import { simulate } from '../../app/rules/simulate.js';
 import { Campaign, Tier } from '../../domain/rules/types.js';
@@ -89,6 +91,31 @@ const TierView = Obj({
   history: Type.Array(Obj({ at: DateTime, from: NullableString, to: NullableString, reason: Type.String() })),
 });
 
+const Membership = Obj({
+  membershipId: Type.String(),
+  memberId: Type.String(),
+  tierId: Type.String(),
+  startsAt: DateTime,
+  endsAt: DateTime,
+  price: Type.Integer(),
+  purchaseId: NullableString,
+  active: Type.Boolean(),
+});
+const Backtest = Obj({
+  campaignId: Type.String(),
+  from: DateTime,
+  to: DateTime,
+  receiptsScanned: Type.Integer(),
+  receipts: Type.Integer(),
+  members: Type.Integer(),
+  discount: Type.Integer(),
+  points: Type.Integer(),
+  cost: Type.Integer(),
+  controlGroupReceipts: Type.Integer(),
+  notApplied: Type.Record(Type.String(), Type.Integer()),
+  truncated: Type.Boolean(),
+});
+
 export const engagementRoutes =
   (ctx: AppContext): FastifyPluginAsync =>
   async (fastify) => {
@@ -108,6 +135,45 @@ export const engagementRoutes =
         schema: { tags: ['rules'], summary: 'Evaluate a receipt against the rules in force, a stored version or drafts, and explain every campaign; nothing is written', body: SimulateBody, response: { 200: SimulateResult, ...problemResponses } },
       },
       async (req) => simulate(ctx, req.actor.programId, req.body as Parameters<typeof simulate>[2]),
+    );
+    app.post(
+      '/members/:id/memberships',
+      {
+        config: { roles: ['admin', 'pos'] },
+        schema: {
+          tags: ['tiers'],
+          summary: "Sell a paid membership: the tier's benefits for a term (renewal extends it); the fee is recorded as a purchase",
+          params: IdParams,
+          body: Obj({
+            tierId: Type.String({ minLength: 1, maxLength: 100 }),
+            days: Type.Integer({ minimum: 1, maximum: 3660 }),
+            price: Type.Integer({ minimum: 0 }),
+            receiptId: Type.String({ minLength: 1, maxLength: 200 }),
+            storeId: Type.Optional(Type.String({ maxLength: 100 })),
+          }),
+          response: { 201: Obj({ membership: Membership, purchase: AnyObject }), ...problemResponses },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await buyMembership(ctx, req.actor.programId, req.params.id, req.body)),
+    );
+    app.get(
+      '/members/:id/memberships',
+      { config: { roles: ['admin', 'pos', 'readonly'] }, schema: { tags: ['tiers'], summary: "The member's paid memberships", params: IdParams, response: { 200: Obj({ items: Type.Array(Membership) }), ...problemResponses } } },
+      async (req) => ({ items: await listMemberships(ctx, req.actor.programId, req.params.id) }),
+    );
+    app.post(
+      '/campaigns/:id/backtest',
+      {
+        config: { roles: ['admin', 'readonly'] },
+        schema: {
+          tags: ['campaigns'],
+          summary: 'Replay stored purchases of a date range against a campaign (a draft too): receipts and members it would have touched, and its cost',
+          params: IdParams,
+          body: Obj({ from: DateTime, to: DateTime, maxReceipts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })) }),
+          response: { 200: Backtest, ...problemResponses },
+        },
+      },
+      async (req) => backtestCampaign(ctx, req.actor.programId, req.params.id, req.body),
     );
     app.get(
       '/members/:id/tier',
