@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors.js';
 import { normaliseIdentifier, type IdentifierKind } from '../domain/identifiers.js';
 import { evaluateEvent, type EventResult } from '../domain/rules/event.js';
 import type { AttributeValue } from '../domain/rules/facts.js';
+import { insertAuditQuery } from '../store/audit.js';
 import { addUsageQuery, insertEffectsQuery } from '../store/campaign-state.js';
 import { json } from '../store/executor.js';
 import { loadOpenLots, lockWallet, postEntriesMany } from '../store/ledger.js';
@@ -14,7 +15,7 @@ import { LedgerChange } from './ledger-state.js';
 import { requireMember } from './members.js';
 import { earn } from './purchases/create.js';
 import { occurredAtOf } from './purchases/evaluate.js';
-import { effectRows, loadMemberRuleState, loadRulesBase, readWalletFacts, usageRows } from './purchases/rules.js';
+import { budgetWarningRows, effectRows, loadMemberRuleState, loadRulesBase, readWalletFacts, usageRows } from './purchases/rules.js';
 import { settle } from './purchases/settle.js';
 
 /** Something a member did other than buying, sent by the merchant: "filled in the questionnaire", "left a review". */
@@ -66,7 +67,7 @@ export async function recordEvent(ctx: AppContext, actor: Actor, input: EventInp
     const wallet = await readWalletFacts(trx, member.memberId);
     const first = await loadMemberRuleState(trx, rc, member, wallet, { storeId: null, channel: null }, occurredAt, campaigns);
     const attributes = input.attributes ?? {};
-    const { evaluation } = await settle(
+    const { evaluation, budgets } = await settle(
       trx,
       actor.programId,
       rc,
@@ -96,6 +97,7 @@ export async function recordEvent(ctx: AppContext, actor: Actor, input: EventInp
           values (${member.memberId}::uuid, ${eventId}::uuid, ${actor.programId}::uuid, ${input.type}, ${json(attributes)}::jsonb, ${occurredAt}::timestamptz, ${evaluation.points}, ${json(outcome)}::jsonb)`,
       ...insertEffectsQuery(actor.programId, effectRows(evaluation, { memberId: member.memberId, purchaseId: eventId, occurredAt })),
       ...addUsageQuery(usageRows(base.compiled, evaluation, member.memberId, occurredAt, campaigns)),
+      ...budgetWarningRows(ctx, actor.programId, base.compiled, budgets, eventId, now).map((w) => insertAuditQuery(trx, w)),
     ]);
     return outcome;
   });

@@ -34,6 +34,21 @@ export async function insertAudit(db: Executor, r: AuditRecord): Promise<void> {
     .execute();
 }
 
+/** The same insert as a query, to run beside other writes (runTogether). */
+export function insertAuditQuery(db: Executor, r: AuditRecord) {
+  return db.insertInto('audit_log').values({
+    program_id: r.programId,
+    audit_id: r.auditId,
+    at: r.at,
+    actor: r.actor,
+    action: r.action,
+    entity: r.entity,
+    entity_id: r.entityId,
+    before: r.before === undefined || r.before === null ? null : json(r.before),
+    after: r.after === undefined || r.after === null ? null : json(r.after),
+  });
+}
+
 /** Newest first; `before` is an audit id to page past. */
 export async function listAudit(
   db: Executor,

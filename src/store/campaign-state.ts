@@ -26,10 +26,12 @@ export interface BudgetCharge {
  * Books what a purchase's effects cost against their campaigns' budgets. A charge is refused when
  * the budget was already used up before it, so a budget is exceeded by at most the one purchase
  * that crossed it. The row is locked until commit: purchases touching the same budgeted campaign
- * are written one after another (docs/rules.md, "Budgets"). Returns the campaigns refused.
+ * are written one after another (docs/rules.md, "Budgets"). Returns the campaigns refused and
+ * each charged campaign's totals after the charge.
  */
-export async function chargeBudgets(db: Executor, programId: string, charges: BudgetCharge[], at: Date): Promise<string[]> {
+export async function chargeBudgets(db: Executor, programId: string, charges: BudgetCharge[], at: Date): Promise<{ refused: string[]; totals: Map<string, { points: number; money: number }> }> {
   const refused: string[] = [];
+  const totals = new Map<string, { points: number; money: number }>();
   // In campaign id order: two purchases charging the same two campaigns never deadlock.
   for (const c of [...charges].sort((a, b) => (a.campaignId < b.campaignId ? -1 : 1))) {
     await db
@@ -37,15 +39,17 @@ export async function chargeBudgets(db: Executor, programId: string, charges: Bu
       .values({ program_id: programId, campaign_id: c.campaignId, updated_at: at })
       .onConflict((oc) => oc.columns(['program_id', 'campaign_id']).doNothing())
       .execute();
-    const row = await sql<{ ok: boolean }>`
+    const row = await sql<{ spent_points: number; spent_money: number }>`
       update campaign_budgets set spent_points = spent_points + ${c.points}, spent_money = spent_money + ${c.money}, updated_at = ${at}
        where program_id = ${programId} and campaign_id = ${c.campaignId}
          and (${c.capPoints}::bigint is null or spent_points < ${c.capPoints}::bigint)
          and (${c.capMoney}::bigint is null or spent_money < ${c.capMoney}::bigint)
-      returning true as ok`.execute(db);
-    if (row.rows.length === 0) refused.push(c.campaignId);
+      returning spent_points, spent_money`.execute(db);
+    const r = row.rows[0];
+    if (!r) refused.push(c.campaignId);
+    else totals.set(c.campaignId, { points: Number(r.spent_points), money: Number(r.spent_money) });
   }
-  return refused;
+  return { refused, totals };
 }
 
 /** Uses of campaigns by members, per period key (`all`, `2026-03-02`, `2026-W10`, `2026-03`). */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { DATABASES, enrol, line, receipt, startServer, type TestServer } from '../support/harness.js';
+import { inControlGroup } from '../../src/domain/rules/control-group.js';
 import { campaign } from '../support/campaigns.js';
 
 for (const kind of DATABASES) {
@@ -95,7 +96,29 @@ for (const kind of DATABASES) {
       assert.equal(spent.points, given, 'the budget books exactly what was given');
       assert.ok(given >= 1_000 && given <= 1_100, `given ${given}`);
       assert.ok(results.some((r) => r.body.bonusPoints === 0), 'later purchases got nothing');
+      const warnings = await s.request('GET', '/v1/audit?entity=campaign&entityId=bonus-100', undefined, admin());
+      const crossed = warnings.body.items.filter((e: any) => e.action === 'budget_warning');
+      assert.equal(crossed.length, 1, 'the 80 % threshold is reported once');
+      assert.deepEqual([crossed[0].actor, crossed[0].after.cap, crossed[0].after.budget], ['system', 1_000, 'points']);
       await s.request('POST', '/v1/campaigns/bonus-100/archive', undefined, admin());
+    });
+
+    test('members in the control group do not get the campaign, the others do, and the simulator says why', async () => {
+      const c = campaign('holdout', { audience: [{ kind: 'member' }], controlGroupPercent: 50, effects: [{ kind: 'points_fixed', points: 10 }] });
+      const made = await s.request('POST', '/v1/campaigns', { campaign: c, status: 'active' }, admin());
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      // Enrol until both sides of the split have members (each side is half of the buckets).
+      const members: string[] = [];
+      while (members.length < 40 && !(members.some((m) => inControlGroup('holdout', m, 50)) && members.some((m) => !inControlGroup('holdout', m, 50)))) members.push(await enrol(s));
+      for (const m of members) {
+        const res = await s.request('POST', '/v1/purchases', receipt([line('X', 1, 100)], { memberId: m }));
+        assert.equal(res.body.bonusPoints, inControlGroup('holdout', m, 50) ? 0 : 10, `member ${m}`);
+      }
+      const held = members.find((m) => inControlGroup('holdout', m, 50))!;
+      const sim = await s.request('POST', '/v1/simulate', { memberId: held, receipt: { total: 100_00, lines: [line('X', 1, 100)] } }, admin());
+      const t = sim.body.evaluation.trace.find((x: any) => x.campaignId === 'holdout');
+      assert.deepEqual([t.status, t.reason], ['not_applied', 'control_group']);
+      await s.request('POST', '/v1/campaigns/holdout/archive', undefined, admin());
     });
 
     test('an event earns its campaign points once per member; a retry with the same key gives nothing more', async () => {

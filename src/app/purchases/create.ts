@@ -3,6 +3,7 @@ import { DomainError } from '../../domain/errors.js';
 import { availableAt, planEarn, planRedeem, type Lot } from '../../domain/ledger.js';
 import type { PurchaseEvaluation } from '../../domain/purchase.js';
 import { addUsageQuery, insertEffectsQuery } from '../../store/campaign-state.js';
+import { insertAuditQuery } from '../../store/audit.js';
 import { insertCouponUsesQuery } from '../../store/coupons.js';
 import { insertHoldsQuery, loadOpenLots, postEntriesMany, runTogether, type NewEntry, type NewHold, type NewLot, type WalletChange } from '../../store/ledger.js';
 import { insertTierChangeQuery } from '../../store/tier-state.js';
@@ -24,7 +25,7 @@ import { requestHash, type AppContext, type CachedProgram } from '../context.js'
 import { LedgerChange } from '../ledger-state.js';
 import { isUuid } from '../members.js';
 import { couponViews, evaluateWith, occurredAtOf, resolvePurchaseMember, toResult } from './evaluate.js';
-import { effectRows, loadMemberRuleState, loadRulesContext, tierAfter, usageRows, type MemberRuleState, type RulesContext, type WalletFacts } from './rules.js';
+import { budgetWarningRows, effectRows, type BudgetMoves, loadMemberRuleState, loadRulesContext, tierAfter, usageRows, type MemberRuleState, type RulesContext, type WalletFacts } from './rules.js';
 import { settle } from './settle.js';
 import type { PurchaseInput, PurchaseResult } from './types.js';
 
@@ -73,7 +74,7 @@ export async function createPurchase(ctx: AppContext, programId: string, input: 
     if (!locked) {
       const empty = { lots: [], holds: [] };
       const first = await loadMemberRuleState(trx, rc, null, null, placeOf(input), occurredAt);
-      const { evaluation, rules } = await settle(trx, programId, rc, first, (r) => evaluateWith(rc, r, null, empty, input, occurredAt, now).evaluation, now);
+      const { evaluation, rules, budgets } = await settle(trx, programId, rc, first, (r) => evaluateWith(rc, r, null, empty, input, occurredAt, now).evaluation, now);
       const result = toResult(program, rc, input, { purchaseId, status: 'completed', member: null, occurredAt, evaluation, coupons: couponViews(rules, evaluation), balanceBefore: null, balanceAfter: null, holdExpiresAt: null });
       await insertAnonymousPurchase(trx, {
         programId,
@@ -87,7 +88,10 @@ export async function createPurchase(ctx: AppContext, programId: string, input: 
         ruleVersion: rc.version,
         at: now,
       });
-      await runTogether(trx, insertEffectsQuery(programId, effectRows(evaluation, { memberId: null, purchaseId, occurredAt })));
+      await runTogether(trx, [
+        ...insertEffectsQuery(programId, effectRows(evaluation, { memberId: null, purchaseId, occurredAt })),
+        ...budgetWarningRows(ctx, programId, rc.compiled, budgets, purchaseId, now).map((w) => insertAuditQuery(trx, w)),
+      ]);
       return result;
     }
 
@@ -140,7 +144,7 @@ export function planMemberPurchase(
   input: PurchaseInput,
   member: MemberRow,
   state: Awaited<ReturnType<typeof loadOpenLots>>,
-  settled: { evaluation: PurchaseEvaluation; rules: MemberRuleState },
+  settled: { evaluation: PurchaseEvaluation; rules: MemberRuleState; budgets?: BudgetMoves | undefined },
   at: { purchaseId: string; occurredAt: Date; now: Date },
 ): MemberPurchasePlan {
   const { purchaseId, occurredAt, now } = at;
@@ -168,6 +172,7 @@ export function planMemberPurchase(
   // once confirmed, so it upgrades at the member's next purchase).
   const also: OperationNodeSource[] = [...insertEffectsQuery(program.programId, effectRows(evaluation, { memberId: member.memberId, purchaseId, occurredAt }))];
   also.push(...addUsageQuery(usageRows(rc.compiled, evaluation, member.memberId, occurredAt)));
+  for (const w of budgetWarningRows(ctx, program.programId, rc.compiled, settled.budgets, purchaseId, now)) also.push(insertAuditQuery(ctx.db, w));
   const usedCodes = coupons.filter((c) => c.status === 'applied');
   if (usedCodes.length > 0) {
     also.push(

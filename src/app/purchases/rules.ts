@@ -12,6 +12,7 @@ import type { CompiledRules } from '../../domain/rules/compile.js';
 import type { BudgetUsed, CampaignFacts, MemberFacts, PresentedCoupon } from '../../domain/rules/facts.js';
 import type { Campaign, Tier } from '../../domain/rules/types.js';
 import { decideTier, tierWindows, type QualifyingTotals, type TierDecision } from '../../domain/tiers.js';
+import type { AuditRecord } from '../../store/audit.js';
 import { budgetsOf, type EffectRow } from '../../store/campaign-state.js';
 import { findCoupons, memberSeriesUses } from '../../store/coupons.js';
 import type { Executor } from '../../store/executor.js';
@@ -266,3 +267,33 @@ export function usageRows(rules: CompiledRules, ev: Pick<PurchaseEvaluation, 'ap
 }
 
 export const codeLimit = (c: PresentedCode): number | null => (c.series ? usesPerCodeOf(c.series) : null);
+
+export type BudgetMoves = Map<string, { before: { points: number; money: number }; after: { points: number; money: number } }>;
+
+/**
+ * A campaign budget crossing its warning threshold with this purchase's charge is written to the
+ * audit log (entity `campaign`, action `budget_warning`) in the purchase's own statement: judged on
+ * the budget row as charged under its lock, so exactly one purchase reports each crossing.
+ */
+export function budgetWarningRows(ctx: AppContext, programId: string, rules: CompiledRules, moves: BudgetMoves | undefined, purchaseId: string, at: Date): AuditRecord[] {
+  const out: AuditRecord[] = [];
+  for (const [campaignId, m] of moves ?? []) {
+    const b = [...rules.purchase, ...[...rules.events.values()].flat()].find((c) => c.id === campaignId)?.source.budget;
+    if (!b) continue;
+    for (const [budget, cap, before, after] of [['points', b.points, m.before.points, m.after.points], ['money', b.money, m.before.money, m.after.money]] as const) {
+      if (cap === undefined || !(before * 100 < cap * b.warnAtPercent && after * 100 >= cap * b.warnAtPercent)) continue;
+      out.push({
+        programId,
+        auditId: ctx.newId(),
+        at,
+        actor: 'system',
+        action: 'budget_warning',
+        entity: 'campaign',
+        entityId: campaignId,
+        before: { used: before },
+        after: { used: after, cap, budget, warnAtPercent: b.warnAtPercent, purchaseId },
+      });
+    }
+  }
+  return out;
+}

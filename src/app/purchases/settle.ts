@@ -42,10 +42,11 @@ export async function settle<E extends Pick<PurchaseEvaluation, 'effects' | 'cou
   evaluate: (rules: MemberRuleState) => E,
   at: Date,
   campaigns: RulesContext['compiled']['purchase'] = rc.compiled.purchase,
-): Promise<{ evaluation: E; rules: MemberRuleState }> {
+): Promise<{ evaluation: E; rules: MemberRuleState; budgets: Map<string, { before: { points: number; money: number }; after: { points: number; money: number } }> }> {
   const taken = new Set<string>();
   const lost = new Set<string>();
   const charged = new Map<string, { points: number; money: number }>();
+  const totals = new Map<string, { points: number; money: number }>();
   const exhausted = new Set<string>();
   const limits = new Map(rc.codes.flatMap((c) => (c.code ? [[c.code, codeLimit(c)] as const] : [])));
   for (;;) {
@@ -66,13 +67,16 @@ export async function settle<E extends Pick<PurchaseEvaluation, 'effects' | 'cou
     for (const ch of charges) {
       const before = charged.get(ch.campaignId);
       if (!before) {
-        if ((await chargeBudgets(db, programId, [ch], at)).length > 0) {
+        const r = await chargeBudgets(db, programId, [ch], at);
+        if (r.refused.length > 0) {
           exhausted.add(ch.campaignId);
           again = true;
           break;
         }
+        totals.set(ch.campaignId, r.totals.get(ch.campaignId)!);
       } else if (before.points !== ch.points || before.money !== ch.money) {
-        await chargeBudgets(db, programId, [{ campaignId: ch.campaignId, points: ch.points - before.points, money: ch.money - before.money, capPoints: null, capMoney: null }], at);
+        const r = await chargeBudgets(db, programId, [{ campaignId: ch.campaignId, points: ch.points - before.points, money: ch.money - before.money, capPoints: null, capMoney: null }], at);
+        totals.set(ch.campaignId, r.totals.get(ch.campaignId)!);
       }
       charged.set(ch.campaignId, { points: ch.points, money: ch.money });
     }
@@ -84,7 +88,12 @@ export async function settle<E extends Pick<PurchaseEvaluation, 'effects' | 'cou
     for (const [id, c] of charged) {
       if (!charging.has(id)) await chargeBudgets(db, programId, [{ campaignId: id, points: -c.points, money: -c.money, capPoints: null, capMoney: null }], at);
     }
-    return { evaluation, rules: state };
+    const budgets = new Map<string, { before: { points: number; money: number }; after: { points: number; money: number } }>();
+    for (const ch of charges) {
+      const after = totals.get(ch.campaignId);
+      if (after) budgets.set(ch.campaignId, { before: { points: after.points - ch.points, money: after.money - ch.money }, after });
+    }
+    return { evaluation, rules: state, budgets };
   }
 }
 
