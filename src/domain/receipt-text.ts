@@ -1,12 +1,16 @@
 
 const TEXT = {
   ru: {
+    discount: (name: string, money: string) => `Скидка «${name}»: ${money}`,
+    bonus: (name: string, n: string) => `Бонусы «${name}»: +${n}`,
     spent: (n: string) => `Оплачено бонусами: ${n}`,
     earned: (n: string) => `Начислено бонусов: ${n}`,
     availableFrom: (d: string) => `Бонусы станут доступны ${d}`,
     balance: (n: string) => `Баланс бонусов: ${n}`,
   },
   en: {
+    discount: (name: string, money: string) => `Discount "${name}": ${money}`,
+    bonus: (name: string, n: string) => `Bonus "${name}": +${n}`,
     spent: (n: string) => `Paid with points: ${n}`,
     earned: (n: string) => `Points earned: ${n}`,
     availableFrom: (d: string) => `Points can be spent from ${d}`,
@@ -21,11 +25,17 @@ export function receiptText(
   occurredAt: Date,
   locale: 'ru' | 'en',
   timeZone: string,
+  promotions: { name: string; discount: number; points: number }[] = [],
+  currency = 'RUB',
 ): string[] {
   const t = TEXT[locale];
   const num = (n: number) => numberFormat(locale).format(n);
   const date = (d: Date) => dateFormat(locale, timeZone).format(d);
   const out: string[] = [];
+  for (const p of promotions) {
+    if (p.discount > 0) out.push(t.discount(p.name, moneyFormat(locale, currency).format(p.discount / 10 ** (moneyFormat(locale, currency).resolvedOptions().maximumFractionDigits ?? 2))));
+    if (p.points > 0) out.push(t.bonus(p.name, num(p.points)));
+  }
   if (evaluation.pointsSpent > 0) out.push(t.spent(num(evaluation.pointsSpent)));
   if (evaluation.pointsEarned > 0) {
     out.push(t.earned(num(evaluation.pointsEarned)));
@@ -42,6 +52,14 @@ const dateFormats = new Map<string, Intl.DateTimeFormat>();
 function numberFormat(locale: 'ru' | 'en'): Intl.NumberFormat {
   let f = numberFormats.get(locale);
   if (!f) numberFormats.set(locale, (f = new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-GB')));
+  return f;
+}
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+function moneyFormat(locale: 'ru' | 'en', currency: string): Intl.NumberFormat {
+  const key = `${locale}|${currency}`;
+  let f = moneyFormats.get(key);
+  if (!f) moneyFormats.set(key, (f = new Intl.NumberFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', { style: 'currency', currency })));
   return f;
 }
 

@@ -46,6 +46,7 @@ for (const kind of DATABASES) {
         [['dairy-10', 'Молочное −10 %', 'discount_percent', 'mass', 20_00, 20_00]],
       );
       assert.deepEqual({ ...calc.body, purchaseId: null, status: null }, { ...made2.body, purchaseId: null, status: null }, 'calculate and create agree');
+      assert.match(made2.body.receiptText[0], /^Скидка «Молочное −10 %»: 20,00\s₽$/u, 'the till prints the campaign by name');
 
       const listed = await s.request('GET', '/v1/campaigns/dairy-10', undefined, admin());
       assert.deepEqual(listed.body.spent, { points: 0, money: 0 }, 'no budget: nothing is booked against one');

@@ -147,8 +147,21 @@ export function toResult(
     balanceBefore: e.balanceBefore,
     balanceAfter: e.balanceAfter,
     holdExpiresAt: e.holdExpiresAt?.toISOString() ?? null,
-    receiptText: receiptText(ev, e.balanceAfter, e.occurredAt, s.locale, s.timeZone),
+    receiptText: receiptText(ev, e.balanceAfter, e.occurredAt, s.locale, s.timeZone, promotionsOf(rc, ev), s.currency),
   };
+}
+
+/** What each campaign (and the tier) gave, by name, for the receipt's printed lines. */
+function promotionsOf(rc: RulesContext, ev: PurchaseEvaluation): { name: string; discount: number; points: number }[] {
+  const byName = new Map<string, { name: string; discount: number; points: number }>();
+  for (const e of ev.effects) {
+    const name = e.campaignId ? (rc.compiled.purchase.find((c) => c.id === e.campaignId)?.source.name ?? e.campaignId) : (ev.tier?.name ?? e.tierId ?? '');
+    const p = byName.get(name) ?? { name, discount: 0, points: 0 };
+    p.discount += e.discount;
+    p.points += e.points;
+    byName.set(name, p);
+  }
+  return [...byName.values()];
 }
 
 /** calculate: the same evaluation as create, nothing written. */
