@@ -72,7 +72,7 @@ describe('the first admin users (command line, embedded database)', () => {
     server.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
     server.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
     const waitFor = async (pattern: RegExp): Promise<RegExpExecArray> => {
-      for (let i = 0; i < 600; i++) {
+      for (let i = 0; i < 2400; i++) {
         const m = pattern.exec(out);
         if (m) return m;
         await new Promise((r) => setTimeout(r, 50));
