@@ -74,6 +74,18 @@ for (const kind of DATABASES) {
       assert.equal(reused.body.coupons[0].status, 'applied', 'a full return gave the use back');
     });
 
+    test('a personal code is bound to its member: another member cannot use it', async () => {
+      const [owner, other] = [await enrol(s), await enrol(s)];
+      const made = await s.request('POST', '/v1/coupon-series/spring/codes', { memberId: owner }, admin());
+      const [code] = made.body.codes;
+      const listed = await s.request('GET', `/v1/members/${owner}/coupons`);
+      assert.deepEqual(listed.body.items.map((c: any) => c.code), [code]);
+      const stolen = await s.request('POST', '/v1/purchases/calculate', receipt([line('X', 1, 100)], { memberId: other, coupons: [code] }));
+      assert.deepEqual(stolen.body.coupons[0], { code, status: 'refused', reason: 'other_member' });
+      const own = await s.request('POST', '/v1/purchases/calculate', receipt([line('X', 1, 100)], { memberId: owner, coupons: [code] }));
+      assert.equal(own.body.coupons[0].status, 'applied');
+    });
+
     test('an expired code is refused with the reason', async () => {
       const yesterday = new Date(s.clock.now().getTime() - 86_400_000).toISOString();
       const res = await s.request('POST', '/v1/coupon-series', { id: 'old', name: 'Old', kind: 'shared', code: 'SUMMER', validUntil: yesterday }, admin());

@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
+import { requireMember } from '../../app/members.js';
+import { couponsOfMember } from '../../store/coupons.js';
 import { archiveCouponSeries, couponCodes, createCouponSeries, generateCoupons, getCouponSeries, listCouponSeries } from '../../app/rules/coupon-series.js';
 import { CouponSeries } from '../../domain/coupon-series.js';
 import type { App } from '../app.js';
@@ -52,6 +54,18 @@ export const couponRoutes =
     );
     app.post('/coupon-series/:id/archive', { config: write, schema: { tags, summary: 'Archive a series: its codes stop counting', params: IdParams, response: { 200: SeriesView, ...problemResponses } } }, async (req) =>
       archiveCouponSeries(ctx, req.actor, req.params.id),
+    );
+    app.get(
+      '/members/:id/coupons',
+      {
+        config: { roles: ['admin', 'pos', 'readonly'] },
+        schema: { tags, summary: "Personal coupons bound to a member, newest first", params: IdParams, response: { 200: Obj({ items: Type.Array(Obj({ code: Type.String(), seriesId: Type.String(), uses: Type.Integer(), createdAt: DateTime })) }), ...problemResponses } },
+      },
+      async (req) => {
+        const member = await requireMember(ctx.db, req.actor.programId, req.params.id);
+        const rows = await couponsOfMember(ctx.db, req.actor.programId, member.memberId);
+        return { items: rows.map((r) => ({ code: r.code, seriesId: r.seriesId, uses: r.uses, createdAt: r.createdAt.toISOString() })) };
+      },
     );
     app.get(
       '/coupon-series/:id/codes.csv',
