@@ -64,5 +64,5 @@ ensure_postgres
 
 echo "test.sh: running ${#files[@]} test file(s) with $(node --version)" >&2
 status=0
-node --import tsx --test --test-concurrency=2 --test-timeout=180000 ${node_opts[@]+"${node_opts[@]}"} "${files[@]}" || status=$?
+node --import tsx --test --test-concurrency=2 --test-timeout=600000 ${node_opts[@]+"${node_opts[@]}"} "${files[@]}" || status=$?
 exit "$status"
