@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { AnalyticsTables } from './schema-analytics.js';
 
 /** Row types of the tables created by the migrations (see migrations/). */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -208,7 +209,7 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
 }
 
-export interface DB {
+export interface DB extends AnalyticsTables {
   programs: ProgramsTable;
   api_keys: ApiKeysTable;
   stores: StoresTable;

@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-core.js';
 import * as m0002 from './0002-program-admin.js';
+import * as m0006 from './0006-analytics.js';
 
 /** Migrations in order; a static list so that the same code runs from src (tsx) and dist. */
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
   '0002-program-admin': m0002,
+  '0006-analytics': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {
