@@ -10,6 +10,7 @@ import { PurchaseBatcher } from '../app/purchases/batcher.js';
 import { DomainError } from '../domain/errors.js';
 import type { Role } from '../store/api-keys.js';
 import { errorHandler } from './errors.js';
+import { analyticsRoutes } from './routes/analytics.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { memberRoutes } from './routes/members.js';
@@ -123,5 +124,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(apiKeyRoutes(ctx), { prefix: '/v1' });
   await app.register(storeRoutes(ctx), { prefix: '/v1' });
   await app.register(auditRoutes(ctx), { prefix: '/v1' });
+  await app.register(analyticsRoutes(ctx), { prefix: '/v1' });
   return app;
 }

@@ -17,6 +17,8 @@ export interface AnalyticsStateTable {
   program_id: string;
   /** Clock reading when the last aggregation started: rows created since then (less an overlap) are new. */
   aggregated_at: Timestamp | null;
+  /** The time zone the day aggregates were computed in; another zone means a full rebuild. */
+  time_zone: string | null;
   /** The same for the incremental segment update. */
   segments_at: Timestamp | null;
   /** Program-local day of the last full recompute of segments and RFM. */

@@ -25,6 +25,7 @@ const SCHEMA = `
     create table analytics_state (
       program_id uuid primary key references programs (program_id),
       aggregated_at timestamptz,
+      time_zone text,
       segments_at timestamptz,
       full_day date,
       updated_at timestamptz not null
