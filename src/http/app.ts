@@ -14,8 +14,11 @@ import { analyticsRoutes } from './routes/analytics.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { memberRoutes } from './routes/members.js';
+import { modelRoutes } from './routes/models.js';
+import { npsRoutes } from './routes/nps.js';
 import { programRoutes } from './routes/program.js';
 import { purchaseRoutes } from './routes/purchases.js';
+import { segmentRoutes } from './routes/segments.js';
 import { storeRoutes } from './routes/stores.js';
 import { walletRoutes } from './routes/wallet.js';
 import { Problem } from './schemas.js';
@@ -125,5 +128,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(storeRoutes(ctx), { prefix: '/v1' });
   await app.register(auditRoutes(ctx), { prefix: '/v1' });
   await app.register(analyticsRoutes(ctx), { prefix: '/v1' });
+  await app.register(segmentRoutes(ctx), { prefix: '/v1' });
+  await app.register(modelRoutes(ctx), { prefix: '/v1' });
+  await app.register(npsRoutes(ctx), { prefix: '/v1' });
   return app;
 }

@@ -117,6 +117,13 @@ export interface AnalyticsRfmCellsTable {
   m: number;
   segment: string;
   members: Int8;
+  recency_min: number;
+  recency_max: number;
+  frequency_min: number;
+  frequency_max: number;
+  monetary_min: Int8;
+  monetary_max: Int8;
+  computed_at: Timestamp;
 }
 
 export interface ModelFitsTable {

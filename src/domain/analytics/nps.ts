@@ -33,12 +33,19 @@ export function npsOf(c: NpsCounts): NpsFigures {
 
 /** Counts of a list of scores. */
 export function countScores(scores: Iterable<number>): NpsCounts {
+  const groups: { score: number; n: number }[] = [];
+  for (const score of scores) groups.push({ score, n: 1 });
+  return countScoreGroups(groups);
+}
+
+/** Counts of scores given as (score, how many answers) pairs. */
+export function countScoreGroups(groups: Iterable<{ score: number; n: number }>): NpsCounts {
   const c = { promoters: 0, passives: 0, detractors: 0 };
-  for (const s of scores) {
-    const k = npsClass(s);
-    if (k === 'promoter') c.promoters++;
-    else if (k === 'passive') c.passives++;
-    else c.detractors++;
+  for (const { score, n } of groups) {
+    const k = npsClass(score);
+    if (k === 'promoter') c.promoters += n;
+    else if (k === 'passive') c.passives += n;
+    else c.detractors += n;
   }
   return c;
 }

@@ -103,3 +103,8 @@ export function checkRange(from: string, to: string): void {
     throw new DomainError('INVALID_DATE_RANGE', `the range is longer than ${MAX_RANGE_DAYS} days`, { errors: [{ pointer: 'querystring:/from', detail: `the range may cover at most ${MAX_RANGE_DAYS} days` }] });
   }
 }
+
+/** The instant a day begins in a time zone (midnight, or the first instant after a DST gap). */
+export function startOfDayIn(day: string, timeZone: string): Date {
+  return DateTime.fromISO(day, { zone: timeZone }).startOf('day').toJSDate();
+}

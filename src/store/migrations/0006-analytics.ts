@@ -129,6 +129,13 @@ const SCHEMA = `
       m smallint not null,
       segment text not null,
       members bigint not null,
+      recency_min integer not null,
+      recency_max integer not null,
+      frequency_min integer not null,
+      frequency_max integer not null,
+      monetary_min bigint not null,
+      monetary_max bigint not null,
+      computed_at timestamptz not null,
       primary key (program_id, r, f, m)
     );
 
