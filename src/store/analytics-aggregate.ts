@@ -71,7 +71,7 @@ export async function dirtyDays(db: Executor, programId: string, timeZone: strin
       union
       select (p.occurred_at at time zone ${tz})::date from entries e
         join purchases p on p.member_id = e.member_id and p.purchase_id = e.purchase_id
-        where e.program_id = ${programId} and e.created_at >= ${since} and e.purchase_id is not null and p.created_at < e.created_at
+        where e.program_id = ${programId} and e.created_at >= ${since} and e.purchase_id is not null and e.return_id is null and p.created_at < e.created_at
     ) d order by day`.execute(db);
   return r.rows.map((x) => x.day);
 }
