@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   SEGMENT_READ_ONLY: 'Built-in segments (RFM, at risk) are kept by the platform and cannot be changed.',
   INVALID_SEGMENT_RULE: 'The segment rule is not valid.',
   NOT_ENOUGH_DATA: 'There is not enough purchase history to fit the models.',
+  MODEL_FIT_FAILED: 'The fitted models give no usable forecast for this history.',
   SURVEY_NOT_FOUND: 'No such survey, or the link is not valid.',
   SURVEY_CLOSED: 'The survey no longer takes answers.',
   SURVEY_ALREADY_ANSWERED: 'The member has already answered this survey.',

@@ -99,7 +99,7 @@ for (const kind of DATABASES) {
       assert.deepEqual(expired, { members: 2, points: 54 });
       const run = await aggregateProgram(s.ctx, s.programId);
       assert.deepEqual([run.full, run.days], [false, 2], '10 April, and 4 March again (its rows are within the overlap)');
-      await buy(ids.anna, 5000, { storeId: 'S1' });
+      await buy(ids.anna!, 5000, { storeId: 'S1' });
       const r = await get('/v1/analytics/kpis?from=2026-03-03&to=2026-04-10&interval=month');
       assert.equal(r.freshness.todayLive, true);
       assert.deepEqual(
@@ -113,7 +113,7 @@ for (const kind of DATABASES) {
     });
 
     test('a receipt from a till that was offline changes the past day it is dated, after the next run', async () => {
-      await buy(ids.boris, 100, { storeId: 'S2', occurredAt: '2026-03-03T10:00:00Z' });
+      await buy(ids.boris!, 100, { storeId: 'S2', occurredAt: '2026-03-03T10:00:00Z' });
       const before = await get('/v1/analytics/kpis?from=2026-03-03&to=2026-03-03');
       assert.equal(before.totals.activeMembers, 1);
       assert.deepEqual((await aggregateProgram(s.ctx, s.programId)).days, 2, 'its day and the day it was received');

@@ -21,7 +21,15 @@ export interface ModelsView {
   bgnbd: { r: number; alpha: number; a: number; b: number; logLikelihood: number; converged: boolean };
   /** Null when the spend model could not be fitted (see `gammaGammaSkipped`). */
   gammaGamma: { p: number; q: number; gamma: number; logLikelihood: number; converged: boolean; members: number } | null;
-  options: { predictionWeeks: number; clvMonths: number; clvMonthlyDiscountPercent: number; timeUnit: 'week'; gammaGammaSkipped: string | null };
+  options: {
+    predictionWeeks: number;
+    clvMonths: number;
+    clvMonthlyDiscountPercent: number;
+    timeUnit: 'week';
+    gammaGammaSkipped: string | null;
+    /** The BG/NBD parameters the forecasts used when they differ from the fitted ones (src/domain/analytics/predictions.ts, forecastParams). */
+    forecastParams: { r: number; alpha: number; a: number; b: number } | null;
+  };
 }
 
 const view = (f: FitRecord): ModelsView => ({
@@ -61,7 +69,14 @@ export async function fitModels(ctx: AppContext, programId: string): Promise<Mod
     repeatMembers: fit.repeatMembers,
     bgnbd: { ...fit.bgnbd.params, logLikelihood: fit.bgnbd.logLikelihood, converged: fit.bgnbd.converged },
     gammaGamma: gg && { ...gg.params, logLikelihood: gg.logLikelihood, converged: gg.converged, members: gg.members },
-    options: { predictionWeeks: a.predictionWeeks, clvMonths: a.clvMonths, clvMonthlyDiscountPercent: a.clvMonthlyDiscountPercent, timeUnit: 'week', gammaGammaSkipped: fit.gammaGammaSkipped },
+    options: {
+      predictionWeeks: a.predictionWeeks,
+      clvMonths: a.clvMonths,
+      clvMonthlyDiscountPercent: a.clvMonthlyDiscountPercent,
+      timeUnit: 'week',
+      gammaGammaSkipped: fit.gammaGammaSkipped,
+      forecastParams: fit.forecastParams === fit.bgnbd.params ? null : fit.forecastParams,
+    },
     durationMs: 0,
   };
   await ensureBuiltinSegments(ctx, programId);

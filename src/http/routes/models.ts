@@ -16,7 +16,14 @@ const Models = Obj({
   durationMs: Type.Integer(),
   bgnbd: Obj({ r: N, alpha: N, a: N, b: N, logLikelihood: N, converged: Type.Boolean() }),
   gammaGamma: Type.Union([Obj({ p: N, q: N, gamma: N, logLikelihood: N, converged: Type.Boolean(), members: Type.Integer() }), Type.Null()]),
-  options: Obj({ predictionWeeks: Type.Integer(), clvMonths: Type.Integer(), clvMonthlyDiscountPercent: N, timeUnit: Type.Literal('week'), gammaGammaSkipped: NullableString }),
+  options: Obj({
+    predictionWeeks: Type.Integer(),
+    clvMonths: Type.Integer(),
+    clvMonthlyDiscountPercent: N,
+    timeUnit: Type.Literal('week'),
+    gammaGammaSkipped: NullableString,
+    forecastParams: Type.Union([Obj({ r: N, alpha: N, a: N, b: N }), Type.Null()], { description: 'the BG/NBD parameters the forecasts used, when a + b was scaled down (docs/analytics.md)' }),
+  }),
 });
 const Prediction = Obj({
   memberId: Type.String(),
