@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { addDays } from '../domain/analytics/periods.js';
 
 /*
  * The SQL that computes the analytics rows of whole days from the raw tables. The aggregation
@@ -30,10 +31,35 @@ function bounds(s: DayScope): RawBuilder<unknown> {
     from unnest(${s.days}::date[]) as d(day)`;
 }
 
-/** One source of day facts: its FROM part and the columns it fills; the others are 0. */
-function part(store: RawBuilder<unknown>, values: Partial<Record<DayColumn, RawBuilder<unknown>>>, from: RawBuilder<unknown>): RawBuilder<unknown> {
+/** The days as runs of consecutive days, each [first, last]. */
+function runs(days: string[]): [string, string][] {
+  const sorted = [...new Set(days)].sort();
+  const out: [string, string][] = [];
+  for (const d of sorted) {
+    const last = out[out.length - 1];
+    if (last && addDays(last[1], 1) === d) last[1] = d;
+    else out.push([d, d]);
+  }
+  return out;
+}
+
+/**
+ * `col` within the days: one range of instants per run of consecutive days (a full rebuild is one
+ * range, an incremental run one or two), so each table is read once through its index on `col`.
+ */
+function within(col: string, s: DayScope): RawBuilder<unknown> {
+  const c = sql.ref(col);
+  const tz = sql`${s.timeZone}::text`;
+  return sql`(${sql.join(
+    runs(s.days).map(([a, b]) => sql`(${c} >= (${a}::date::timestamp at time zone ${tz}) and ${c} < ((${b}::date + 1)::timestamp at time zone ${tz}))`),
+    sql` or `,
+  )})`;
+}
+
+/** One source of day facts: the instant that decides its day, the columns it fills (the others are 0), the rest of the query. */
+function part(at: string, store: RawBuilder<unknown>, values: Partial<Record<DayColumn, RawBuilder<unknown>>>, from: RawBuilder<unknown>, s: DayScope): RawBuilder<unknown> {
   const cols = DAY_COLUMNS.map((c) => sql`${values[c] ?? sql`0`}::bigint as ${sql.ref(c)}`);
-  return sql`select b.day, ${store} as store_id, ${sql.join(cols)} ${from} group by 1, 2`;
+  return sql`select (${sql.ref(at)} at time zone ${s.timeZone}::text)::date as day, ${store} as store_id, ${sql.join(cols)} ${from} and ${within(at, s)} group by 1, 2`;
 }
 
 /**
@@ -47,18 +73,16 @@ function part(store: RawBuilder<unknown>, values: Partial<Record<DayColumn, RawB
 export function dayRowsSql(s: DayScope): RawBuilder<unknown> {
   const pid = s.programId;
   const parts = [
-    part(sql`p.store_id`, { purchases: sql`count(*)`, sales: sql`sum(p.total)`, paid: sql`sum((p.result->>'paidTotal')::bigint)`, points_spent: sql`sum(p.points_spent)`, points_earned: sql`sum(p.points_earned)` },
-      sql`from b join purchases p on p.program_id = ${pid} and p.occurred_at >= b.t0 and p.occurred_at < b.t1 where p.status = 'completed'`),
-    part(sql`a.store_id`, { anon_purchases: sql`count(*)`, anon_sales: sql`sum(a.total)` },
-      sql`from b join anonymous_purchases a on a.program_id = ${pid} and a.occurred_at >= b.t0 and a.occurred_at < b.t1`),
-    part(sql`p.store_id`, { returns: sql`count(*)`, refunds: sql`sum((r.result->>'refund')::bigint)` },
-      sql`from b join returns r on r.program_id = ${pid} and r.created_at >= b.t0 and r.created_at < b.t1
-          join purchases p on p.member_id = r.member_id and p.purchase_id = r.purchase_id`),
-    part(sql`a.store_id`, { anon_returns: sql`count(*)`, anon_refunds: sql`sum((r.result->>'refund')::bigint)` },
-      sql`from b join anonymous_returns r on r.program_id = ${pid} and r.created_at >= b.t0 and r.created_at < b.t1
-          join anonymous_purchases a on a.program_id = r.program_id and a.purchase_id = r.purchase_id`),
-    part(sql`null::text`, { new_members: sql`count(*)` }, sql`from b join members m on m.program_id = ${pid} and m.created_at >= b.t0 and m.created_at < b.t1`),
+    part('p.occurred_at', sql`p.store_id`, { purchases: sql`count(*)`, sales: sql`sum(p.total)`, paid: sql`sum((p.result->>'paidTotal')::bigint)`, points_spent: sql`sum(p.points_spent)`, points_earned: sql`sum(p.points_earned)` },
+      sql`from purchases p where p.program_id = ${pid} and p.status = 'completed'`, s),
+    part('a.occurred_at', sql`a.store_id`, { anon_purchases: sql`count(*)`, anon_sales: sql`sum(a.total)` }, sql`from anonymous_purchases a where a.program_id = ${pid}`, s),
+    part('r.created_at', sql`p.store_id`, { returns: sql`count(*)`, refunds: sql`sum((r.result->>'refund')::bigint)` },
+      sql`from returns r join purchases p on p.member_id = r.member_id and p.purchase_id = r.purchase_id where r.program_id = ${pid}`, s),
+    part('r.created_at', sql`a.store_id`, { anon_returns: sql`count(*)`, anon_refunds: sql`sum((r.result->>'refund')::bigint)` },
+      sql`from anonymous_returns r join anonymous_purchases a on a.program_id = r.program_id and a.purchase_id = r.purchase_id where r.program_id = ${pid}`, s),
+    part('m.created_at', sql`null::text`, { new_members: sql`count(*)` }, sql`from members m where m.program_id = ${pid}`, s),
     part(
+      'e.created_at',
       sql`null::text`,
       {
         issued: sql`coalesce(sum(e.amount) filter (where e.account = 'issued'), 0)`,
@@ -66,11 +90,12 @@ export function dayRowsSql(s: DayScope): RawBuilder<unknown> {
         expired: sql`coalesce(-sum(e.amount) filter (where e.account = 'expired'), 0)`,
         adjusted: sql`coalesce(sum(e.amount) filter (where e.account = 'adjusted'), 0)`,
       },
-      sql`from b join entries e on e.program_id = ${pid} and e.created_at >= b.t0 and e.created_at < b.t1`,
+      sql`from entries e where e.program_id = ${pid}`,
+      s,
     ),
   ];
   const sums = DAY_COLUMNS.map((c) => sql`sum(${sql.ref(c)})::bigint as ${sql.ref(c)}`);
-  return sql`with b as (${bounds(s)}), facts as (${sql.join(parts, sql` union all `)})
+  return sql`with facts as (${sql.join(parts, sql` union all `)})
     select ${pid}::uuid as program_id, case when grouping(store_id) = 1 then '' else store_id end as store_id, day, ${sql.join(sums)}
     from facts
     group by grouping sets ((day), (day, store_id))
@@ -88,8 +113,7 @@ function visitCtes(s: DayScope): RawBuilder<unknown> {
   const pid = s.programId;
   return sql`b as (${bounds(s)}),
     touched as (
-      select distinct p.member_id from b join purchases p on p.program_id = ${pid} and p.occurred_at >= b.t0 and p.occurred_at < b.t1
-      where p.status = 'completed'),
+      select distinct p.member_id from purchases p where p.program_id = ${pid} and p.status = 'completed' and ${within('p.occurred_at', s)}),
     hist as (
       select p.member_id, coalesce(p.store_id, '') as store_id, (p.occurred_at at time zone ${s.timeZone}::text)::date as day
       from purchases p
@@ -103,7 +127,8 @@ function visitCtes(s: DayScope): RawBuilder<unknown> {
       from hist where store_id <> '' window w as (partition by member_id, store_id order by day))`;
 }
 
-const inDays = (s: DayScope) => sql`day = any(${s.days}::date[])`;
+// IN (subquery) becomes a hashed semi-join: `= any(array)` would compare every row with every day.
+const inDays = (s: DayScope) => sql`day in (select unnest(${s.days}::date[]))`;
 
 function visitSelect(s: DayScope): RawBuilder<unknown> {
   return sql`select ${s.programId}::uuid as program_id, '' as store_id, day, coalesce(prev, day) as prev_day, least(n, 3)::smallint as ordinal, count(*)::bigint as members
@@ -116,7 +141,7 @@ function visitSelect(s: DayScope): RawBuilder<unknown> {
 function cohortSelect(s: DayScope): RawBuilder<unknown> {
   return sql`select ${s.programId}::uuid as program_id, e.day, date_trunc('month', m.created_at at time zone ${s.timeZone}::text)::date as cohort_month, count(*)::bigint as members
     from ev_all e join members m on m.member_id = e.member_id
-    where e.day = any(${s.days}::date[]) and (e.prev is null or e.prev < date_trunc('month', e.day::timestamp)::date)
+    where e.${inDays(s)} and (e.prev is null or e.prev < date_trunc('month', e.day::timestamp)::date)
     group by 2, 3`;
 }
 

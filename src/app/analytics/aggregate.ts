@@ -9,7 +9,11 @@ import type { AppContext } from '../context.js';
  */
 export const OVERLAP_MS = 10 * 60_000;
 
-/** Days recomputed per transaction. */
+/**
+ * Days recomputed per transaction. A chunk reads the whole history of the members who bought on
+ * its days, so a full rebuild goes fastest in one chunk (one pass over the history); incremental
+ * runs touch a day or two.
+ */
 const CHUNK_DAYS = 31;
 
 export interface AggregationResult {
@@ -41,8 +45,9 @@ export async function aggregateProgram(ctx: AppContext, programId: string, optio
   } else {
     days = await dirtyDays(ctx.db, programId, timeZone, new Date(state.aggregatedAt!.getTime() - OVERLAP_MS));
   }
-  for (let i = 0; i < days.length; i += CHUNK_DAYS) {
-    const chunk = days.slice(i, i + CHUNK_DAYS);
+  const chunkDays = full ? Math.max(days.length, 1) : CHUNK_DAYS;
+  for (let i = 0; i < days.length; i += chunkDays) {
+    const chunk = days.slice(i, i + chunkDays);
     await ctx.db.transaction().execute((trx) => recomputeDays(trx, { programId, timeZone, days: chunk }));
   }
   await saveAnalyticsState(ctx.db, programId, { aggregatedAt: started, timeZone }, ctx.clock());
