@@ -30,10 +30,36 @@ const toSegment = (r: Selectable<SegmentsTable>): SegmentRow => ({
   updatedAt: r.updated_at,
 });
 
-export async function insertSegment(db: Executor, programId: string, s: { segmentId: string; kind: SegmentKind; code: string | null; name: string; description: string | null; rule: unknown; at: Date }): Promise<void> {
+export interface NewSegment {
+  segmentId: string;
+  kind: SegmentKind;
+  code: string | null;
+  name: string;
+  description: string | null;
+  rule: unknown;
+  at: Date;
+}
+
+/** Inserts segments in one statement; a built-in segment whose code the program has already is skipped. */
+export async function insertSegments(db: Executor, programId: string, segments: NewSegment[]): Promise<void> {
+  if (segments.length === 0) return;
   await db
     .insertInto('segments')
-    .values({ program_id: programId, segment_id: s.segmentId, kind: s.kind, code: s.code, name: s.name, description: s.description, rule: s.rule === null ? null : json(s.rule), member_count: null, computed_at: null, created_at: s.at, updated_at: s.at })
+    .values(
+      segments.map((s) => ({
+        program_id: programId,
+        segment_id: s.segmentId,
+        kind: s.kind,
+        code: s.code,
+        name: s.name,
+        description: s.description,
+        rule: s.rule === null ? null : json(s.rule),
+        member_count: null,
+        computed_at: null,
+        created_at: s.at,
+        updated_at: s.at,
+      })),
+    )
     .onConflict((oc) => oc.columns(['program_id', 'code']).where('code', 'is not', null).doNothing())
     .execute();
 }

@@ -4,7 +4,7 @@ import { DomainError } from '../../domain/errors.js';
 import {
   deleteSegment,
   findSegment,
-  insertSegment,
+  insertSegments,
   listSegments,
   segmentMembers,
   segmentsOfMember,
@@ -60,10 +60,18 @@ export const segmentView = (r: SegmentRow): SegmentView => ({
 /** Creates the built-in segments a program does not have yet (idempotent). */
 export async function ensureBuiltinSegments(ctx: AppContext, programId: string): Promise<void> {
   const at = ctx.clock();
-  for (const [segment, names] of Object.entries(RFM_SEGMENTS) as [RfmSegment, (typeof RFM_SEGMENTS)[RfmSegment]][]) {
-    await insertSegment(ctx.db, programId, { segmentId: ctx.newId(), kind: 'rfm', code: rfmCode(segment), name: names.en, description: names.about, rule: null, at });
-  }
-  await insertSegment(ctx.db, programId, { segmentId: ctx.newId(), kind: 'at_risk', code: AT_RISK.code, name: AT_RISK.en, description: AT_RISK.about, rule: null, at });
+  await insertSegments(ctx.db, programId, [
+    ...(Object.entries(RFM_SEGMENTS) as [RfmSegment, (typeof RFM_SEGMENTS)[RfmSegment]][]).map(([segment, names]) => ({
+      segmentId: ctx.newId(),
+      kind: 'rfm' as const,
+      code: rfmCode(segment),
+      name: names.en,
+      description: names.about,
+      rule: null,
+      at,
+    })),
+    { segmentId: ctx.newId(), kind: 'at_risk', code: AT_RISK.code, name: AT_RISK.en, description: AT_RISK.about, rule: null, at },
+  ]);
 }
 
 async function requireSegment(ctx: AppContext, programId: string, segmentId: string): Promise<SegmentRow> {
@@ -93,7 +101,7 @@ export async function createSegment(ctx: AppContext, actor: Actor, input: Segmen
   const at = ctx.clock();
   const segmentId = ctx.newId();
   return ctx.db.transaction().execute(async (tx) => {
-    await insertSegment(tx, actor.programId, { segmentId, kind: 'rule', code: null, name: input.name, description: input.description ?? null, rule: input.rule, at });
+    await insertSegments(tx, actor.programId, [{ segmentId, kind: 'rule', code: null, name: input.name, description: input.description ?? null, rule: input.rule, at }]);
     const view = segmentView((await findSegment(tx, actor.programId, segmentId))!);
     await audit(ctx, tx, actor, { action: 'create', entity: 'segment', entityId: segmentId, before: null, after: view, at });
     return view;
