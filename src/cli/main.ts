@@ -29,6 +29,8 @@ ${ADMIN_USAGE}
   restore --from FILE                   load a dump into an empty DATA_DIR
   demo [--program ID] [--members N] [--months N] [--seed N]
                                         fill a program with realistic sample data
+  analytics aggregate|segments|rfm|fit|run [--program ID] [--full]
+                                        run the analytics job or a part of it now
 
 Configuration (environment): PORT (8080), HOST (0.0.0.0), DATA_DIR (./data),
 DATABASE_URL (PostgreSQL; the embedded database when unset), LOG_LEVEL (info),
@@ -138,6 +140,10 @@ export async function main(argv: string[]): Promise<number> {
         console.log(`holds cancelled: ${holds}; points expired: ${expired.points} of ${expired.members} member(s)`);
         return 0;
       });
+    case 'analytics': {
+      const { runAnalyticsCommand } = await import('./analytics.js');
+      return runAnalyticsCommand(config, sub ? [sub, ...rest] : []);
+    }
     case 'backup':
     case 'restore':
     case 'demo': {

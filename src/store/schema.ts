@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { AnalyticsTables } from './schema-analytics.js';
 import type { RulesTables } from './schema-rules.js';
 
 /** Row types of the tables created by the migrations (see migrations/). */
@@ -278,7 +279,7 @@ export interface OutboxTable {
   sent_at: Timestamp | null;
 }
 
-export interface DB extends RulesTables {
+export interface DB extends RulesTables, AnalyticsTables {
   programs: ProgramsTable;
   api_keys: ApiKeysTable;
   stores: StoresTable;

@@ -14,6 +14,7 @@ import type { Campaign, Tier } from '../../domain/rules/types.js';
 import { decideTier, tierWindows, type QualifyingTotals, type TierDecision } from '../../domain/tiers.js';
 import type { AuditRecord } from '../../store/audit.js';
 import { budgetsOf, type EffectRow } from '../../store/campaign-state.js';
+import { segmentIdsOfMembers } from '../../store/analytics-segments.js';
 import { findCoupons, memberSeriesUses } from '../../store/coupons.js';
 import type { Executor } from '../../store/executor.js';
 import type { MemberRow } from '../../store/members.js';
@@ -156,6 +157,7 @@ export async function loadMemberRuleState(
   const usage: Record<string, number> = {};
   let tier: TierStep | null = null;
   let seriesUses = new Map<string, number>();
+  let segmentIds: string[] = [];
   if (member && wallet) {
     const limited = campaigns.map((c) => ({ id: c.id, key: usageKey(c.source, at, tz) })).filter((x): x is { id: string; key: string } => x.key !== null);
     if (limited.length > 0) {
@@ -168,6 +170,10 @@ export async function loadMemberRuleState(
     const seriesIds = [...new Set(rc.codes.flatMap((c) => (c.seriesId ? [c.seriesId] : [])))];
     seriesUses = await memberSeriesUses(db, member.memberId, seriesIds);
     tier = await tierStep(db, rc.compiled, member.memberId, wallet, at);
+    // Segments are read only when some campaign's audience names them.
+    if (campaigns.some((c) => c.source.audience.some((a) => a.kind === 'segments'))) {
+      segmentIds = (await segmentIdsOfMembers(db, [member.memberId])).get(member.memberId) ?? [];
+    }
   }
   const codes = rc.codes.map((c) => ({
     code: c,
@@ -177,7 +183,7 @@ export async function loadMemberRuleState(
     ? {
         id: member.memberId,
         tierId: tier?.effectiveTierId ?? null,
-        segmentIds: [],
+        segmentIds,
         attributes: member.attributes as MemberFacts['attributes'],
         birthday: member.birthday,
         purchaseCount: wallet.purchaseCount,

@@ -84,6 +84,7 @@ const SCHEMA = `
       primary key (member_id, purchase_id, seq)
     );
     create index campaign_effects_campaign on campaign_effects (program_id, campaign_id, occurred_at);
+    create index campaign_effects_time on campaign_effects (program_id, occurred_at);
 
     create table anonymous_campaign_effects (
       program_id uuid not null,
@@ -98,6 +99,7 @@ const SCHEMA = `
       occurred_at timestamptz not null,
       primary key (program_id, purchase_id, seq)
     );
+    create index anonymous_campaign_effects_time on anonymous_campaign_effects (program_id, occurred_at);
 
     create table coupon_series (
       program_id uuid not null references programs (program_id),

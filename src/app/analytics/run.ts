@@ -1,0 +1,53 @@
+import { dayIn, daysBetween } from '../../domain/analytics/periods.js';
+import { isDomainError } from '../../domain/errors.js';
+import { findAnalyticsState, saveAnalyticsState } from '../../store/analytics-aggregate.js';
+import { latestFit } from '../../store/analytics-models.js';
+import type { AppContext } from '../context.js';
+import { aggregateProgram } from './aggregate.js';
+import { fitModels } from './models.js';
+import { recomputeRfm } from './rfm.js';
+import { recomputeRuleSegments } from './segment-jobs.js';
+import { getAnalyticsSettings } from './settings.js';
+
+export interface AnalyticsRun {
+  programId: string;
+  aggregatedDays: number;
+  segments: { fullSegments: number; changedMembers: number };
+  /** The daily work ran: RFM, and every rule segment over every member. */
+  daily: boolean;
+  rfmMembers: number | null;
+  /** A model fit ran (it was due); its sample size, or why it could not run. */
+  fit: { members: number } | { skipped: string } | null;
+}
+
+/**
+ * One round of the analytics job for a program: the day aggregates of what changed; rule
+ * segments of members who changed; once a day (the first round of a new day in the program's
+ * time zone) RFM and a full recompute of the rule segments; and a model fit when the last one
+ * is `fitEveryDays` old.
+ */
+export async function runAnalytics(ctx: AppContext, programId: string): Promise<AnalyticsRun> {
+  const { settings } = await ctx.programs.get(programId);
+  const today = dayIn(ctx.clock(), settings.timeZone);
+  const aggregated = await aggregateProgram(ctx, programId);
+  const state = await findAnalyticsState(ctx.db, programId);
+  const daily = state.fullDay !== today;
+  const segments = await recomputeRuleSegments(ctx, programId, { full: daily });
+  let rfmMembers: number | null = null;
+  if (daily) {
+    rfmMembers = (await recomputeRfm(ctx, programId)).members;
+    await saveAnalyticsState(ctx.db, programId, { fullDay: today }, ctx.clock());
+  }
+  const { fitEveryDays } = await getAnalyticsSettings(ctx, programId);
+  let fit: AnalyticsRun['fit'] = null;
+  const last = fitEveryDays > 0 ? await latestFit(ctx.db, programId) : undefined;
+  if (fitEveryDays > 0 && (!last || daysBetween(last.calibrationEnd, today) >= fitEveryDays)) {
+    try {
+      fit = { members: (await fitModels(ctx, programId)).members };
+    } catch (err) {
+      if (!(isDomainError(err) && err.code === 'NOT_ENOUGH_DATA')) throw err;
+      fit = { skipped: err.message };
+    }
+  }
+  return { programId, aggregatedDays: aggregated.days, segments: { fullSegments: segments.fullSegments, changedMembers: segments.changedMembers }, daily, rfmMembers, fit };
+}

@@ -1,0 +1,101 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type } from 'typebox';
+import { answerSurvey, changeSurveyStatus, createSurvey, getNps, getSurveys } from '../../app/analytics/nps.js';
+import { authenticate } from '../../app/api-keys.js';
+import type { AppContext } from '../../app/context.js';
+import { DomainError } from '../../domain/errors.js';
+import type { App } from '../app.js';
+import { DateTime, IdParams, NullableString, Obj, problemResponses } from '../schemas.js';
+import { Day, Interval } from './analytics-schemas.js';
+
+const Survey = Obj({
+  id: Type.String(),
+  name: Type.String(),
+  question: Type.String(),
+  status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  linkToken: Type.String({ description: 'the secret of the public link: anyone with it may answer anonymously' }),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+const Answer = Obj({
+  score: Type.Integer({ minimum: 0, maximum: 10 }),
+  comment: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+  memberId: Type.Optional(Type.String({ maxLength: 100, description: 'with an API key: the member who answers' })),
+  token: Type.Optional(Type.String({ maxLength: 100, description: "without an API key: the survey's link token" })),
+  channel: Type.Optional(Type.String({ maxLength: 50, description: "with an API key: where the member answered, e.g. 'app' (default), 'sms', 'email'" })),
+});
+const AnswerResult = Obj({
+  surveyId: Type.String(),
+  memberId: NullableString,
+  score: Type.Integer(),
+  class: Type.Union([Type.Literal('promoter'), Type.Literal('passive'), Type.Literal('detractor')]),
+  createdAt: DateTime,
+});
+const figures = { promoters: Type.Integer(), passives: Type.Integer(), detractors: Type.Integer(), responses: Type.Integer(), score: Type.Union([Type.Number(), Type.Null()]) };
+const NpsReport = Obj({
+  from: Day,
+  to: Day,
+  interval: Interval,
+  surveyId: NullableString,
+  ...figures,
+  previous: Obj(figures),
+  change: Type.Union([Type.Number(), Type.Null()]),
+  series: Type.Array(Obj({ period: Day, ...figures, change: Type.Union([Type.Number(), Type.Null()]) })),
+});
+
+/** NPS surveys, answers (by members through an API key, or anonymously by link), and the NPS report. */
+export const npsRoutes =
+  (ctx: AppContext): FastifyPluginAsync =>
+  async (fastify) => {
+    const app = fastify as unknown as App;
+    const tags = ['nps'];
+    app.post(
+      '/nps/surveys',
+      {
+        config: { roles: ['admin'] },
+        schema: { tags, summary: 'Create an NPS survey', body: Obj({ name: Type.String({ minLength: 1, maxLength: 200 }), question: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })) }), response: { 201: Survey, ...problemResponses } },
+      },
+      async (req, reply) => reply.code(201).send(await createSurvey(ctx, req.actor, req.body)),
+    );
+    app.get('/nps/surveys', { config: { roles: ['admin', 'readonly'] }, schema: { tags, summary: 'NPS surveys, newest first', response: { 200: Obj({ items: Type.Array(Survey) }), ...problemResponses } } }, async (req) => ({
+      items: await getSurveys(ctx, req.actor.programId),
+    }));
+    app.patch(
+      '/nps/surveys/:id',
+      { config: { roles: ['admin'] }, schema: { tags, summary: 'Close or reopen a survey', params: IdParams, body: Obj({ status: Type.Union([Type.Literal('open'), Type.Literal('closed')]) }), response: { 200: Survey, ...problemResponses } } },
+      async (req) => changeSurveyStatus(ctx, req.actor, req.params.id, req.body.status),
+    );
+    app.post(
+      '/nps/surveys/:id/responses',
+      {
+        schema: {
+          tags,
+          summary: "Answer a survey: with an admin or pos API key for a member (memberId), or without a key by the survey's link token (anonymous)",
+          security: [{ apiKey: [] }, {}],
+          params: IdParams,
+          body: Answer,
+          response: { 201: AnswerResult, ...problemResponses },
+        },
+      },
+      async (req, reply) => {
+        const header = req.headers.authorization;
+        const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : (req.headers['x-api-key'] as string | undefined);
+        const actor = key === undefined ? null : await authenticate(ctx, key);
+        if (actor && actor.role === 'readonly') throw new DomainError('FORBIDDEN', 'a readonly key may not answer surveys');
+        return reply.code(201).send(await answerSurvey(ctx, actor, req.params.id, req.body));
+      },
+    );
+    app.get(
+      '/analytics/nps',
+      {
+        config: { roles: ['admin', 'readonly'] },
+        schema: {
+          tags: ['analytics'],
+          summary: 'NPS (% promoters − % detractors) of the answers in a range, by period, with the change against the range before',
+          querystring: Obj({ from: Day, to: Day, interval: Type.Optional(Interval), surveyId: Type.Optional(Type.String({ format: 'uuid' })) }),
+          response: { 200: NpsReport, ...problemResponses },
+        },
+      },
+      async (req) => getNps(ctx, req.actor.programId, req.query),
+    );
+  };

@@ -1,0 +1,101 @@
+import { sql } from 'kysely';
+import { DAY_COLUMNS, dayRowsSql, insertVisitsAndCohortsSql, type DayScope } from './analytics-days.js';
+import type { Executor } from './executor.js';
+
+export interface AnalyticsState {
+  aggregatedAt: Date | null;
+  timeZone: string | null;
+  segmentsAt: Date | null;
+  fullDay: string | null;
+}
+
+export async function findAnalyticsState(db: Executor, programId: string): Promise<AnalyticsState> {
+  const r = await db.selectFrom('analytics_state').selectAll().where('program_id', '=', programId).executeTakeFirst();
+  return { aggregatedAt: r?.aggregated_at ?? null, timeZone: r?.time_zone ?? null, segmentsAt: r?.segments_at ?? null, fullDay: r?.full_day ?? null };
+}
+
+/** Saves the given fields of the program's analytics state. */
+export async function saveAnalyticsState(db: Executor, programId: string, patch: Partial<AnalyticsState>, at: Date): Promise<void> {
+  const values = {
+    ...(patch.aggregatedAt !== undefined ? { aggregated_at: patch.aggregatedAt } : {}),
+    ...(patch.timeZone !== undefined ? { time_zone: patch.timeZone } : {}),
+    ...(patch.segmentsAt !== undefined ? { segments_at: patch.segmentsAt } : {}),
+    ...(patch.fullDay !== undefined ? { full_day: patch.fullDay } : {}),
+    updated_at: at,
+  };
+  await db
+    .insertInto('analytics_state')
+    .values({ program_id: programId, ...values })
+    .onConflict((oc) => oc.column('program_id').doUpdateSet(values))
+    .execute();
+}
+
+/** The first day that has anything to aggregate (an enrolment or a receipt), or null for an empty program. */
+export async function firstActivityDay(db: Executor, programId: string, timeZone: string): Promise<string | null> {
+  const r = await sql<{ first: string | null }>`
+    select (least(
+      (select min(created_at) from members where program_id = ${programId}),
+      (select min(occurred_at) from purchases where program_id = ${programId}),
+      (select min(occurred_at) from anonymous_purchases where program_id = ${programId})
+    ) at time zone ${timeZone}::text)::date as first`.execute(db);
+  return r.rows[0]?.first ?? null;
+}
+
+/**
+ * Days whose aggregates may have changed since `since` (the last run's start less an overlap):
+ * the days of receipts, returns, enrolments and ledger entries created since; the purchase days
+ * of purchases confirmed since (their entries are new, the purchase row is not); and the later
+ * visit days of members with a new receipt dated earlier than those visits (a till that was
+ * offline), whose previous-visit links have changed.
+ */
+export async function dirtyDays(db: Executor, programId: string, timeZone: string, since: Date): Promise<string[]> {
+  const tz = sql`${timeZone}::text`;
+  const r = await sql<{ day: string }>`
+    with fresh as (
+      select member_id, occurred_at from purchases where program_id = ${programId} and created_at >= ${since})
+    select day from (
+      select (occurred_at at time zone ${tz})::date as day from fresh
+      union
+      select (q.occurred_at at time zone ${tz})::date from fresh f
+        join purchases q on q.member_id = f.member_id and q.occurred_at > f.occurred_at and q.status = 'completed'
+      union
+      select (occurred_at at time zone ${tz})::date from anonymous_purchases where program_id = ${programId} and created_at >= ${since}
+      union
+      select (created_at at time zone ${tz})::date from returns where program_id = ${programId} and created_at >= ${since}
+      union
+      select (created_at at time zone ${tz})::date from anonymous_returns where program_id = ${programId} and created_at >= ${since}
+      union
+      select (created_at at time zone ${tz})::date from members where program_id = ${programId} and created_at >= ${since}
+      union
+      select (created_at at time zone ${tz})::date from entries where program_id = ${programId} and created_at >= ${since}
+      union
+      select (p.occurred_at at time zone ${tz})::date from entries e
+        join purchases p on p.member_id = e.member_id and p.purchase_id = e.purchase_id
+        where e.program_id = ${programId} and e.created_at >= ${since} and e.purchase_id is not null and e.return_id is null and p.created_at < e.created_at
+    ) d order by day`.execute(db);
+  return r.rows.map((x) => x.day);
+}
+
+/**
+ * Recomputes the aggregates of whole days: deletes their rows and writes them again from the raw
+ * tables. Idempotent; run it in a transaction so that readers never see a day half written.
+ */
+export async function recomputeDays(db: Executor, scope: DayScope): Promise<void> {
+  if (scope.days.length === 0) return;
+  const days = sql`${scope.days}::date[]`;
+  await sql`with a as (delete from analytics_days where program_id = ${scope.programId} and day = any(${days})),
+      v as (delete from analytics_visits where program_id = ${scope.programId} and day = any(${days})),
+      c as (delete from analytics_cohort_days where program_id = ${scope.programId} and day = any(${days}))
+    select 1`.execute(db);
+  const cols = sql.join(['program_id', 'store_id', 'day', ...DAY_COLUMNS].map((c) => sql.ref(c)));
+  await sql`insert into analytics_days (${cols}) ${dayRowsSql(scope)}`.execute(db);
+  await insertVisitsAndCohortsSql(scope).execute(db);
+}
+
+/** Deletes every aggregate of the program (before a full rebuild in another time zone). */
+export async function clearAggregates(db: Executor, programId: string): Promise<void> {
+  await sql`with a as (delete from analytics_days where program_id = ${programId}),
+      v as (delete from analytics_visits where program_id = ${programId}),
+      c as (delete from analytics_cohort_days where program_id = ${programId})
+    select 1`.execute(db);
+}
