@@ -88,7 +88,7 @@ export function compileRules(ruleSet: unknown, settings: ProgramSettings, option
     tiers: new Map(rules.tiers.map((t) => [t.id, t])),
     tierList: [...rules.tiers].sort((a, b) => a.rank - b.rank),
     tierPolicy: rules.tierPolicy ?? null,
-    earnExcluded: compileFilter({ skus: settings.earnExclusions.skus, categories: settings.earnExclusions.categories }),
+    earnExcluded: compileFilter({ skus: settings.earnExclusions.skus, categories: settings.earnExclusions.categories }).test,
     money,
   };
 }

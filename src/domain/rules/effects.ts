@@ -8,7 +8,7 @@
  * as its share of what the line still costs, rounded down.
  */
 import { allocate, cumulativeShare, divide, type RoundingMode } from '../arithmetic.js';
-import { compileFilter, describeFilter, type ReceiptView } from './lines.js';
+import { compileFilter, describeFilter, type CompiledFilter, type ReceiptView } from './lines.js';
 import type { Effect } from './types.js';
 
 export type DiscountEffect = Extract<Effect, { kind: 'discount_percent' | 'discount_fixed' | 'cheapest_free' | 'nth_item' }>;
@@ -38,9 +38,10 @@ export interface Arithmetic {
 /** Hundredths of a percent (12.5 → 1250), exact for two decimals. */
 export const basisPoints = (percent: number) => Math.round(percent * 100);
 
-function targets(view: ReceiptView, remaining: readonly number[], test: (sku: string, category: string | null) => boolean): number[] {
+function targets(view: ReceiptView, remaining: readonly number[], filter: CompiledFilter): number[] {
+  const mask = filter.mask(view);
   const out: number[] = [];
-  for (let i = 0; i < view.n; i++) if (remaining[i]! > 0 && test(view.sku[i]!, view.category[i]!)) out.push(i);
+  for (let i = 0; i < view.n; i++) if (remaining[i]! > 0 && mask[i]) out.push(i);
   return out;
 }
 
@@ -111,10 +112,12 @@ export function compileDiscount(e: DiscountEffect): DiscountFn {
 }
 
 export function compilePoints(e: PointsEffect, a: Arithmetic): PointsFn {
-  const test = 'lines' in e ? compileFilter(e.lines) : () => true;
+  const filter = compileFilter('lines' in e ? e.lines : undefined);
   const lines = (s: EarnState) => {
     const idx: number[] = [];
-    if (s.view) for (let i = 0; i < s.view.n; i++) if (s.eligible[i] && test(s.view.sku[i]!, s.view.category[i]!)) idx.push(i);
+    if (!s.view) return idx;
+    const mask = filter.mask(s.view);
+    for (let i = 0; i < s.view.n; i++) if (s.eligible[i] && mask[i]) idx.push(i);
     return idx;
   };
   const byWeights = (s: EarnState, idx: number[], total: number, weights: number[]) => ({ total, perLine: spread(s.view?.n ?? 0, idx, total, weights, false) });

@@ -29,10 +29,37 @@ export function receiptView(receipt: ReceiptInput): ReceiptView {
 /** Whether a line (by its SKU and category) passes a filter. */
 export type LineTest = (sku: string, category: string | null) => boolean;
 
-const ALL: LineTest = () => true;
+export interface CompiledFilter {
+  test: LineTest;
+  /**
+   * Per line of `view`, whether it passes. Remembered for the last receipt asked about (one
+   * evaluation asks a filter several times: condition, effect, best_of valuation), in an array
+   * the next receipt overwrites: use it at once, never keep it.
+   */
+  mask(view: ReceiptView): readonly boolean[];
+}
 
 /** Compiles a line filter into a test over Sets; no filter passes every line. */
-export function compileFilter(f: LineFilter | undefined): LineTest {
+export function compileFilter(f: LineFilter | undefined): CompiledFilter {
+  const test = filterTest(f);
+  let lastView: ReceiptView | null = null;
+  let lastMask: boolean[] = [];
+  return {
+    test,
+    mask(view) {
+      if (view !== lastView) {
+        if (lastMask.length !== view.n) lastMask = new Array<boolean>(view.n);
+        for (let i = 0; i < view.n; i++) lastMask[i] = test(view.sku[i]!, view.category[i]!);
+        lastView = view;
+      }
+      return lastMask;
+    },
+  };
+}
+
+const ALL: LineTest = () => true;
+
+function filterTest(f: LineFilter | undefined): LineTest {
   if (!f) return ALL;
   const skus = f.skus ? new Set(f.skus) : null;
   const categories = f.categories ? new Set(f.categories) : null;
@@ -44,13 +71,6 @@ export function compileFilter(f: LineFilter | undefined): LineTest {
     if (!anyIncluded) return true;
     return (skus?.has(sku) ?? false) || (category !== null && (categories?.has(category) ?? false));
   };
-}
-
-/** The indices of the lines that pass `test`. */
-export function linesWhere(view: ReceiptView, test: LineTest): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < view.n; i++) if (test(view.sku[i]!, view.category[i]!)) out.push(i);
-  return out;
 }
 
 const list = (xs: readonly string[]) => (xs.length > 5 ? `${xs.slice(0, 5).join(', ')} and ${xs.length - 5} more` : xs.join(', '));

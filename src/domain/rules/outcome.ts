@@ -37,13 +37,25 @@ export function effectOf(cand: Candidate | null, kind: AppliedEffect['kind'], li
   };
 }
 
-const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
-const linesOf = (perLine: readonly number[], what: 'discount' | 'points'): EffectLine[] =>
-  perLine.flatMap((x, index) => (x > 0 ? [{ index, discount: what === 'discount' ? x : 0, points: what === 'points' ? x : 0 }] : []));
+function sum(xs: readonly number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+}
+
+/** The lines that got something, as effect lines. */
+export function linesOf(perLine: readonly number[], what: 'discount' | 'points'): EffectLine[] {
+  const out: EffectLine[] = [];
+  for (let index = 0; index < perLine.length; index++) {
+    const x = perLine[index]!;
+    if (x > 0) out.push(what === 'discount' ? { index, discount: x, points: 0 } : { index, discount: 0, points: x });
+  }
+  return out;
+}
 
 export interface DiscountOutcome {
   effects: AppliedEffect[];
-  /** What each line costs after this campaign's discounts. */
+  /** What each line costs after this campaign's discounts (`remaining` itself when it has none: do not change it). */
   after: number[];
   budget: BudgetLeft;
   spent: BudgetUsed;
@@ -52,6 +64,7 @@ export interface DiscountOutcome {
 
 /** The campaign's discounts on lines that still cost `remaining`; pure (nothing is changed). */
 export function campaignDiscounts(cand: Candidate, view: ReceiptView, remaining: readonly number[], pv: number): DiscountOutcome {
+  if (cand.c.discounts.length === 0) return { effects: [], after: remaining as number[], budget: cand.budget, spent: { points: 0, costMinor: 0 }, budgetStopped: false };
   const after = remaining.slice();
   const budget = { ...cand.budget };
   const cap = cand.c.source.limits.perReceipt?.discount ?? Number.POSITIVE_INFINITY;

@@ -141,11 +141,13 @@ export function compileCondition(cond: Condition, pointer: string, money: Money)
   switch (cond.kind) {
     case 'total':
     case 'quantity': {
-      const test = compileFilter(cond.lines);
-      const of = cond.kind === 'total' ? (r: ReceiptView, i: number) => r.amount[i]! : (r: ReceiptView, i: number) => r.quantity[i]!;
+      const filter = compileFilter(cond.lines);
+      const total = cond.kind === 'total';
       const sum = (r: ReceiptView) => {
+        const mask = filter.mask(r);
+        const of = total ? r.amount : r.quantity;
         let s = 0;
-        for (let i = 0; i < r.n; i++) if (test(r.sku[i]!, r.category[i]!)) s += of(r, i);
+        for (let i = 0; i < r.n; i++) if (mask[i]) s += of[i]!;
         return s;
       };
       const min = cond.min ?? 0;
@@ -162,10 +164,13 @@ export function compileCondition(cond: Condition, pointer: string, money: Money)
       };
     }
     case 'lines': {
-      const test = compileFilter(cond.lines);
+      const filter = compileFilter(cond.lines);
       const wanted = [...(cond.lines.skus ?? []).map((s) => ['sku', s] as const), ...(cond.lines.categories ?? []).map((c) => ['category', c] as const)];
-      const all = (r: ReceiptView) => wanted.every(([k, v]) => (k === 'sku' ? r.sku : r.category).some((x, i) => x === v && test(r.sku[i]!, r.category[i]!)));
-      const any = (r: ReceiptView) => r.sku.some((s, i) => test(s, r.category[i]!));
+      const all = (r: ReceiptView) => {
+        const mask = filter.mask(r);
+        return wanted.every(([k, v]) => (k === 'sku' ? r.sku : r.category).some((x, i) => x === v && mask[i]));
+      };
+      const any = (r: ReceiptView) => filter.mask(r).includes(true);
       const check = cond.match === 'all' ? all : any;
       return {
         pointer,
