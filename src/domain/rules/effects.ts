@@ -8,7 +8,7 @@
  * as its share of what the line still costs, rounded down.
  */
 import { allocate, cumulativeShare, divide, type RoundingMode } from '../arithmetic.js';
-import { compileFilter, describeFilter, type CompiledFilter, type ReceiptView } from './lines.js';
+import { describeFilter, type CompiledFilter, type FilterIndex, type ReceiptView } from './lines.js';
 import type { Effect } from './types.js';
 
 export type DiscountEffect = Extract<Effect, { kind: 'discount_percent' | 'discount_fixed' | 'cheapest_free' | 'nth_item' }>;
@@ -62,8 +62,8 @@ function byUnitValue(idx: number[], view: ReceiptView, remaining: readonly numbe
   });
 }
 
-export function compileDiscount(e: DiscountEffect): DiscountFn {
-  const test = compileFilter(e.lines);
+export function compileDiscount(e: DiscountEffect, filters: FilterIndex): DiscountFn {
+  const test = filters.register(e.lines);
   switch (e.kind) {
     case 'discount_percent': {
       const bp = basisPoints(e.percent);
@@ -111,8 +111,8 @@ export function compileDiscount(e: DiscountEffect): DiscountFn {
   }
 }
 
-export function compilePoints(e: PointsEffect, a: Arithmetic): PointsFn {
-  const filter = compileFilter('lines' in e ? e.lines : undefined);
+export function compilePoints(e: PointsEffect, a: Arithmetic, filters: FilterIndex): PointsFn {
+  const filter = filters.register('lines' in e ? e.lines : undefined);
   const lines = (s: EarnState) => {
     const idx: number[] = [];
     if (!s.view) return idx;

@@ -19,7 +19,7 @@ import { basisPoints, type EarnState } from './effects.js';
 import type { AppliedEffect, BudgetUsed, BudgetWarning, CampaignFacts, CampaignTrace, RulesResult } from './facts.js';
 import { receiptView, type ReceiptView } from './lines.js';
 import { match, refuse, type Candidate } from './match.js';
-import { campaignDiscounts, campaignPoints, effectOf, linesOf, type Applied } from './outcome.js';
+import { campaignDiscounts, campaignPoints, linesOf, type Applied } from './outcome.js';
 import type { MatchContext } from './predicates.js';
 import { applyInOrder } from './stacking.js';
 import type { Tier } from './types.js';
@@ -55,7 +55,7 @@ const zeros = (n: number) => new Array<number>(n).fill(0);
 
 export function matchContext(rules: CompiledRules, facts: CampaignFacts, at: Date, receipt: ReceiptView | null, event: MatchContext['event']): MatchContext {
   const timeZone = rules.settings.timeZone;
-  return { receipt, member: facts.member, now: localTime(at, timeZone), timeZone, storeId: facts.storeId, channel: facts.channel, event };
+  return { receipt, memo: {}, member: facts.member, now: localTime(at, timeZone), timeZone, storeId: facts.storeId, channel: facts.channel, event };
 }
 
 /** Stage 1: matching, stacking, campaign discounts, the tier's discount. */
@@ -111,9 +111,23 @@ export function startEvaluation(rules: CompiledRules, input: CampaignInput): Dis
 }
 
 function tierEffect(tier: Tier, kind: 'tier_discount' | 'tier_multiplier', perLine: number[], points: 0 | 1, pv: number): AppliedEffect {
-  const lines = linesOf(perLine, points ? 'points' : 'discount');
   const total = perLine.reduce((s, x) => s + x, 0);
-  return { ...effectOf(null, kind, lines, points ? 0 : total, points ? total : 0, pv, false), tierId: tier.id, block: 'main' };
+  const discount = points ? 0 : total;
+  const earned = points ? total : 0;
+  return {
+    campaignId: null,
+    tierId: tier.id,
+    name: tier.name,
+    effectIndex: null,
+    couponCode: null,
+    kind,
+    block: 'main',
+    lines: linesOf(perLine, points ? 'points' : 'discount'),
+    discount,
+    points: earned,
+    costMinor: discount + earned * pv,
+    cut: false,
+  };
 }
 
 /**

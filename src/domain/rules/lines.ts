@@ -32,29 +32,61 @@ export type LineTest = (sku: string, category: string | null) => boolean;
 export interface CompiledFilter {
   test: LineTest;
   /**
-   * Per line of `view`, whether it passes. Remembered for the last receipt asked about (one
-   * evaluation asks a filter several times: condition, effect, best_of valuation), in an array
-   * the next receipt overwrites: use it at once, never keep it.
+   * Per line of `view`, 1 when it passes, else 0. Computed for all the rule set's filters at once
+   * when a receipt is first asked about, and overwritten by the next receipt: use it at once,
+   * never keep it.
    */
-  mask(view: ReceiptView): readonly boolean[];
+  mask(view: ReceiptView): ArrayLike<number>;
 }
 
-/** Compiles a line filter into a test over Sets; no filter passes every line. */
+/**
+ * Every line filter of a rule set, indexed by SKU and category: for a receipt, each line looks
+ * up its SKU and category once and marks the filters it passes, instead of every filter testing
+ * every line. One index per compiled rule set.
+ */
+export class FilterIndex {
+  private count = 0;
+  private readonly all: number[] = [];
+  private readonly bySku = new Map<string, number[]>();
+  private readonly byCategory = new Map<string, number[]>();
+  private readonly exBySku = new Map<string, number[]>();
+  private readonly exByCategory = new Map<string, number[]>();
+  private lastView: ReceiptView | null = null;
+  private matrix = new Uint8Array(0);
+
+  register(f: LineFilter | undefined): CompiledFilter {
+    const id = this.count++;
+    const add = (map: Map<string, number[]>, keys: readonly string[] | undefined) => {
+      for (const k of new Set(keys ?? [])) map.set(k, [...(map.get(k) ?? []), id]);
+    };
+    if (!f || (!f.skus && !f.categories)) this.all.push(id);
+    add(this.bySku, f?.skus);
+    add(this.byCategory, f?.categories);
+    add(this.exBySku, f?.excludeSkus);
+    add(this.exByCategory, f?.excludeCategories);
+    return { test: filterTest(f), mask: (view) => this.rows(view).subarray(id * view.n, (id + 1) * view.n) };
+  }
+
+  private rows(view: ReceiptView): Uint8Array {
+    if (view === this.lastView) return this.matrix;
+    const n = view.n;
+    const m = (this.matrix = new Uint8Array(this.count * n));
+    for (const f of this.all) m.fill(1, f * n, (f + 1) * n);
+    for (let i = 0; i < n; i++) {
+      const category = view.category[i];
+      for (const f of this.bySku.get(view.sku[i]!) ?? []) m[f * n + i] = 1;
+      if (category !== null) for (const f of this.byCategory.get(category!) ?? []) m[f * n + i] = 1;
+      for (const f of this.exBySku.get(view.sku[i]!) ?? []) m[f * n + i] = 0;
+      if (category !== null) for (const f of this.exByCategory.get(category!) ?? []) m[f * n + i] = 0;
+    }
+    this.lastView = view;
+    return m;
+  }
+}
+
+/** A filter outside any rule set (the program's exclusions). */
 export function compileFilter(f: LineFilter | undefined): CompiledFilter {
-  const test = filterTest(f);
-  let lastView: ReceiptView | null = null;
-  let lastMask: boolean[] = [];
-  return {
-    test,
-    mask(view) {
-      if (view !== lastView) {
-        if (lastMask.length !== view.n) lastMask = new Array<boolean>(view.n);
-        for (let i = 0; i < view.n; i++) lastMask[i] = test(view.sku[i]!, view.category[i]!);
-        lastView = view;
-      }
-      return lastMask;
-    },
-  };
+  return new FilterIndex().register(f);
 }
 
 const ALL: LineTest = () => true;

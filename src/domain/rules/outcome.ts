@@ -22,13 +22,15 @@ export interface Applied {
   spent: BudgetUsed;
 }
 
-export function effectOf(cand: Candidate | null, kind: AppliedEffect['kind'], lines: EffectLine[], discount: number, points: number, pv: number, cut: boolean): AppliedEffect {
+export function effectOf(cand: Candidate, effectIndex: number, kind: AppliedEffect['kind'], lines: EffectLine[], discount: number, points: number, pv: number, cut: boolean): AppliedEffect {
   return {
-    campaignId: cand?.c.id ?? null,
+    campaignId: cand.c.id,
     tierId: null,
-    couponCode: cand?.coupon?.code ?? null,
+    name: cand.c.source.name,
+    effectIndex,
+    couponCode: cand.coupon?.code ?? null,
     kind,
-    block: cand?.c.source.block ?? 'main',
+    block: cand.c.source.block,
     lines,
     discount,
     points,
@@ -90,7 +92,7 @@ export function campaignDiscounts(cand: Candidate, view: ReceiptView, remaining:
     budget.money -= amount;
     total += amount;
     for (let i = 0; i < view.n; i++) after[i]! -= perLine[i]!;
-    effects.push(effectOf(cand, d.effect.kind, linesOf(perLine, 'discount'), amount, 0, pv, cut));
+    effects.push(effectOf(cand, d.index, d.effect.kind, linesOf(perLine, 'discount'), amount, 0, pv, cut));
   }
   return { effects, after, budget, spent: { points: 0, costMinor: total }, budgetStopped };
 }
@@ -128,7 +130,7 @@ export function campaignPoints(cand: Candidate, state: EarnState, budget: Budget
     left.points -= points;
     left.money -= points * pv;
     total += points;
-    effects.push(effectOf(cand, p.effect.kind, linesOf(perLine, 'points'), 0, points, pv, cut));
+    effects.push(effectOf(cand, p.index, p.effect.kind, linesOf(perLine, 'points'), 0, points, pv, cut));
   }
   return { effects, spent: { points: total, costMinor: total * pv }, budgetStopped };
 }
