@@ -26,7 +26,7 @@ import {
   type ReceiptInput,
 } from './receipt.js';
 import type { CompiledRules } from './rules/compile.js';
-import { baseEarning, earnEligible } from './rules/earning.js';
+import { baseEarning } from './rules/earning.js';
 import { finishEvaluation, startEvaluation } from './rules/evaluate.js';
 import type { CampaignFacts, RulesResult } from './rules/facts.js';
 
@@ -99,7 +99,7 @@ export function evaluatePurchase(rules: CompiledRules, input: PurchaseInput): Pu
   const spend = splitSpend(pointsToSpend, weights, settings);
   const paid = afterDiscounts.map((a, i) => a - spend.discount[i]!);
 
-  const base = earns ? baseEarning(rules, paid, earnEligible(rules, stage.view)) : paid.map(() => 0);
+  const base = earns ? baseEarning(rules, paid, stage.eligible) : paid.map(() => 0);
   const result = finishEvaluation(stage, { paid, base });
 
   const lines: PurchaseLine[] = receipt.lines.map((l, i) => {

@@ -141,6 +141,63 @@ describe('allocate: splitting a total over lines', () => {
   });
 });
 
+/** allocate as it was written first, all in bigints: the reference the faster version must equal. */
+function allocateReference(total: number, weights: readonly number[], caps?: readonly number[]): number[] {
+  const parts = weights.map(() => 0);
+  const limit = (i: number) => (caps ? (caps[i] ?? 0) : Number.POSITIVE_INFINITY);
+  let left = total;
+  for (let round = 0; left > 0 && round < weights.length + 1; round++) {
+    const open = weights.map((_, i) => i).filter((i) => (weights[i] ?? 0) > 0 && parts[i]! < limit(i));
+    if (open.length === 0) break;
+    const weightSum = open.reduce((s, i) => s + BigInt(weights[i]!), 0n);
+    const shares = open.map((i) => {
+      const exact = BigInt(left) * BigInt(weights[i]!);
+      return { i, floor: Number(exact / weightSum), rem: exact % weightSum };
+    });
+    let given = 0;
+    for (const sh of shares) {
+      const take = Math.min(sh.floor, limit(sh.i) - parts[sh.i]!);
+      parts[sh.i]! += take;
+      given += take;
+    }
+    let rest = left - given;
+    for (const sh of [...shares].sort((a, b) => (a.rem === b.rem ? a.i - b.i : a.rem > b.rem ? -1 : 1))) {
+      if (rest === 0) break;
+      if (parts[sh.i]! < limit(sh.i)) {
+        parts[sh.i]! += 1;
+        rest -= 1;
+      }
+    }
+    left = rest;
+  }
+  if (left > 0) throw new RangeError('caps are too small to allocate the total');
+  return parts;
+}
+
+describe('allocate: exact whatever the size of the numbers', () => {
+  test('property: the same parts as the all-bigint reference, for small and for huge totals and weights, with and without caps', () => {
+    const size = fc.constantFrom(1_000, 1_000_000, 1e12, Number.MAX_SAFE_INTEGER);
+    fc.assert(
+      fc.property(
+        size.chain((max) => fc.tuple(fc.integer({ min: 0, max }), fc.array(fc.tuple(fc.integer({ min: 0, max }), fc.integer({ min: 0, max })), { minLength: 1, maxLength: 40 }), fc.boolean())),
+        ([total, rows, capped]) => {
+          const weights = rows.map(([w]) => w);
+          const caps = capped ? rows.map(([, c]) => c) : undefined;
+          let expected: number[] | RangeError;
+          try {
+            expected = allocateReference(total, weights, caps);
+          } catch (err) {
+            expected = err as RangeError;
+          }
+          if (expected instanceof RangeError) assert.throws(() => allocate(total, weights, caps), RangeError);
+          else assert.deepEqual(allocate(total, weights, caps), expected);
+        },
+      ),
+      { numRuns: 1_000 },
+    );
+  });
+});
+
 describe('cumulativeShare: returning a quantity in steps', () => {
   test('the share of the first k of n units is rounded down', () => {
     assert.equal(cumulativeShare(100, 3, 1), 33);

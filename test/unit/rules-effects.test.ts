@@ -13,7 +13,9 @@ describe('discount effects', () => {
     assert.deepEqual(discounts(e), [2_000, 0]);
     assert.equal(e.paidTotal, 28_000);
     assert.equal(e.pointsEarned, 14, '5 % of the 280.00 ₽ paid');
-    assert.deepEqual(e.effects.map((x) => [x.campaignId, x.kind, x.discount, x.costMinor, x.block]), [['c', 'discount_percent', 2_000, 2_000, 'mass']]);
+    assert.deepEqual(e.effects, [
+      { campaignId: 'c', tierId: null, name: 'campaign c', effectIndex: 0, couponCode: null, kind: 'discount_percent', block: 'mass', lines: [{ index: 0, discount: 2_000, points: 0 }], discount: 2_000, points: 0, costMinor: 2_000, cut: false },
+    ]);
   });
 
   test('a percentage discount rounds half up to the kopeck (15 % of 3.33 ₽ is 0.4995 ₽ → 0.50 ₽)', () => {

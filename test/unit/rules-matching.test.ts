@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { FilterIndex, receiptView } from '../../src/domain/rules/lines.js';
 import type { AudienceRule, Condition, Schedule } from '../../src/domain/rules/types.js';
 import type { CampaignFacts, MemberFacts } from '../../src/domain/rules/facts.js';
 import { campaign, line, memberFacts, purchase, receiptOf, rules, tier, traceOf } from '../support/rules.js';
@@ -190,5 +192,25 @@ describe('schedule in Europe/Moscow', () => {
     const e = purchase(rules([campaign('c', { schedule: { to: '2024-03-09' } })]), RECEIPT, { explain: true });
     const t = traceOf(e, 'c');
     assert.deepEqual([t.reason, t.pointer, t.detail], ['schedule', '/schedule', 'has ended: 2024-03-10 Sun 12:00 local time; schedule: until 2024-03-09']);
+  });
+});
+
+describe('line filters', () => {
+  test('property: the rule set’s filter index marks exactly the lines each filter’s own test passes', () => {
+    const names = (prefix: string) => fc.subarray([`${prefix}1`, `${prefix}2`, `${prefix}3`, `${prefix}4`], { minLength: 1 });
+    const filterArb = fc.option(fc.record({ skus: names('s'), categories: names('c'), excludeSkus: names('s'), excludeCategories: names('c') }, { requiredKeys: [] }), { nil: undefined });
+    const lineArb = fc.record({ sku: fc.constantFrom('s1', 's2', 's3', 's4', 's5'), category: fc.option(fc.constantFrom('c1', 'c2', 'c3', 'c5'), { nil: undefined }) });
+    fc.assert(
+      fc.property(fc.array(filterArb, { minLength: 1, maxLength: 6 }), fc.array(lineArb, { minLength: 1, maxLength: 8 }), (filters, lines) => {
+        const index = new FilterIndex();
+        const compiled = filters.map((f) => index.register(f));
+        const view = receiptView(receiptOf(...lines.map((l) => ({ ...l, price: 100, quantity: 1 }))));
+        for (const f of compiled) {
+          const mask = Array.from(f.mask(view));
+          assert.deepEqual(mask, view.sku.map((sku, i) => (f.test(sku, view.category[i]!) ? 1 : 0)));
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -6,7 +6,7 @@
  */
 import { currencyMinorUnits, type ProgramSettings } from '../settings.js';
 import { compileDiscount, compilePoints, describeEffect, isDiscount, type DiscountEffect, type DiscountFn, type PointsEffect, type PointsFn } from './effects.js';
-import { compileFilter, type LineTest } from './lines.js';
+import { compileFilter, FilterIndex, type LineTest } from './lines.js';
 import { compileAudience, compileCondition, type Check, type Money } from './predicates.js';
 import { compileSchedule, type CompiledSchedule } from './schedule.js';
 import type { Campaign, RuleSet, Tier, TierPolicy } from './types.js';
@@ -74,7 +74,8 @@ export function compileRules(ruleSet: unknown, settings: ProgramSettings, option
   const digits = currencyMinorUnits(settings.currency);
   const money: Money = (minor) => `${(minor / 10 ** digits).toFixed(digits)} ${settings.currency}`;
   const sorted = [...rules.campaigns].sort(byPriority);
-  const compiled = sorted.map((c) => compileCampaign(c, settings, money));
+  const filters = new FilterIndex();
+  const compiled = sorted.map((c) => compileCampaign(c, settings, money, filters));
   const events = new Map<string, CompiledCampaign[]>();
   for (const c of compiled) {
     if (c.source.kind !== 'event') continue;
@@ -88,26 +89,26 @@ export function compileRules(ruleSet: unknown, settings: ProgramSettings, option
     tiers: new Map(rules.tiers.map((t) => [t.id, t])),
     tierList: [...rules.tiers].sort((a, b) => a.rank - b.rank),
     tierPolicy: rules.tierPolicy ?? null,
-    earnExcluded: compileFilter({ skus: settings.earnExclusions.skus, categories: settings.earnExclusions.categories }),
+    earnExcluded: compileFilter({ skus: settings.earnExclusions.skus, categories: settings.earnExclusions.categories }).test,
     money,
   };
 }
 
-function compileCampaign(c: Campaign, settings: ProgramSettings, money: Money): CompiledCampaign {
+function compileCampaign(c: Campaign, settings: ProgramSettings, money: Money, filters: FilterIndex): CompiledCampaign {
   const arithmetic = { pointValue: settings.pointValue, rounding: settings.rounding };
   const discounts: CompiledDiscount[] = [];
   const points: CompiledPoints[] = [];
   c.effects.forEach((effect, index) => {
     const text = describeEffect(effect, money);
-    if (isDiscount(effect)) discounts.push({ index, effect, apply: compileDiscount(effect), text });
-    else points.push({ index, effect, apply: compilePoints(effect, arithmetic), text });
+    if (isDiscount(effect)) discounts.push({ index, effect, apply: compileDiscount(effect, filters), text });
+    else points.push({ index, effect, apply: compilePoints(effect, arithmetic, filters), text });
   });
   return {
     id: c.id,
     source: c,
     schedule: compileSchedule(c.schedule),
     audience: c.audience.map((a, i) => compileAudience(a, `/audience/${i}`)),
-    conditions: c.conditions.map((k, i) => compileCondition(k, `/conditions/${i}`, money)),
+    conditions: c.conditions.map((k, i) => compileCondition(k, `/conditions/${i}`, money, filters)),
     discounts,
     points,
     controlBasisPoints: Math.round(c.controlGroupPercent * 100),

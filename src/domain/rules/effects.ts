@@ -8,7 +8,7 @@
  * as its share of what the line still costs, rounded down.
  */
 import { allocate, cumulativeShare, divide, type RoundingMode } from '../arithmetic.js';
-import { compileFilter, describeFilter, type ReceiptView } from './lines.js';
+import { describeFilter, type CompiledFilter, type FilterIndex, type ReceiptView } from './lines.js';
 import type { Effect } from './types.js';
 
 export type DiscountEffect = Extract<Effect, { kind: 'discount_percent' | 'discount_fixed' | 'cheapest_free' | 'nth_item' }>;
@@ -38,9 +38,10 @@ export interface Arithmetic {
 /** Hundredths of a percent (12.5 → 1250), exact for two decimals. */
 export const basisPoints = (percent: number) => Math.round(percent * 100);
 
-function targets(view: ReceiptView, remaining: readonly number[], test: (sku: string, category: string | null) => boolean): number[] {
+function targets(view: ReceiptView, remaining: readonly number[], filter: CompiledFilter): number[] {
+  const mask = filter.mask(view);
   const out: number[] = [];
-  for (let i = 0; i < view.n; i++) if (remaining[i]! > 0 && test(view.sku[i]!, view.category[i]!)) out.push(i);
+  for (let i = 0; i < view.n; i++) if (remaining[i]! > 0 && mask[i]) out.push(i);
   return out;
 }
 
@@ -61,8 +62,8 @@ function byUnitValue(idx: number[], view: ReceiptView, remaining: readonly numbe
   });
 }
 
-export function compileDiscount(e: DiscountEffect): DiscountFn {
-  const test = compileFilter(e.lines);
+export function compileDiscount(e: DiscountEffect, filters: FilterIndex): DiscountFn {
+  const test = filters.register(e.lines);
   switch (e.kind) {
     case 'discount_percent': {
       const bp = basisPoints(e.percent);
@@ -110,11 +111,13 @@ export function compileDiscount(e: DiscountEffect): DiscountFn {
   }
 }
 
-export function compilePoints(e: PointsEffect, a: Arithmetic): PointsFn {
-  const test = 'lines' in e ? compileFilter(e.lines) : () => true;
+export function compilePoints(e: PointsEffect, a: Arithmetic, filters: FilterIndex): PointsFn {
+  const filter = filters.register('lines' in e ? e.lines : undefined);
   const lines = (s: EarnState) => {
     const idx: number[] = [];
-    if (s.view) for (let i = 0; i < s.view.n; i++) if (s.eligible[i] && test(s.view.sku[i]!, s.view.category[i]!)) idx.push(i);
+    if (!s.view) return idx;
+    const mask = filter.mask(s.view);
+    for (let i = 0; i < s.view.n; i++) if (s.eligible[i] && mask[i]) idx.push(i);
     return idx;
   };
   const byWeights = (s: EarnState, idx: number[], total: number, weights: number[]) => ({ total, perLine: spread(s.view?.n ?? 0, idx, total, weights, false) });

@@ -19,7 +19,7 @@ import { basisPoints, type EarnState } from './effects.js';
 import type { AppliedEffect, BudgetUsed, BudgetWarning, CampaignFacts, CampaignTrace, RulesResult } from './facts.js';
 import { receiptView, type ReceiptView } from './lines.js';
 import { match, refuse, type Candidate } from './match.js';
-import { campaignDiscounts, campaignPoints, effectOf, type Applied } from './outcome.js';
+import { campaignDiscounts, campaignPoints, linesOf, type Applied } from './outcome.js';
 import type { MatchContext } from './predicates.js';
 import { applyInOrder } from './stacking.js';
 import type { Tier } from './types.js';
@@ -47,13 +47,15 @@ export interface DiscountStage {
   trace: CampaignTrace[];
   /** Discount effects, in the order they applied (the tier's last). */
   effects: AppliedEffect[];
+  /** Lines that may earn points (not excluded by the program). */
+  eligible: boolean[];
 }
 
 const zeros = (n: number) => new Array<number>(n).fill(0);
 
 export function matchContext(rules: CompiledRules, facts: CampaignFacts, at: Date, receipt: ReceiptView | null, event: MatchContext['event']): MatchContext {
   const timeZone = rules.settings.timeZone;
-  return { receipt, member: facts.member, now: localTime(at, timeZone), timeZone, storeId: facts.storeId, channel: facts.channel, event };
+  return { receipt, memo: {}, member: facts.member, now: localTime(at, timeZone), timeZone, storeId: facts.storeId, channel: facts.channel, event };
 }
 
 /** Stage 1: matching, stacking, campaign discounts, the tier's discount. */
@@ -87,7 +89,7 @@ export function startEvaluation(rules: CompiledRules, input: CampaignInput): Dis
         const d = campaignDiscounts(cand, view, remaining, pv);
         const pointsToCome = hasMember && cand.c.points.length > 0;
         if (d.effects.length === 0 && !pointsToCome) return d.budgetStopped ? 'budget' : 'no_effect';
-        for (let i = 0; i < view.n; i++) remaining[i] = d.after[i]!;
+        if (d.after !== remaining) for (let i = 0; i < view.n; i++) remaining[i] = d.after[i]!;
         cand.budget = d.budget;
         return { cand, effects: d.effects, spent: d.spent };
       },
@@ -105,13 +107,27 @@ export function startEvaluation(rules: CompiledRules, input: CampaignInput): Dis
     for (let i = 0; i < view.n; i++) remaining[i]! -= tierDiscount[i]!;
     if (total > 0) effects.push(tierEffect(tier, 'tier_discount', tierDiscount, 0, pv));
   }
-  return { rules, input, view, remaining, campaignDiscount, tierDiscount, tier, applied, trace, effects };
+  return { rules, input, view, remaining, campaignDiscount, tierDiscount, tier, applied, trace, effects, eligible };
 }
 
 function tierEffect(tier: Tier, kind: 'tier_discount' | 'tier_multiplier', perLine: number[], points: 0 | 1, pv: number): AppliedEffect {
-  const lines = perLine.flatMap((x, index) => (x > 0 ? [{ index, discount: points ? 0 : x, points: points ? x : 0 }] : []));
   const total = perLine.reduce((s, x) => s + x, 0);
-  return { ...effectOf(null, kind, lines, points ? 0 : total, points ? total : 0, pv, false), tierId: tier.id, block: 'main' };
+  const discount = points ? 0 : total;
+  const earned = points ? total : 0;
+  return {
+    campaignId: null,
+    tierId: tier.id,
+    name: tier.name,
+    effectIndex: null,
+    couponCode: null,
+    kind,
+    block: 'main',
+    lines: linesOf(perLine, points ? 'points' : 'discount'),
+    discount,
+    points: earned,
+    costMinor: discount + earned * pv,
+    cut: false,
+  };
 }
 
 /**
@@ -121,7 +137,7 @@ function tierEffect(tier: Tier, kind: 'tier_discount' | 'tier_multiplier', perLi
 export function finishEvaluation(stage: DiscountStage, earn: { paid: readonly number[]; base: readonly number[] }): RulesResult {
   const { rules, view, input } = stage;
   const pv = rules.settings.pointValue;
-  const eligible = earnEligible(rules, view);
+  const eligible = stage.eligible;
   const effects = stage.effects.slice();
   let tierPoints = zeros(view.n);
   if (stage.tier && stage.tier.benefits.earnMultiplier > 1 && input.facts.member) {
@@ -163,7 +179,7 @@ export function finishEvaluation(stage: DiscountStage, earn: { paid: readonly nu
     })),
     effects: effects.sort((x, y) => phase(x) - phase(y)),
     applied,
-    couponsUsed: stage.applied.flatMap((a) => (a.cand.coupon && applied.includes(a.cand.c.id) ? [{ ...a.cand.coupon, campaignId: a.cand.c.id }] : [])),
+    couponsUsed: stage.applied.flatMap((a) => (a.cand.coupon && a.cand.trace.status === 'applied' ? [{ ...a.cand.coupon, campaignId: a.cand.c.id }] : [])),
     tier: stage.tier ? { id: stage.tier.id, name: stage.tier.name, rank: stage.tier.rank, benefits: stage.tier.benefits } : null,
     trace: stage.trace,
     budgetWarnings: warnings,
@@ -176,6 +192,6 @@ const phase = (e: AppliedEffect) => (e.kind === 'tier_discount' ? 1 : e.kind ===
 /** Both stages with no points paid: the campaigns' and the tier's effects on a receipt as it stands. */
 export function evaluateCampaigns(rules: CompiledRules, input: CampaignInput): RulesResult {
   const stage = startEvaluation(rules, input);
-  const base = input.facts.member ? baseEarning(rules, stage.remaining, earnEligible(rules, stage.view)) : zeros(stage.view.n);
+  const base = input.facts.member ? baseEarning(rules, stage.remaining, stage.eligible) : zeros(stage.view.n);
   return finishEvaluation(stage, { paid: stage.remaining, base });
 }

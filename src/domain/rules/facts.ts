@@ -65,6 +65,10 @@ export interface AppliedEffect {
   /** null for the tier's own benefits (the main scheme). */
   campaignId: string | null;
   tierId: string | null;
+  /** The campaign's (or the tier's) name, for the receipt. */
+  name: string;
+  /** Which of the campaign's `effects` this is (null for the tier's). */
+  effectIndex: number | null;
   couponCode: string | null;
   kind: EffectKind | 'tier_discount' | 'tier_multiplier';
   block: Block;

@@ -22,13 +22,15 @@ export interface Applied {
   spent: BudgetUsed;
 }
 
-export function effectOf(cand: Candidate | null, kind: AppliedEffect['kind'], lines: EffectLine[], discount: number, points: number, pv: number, cut: boolean): AppliedEffect {
+export function effectOf(cand: Candidate, effectIndex: number, kind: AppliedEffect['kind'], lines: EffectLine[], discount: number, points: number, pv: number, cut: boolean): AppliedEffect {
   return {
-    campaignId: cand?.c.id ?? null,
+    campaignId: cand.c.id,
     tierId: null,
-    couponCode: cand?.coupon?.code ?? null,
+    name: cand.c.source.name,
+    effectIndex,
+    couponCode: cand.coupon?.code ?? null,
     kind,
-    block: cand?.c.source.block ?? 'main',
+    block: cand.c.source.block,
     lines,
     discount,
     points,
@@ -37,13 +39,25 @@ export function effectOf(cand: Candidate | null, kind: AppliedEffect['kind'], li
   };
 }
 
-const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
-const linesOf = (perLine: readonly number[], what: 'discount' | 'points'): EffectLine[] =>
-  perLine.flatMap((x, index) => (x > 0 ? [{ index, discount: what === 'discount' ? x : 0, points: what === 'points' ? x : 0 }] : []));
+function sum(xs: readonly number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+}
+
+/** The lines that got something, as effect lines. */
+export function linesOf(perLine: readonly number[], what: 'discount' | 'points'): EffectLine[] {
+  const out: EffectLine[] = [];
+  for (let index = 0; index < perLine.length; index++) {
+    const x = perLine[index]!;
+    if (x > 0) out.push(what === 'discount' ? { index, discount: x, points: 0 } : { index, discount: 0, points: x });
+  }
+  return out;
+}
 
 export interface DiscountOutcome {
   effects: AppliedEffect[];
-  /** What each line costs after this campaign's discounts. */
+  /** What each line costs after this campaign's discounts (`remaining` itself when it has none: do not change it). */
   after: number[];
   budget: BudgetLeft;
   spent: BudgetUsed;
@@ -52,6 +66,7 @@ export interface DiscountOutcome {
 
 /** The campaign's discounts on lines that still cost `remaining`; pure (nothing is changed). */
 export function campaignDiscounts(cand: Candidate, view: ReceiptView, remaining: readonly number[], pv: number): DiscountOutcome {
+  if (cand.c.discounts.length === 0) return { effects: [], after: remaining as number[], budget: cand.budget, spent: { points: 0, costMinor: 0 }, budgetStopped: false };
   const after = remaining.slice();
   const budget = { ...cand.budget };
   const cap = cand.c.source.limits.perReceipt?.discount ?? Number.POSITIVE_INFINITY;
@@ -77,7 +92,7 @@ export function campaignDiscounts(cand: Candidate, view: ReceiptView, remaining:
     budget.money -= amount;
     total += amount;
     for (let i = 0; i < view.n; i++) after[i]! -= perLine[i]!;
-    effects.push(effectOf(cand, d.effect.kind, linesOf(perLine, 'discount'), amount, 0, pv, cut));
+    effects.push(effectOf(cand, d.index, d.effect.kind, linesOf(perLine, 'discount'), amount, 0, pv, cut));
   }
   return { effects, after, budget, spent: { points: 0, costMinor: total }, budgetStopped };
 }
@@ -115,7 +130,7 @@ export function campaignPoints(cand: Candidate, state: EarnState, budget: Budget
     left.points -= points;
     left.money -= points * pv;
     total += points;
-    effects.push(effectOf(cand, p.effect.kind, linesOf(perLine, 'points'), 0, points, pv, cut));
+    effects.push(effectOf(cand, p.index, p.effect.kind, linesOf(perLine, 'points'), 0, points, pv, cut));
   }
   return { effects, spent: { points: total, costMinor: total * pv }, budgetStopped };
 }

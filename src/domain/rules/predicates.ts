@@ -4,12 +4,14 @@
  */
 import { localTime, type LocalTime } from '../calendar.js';
 import type { AttributeValue, MemberFacts } from './facts.js';
-import { compileFilter, describeFilter, type ReceiptView } from './lines.js';
+import { describeFilter, type FilterIndex, type ReceiptView } from './lines.js';
 import { dateOfDay } from './schedule.js';
 import type { AudienceRule, Condition } from './types.js';
 
 export interface MatchContext {
   receipt: ReceiptView | null;
+  /** Facts about the member's dates, computed once per evaluation when a rule first needs them. */
+  memo: { birthdays?: number[]; lastSeenDay?: number; enrolledDay?: number };
   member: MemberFacts | null;
   now: LocalTime;
   timeZone: string;
@@ -65,22 +67,21 @@ function attributeWords(rule: AttributeTest): string {
   return `${rule.name} ${rule.op === 'exists' ? 'is set' : 'is not set'}`;
 }
 
-/** Days from the birthday's nearest occurrence to `today`, within the window, or null. */
-export function birthdayOffset(birthday: string, today: number, daysBefore: number, daysAfter: number): number | null {
+/** The birthday's local day numbers last year, this year and next year (29 February is the 28th in other years). */
+export function birthdayDays(birthday: string, today: number): number[] {
   const parts = birthday.split('-');
   const month = Number(parts[parts.length - 2]);
   const day = Number(parts[parts.length - 1]);
   const year = new Date(today * 86_400_000).getUTCFullYear();
-  for (const y of [year - 1, year, year + 1]) {
+  return [year - 1, year, year + 1].map((y) => {
     const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-    const d = month === 2 && day === 29 && !leap ? 28 : day;
-    const bday = Date.UTC(y, month - 1, d) / 86_400_000;
-    if (today >= bday - daysBefore && today <= bday + daysAfter) return today - bday;
-  }
-  return null;
+    return Date.UTC(y, month - 1, month === 2 && day === 29 && !leap ? 28 : day) / 86_400_000;
+  });
 }
 
-const localDay = (at: Date, timeZone: string) => localTime(at, timeZone).day;
+const birthdays = (m: MemberFacts, ctx: MatchContext) => (ctx.memo.birthdays ??= m.birthday === null ? [] : birthdayDays(m.birthday, ctx.now.day));
+const lastSeenDay = (m: MemberFacts, ctx: MatchContext) => (ctx.memo.lastSeenDay ??= localTime(m.lastPurchaseAt ?? m.enrolledAt, ctx.timeZone).day);
+const enrolledDay = (m: MemberFacts, ctx: MatchContext) => (ctx.memo.enrolledDay ??= localTime(m.enrolledAt, ctx.timeZone).day);
 
 /** Compiles one audience rule; every one needs a member (the campaign checks that first). */
 export function compileAudience(rule: AudienceRule, pointer: string): Check {
@@ -110,7 +111,7 @@ export function compileAudience(rule: AudienceRule, pointer: string): Check {
     }
     case 'birthday':
       return make(
-        (mm, ctx) => mm.birthday !== null && birthdayOffset(mm.birthday, ctx.now.day, rule.daysBefore, rule.daysAfter) !== null,
+        (mm, ctx) => birthdays(mm, ctx).some((b) => ctx.now.day >= b - rule.daysBefore && ctx.now.day <= b + rule.daysAfter),
         (mm, ctx) => `birthday ${mm.birthday ?? 'unknown'}, today ${dateOfDay(ctx.now.day)}, needs it within ${rule.daysBefore} days before to ${rule.daysAfter} after`,
       );
     case 'first_purchase':
@@ -122,13 +123,13 @@ export function compileAudience(rule: AudienceRule, pointer: string): Check {
       );
     case 'lapsed':
       return make(
-        (mm, ctx) => ctx.now.day - localDay(mm.lastPurchaseAt ?? mm.enrolledAt, ctx.timeZone) >= rule.days,
-        (mm, ctx) => `${ctx.now.day - localDay(mm.lastPurchaseAt ?? mm.enrolledAt, ctx.timeZone)} days since the ${mm.lastPurchaseAt ? 'last purchase' : 'enrolment'}, needs ${rule.days} or more`,
+        (mm, ctx) => ctx.now.day - lastSeenDay(mm, ctx) >= rule.days,
+        (mm, ctx) => `${ctx.now.day - lastSeenDay(mm, ctx)} days since the ${mm.lastPurchaseAt ? 'last purchase' : 'enrolment'}, needs ${rule.days} or more`,
       );
     case 'new_member':
       return make(
-        (mm, ctx) => ctx.now.day - localDay(mm.enrolledAt, ctx.timeZone) < rule.days,
-        (mm, ctx) => `enrolled ${ctx.now.day - localDay(mm.enrolledAt, ctx.timeZone)} days ago, needs fewer than ${rule.days}`,
+        (mm, ctx) => ctx.now.day - enrolledDay(mm, ctx) < rule.days,
+        (mm, ctx) => `enrolled ${ctx.now.day - enrolledDay(mm, ctx)} days ago, needs fewer than ${rule.days}`,
       );
   }
 }
@@ -137,15 +138,17 @@ const range = (min: number | undefined, max: number | undefined, show: (n: numbe
   [min !== undefined ? `≥ ${show(min)}` : '', max !== undefined ? `≤ ${show(max)}` : ''].filter(Boolean).join(' and ');
 
 /** Compiles one condition. Receipt conditions fail on events and the reverse. */
-export function compileCondition(cond: Condition, pointer: string, money: Money): Check {
+export function compileCondition(cond: Condition, pointer: string, money: Money, filters: FilterIndex): Check {
   switch (cond.kind) {
     case 'total':
     case 'quantity': {
-      const test = compileFilter(cond.lines);
-      const of = cond.kind === 'total' ? (r: ReceiptView, i: number) => r.amount[i]! : (r: ReceiptView, i: number) => r.quantity[i]!;
+      const filter = filters.register(cond.lines);
+      const total = cond.kind === 'total';
       const sum = (r: ReceiptView) => {
+        const mask = filter.mask(r);
+        const of = total ? r.amount : r.quantity;
         let s = 0;
-        for (let i = 0; i < r.n; i++) if (test(r.sku[i]!, r.category[i]!)) s += of(r, i);
+        for (let i = 0; i < r.n; i++) if (mask[i]) s += of[i]!;
         return s;
       };
       const min = cond.min ?? 0;
@@ -162,10 +165,17 @@ export function compileCondition(cond: Condition, pointer: string, money: Money)
       };
     }
     case 'lines': {
-      const test = compileFilter(cond.lines);
+      const filter = filters.register(cond.lines);
       const wanted = [...(cond.lines.skus ?? []).map((s) => ['sku', s] as const), ...(cond.lines.categories ?? []).map((c) => ['category', c] as const)];
-      const all = (r: ReceiptView) => wanted.every(([k, v]) => (k === 'sku' ? r.sku : r.category).some((x, i) => x === v && test(r.sku[i]!, r.category[i]!)));
-      const any = (r: ReceiptView) => r.sku.some((s, i) => test(s, r.category[i]!));
+      const all = (r: ReceiptView) => {
+        const mask = filter.mask(r);
+        return wanted.every(([k, v]) => (k === 'sku' ? r.sku : r.category).some((x, i) => x === v && mask[i]));
+      };
+      const any = (r: ReceiptView) => {
+        const mask = filter.mask(r);
+        for (let i = 0; i < r.n; i++) if (mask[i]) return true;
+        return false;
+      };
       const check = cond.match === 'all' ? all : any;
       return {
         pointer,
