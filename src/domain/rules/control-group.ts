@@ -4,7 +4,7 @@
  * id, so a member is always in or always out of a given campaign's group, with no state kept.
  *
  * The hash is part of the data: changing it would move members between groups in the middle of
- * running campaigns and spoil their measurements (docs/adr/0008-rules-engine.md).
+ * running campaigns and spoil their measurements (docs/adr/0012-rules-engine.md).
  */
 
 /** 32-bit FNV-1a over the UTF-16 code units, then murmur3's finaliser to spread the bits. */
