@@ -27,6 +27,8 @@ export const ERROR_CODES = {
   PURCHASE_NOT_RETURNABLE: 'The purchase cannot be returned in its current state.',
   RETURN_EXCEEDS_PURCHASE: 'More was returned than was bought.',
   IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was used with a different request.',
+  INVALID_IMPORT: 'The options or the column mapping of the import are not valid.',
+  INVALID_ROW: 'A row of the imported file has a missing or malformed value.',
   INVALID_CONFIG: 'The configuration is not valid.',
   INTERNAL: 'An unexpected error occurred.',
 } as const;

@@ -188,6 +188,20 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
 }
 
+export interface ImportsTable {
+  program_id: string;
+  import_id: string;
+  kind: 'members' | 'purchases';
+  source: string;
+  options: Json<unknown>;
+  actor: string;
+  status: 'running' | 'completed' | 'failed';
+  counts: Json<Record<string, number>>;
+  error: string | null;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
 export interface DB {
   programs: ProgramsTable;
   api_keys: ApiKeysTable;
@@ -206,6 +220,7 @@ export interface DB {
   returns: ReturnsTable;
   anonymous_returns: AnonymousReturnsTable;
   idempotency_keys: IdempotencyKeysTable;
+  imports: ImportsTable;
 }
 // Generated is re-exported for later tables with database-side defaults.
 export type { Generated };
