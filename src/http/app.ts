@@ -11,6 +11,7 @@ import { DomainError } from '../domain/errors.js';
 import type { Role } from '../store/api-keys.js';
 import { errorHandler } from './errors.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { importRoutes } from './routes/imports.js';
 import { memberRoutes } from './routes/members.js';
 import { programRoutes } from './routes/program.js';
 import { purchaseRoutes } from './routes/purchases.js';
@@ -119,5 +120,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const batcher = batchSize > 0 ? new PurchaseBatcher(ctx, { maxBatch: batchSize, maxInFlight: 4 }) : null;
   await app.register(purchaseRoutes(ctx, batcher), { prefix: '/v1' });
   await app.register(apiKeyRoutes(ctx), { prefix: '/v1' });
+  await app.register(importRoutes(ctx, lenient), { prefix: '/v1' });
   return app;
 }

@@ -39,6 +39,7 @@ export async function runImport(ctx: AppContext, actor: Actor, input: Readable, 
         : new PurchaseImporter(ctx, program, mapping, columns!, { amounts: o.amounts, createMembers: o.createMembers, earn: o.earn });
     const importId = ctx.newId();
     await insertImportRun(ctx.db, { programId: program.programId, importId, kind: o.kind, source: o.source, options: recordedOptions(o), actor: actor.name, at: ctx.clock() });
+    hooks.onStart?.(columns!);
     const run = new Run(importer, o, source, hooks);
     try {
       await run.readAll(records);

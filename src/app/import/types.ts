@@ -87,6 +87,8 @@ export interface ImportProgress {
 
 /** What the caller (CLI or HTTP) is told while the import runs. */
 export interface ImportHooks {
+  /** Once the columns are known (the header read), before the first row. */
+  onStart?: (columns: string[]) => void;
   onReject?: (row: RejectedRow) => void;
   onProgress?: (p: ImportProgress) => void;
 }
