@@ -24,7 +24,7 @@ export interface Mapping<F extends string = string> {
   attributes: { name: string; index: number }[];
   /** Marketing consents per channel: `consents.<channel>` columns (members only). */
   consents: { channel: string; index: number }[];
-  /** Columns that fill nothing (reported, not an error). */
+  /** Columns that fill nothing and were not ignored on purpose (reported, not an error). */
   ignored: string[];
 }
 
@@ -46,6 +46,7 @@ export function resolveMapping(kind: ImportKind, columns: readonly string[], map
   const byLoose = new Map(known.map((f) => [loose(f), f]));
   const errors: FieldError[] = [];
   const targets = new Map<number, string | null>();
+  const skipped = new Set<number>();
   for (const [column, field] of map) {
     let index = columns.indexOf(column);
     if (index < 0) index = columns.findIndex((c) => loose(c) === loose(column) && loose(column) !== '');
@@ -54,7 +55,10 @@ export function resolveMapping(kind: ImportKind, columns: readonly string[], map
       errors.push({ pointer: `/map/${column}`, detail: `the file has no column "${column}" (its columns: ${columns.filter((c) => !isSkip(c)).join(', ') || 'none'})` });
       continue;
     }
-    if (isSkip(field)) targets.set(index, null);
+    if (isSkip(field)) {
+      targets.set(index, null);
+      skipped.add(index);
+    }
     else {
       const target = canonicalField(kind, field, byLoose);
       if (target) targets.set(index, target);
@@ -71,7 +75,7 @@ export function resolveMapping(kind: ImportKind, columns: readonly string[], map
   const seen = new Map<string, number>();
   for (const [index, target] of [...targets].sort((a, b) => a[0] - b[0])) {
     if (target === null) {
-      if (!isSkip(columns[index]!.trim())) mapping.ignored.push(columns[index]!);
+      if (!isSkip(columns[index]!.trim()) && !skipped.has(index)) mapping.ignored.push(columns[index]!);
       continue;
     }
     const earlier = seen.get(target);
