@@ -10,7 +10,7 @@ import type { MemberReference } from '../../store/import-purchases.js';
 import type { AppContext, CachedProgram } from '../context.js';
 import { isUuid } from '../members.js';
 import { toResult } from '../purchases/evaluate.js';
-import type { PurchaseInput, PurchaseResult } from '../purchases/types.js';
+import type { PurchaseInput } from '../purchases/types.js';
 import { field, rejectAll, rejectionOf, type Item } from './batch.js';
 import type { SourceRecord } from './source.js';
 import type { RejectedRow } from './types.js';
@@ -24,8 +24,11 @@ export interface PurchaseItem extends Item {
   occurredAt: Date;
   input: PurchaseInput;
   purchaseId: string;
-  /** What is recorded when points are not earned: the receipt evaluated without earning (the member is filled in when known). */
-  result: PurchaseResult;
+  /**
+   * What is recorded when points are not earned: the receipt evaluated without earning, as JSON
+   * (made once, while the previous batch is written; the member is added by the insert).
+   */
+  resultJson: string;
 }
 
 interface ParsedRow {
@@ -187,6 +190,6 @@ export class PurchaseRows {
     const evaluation = evaluateReceipt({ total, lines }, this.program.settings, null, 0, first.occurredAt);
     const purchaseId = this.ctx.newId();
     const result = toResult(this.program, input, { purchaseId, status: 'completed', member: null, occurredAt: first.occurredAt, evaluation, balanceBefore: null, balanceAfter: null, holdExpiresAt: null });
-    return { rows: rows.map((r) => ({ line: r.line, values: r.values })), ref: first.ref, receiptId, requestHash: hash, occurredAt: first.occurredAt, input, purchaseId, result };
+    return { rows: rows.map((r) => ({ line: r.line, values: r.values })), ref: first.ref, receiptId, requestHash: hash, occurredAt: first.occurredAt, input, purchaseId, resultJson: JSON.stringify(result) };
   }
 }

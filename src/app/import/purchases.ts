@@ -4,14 +4,12 @@ import type { Mapping } from '../../domain/import/mapping.js';
 import type { AmountUnit } from '../../domain/import/values.js';
 import type { ImportedMember } from '../../store/import-members.js';
 import { writeImportedMembers } from '../../store/import-members.js';
-import { claimReceiptsMany, findReceiptClaims, insertPurchasesQuery, lockMembers, resolveMemberReferences } from '../../store/import-purchases.js';
+import { claimReceiptsMany, findReceiptClaims, insertPurchasesQuery, lockMembers, resolveMemberReferences, type ImportedPurchase } from '../../store/import-purchases.js';
 import { loadOpenLotsMany, postEntriesMany, type MemberChange } from '../../store/ledger.js';
 import { toMember } from '../../store/members.js';
-import type { PurchaseRowInput } from '../../store/purchases.js';
 import type { DB } from '../../store/schema.js';
 import type { AppContext, CachedProgram } from '../context.js';
 import { planMemberPurchase } from '../purchases/create.js';
-import type { PurchaseResult } from '../purchases/types.js';
 import { BatchConflict, type BatchOutcome, type Importer } from './batch.js';
 import { PurchaseRows, type PurchaseItem } from './purchase-rows.js';
 import type { SourceRecord } from './source.js';
@@ -96,8 +94,8 @@ export class PurchaseImporter implements Importer<PurchaseItem> {
       counts.membersCreated = created.length;
 
       if (!this.options.earn) {
-        const rows = claimed.map((i) => this.#purchaseRow(i, found.get(`${i.ref.kind}:${i.ref.value}`)?.status ?? 'active', now));
-        const made = await writeImportedMembers(trx, programId, now, members, [insertPurchasesQuery(rows)]);
+        const rows = claimed.map((i) => this.#purchaseRow(i, found.get(`${i.ref.kind}:${i.ref.value}`)?.status ?? 'active'));
+        const made = await writeImportedMembers(trx, programId, now, members, [insertPurchasesQuery(programId, now, rows)]);
         if (made !== members.claims.length) throw new BatchConflict('a member of the batch was created by another writer meanwhile');
         counts.purchasesImported = rows.length;
         return outcome;
@@ -114,24 +112,9 @@ export class PurchaseImporter implements Importer<PurchaseItem> {
   }
 
   /** A purchase recorded without points: the evaluation made when the row was read, nothing earned. */
-  #purchaseRow(i: Claimed, status: 'active' | 'blocked' | 'anonymised', now: Date): PurchaseRowInput {
-    const result: PurchaseResult = { ...i.result, memberId: i.memberId, memberStatus: status };
-    return {
-      memberId: i.memberId,
-      purchaseId: i.purchaseId,
-      programId: this.program.programId,
-      receiptId: i.receiptId,
-      status: 'completed',
-      storeId: i.input.storeId ?? null,
-      channel: i.input.channel ?? null,
-      occurredAt: i.occurredAt,
-      total: i.input.total,
-      pointsSpent: 0,
-      pointsEarned: 0,
-      result,
-      holdExpiresAt: null,
-      at: now,
-    };
+  #purchaseRow(i: Claimed, memberStatus: ImportedPurchase['memberStatus']): ImportedPurchase {
+    const { memberId, purchaseId, receiptId, occurredAt, input, resultJson } = i;
+    return { memberId, memberStatus, purchaseId, receiptId, storeId: input.storeId ?? null, channel: input.channel ?? null, occurredAt, total: input.total, pointsEarned: 0, resultJson };
   }
 
   /**
@@ -145,7 +128,7 @@ export class PurchaseImporter implements Importer<PurchaseItem> {
     if (members.size < memberIds.length) throw new BatchConflict('a member of the batch is gone');
     const states = await loadOpenLotsMany(trx, memberIds);
     const changes = new Map<string, MemberChange>();
-    const purchases: PurchaseRowInput[] = [];
+    const purchases: ImportedPurchase[] = [];
     let points = 0;
     let expired = 0;
     for (const i of claimed) {
@@ -166,10 +149,11 @@ export class PurchaseImporter implements Importer<PurchaseItem> {
       change.newLots.push(...plan.newLots);
       change.entries.push(...entries);
       changes.set(i.memberId, change);
-      purchases.push(plan.purchase);
+      const p = plan.purchase;
+      purchases.push({ memberId: p.memberId, memberStatus: plan.result.memberStatus ?? 'active', purchaseId: p.purchaseId, receiptId: p.receiptId, storeId: p.storeId, channel: p.channel, occurredAt: p.occurredAt, total: p.total, pointsEarned: p.pointsEarned, resultJson: JSON.stringify(plan.result) });
       points += plan.purchase.pointsEarned;
     }
-    await postEntriesMany(trx, { programId: this.program.programId, at: now }, [...changes.values()], [insertPurchasesQuery(purchases)]);
+    await postEntriesMany(trx, { programId: this.program.programId, at: now }, [...changes.values()], [insertPurchasesQuery(this.program.programId, now, purchases)]);
     return { points, expired };
   }
 }

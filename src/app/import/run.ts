@@ -130,16 +130,18 @@ class Run {
     } catch (batchError) {
       // Something no single row explains: each row on its own, so only the one at fault is refused.
       let failed = 0;
+      const refused: RejectedRow[] = [];
       for (const item of items) {
         try {
           this.#apply(await this.importer.write([item]));
         } catch (err) {
           failed++;
-          for (const r of rejectAll(item, 'INTERNAL', `could not be written: ${(err as Error).message}`)) this.#reject(r);
+          refused.push(...rejectAll(item, 'INTERNAL', `could not be written: ${(err as Error).message}`));
         }
       }
-      // Every row failing alike is the database, not the rows: stop.
+      // Every row failing alike is the database, not the rows: stop, refusing none of them.
       if (items.length > 1 && failed === items.length) throw batchError;
+      for (const r of refused) this.#reject(r);
     }
     this.hooks.onProgress?.({ rows: this.counts.rows, rejected: this.counts.rejected, bytes: this.source.bytes });
   }
