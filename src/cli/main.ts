@@ -31,6 +31,10 @@ ${ADMIN_USAGE}
                                         fill a program with realistic sample data
   analytics aggregate|segments|rfm|fit|run [--program ID] [--full]
                                         run the analytics job or a part of it now
+  import members FILE --program ID [--map COLUMN=FIELD …] [--rejects FILE] …
+  import purchases FILE --program ID [--format cdnow] [--earn] [--create-members] …
+                                        import history from CSV (docs/import.md;
+                                        \`kopilka import --help\` for every option)
 
 Configuration (environment): PORT (8080), HOST (0.0.0.0), DATA_DIR (./data),
 DATABASE_URL (PostgreSQL; the embedded database when unset), LOG_LEVEL (info),
@@ -149,6 +153,14 @@ export async function main(argv: string[]): Promise<number> {
     case 'demo': {
       const { runMaintenance } = await import('./maintenance.js');
       return runMaintenance(config, command, sub ? [sub, ...rest] : []);
+    }
+    case 'import': {
+      const { runImportCommand, IMPORT_USAGE } = await import('./import.js');
+      if (sub === undefined || sub === '--help' || sub === 'help') {
+        console.log(`usage: ${IMPORT_USAGE}`);
+        return sub === undefined ? 2 : 0;
+      }
+      return runImportCommand(config, [sub, ...rest]);
     }
     case undefined:
     case 'help':

@@ -62,6 +62,8 @@ export const ERROR_CODES = {
   SURVEY_NOT_FOUND: 'No such survey, or the link is not valid.',
   SURVEY_CLOSED: 'The survey no longer takes answers.',
   SURVEY_ALREADY_ANSWERED: 'The member has already answered this survey.',
+  INVALID_IMPORT: 'The options or the column mapping of the import are not valid.',
+  INVALID_ROW: 'A row of the imported file has a missing or malformed value.',
   INVALID_CONFIG: 'The configuration is not valid.',
   INTERNAL: 'An unexpected error occurred.',
 } as const;

@@ -18,6 +18,7 @@ import { engagementRoutes } from './routes/engagement.js';
 import { adminAuthRoutes } from './routes/auth-admin.js';
 import { memberAuthRoutes } from './routes/auth-member.js';
 import { meRoutes } from './routes/me.js';
+import { importRoutes } from './routes/imports.js';
 import { memberRoutes } from './routes/members.js';
 import { modelRoutes } from './routes/models.js';
 import { npsRoutes } from './routes/nps.js';
@@ -135,5 +136,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(segmentRoutes(ctx), { prefix: '/v1' });
   await app.register(modelRoutes(ctx), { prefix: '/v1' });
   await app.register(npsRoutes(ctx), { prefix: '/v1' });
+  await app.register(importRoutes(ctx, lenient), { prefix: '/v1' });
   return app;
 }

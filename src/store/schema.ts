@@ -279,6 +279,20 @@ export interface OutboxTable {
   sent_at: Timestamp | null;
 }
 
+export interface ImportsTable {
+  program_id: string;
+  import_id: string;
+  kind: 'members' | 'purchases';
+  source: string;
+  options: Json<unknown>;
+  actor: string;
+  status: 'running' | 'completed' | 'failed';
+  counts: Json<Record<string, number>>;
+  error: string | null;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
 export interface DB extends RulesTables, AnalyticsTables {
   programs: ProgramsTable;
   api_keys: ApiKeysTable;
@@ -303,6 +317,7 @@ export interface DB extends RulesTables, AnalyticsTables {
   member_sessions: MemberSessionsTable;
   member_codes: MemberCodesTable;
   outbox: OutboxTable;
+  imports: ImportsTable;
 }
 // Generated is re-exported for later tables with database-side defaults.
 export type { Generated };

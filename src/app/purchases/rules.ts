@@ -303,3 +303,16 @@ export function budgetWarningRows(ctx: AppContext, programId: string, rules: Com
   }
   return out;
 }
+
+/**
+ * The main scheme alone, with no campaigns or tiers: what historical purchases are evaluated
+ * with when they are imported (today's campaigns did not run when they happened).
+ */
+export function mainSchemeOnly(program: CachedProgram): RulesContext {
+  return { version: null, compiled: compile(`${program.programId}:main-scheme-only`, { campaigns: [], tiers: [] }, program.settings), budgets: {}, codes: [] };
+}
+
+/** Rule facts that say nothing: for an evaluation by the main scheme alone. */
+export function noRuleState(place: { storeId: string | null; channel: string | null }): MemberRuleState {
+  return { facts: { member: null, storeId: place.storeId, channel: place.channel, coupons: [], usage: {}, budgetUsed: {} }, seriesUses: new Map(), tier: null, codes: [] };
+}

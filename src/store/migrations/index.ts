@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-core.js';
 import * as m0002 from './0002-program-admin.js';
+import * as m0003 from './0003-import.js';
 import * as m0004 from './0004-auth.js';
 import * as m0005 from './0005-rules.js';
 import * as m0006 from './0006-analytics.js';
@@ -9,6 +10,7 @@ import * as m0006 from './0006-analytics.js';
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
   '0002-program-admin': m0002,
+  '0003-import': m0003,
   '0004-auth': m0004,
   '0005-rules': m0005,
   '0006-analytics': m0006,
