@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { DAY_COLUMNS, dayRowsSql, insertVisitsAndCohortsSql, type DayScope } from './analytics-days.js';
+import { DAY_COLUMNS, dayRowsSql, FEW_DAYS, insertVisitsAndCohortsSql, type DayScope } from './analytics-days.js';
 import type { Executor } from './executor.js';
 
 export interface AnalyticsState {
@@ -71,7 +71,7 @@ export async function dirtyDays(db: Executor, programId: string, timeZone: strin
       union
       select (p.occurred_at at time zone ${tz})::date from entries e
         join purchases p on p.member_id = e.member_id and p.purchase_id = e.purchase_id
-        where e.program_id = ${programId} and e.created_at >= ${since} and e.purchase_id is not null and e.return_id is null and p.created_at < e.created_at
+        where e.program_id = ${programId} and e.created_at >= ${since} and e.kind in ('earn', 'redeem') and e.purchase_id is not null and p.created_at < e.created_at
     ) d order by day`.execute(db);
   return r.rows.map((x) => x.day);
 }
@@ -82,6 +82,9 @@ export async function dirtyDays(db: Executor, programId: string, timeZone: strin
  */
 export async function recomputeDays(db: Executor, scope: DayScope): Promise<void> {
   if (scope.days.length === 0) return;
+  // The visits sort the buyers' histories (all of them in a rebuild): let the sorts stay in
+  // memory, for this transaction only.
+  await sql.raw(`set local work_mem = '${scope.days.length > FEW_DAYS ? 256 : 64}MB'`).execute(db);
   const days = sql`${scope.days}::date[]`;
   await sql`with a as (delete from analytics_days where program_id = ${scope.programId} and day = any(${days})),
       v as (delete from analytics_visits where program_id = ${scope.programId} and day = any(${days})),

@@ -4,7 +4,7 @@ import { addDays } from '../domain/analytics/periods.js';
 /*
  * The SQL that computes the analytics rows of whole days from the raw tables. The aggregation
  * job writes its result into analytics_days, analytics_visits and analytics_cohort_days for
- * dirty days; the reports run the same SELECTs for today, live (docs/adr/0009).
+ * dirty days; the reports run the day rows' SELECT for today, live (docs/adr/0009).
  *
  * Days are calendar days in the program's time zone; a day's instants are
  * [day 00:00, day+1 00:00) in that zone, so each day is one index range over occurred_at or
@@ -107,18 +107,31 @@ export function dayRowsSql(s: DayScope): RawBuilder<unknown> {
  * one of the days), `hist` (every visit day of theirs up to the last of the days, per store),
  * `ev_all` (visit days in any store with the previous one and the ordinal) and `ev_store` (the
  * same per store). The previous visit may be long before the days, hence the whole history of
- * the touched members (read by member_id, the purchases' key).
+ * the touched members: for a few days (today live, an incremental run) it is read member by member
+ * through the purchases' key (`offset 0` keeps the planner from turning that into a scan of every
+ * purchase); for many days (a full rebuild) every member is touched, and one pass over the
+ * program's purchases is cheaper.
  */
+export const FEW_DAYS = 31;
+
 function visitCtes(s: DayScope): RawBuilder<unknown> {
   const pid = s.programId;
+  const tz = sql`${s.timeZone}::text`;
+  const hist =
+    s.days.length <= FEW_DAYS
+      ? sql`select q.member_id, coalesce(q.store_id, '') as store_id, (q.occurred_at at time zone ${tz})::date as day
+          from touched t cross join lateral (
+            select p.member_id, p.store_id, p.occurred_at from purchases p
+            where p.member_id = t.member_id and p.status = 'completed' and p.occurred_at < (select max(t1) from b) offset 0) q
+          group by 1, 2, 3`
+      : sql`select p.member_id, coalesce(p.store_id, '') as store_id, (p.occurred_at at time zone ${tz})::date as day
+          from purchases p
+          where p.member_id in (select member_id from touched) and p.status = 'completed' and p.occurred_at < (select max(t1) from b)
+          group by 1, 2, 3`;
   return sql`b as (${bounds(s)}),
     touched as (
       select distinct p.member_id from purchases p where p.program_id = ${pid} and p.status = 'completed' and ${within('p.occurred_at', s)}),
-    hist as (
-      select p.member_id, coalesce(p.store_id, '') as store_id, (p.occurred_at at time zone ${s.timeZone}::text)::date as day
-      from purchases p
-      where p.member_id in (select member_id from touched) and p.status = 'completed' and p.occurred_at < (select max(t1) from b)
-      group by 1, 2, 3),
+    hist as (${hist}),
     ev_all as (
       select member_id, day, lag(day) over w as prev, row_number() over w as n
       from (select distinct member_id, day from hist) h window w as (partition by member_id order by day)),
@@ -144,12 +157,6 @@ function cohortSelect(s: DayScope): RawBuilder<unknown> {
     where e.${inDays(s)} and (e.prev is null or e.prev < date_trunc('month', e.day::timestamp)::date)
     group by 2, 3`;
 }
-
-/** analytics_visits rows of the days, as one SELECT (for live reads). */
-export const visitRowsSql = (s: DayScope): RawBuilder<unknown> => sql`with ${visitCtes(s)} ${visitSelect(s)}`;
-
-/** analytics_cohort_days rows of the days, as one SELECT (for live reads). */
-export const cohortRowsSql = (s: DayScope): RawBuilder<unknown> => sql`with ${visitCtes(s)} ${cohortSelect(s)}`;
 
 /** Writes the visit histogram and cohort rows of the days in one statement (their rows must be deleted first). */
 export function insertVisitsAndCohortsSql(s: DayScope): RawBuilder<unknown> {

@@ -1,13 +1,15 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { DaySums, VisitSums } from '../domain/analytics/kpis.js';
 import { addDays, type Interval } from '../domain/analytics/periods.js';
-import { cohortRowsSql, DAY_COLUMNS, dayRowsSql, visitRowsSql, type DayColumn } from './analytics-days.js';
+import { DAY_COLUMNS, dayRowsSql, type DayColumn } from './analytics-days.js';
 import type { Executor } from './executor.js';
 
 /**
- * Reads of the day aggregates for reports. Days before today come from the stored aggregates
- * (as fresh as the aggregation job's last run); today, when the range includes it, is computed
- * live from the raw tables by the same SQL the job runs (docs/adr/0009).
+ * Reads of the day aggregates for reports (docs/adr/0009). Day sums: days before today come from
+ * the stored aggregates (as fresh as the aggregation job's last run) and today, when the range
+ * includes it, is computed live from today's rows by the same SQL the job runs. Distinct counts
+ * (the visit histogram, cohorts) come from the stored aggregates for every day, today included:
+ * computing them live would read the whole history of today's buyers on every request.
  */
 export interface ReadScope {
   programId: string;
@@ -42,17 +44,12 @@ export function daysSource(s: ReadScope): RawBuilder<unknown> {
 }
 
 export function visitsSource(s: ReadScope): RawBuilder<unknown> {
-  const cols = sql`day, prev_day, ordinal, members`;
-  const stored = sql`select ${cols} from analytics_visits where program_id = ${s.programId} and store_id = ${s.storeId} and day >= ${s.from}::date and day <= ${storedTo(s)}::date`;
-  if (!live(s)) return stored;
-  return sql`${stored} union all select ${cols} from (${visitRowsSql({ programId: s.programId, timeZone: s.timeZone, days: [s.today] })}) l where store_id = ${s.storeId}`;
+  return sql`select day, prev_day, ordinal, members from analytics_visits
+    where program_id = ${s.programId} and store_id = ${s.storeId} and day >= ${s.from}::date and day <= ${s.to}::date`;
 }
 
 export function cohortSource(s: ReadScope): RawBuilder<unknown> {
-  const cols = sql`day, cohort_month, members`;
-  const stored = sql`select ${cols} from analytics_cohort_days where program_id = ${s.programId} and day >= ${s.from}::date and day <= ${storedTo(s)}::date`;
-  if (!live(s)) return stored;
-  return sql`${stored} union all select ${cols} from (${cohortRowsSql({ programId: s.programId, timeZone: s.timeZone, days: [s.today] })}) l`;
+  return sql`select day, cohort_month, members from analytics_cohort_days where program_id = ${s.programId} and day >= ${s.from}::date and day <= ${s.to}::date`;
 }
 
 function periodOf(interval: Interval, from: string): RawBuilder<unknown> {

@@ -6,9 +6,13 @@ import { cohortData, membersBefore, periodSums, periodVisits, type ReadScope } f
 import type { AppContext } from '../context.js';
 
 export interface Freshness {
-  /** When the aggregation job last started: days before today are as of then. */
+  /** When the aggregation job last started: the stored aggregates are as of then. */
   aggregatedAt: string | null;
-  /** Whether today's figures were computed live from the raw tables. */
+  /**
+   * Whether today's sums (receipts, sales, returns, enrolments, points) were computed live from
+   * today's rows; distinct counts (active, new and returning members, cohorts) are always as of
+   * aggregatedAt.
+   */
   todayLive: boolean;
 }
 

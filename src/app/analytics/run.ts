@@ -24,7 +24,7 @@ export interface AnalyticsRun {
  * One round of the analytics job for a program: the day aggregates of what changed; rule
  * segments of members who changed; once a day (the first round of a new day in the program's
  * time zone) RFM and a full recompute of the rule segments; and a model fit when the last one
- * is `fitEveryDays` old.
+ * is `fitEveryDays` old (or, never fitted, once a day).
  */
 export async function runAnalytics(ctx: AppContext, programId: string): Promise<AnalyticsRun> {
   const { settings } = await ctx.programs.get(programId);
@@ -41,7 +41,8 @@ export async function runAnalytics(ctx: AppContext, programId: string): Promise<
   const { fitEveryDays } = await getAnalyticsSettings(ctx, programId);
   let fit: AnalyticsRun['fit'] = null;
   const last = fitEveryDays > 0 ? await latestFit(ctx.db, programId) : undefined;
-  if (fitEveryDays > 0 && (!last || daysBetween(last.calibrationEnd, today) >= fitEveryDays)) {
+  // A program that has never been fitted is tried once a day (it may not have enough history yet).
+  if (fitEveryDays > 0 && (last ? daysBetween(last.calibrationEnd, today) >= fitEveryDays : daily)) {
     try {
       fit = { members: (await fitModels(ctx, programId)).members };
     } catch (err) {

@@ -209,6 +209,7 @@ const SCHEMA = `
     create index anonymous_nps_responses_program on anonymous_nps_responses (program_id, created_at);
 
     create index anonymous_purchases_program_time on anonymous_purchases (program_id, occurred_at);
+    create index purchases_member_visits on purchases (member_id, occurred_at) include (store_id, total) where status = 'completed';
     create index purchases_created on purchases using brin (created_at);
     create index anonymous_purchases_created on anonymous_purchases using brin (created_at);
     create index entries_created on entries using brin (created_at);
