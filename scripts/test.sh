@@ -22,6 +22,7 @@ fi
 # --no-install: never let npx fetch the unrelated `tsc` package from the registry.
 echo "test.sh: typecheck" >&2
 npx --no-install tsc -p tsconfig.json --noEmit
+npx --no-install tsc -p web/tsconfig.json
 echo "test.sh: lint (floating promises, exhaustive switches)" >&2
 npx --no-install eslint .
 

@@ -24,6 +24,7 @@ import { rulesRoutes } from './routes/rules.js';
 import { storeRoutes } from './routes/stores.js';
 import { walletRoutes } from './routes/wallet.js';
 import { Problem } from './schemas.js';
+import { registerWebApps } from './web.js';
 
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
 
@@ -34,6 +35,8 @@ export interface BuildOptions {
   purchaseBatchSize?: number;
   /** Trust X-Forwarded-* from a reverse proxy (client address, https): true, or the proxies' addresses (comma-separated). */
   trustProxy?: boolean | string;
+  /** Serve the built web apps from this directory (dist/web): the member app at /app, the admin panel at /admin. */
+  webRoot?: string;
 }
 
 /**
@@ -127,5 +130,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(adminUserRoutes(ctx), { prefix: '/v1' });
   await app.register(memberAuthRoutes(ctx), { prefix: '/v1' });
   await app.register(meRoutes(ctx), { prefix: '/v1' });
+  if (options.webRoot) await registerWebApps(app, options.webRoot);
   return app;
 }

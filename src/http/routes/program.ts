@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
-import { getProgram, updateProgramSettings } from '../../app/programs.js';
+import { getProgram, publicProgram, updateProgramSettings } from '../../app/programs.js';
 import type { ProgramSettings } from '../../domain/settings.js';
 import type { App } from '../app.js';
-import { Obj, problemResponses, type Static } from '../schemas.js';
+import { Obj, problemResponses, Uuid, type Static } from '../schemas.js';
 
 const Exclusions = Obj({ categories: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000 }), skus: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 10000 }) });
 
@@ -48,6 +48,19 @@ export const programRoutes =
       '/program',
       { config: { roles: ['admin', 'pos', 'readonly'] }, schema: { tags: ['program'], summary: 'The program and its main scheme', response: { 200: ProgramSchema, ...problemResponses } } },
       async (req) => getProgram(ctx, req.actor.programId),
+    );
+    app.get(
+      '/auth/program',
+      {
+        schema: {
+          tags: ['program'],
+          summary: 'The program a sign-in page is for (public): by id, or the only program on this server',
+          security: [],
+          querystring: Obj({ programId: Type.Optional(Uuid) }),
+          response: { 200: Obj({ id: Type.String(), name: Type.String(), currency: Type.String(), locale: Type.Union([Type.Literal('ru'), Type.Literal('en')]) }), ...problemResponses },
+        },
+      },
+      async (req) => publicProgram(ctx, req.query.programId),
     );
     app.patch(
       '/program',
