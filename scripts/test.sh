@@ -58,10 +58,13 @@ fi
 # e.g. .ci/run, already exported TEST_DATABASE_URL). INT/TERM turn into a normal exit so the
 # EXIT trap runs.
 source scripts/ensure-postgres.sh
+source scripts/ensure-chromium.sh
 trap stop_throwaway_postgres EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 ensure_postgres
+# Browser tests need Debian's Chromium; install it only when one of them is to run.
+if printf '%s\n' "${files[@]}" | grep -q 'test/browser/'; then ensure_chromium; fi
 
 echo "test.sh: running ${#files[@]} test file(s) with $(node --version)" >&2
 status=0

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { checkPage, launchBrowser, newContext, startWebServer, watchErrors } from '../support/browser.js';
+import type { TestServer } from '../support/harness.js';
+
+describe('the web apps are served and load', () => {
+  let s: TestServer;
+  let browser: Browser;
+  before(async () => {
+    [s, browser] = await Promise.all([startWebServer(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
+  test('the member app opens in Russian for a Russian browser, switches to English and remembers it', async () => {
+    const context = await newContext(browser, 'phone', 'ru-RU');
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${s.url}/app/`);
+    await page.getByRole('heading', { name: 'Вход в программу «Test program»' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'ru');
+    await checkPage(page, 'member-sign-in-ru');
+    await page.getByRole('button', { name: 'EN' }).click();
+    await page.getByRole('heading', { name: 'Sign in to “Test program”' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in to “Test program”' }).waitFor();
+    await checkPage(page, 'member-sign-in-en');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('the admin panel opens its sign-in page in English for an English browser', async () => {
+    const context = await newContext(browser, 'desktop', 'en-GB');
+    const page = await context.newPage();
+    await page.goto(`${s.url}/admin/members`);
+    await page.getByRole('heading', { name: 'Sign in to the “Test program” panel' }).waitFor();
+    await checkPage(page, 'admin-sign-in');
+    await context.close();
+  });
+
+  test('hashed assets are cached for a year, pages are revalidated, a missing asset is a 404', async () => {
+    const page = await fetch(`${s.url}/app/some/deep/link`);
+    assert.equal(page.status, 200);
+    assert.equal(page.headers.get('cache-control'), 'no-cache');
+    const script = /\/app\/assets\/[^"]+\.js/.exec(await page.text())![0];
+    const asset = await fetch(`${s.url}${script}`);
+    assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    assert.equal((await fetch(`${s.url}/app/assets/gone-1234.js`)).status, 404);
+  });
+});
