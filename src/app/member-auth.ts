@@ -121,7 +121,7 @@ export async function verifyCode(ctx: AppContext, input: CodeTarget & { code: st
 }
 
 /** The questionnaire of the member app's join: the verified phone or e-mail comes from the code. */
-export type JoinProfile = Pick<MemberInput, 'name' | 'birthday' | 'gender' | 'city' | 'consents'>;
+export type JoinProfile = Pick<MemberInput, 'name' | 'birthday' | 'gender' | 'city' | 'consents' | 'attributes'>;
 
 /**
  * Enrols a new member with the phone or e-mail the code was sent to, through the same enrolment

@@ -52,6 +52,8 @@ export interface PublicProgram {
   name: string;
   currency: string;
   locale: 'ru' | 'en';
+  /** Value of one point in minor units. */
+  pointValue: number;
 }
 
 /**
@@ -66,5 +68,5 @@ export async function publicProgram(ctx: AppContext, programId: string | undefin
     id = all[0]!.id;
   }
   const p = await getProgram(ctx, id);
-  return { id: p.id, name: p.name, currency: p.settings.currency, locale: p.settings.locale };
+  return { id: p.id, name: p.name, currency: p.settings.currency, locale: p.settings.locale, pointValue: p.settings.pointValue };
 }

@@ -16,6 +16,8 @@ import { couponRoutes } from './routes/coupons.js';
 import { engagementRoutes } from './routes/engagement.js';
 import { adminAuthRoutes } from './routes/auth-admin.js';
 import { memberAuthRoutes } from './routes/auth-member.js';
+import { feedbackRoutes } from './routes/feedback.js';
+import { meDataRoutes } from './routes/me-data.js';
 import { meRoutes } from './routes/me.js';
 import { memberRoutes } from './routes/members.js';
 import { programRoutes } from './routes/program.js';
@@ -130,6 +132,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(adminUserRoutes(ctx), { prefix: '/v1' });
   await app.register(memberAuthRoutes(ctx), { prefix: '/v1' });
   await app.register(meRoutes(ctx), { prefix: '/v1' });
+  await app.register(meDataRoutes(ctx), { prefix: '/v1' });
+  await app.register(feedbackRoutes(ctx), { prefix: '/v1' });
   if (options.webRoot) await registerWebApps(app, options.webRoot);
   return app;
 }

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { RulesTables } from './schema-rules.js';
+import type { FeedbackTables } from './schema-feedback.js';
 
 /** Row types of the tables created by the migrations (see migrations/). */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -278,7 +279,7 @@ export interface OutboxTable {
   sent_at: Timestamp | null;
 }
 
-export interface DB extends RulesTables {
+export interface DB extends RulesTables, FeedbackTables {
   programs: ProgramsTable;
   api_keys: ApiKeysTable;
   stores: StoresTable;

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildWeb } from '../../scripts/build-web.mjs';
+import type { ProgramSettings } from '../../src/domain/settings.js';
 import { startServer, type TestServer } from './harness.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -17,9 +18,9 @@ export const RESULTS = path.join(ROOT, 'test-results');
 /** scripts/test.sh and .ci/run install Debian's chromium package when it is missing. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function startWebServer(): Promise<TestServer> {
+export async function startWebServer(settings: Partial<ProgramSettings> = {}): Promise<TestServer> {
   await buildWeb({ quiet: true });
-  return startServer('pglite', {}, { webRoot: path.join(ROOT, 'dist/web') });
+  return startServer('pglite', settings, { webRoot: path.join(ROOT, 'dist/web') });
 }
 
 export async function launchBrowser(): Promise<Browser> {
@@ -57,8 +58,9 @@ export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
-    // A 401 while the app checks for a session is expected; anything else logged as an error is not.
-    if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(m.text());
+    // Refused requests the app expects and handles (no session yet, not enrolled yet) are logged by
+    // the browser as failed resources; anything else logged as an error is not expected.
+    if (m.type() === 'error' && !/status of (401|404)/.test(m.text())) errors.push(m.text());
   });
   return errors;
 }

@@ -1,9 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, unwrap, useLoad } from '../shared/api';
-import { match, onLinkClick, useRoute } from '../shared/router';
+import { href, onLinkClick, useRoute } from '../shared/router';
 import { LangSwitch, Loading, Problem } from '../shared/ui';
 import { load, programIdFromUrl, type Me, type Program } from './data';
+import { FeedbackPage } from './pages/feedback';
+import { History } from './pages/history';
+import { Home } from './pages/home';
+import { OffersPage } from './pages/offers';
+import { Profile } from './pages/profile';
 import { SignIn } from './pages/sign-in';
+import { StoresPage } from './pages/stores';
 import { i18n, t } from './t';
 
 export function App() {
@@ -49,16 +55,33 @@ export function App() {
   );
 }
 
-function Routes(props: { me: Me; program: Program; onMe: (m: Me) => void; onSignOut: () => Promise<void> }) {
+const TABS = [
+  { path: '/', label: 'nav.card' },
+  { path: '/history', label: 'nav.history' },
+  { path: '/offers', label: 'nav.offers' },
+  { path: '/stores', label: 'nav.stores' },
+  { path: '/profile', label: 'nav.profile' },
+] as const;
+
+function Routes(props: { me: Me; program: Program; onMe: (m: Me | null) => void; onSignOut: () => Promise<void> }) {
   const { path } = useRoute();
-  void match;
+  let page;
+  if (path === '/history') page = <History />;
+  else if (path === '/offers') page = <OffersPage program={props.program} />;
+  else if (path === '/stores') page = <StoresPage />;
+  else if (path === '/feedback') page = <FeedbackPage />;
+  else if (path === '/profile') page = <Profile me={props.me} onMe={props.onMe} onSignOut={props.onSignOut} onDeleted={() => props.onMe(null)} />;
+  else page = <Home me={props.me} program={props.program} />;
   return (
-    <div>
-      <h1>{t('home.hello', { name: props.me.name ?? '' })}</h1>
-      <p class="muted">{path}</p>
-      <button type="button" class="secondary" onClick={() => void props.onSignOut()}>
-        {t('profile.signOut')}
-      </button>
-    </div>
+    <>
+      {page}
+      <nav class="tabs" aria-label={t('nav.label')}>
+        {TABS.map((tab) => (
+          <a href={href(tab.path)} aria-current={tab.path === path || (tab.path === '/profile' && path === '/feedback') ? 'page' : undefined}>
+            {t(tab.label)}
+          </a>
+        ))}
+      </nav>
+    </>
   );
 }

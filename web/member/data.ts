@@ -16,9 +16,17 @@ export const load = {
   balance: () => unwrap(api.GET('/v1/me/balance')),
   ledger: (cursor?: string) => unwrap(api.GET('/v1/me/ledger', { params: { query: { limit: 20, ...(cursor ? { cursor } : {}) } } })),
   card: () => unwrap(api.GET('/v1/me/card')),
+  rotateCard: () => unwrap(api.POST('/v1/me/card/rotate')),
+  tier: () => unwrap(api.GET('/v1/me/tier')),
+  offers: () => unwrap(api.GET('/v1/me/offers')),
+  stores: (near?: string) => unwrap(api.GET('/v1/stores', { params: { query: near ? { near } : {} } })),
 };
 
 export type Program = Awaited<ReturnType<typeof load.program>>;
 export type Me = Awaited<ReturnType<typeof load.me>>;
 export type Balance = Awaited<ReturnType<typeof load.balance>>;
 export type LedgerPage = Awaited<ReturnType<typeof load.ledger>>;
+export type Tier = Awaited<ReturnType<typeof load.tier>>;
+export type Offers = Awaited<ReturnType<typeof load.offers>>;
+export type Effect = Offers['campaigns'][number]['effects'][number];
+export type Store = Awaited<ReturnType<typeof load.stores>>['items'][number];

@@ -1376,6 +1376,14 @@ export interface paths {
                             [key: string]: boolean;
                         };
                         gender?: "female" | "male" | "other" | null;
+                        messagePreferences?: {
+                            /** @description preferred channels, most preferred first */
+                            channels: ("sms" | "email" | "push")[];
+                            /** @description HH:MM in the program's time zone */
+                            from: string;
+                            /** @description HH:MM in the program's time zone */
+                            to: string;
+                        };
                         name?: string | null;
                         /** @description any common notation; a code goes by SMS */
                         phone: string;
@@ -1393,6 +1401,14 @@ export interface paths {
                         /** @description a code goes by e-mail */
                         email: string;
                         gender?: "female" | "male" | "other" | null;
+                        messagePreferences?: {
+                            /** @description preferred channels, most preferred first */
+                            channels: ("sms" | "email" | "push")[];
+                            /** @description HH:MM in the program's time zone */
+                            from: string;
+                            /** @description HH:MM in the program's time zone */
+                            to: string;
+                        };
                         name?: string | null;
                         /** Format: uuid */
                         programId: string;
@@ -1811,6 +1827,8 @@ export interface paths {
                             id: string;
                             locale: "ru" | "en";
                             name: string;
+                            /** @description value of one point in minor units */
+                            pointValue: number;
                         };
                     };
                 };
@@ -9391,6 +9409,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Members' messages from the member app, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                    topic?: "question" | "complaint" | "idea" | "praise" | "other";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: string;
+                                memberId: string;
+                                memberName: string | null;
+                                message: string;
+                                storeId: string | null;
+                                topic: "question" | "complaint" | "idea" | "praise" | "other";
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -9499,7 +9623,79 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /** Delete my account: the profile is anonymised, identifiers released, sessions ended; points history stays for the books */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         /** Change my name, birthday, gender, city or consents */
@@ -9520,6 +9716,14 @@ export interface paths {
                             [key: string]: boolean;
                         };
                         gender?: "female" | "male" | "other" | null;
+                        messagePreferences?: {
+                            /** @description preferred channels, most preferred first */
+                            channels: ("sms" | "email" | "push")[];
+                            /** @description HH:MM in the program's time zone */
+                            from: string;
+                            /** @description HH:MM in the program's time zone */
+                            to: string;
+                        };
                         name?: string | null;
                     };
                 };
@@ -9924,6 +10128,205 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everything the program keeps about me: profile, identifiers, balance, tier, ledger, purchases, feedback */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a message to the program (it reaches the admin panel) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        message: string;
+                        storeId?: string;
+                        topic: "question" | "complaint" | "idea" | "praise" | "other";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            id: string;
+                            memberId: string;
+                            memberName: string | null;
+                            message: string;
+                            storeId: string | null;
+                            topic: "question" | "complaint" | "idea" | "praise" | "other";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/ledger": {
         parameters: {
             query?: never;
@@ -9971,6 +10374,628 @@ export interface paths {
                                 points: number;
                             }[];
                             nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live campaigns I could get (audience, schedule and control group considered) and my personal coupons */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaigns: {
+                                conditions: ({
+                                    /** @enum {string} */
+                                    kind: "total";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    max?: number;
+                                    min?: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "quantity";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    max?: number;
+                                    min?: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "lines";
+                                    lines: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    /**
+                                     * @description any: some line matches; all: every listed SKU and category is on the receipt
+                                     * @enum {unknown}
+                                     */
+                                    match: "any" | "all";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "store";
+                                    /** @enum {unknown} */
+                                    match: "any" | "none";
+                                    /** @description store ids */
+                                    storeIds: string[];
+                                } | {
+                                    /** @description sales channels as the caller names them, e.g. 'pos', 'online', 'app' */
+                                    channels: string[];
+                                    /** @enum {string} */
+                                    kind: "channel";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "event_attribute";
+                                    name: string;
+                                    /** @enum {unknown} */
+                                    op: "eq" | "ne";
+                                    value: string | number | boolean;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "event_attribute";
+                                    name: string;
+                                    /** @enum {unknown} */
+                                    op: "in" | "not_in";
+                                    values: (string | number)[];
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "event_attribute";
+                                    name: string;
+                                    /** @enum {unknown} */
+                                    op: "gt" | "gte" | "lt" | "lte";
+                                    value: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "event_attribute";
+                                    name: string;
+                                    /** @enum {unknown} */
+                                    op: "exists" | "not_exists";
+                                })[];
+                                effects: ({
+                                    /** @enum {string} */
+                                    kind: "points_fixed";
+                                    /** @description points (integer) */
+                                    points: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "points_per_item";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    /** @description points (integer) */
+                                    points: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "points_per_amount";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    /** @description for every full `per` minor units paid */
+                                    per: number;
+                                    /** @description points (integer) */
+                                    points: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "points_percent";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    /** @description percent, two decimals at most */
+                                    percent: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "points_multiplier";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    /** @description x the base earning, two decimals at most */
+                                    multiplier: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "discount_percent";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    /** @description percent, two decimals at most */
+                                    percent: number;
+                                } | {
+                                    /** @description money in minor units (kopecks) */
+                                    amount: number;
+                                    /** @enum {string} */
+                                    kind: "discount_fixed";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                } | {
+                                    count: number;
+                                    /** @enum {string} */
+                                    kind: "cheapest_free";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    minQuantity: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "nth_item";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    n: number;
+                                    /** @description money in minor units (kopecks) */
+                                    price: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "nth_item";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    n: number;
+                                    /** @description percent, two decimals at most */
+                                    percent: number;
+                                })[];
+                                eventType: string | null;
+                                id: string;
+                                kind: "purchase" | "event";
+                                name: string;
+                                schedule: {
+                                    /** @description a calendar date in the program's time zone, YYYY-MM-DD */
+                                    from?: string;
+                                    hours?: {
+                                        /** @description HH:MM in the program's time zone, 00:00–24:00 */
+                                        from: string;
+                                        /** @description HH:MM in the program's time zone, 00:00–24:00 */
+                                        to: string;
+                                    }[];
+                                    /** @description a calendar date in the program's time zone, YYYY-MM-DD */
+                                    to?: string;
+                                    weekdays?: number[];
+                                };
+                            }[];
+                            coupons: {
+                                code: string;
+                                /** @description what the code unlocks (the live campaign naming its series) */
+                                effects: ({
+                                    /** @enum {string} */
+                                    kind: "points_fixed";
+                                    /** @description points (integer) */
+                                    points: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "points_per_item";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    /** @description points (integer) */
+                                    points: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "points_per_amount";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    /** @description for every full `per` minor units paid */
+                                    per: number;
+                                    /** @description points (integer) */
+                                    points: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "points_percent";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    /** @description percent, two decimals at most */
+                                    percent: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "points_multiplier";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    /** @description x the base earning, two decimals at most */
+                                    multiplier: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "discount_percent";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    /** @description percent, two decimals at most */
+                                    percent: number;
+                                } | {
+                                    /** @description money in minor units (kopecks) */
+                                    amount: number;
+                                    /** @enum {string} */
+                                    kind: "discount_fixed";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                } | {
+                                    count: number;
+                                    /** @enum {string} */
+                                    kind: "cheapest_free";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    minQuantity: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "nth_item";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    n: number;
+                                    /** @description money in minor units (kopecks) */
+                                    price: number;
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "nth_item";
+                                    lines?: {
+                                        /** @description lines in these categories */
+                                        categories?: string[];
+                                        /** @description but never lines in these categories */
+                                        excludeCategories?: string[];
+                                        /** @description but never lines with these SKUs */
+                                        excludeSkus?: string[];
+                                        /** @description lines with these SKUs */
+                                        skus?: string[];
+                                    };
+                                    n: number;
+                                    /** @description percent, two decimals at most */
+                                    percent: number;
+                                })[];
+                                name: string;
+                                seriesId: string;
+                                /** @description null: unlimited */
+                                usesLeft: number | null;
+                                validFrom: string | null;
+                                validUntil: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/tier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My tier, its benefits and the progress to the next one */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            graceUntil: string | null;
+                            history: {
+                                /** Format: date-time */
+                                at: string;
+                                from: string | null;
+                                reason: string;
+                                to: string | null;
+                            }[];
+                            memberId: string;
+                            membershipTierId: string | null;
+                            next: {
+                                current: number;
+                                id: string;
+                                metric: string;
+                                min: number;
+                                missing: number;
+                                name: string;
+                            } | null;
+                            qualifiedTierId: string | null;
+                            reviewAt: string | null;
+                            tier: {
+                                benefits: {
+                                    [key: string]: unknown;
+                                };
+                                id: string;
+                                name: string;
+                                rank: number;
+                            } | null;
+                            window: {
+                                points: number;
+                                purchases: number;
+                                spend: number;
+                            };
                         };
                     };
                 };

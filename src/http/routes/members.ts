@@ -16,6 +16,14 @@ const Profile = {
   consents: Type.Optional(Type.Record(Type.String({ maxLength: 50 }), Type.Boolean(), { description: 'marketing consent per channel, e.g. {"sms": true, "email": false}' })),
 };
 
+const HourMinute = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: "HH:MM in the program's time zone" });
+/** How a member likes to be written to; kept in the member's attributes as `messagePreferences`. */
+export const MessagePreferences = Obj({
+  channels: Type.Array(Type.Union([Type.Literal('sms'), Type.Literal('email'), Type.Literal('push')]), { maxItems: 3, uniqueItems: true, description: 'preferred channels, most preferred first' }),
+  from: HourMinute,
+  to: HourMinute,
+});
+
 const NewMember = Obj({ ...Profile, identifiers: Type.Optional(Type.Array(IdentifierSchema, { maxItems: 20 })) });
 const PatchMember = Obj(Profile);
 

@@ -57,7 +57,7 @@ export const programRoutes =
           summary: 'The program a sign-in page is for (public): by id, or the only program on this server',
           security: [],
           querystring: Obj({ programId: Type.Optional(Uuid) }),
-          response: { 200: Obj({ id: Type.String(), name: Type.String(), currency: Type.String(), locale: Type.Union([Type.Literal('ru'), Type.Literal('en')]) }), ...problemResponses },
+          response: { 200: Obj({ id: Type.String(), name: Type.String(), currency: Type.String(), locale: Type.Union([Type.Literal('ru'), Type.Literal('en')]), pointValue: Type.Integer({ description: 'value of one point in minor units' }) }), ...problemResponses },
         },
       },
       async (req) => publicProgram(ctx, req.query.programId),

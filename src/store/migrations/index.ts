@@ -3,6 +3,7 @@ import * as m0001 from './0001-core.js';
 import * as m0002 from './0002-program-admin.js';
 import * as m0004 from './0004-auth.js';
 import * as m0005 from './0005-rules.js';
+import * as m0007 from './0007-feedback.js';
 
 /** Migrations in order; a static list so that the same code runs from src (tsx) and dist. */
 export const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ export const migrations: Record<string, Migration> = {
   '0002-program-admin': m0002,
   '0004-auth': m0004,
   '0005-rules': m0005,
+  '0007-feedback': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {
