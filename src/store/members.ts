@@ -90,10 +90,11 @@ export async function updateMember(
     .execute();
 }
 
-/** A page of the program's members, newest first. */
-export async function listMembers(db: Executor, programId: string, limit: number, before?: string): Promise<MemberRow[]> {
+/** A page of the program's members, newest first; `name` keeps those whose name contains it (any case). */
+export async function listMembers(db: Executor, programId: string, limit: number, before?: string, name?: string): Promise<MemberRow[]> {
   let q = db.selectFrom('members').selectAll().where('program_id', '=', programId);
   if (before) q = q.where('member_id', '<', before);
+  if (name) q = q.where('name', 'ilike', `%${name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
   const rows = await q.orderBy('member_id', 'desc').limit(limit).execute();
   return rows.map(toMember);
 }

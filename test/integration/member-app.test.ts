@@ -31,6 +31,17 @@ for (const kind of DATABASES) {
       return joined.body.token;
     }
 
+    test('the admin panel finds members by part of their name, in any case, paged on the server', async () => {
+      for (const name of ['Мария Иванова', 'Иван Петров', 'Ivana 100%_off']) await s.request('POST', '/v1/members', { name });
+      const found = await s.request('GET', `/v1/members?name=${encodeURIComponent('иван')}&limit=1`, undefined, { key: s.adminKey });
+      assert.equal(found.status, 200);
+      assert.deepEqual(found.body.items.map((m: { name: string }) => m.name), ['Иван Петров']);
+      const next = await s.request('GET', `/v1/members?name=${encodeURIComponent('иван')}&limit=1&cursor=${found.body.nextCursor}`, undefined, { key: s.adminKey });
+      assert.deepEqual(next.body.items.map((m: { name: string }) => m.name), ['Мария Иванова']);
+      const literal = await s.request('GET', `/v1/members?name=${encodeURIComponent('%_')}`, undefined, { key: s.adminKey });
+      assert.deepEqual(literal.body.items.map((m: { name: string }) => m.name), ['Ivana 100%_off'], '% and _ are matched as themselves');
+    });
+
     test('a member joins with preferred channels and hours, and changes them in the profile', async () => {
       const token = await signIn('prefs@example.ru', { name: 'Вера', consents: { email: true }, messagePreferences: { channels: ['email'], from: '10:00', to: '20:00' } });
       const me = await s.request('GET', '/v1/me', undefined, { key: token });

@@ -54,13 +54,14 @@ export async function checkPage(page: Page, name: string): Promise<void> {
 }
 
 /** Collects errors the page logs or throws, to fail a test that "works" while the console is red. */
-export function watchErrors(page: Page): string[] {
+export function watchErrors(page: Page, expectedStatuses: number[] = [401, 404]): string[] {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
     // Refused requests the app expects and handles (no session yet, not enrolled yet) are logged by
     // the browser as failed resources; anything else logged as an error is not expected.
-    if (m.type() === 'error' && !/status of (401|404)/.test(m.text())) errors.push(m.text());
+    const status = /status of (\d{3})/.exec(m.text())?.[1];
+    if (m.type() === 'error' && !(status && expectedStatuses.includes(Number(status)))) errors.push(m.text());
   });
   return errors;
 }

@@ -11070,12 +11070,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Members, newest first */
+        /** Members, newest first; `name` finds those whose name contains it */
         get: {
             parameters: {
                 query?: {
                     cursor?: string;
                     limit?: number;
+                    name?: string;
                 };
                 header?: never;
                 path?: never;

@@ -63,9 +63,14 @@ export const memberRoutes =
       '/members',
       {
         config: { roles: ['admin', 'readonly'] },
-        schema: { tags, summary: 'Members, newest first', querystring: PageQuery, response: { 200: Obj({ items: Type.Array(MemberSchema), nextCursor: NullableString }), ...problemResponses } },
+        schema: {
+          tags,
+          summary: 'Members, newest first; `name` finds those whose name contains it',
+          querystring: Obj({ ...PageQuery.properties, name: Type.Optional(Type.String({ maxLength: 200 })) }),
+          response: { 200: Obj({ items: Type.Array(MemberSchema), nextCursor: NullableString }), ...problemResponses },
+        },
       },
-      async (req) => listProgramMembers(ctx, req.actor, req.query.limit ?? 50, req.query.cursor),
+      async (req) => listProgramMembers(ctx, req.actor, req.query.limit ?? 50, req.query.cursor, req.query.name),
     );
     app.get(
       '/members/lookup',
