@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isOfferFor, type OfferFacts } from '../../src/domain/offers.js';
+import type { Campaign } from '../../src/domain/rules/types.js';
 import { campaign } from '../support/rules.js';
 
 const member: OfferFacts = { memberId: '0193aaaa-0000-7000-8000-000000000001', tierId: 'silver', attributes: { city: 'Tula', visits: 3 }, enrolledDays: 10, today: '2026-03-02' };
@@ -15,7 +16,7 @@ test('an ended campaign is not; one ending today still is', () => {
 });
 
 test('tiers, segments, attributes and newcomer windows decide who sees a targeted campaign', () => {
-  const offer = (audience: Parameters<typeof campaign>[1]['audience']) => isOfferFor(campaign('c', { audience }), member);
+  const offer = (audience: Campaign['audience']) => isOfferFor(campaign('c', { audience }), member);
   assert.equal(offer([{ kind: 'tiers', tierIds: ['silver', 'gold'], match: 'any' }]), true);
   assert.equal(offer([{ kind: 'tiers', tierIds: ['gold'], match: 'any' }]), false);
   assert.equal(offer([{ kind: 'tiers', tierIds: ['silver'], match: 'none' }]), false);
