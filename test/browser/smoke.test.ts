@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { MEMBER_JS_BUDGET, webSizes } from '../../scripts/web-size.mjs';
 import { checkPage, launchBrowser, newContext, startWebServer, watchErrors } from '../support/browser.js';
 import type { TestServer } from '../support/harness.js';
 
@@ -38,6 +39,24 @@ describe('the web apps are served and load', () => {
     await page.goto(`${s.url}/admin/members`);
     await page.getByRole('heading', { name: 'Sign in to the “Test program” panel' }).waitFor();
     await checkPage(page, 'admin-sign-in');
+    await context.close();
+  });
+
+  test("the member app's first load stays under its JavaScript budget (gzip)", async () => {
+    const sizes = await webSizes();
+    assert.ok(sizes.member!.firstLoadJs > 0);
+    assert.ok(sizes.member!.firstLoadJs < MEMBER_JS_BUDGET, `member app first-load JS: ${sizes.member!.firstLoadJs} bytes gzip`);
+  });
+
+  test('the member app is installable: a web app manifest with icons, and a service worker that takes control', async () => {
+    const manifest = (await (await fetch(`${s.url}/app/manifest.webmanifest`)).json()) as { start_url: string; display: string; icons: { sizes: string }[] };
+    assert.deepEqual([manifest.start_url, manifest.display], ['/app/', 'standalone']);
+    assert.ok(manifest.icons.some((i) => i.sizes === '512x512'));
+    const context = await newContext(browser, 'phone');
+    const page = await context.newPage();
+    await page.goto(`${s.url}/app/`);
+    const scope = await page.evaluate<string>('navigator.serviceWorker.ready.then((r) => r.scope)');
+    assert.equal(scope, `${s.url}/app/`);
     await context.close();
   });
 
