@@ -54,6 +54,7 @@ export interface PublicProgram {
   locale: 'ru' | 'en';
   /** Value of one point in minor units. */
   pointValue: number;
+  questionnaire: ProgramSettings['questionnaire'];
 }
 
 /**
@@ -68,5 +69,5 @@ export async function publicProgram(ctx: AppContext, programId: string | undefin
     id = all[0]!.id;
   }
   const p = await getProgram(ctx, id);
-  return { id: p.id, name: p.name, currency: p.settings.currency, locale: p.settings.locale, pointValue: p.settings.pointValue };
+  return { id: p.id, name: p.name, currency: p.settings.currency, locale: p.settings.locale, pointValue: p.settings.pointValue, questionnaire: p.settings.questionnaire };
 }

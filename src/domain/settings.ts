@@ -19,6 +19,12 @@ export type ExpiryRule =
 /** What happens when a return must take back more points than the member still has. */
 export type ClawbackPolicy = 'negative_balance' | 'withhold_from_refund';
 
+/** The questions the member app asks when a member joins, and whether each must be answered. */
+export const QUESTIONNAIRE_FIELDS = ['name', 'birthday', 'gender', 'city'] as const;
+export type QuestionnaireField = (typeof QUESTIONNAIRE_FIELDS)[number];
+export type FieldUse = 'required' | 'optional' | 'off';
+export type Questionnaire = Record<QuestionnaireField, FieldUse>;
+
 export interface ProgramSettings {
   currency: string;
   timeZone: string;
@@ -43,6 +49,8 @@ export interface ProgramSettings {
   clawbackPolicy: ClawbackPolicy;
   /** "Expiring soon" in balance reads looks this many days ahead. */
   expiringSoonDays: number;
+  /** The member app's questionnaire (joining and the profile). */
+  questionnaire: Questionnaire;
 }
 
 export const DEFAULT_SETTINGS: ProgramSettings = {
@@ -61,7 +69,13 @@ export const DEFAULT_SETTINGS: ProgramSettings = {
   holdTimeoutMinutes: 30,
   clawbackPolicy: 'negative_balance',
   expiringSoonDays: 30,
+  questionnaire: { name: 'required', birthday: 'optional', gender: 'optional', city: 'optional' },
 };
+
+/** The questionnaire's required fields that a member left empty, as field errors. */
+export function questionnaireErrors(q: Questionnaire, answers: Partial<Record<QuestionnaireField, string | null | undefined>>): FieldError[] {
+  return QUESTIONNAIRE_FIELDS.filter((f) => q[f] === 'required' && !answers[f]?.trim()).map((f) => ({ pointer: `/${f}`, detail: 'the program asks for this' }));
+}
 
 const supportedCurrencies = new Set(Intl.supportedValuesOf('currency'));
 

@@ -170,5 +170,18 @@ for (const kind of DATABASES) {
       const newId = (await s.request('GET', '/v1/me', undefined, { key: again })).body.id;
       assert.notEqual(newId, id, 'the e-mail may join again, as a new member');
     });
+
+    test('the program sets the questionnaire: a required field must be answered to join', async () => {
+      const q = { name: 'required', birthday: 'off', gender: 'optional', city: 'required' };
+      const patched = await s.request('PATCH', '/v1/program', { settings: { questionnaire: q } }, { key: s.adminKey });
+      assert.equal(patched.status, 200, JSON.stringify(patched.body));
+      const pub = await s.request('GET', '/v1/auth/program', undefined, { key: null });
+      assert.deepEqual(pub.body.questionnaire, q);
+      const refused = await s.request('POST', '/v1/auth/member/join', { programId: s.programId, email: 'q@example.ru', code: '123456', name: 'Яна', city: '  ' }, { key: null, headers: { 'x-kopilka-csrf': '1' } });
+      assert.deepEqual([refused.status, refused.body.errors], [400, [{ pointer: '/city', detail: 'the program asks for this' }]]);
+      await signIn('q@example.ru', { name: 'Яна', city: 'Тверь' });
+      const back = await s.request('PATCH', '/v1/program', { settings: { questionnaire: { ...q, city: 'optional' } } }, { key: s.adminKey });
+      assert.equal(back.status, 200);
+    });
   });
 }

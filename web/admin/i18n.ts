@@ -279,6 +279,15 @@ const ru = {
   'effectField.count': 'Сколько товаров',
   'effectField.minQuantity': 'При покупке от, шт.',
   'effectField.n': 'Каждый N-й',
+  'settings.questionnaire': 'Анкета в приложении участника',
+  'settings.questionnaireHint': 'Что спрашивать при вступлении: обязательные поля отмечены звёздочкой.',
+  'question.name': 'Имя',
+  'question.birthday': 'День рождения',
+  'question.gender': 'Пол',
+  'question.city': 'Город',
+  'fieldUse.required': 'обязательно',
+  'fieldUse.optional': 'по желанию',
+  'fieldUse.off': 'не спрашивать',
 };
 
 export type AdminKey = keyof typeof ru;
@@ -563,6 +572,15 @@ const en: Record<AdminKey, string> = {
   'effectField.count': 'How many items',
   'effectField.minQuantity': 'When buying at least',
   'effectField.n': 'Every Nth',
+  'settings.questionnaire': 'The member app\'s questionnaire',
+  'settings.questionnaireHint': 'What to ask when a member joins: required fields are marked with an asterisk.',
+  'question.name': 'Name',
+  'question.birthday': 'Birthday',
+  'question.gender': 'Gender',
+  'question.city': 'City',
+  'fieldUse.required': 'required',
+  'fieldUse.optional': 'optional',
+  'fieldUse.off': 'not asked',
 };
 
 export const dictionaries = { ru, en };

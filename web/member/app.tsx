@@ -70,7 +70,7 @@ function Routes(props: { me: Me; program: Program; onMe: (m: Me | null) => void;
   else if (path === '/offers') page = <OffersPage program={props.program} />;
   else if (path === '/stores') page = <StoresPage />;
   else if (path === '/feedback') page = <FeedbackPage />;
-  else if (path === '/profile') page = <Profile me={props.me} onMe={props.onMe} onSignOut={props.onSignOut} onDeleted={() => props.onMe(null)} />;
+  else if (path === '/profile') page = <Profile me={props.me} program={props.program} onMe={props.onMe} onSignOut={props.onSignOut} onDeleted={() => props.onMe(null)} />;
   else page = <Home me={props.me} program={props.program} />;
   return (
     <>

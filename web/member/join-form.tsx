@@ -13,7 +13,7 @@ export function JoinForm(props: { program: Program; target: { programId: string;
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
-    const found = checkProfile(value);
+    const found = checkProfile(value, props.program.questionnaire);
     setErrors(found);
     if (Object.keys(found).length) return;
     setBusy(true);
@@ -33,7 +33,7 @@ export function JoinForm(props: { program: Program; target: { programId: string;
       <p>{t('join.intro')}</p>
       <Problem error={error} title={t('error.title')} />
       <form onSubmit={submit} noValidate>
-        <ProfileFields value={value} onChange={setValue} errors={errors} />
+        <ProfileFields value={value} onChange={setValue} errors={errors} questionnaire={props.program.questionnaire} />
         <p class="hint">{t('field.requiredNote')}</p>
         <button type="submit" disabled={busy}>
           {t('join.submit')}

@@ -1829,6 +1829,13 @@ export interface paths {
                             name: string;
                             /** @description value of one point in minor units */
                             pointValue: number;
+                            /** @description what the member app asks when a member joins: required, optional or off per field */
+                            questionnaire: {
+                                birthday: "required" | "optional" | "off";
+                                city: "required" | "optional" | "off";
+                                gender: "required" | "optional" | "off";
+                                name: "required" | "optional" | "off";
+                            };
                         };
                     };
                 };
@@ -12663,6 +12670,13 @@ export interface paths {
                                 pendingDays: number;
                                 /** @description value of one point in minor units */
                                 pointValue: number;
+                                /** @description what the member app asks when a member joins: required, optional or off per field */
+                                questionnaire: {
+                                    birthday: "required" | "optional" | "off";
+                                    city: "required" | "optional" | "off";
+                                    gender: "required" | "optional" | "off";
+                                    name: "required" | "optional" | "off";
+                                };
                                 redeemExclusions: {
                                     categories: string[];
                                     skus: string[];
@@ -12788,6 +12802,13 @@ export interface paths {
                             pendingDays?: number;
                             /** @description value of one point in minor units */
                             pointValue?: number;
+                            /** @description what the member app asks when a member joins: required, optional or off per field */
+                            questionnaire?: {
+                                birthday: "required" | "optional" | "off";
+                                city: "required" | "optional" | "off";
+                                gender: "required" | "optional" | "off";
+                                name: "required" | "optional" | "off";
+                            };
                             redeemExclusions?: {
                                 categories: string[];
                                 skus: string[];
@@ -12850,6 +12871,13 @@ export interface paths {
                                 pendingDays: number;
                                 /** @description value of one point in minor units */
                                 pointValue: number;
+                                /** @description what the member app asks when a member joins: required, optional or off per field */
+                                questionnaire: {
+                                    birthday: "required" | "optional" | "off";
+                                    city: "required" | "optional" | "off";
+                                    gender: "required" | "optional" | "off";
+                                    name: "required" | "optional" | "off";
+                                };
                                 redeemExclusions: {
                                     categories: string[];
                                     skus: string[];

@@ -8,6 +8,12 @@ import { Obj, problemResponses, Uuid, type Static } from '../schemas.js';
 
 const Exclusions = Obj({ categories: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000 }), skus: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 10000 }) });
 
+const FieldUse = Type.Union([Type.Literal('required'), Type.Literal('optional'), Type.Literal('off')]);
+const Questionnaire = Obj(
+  { name: FieldUse, birthday: FieldUse, gender: FieldUse, city: FieldUse },
+  { description: 'what the member app asks when a member joins: required, optional or off per field' },
+);
+
 export const SettingsSchema = Obj({
   currency: Type.String({ description: 'ISO 4217 code, e.g. RUB' }),
   timeZone: Type.String({ description: 'IANA zone for calendar rules, e.g. Europe/Moscow' }),
@@ -31,6 +37,7 @@ export const SettingsSchema = Obj({
   holdTimeoutMinutes: Type.Integer({ minimum: 1, maximum: 10080 }),
   clawbackPolicy: Type.Union([Type.Literal('negative_balance'), Type.Literal('withhold_from_refund')]),
   expiringSoonDays: Type.Integer({ minimum: 1, maximum: 365 }),
+  questionnaire: Questionnaire,
 });
 
 // The HTTP schema and the domain type describe the same settings; this fails to compile if they drift.
@@ -57,7 +64,7 @@ export const programRoutes =
           summary: 'The program a sign-in page is for (public): by id, or the only program on this server',
           security: [],
           querystring: Obj({ programId: Type.Optional(Uuid) }),
-          response: { 200: Obj({ id: Type.String(), name: Type.String(), currency: Type.String(), locale: Type.Union([Type.Literal('ru'), Type.Literal('en')]), pointValue: Type.Integer({ description: 'value of one point in minor units' }) }), ...problemResponses },
+          response: { 200: Obj({ id: Type.String(), name: Type.String(), currency: Type.String(), locale: Type.Union([Type.Literal('ru'), Type.Literal('en')]), pointValue: Type.Integer({ description: 'value of one point in minor units' }), questionnaire: Questionnaire }), ...problemResponses },
         },
       },
       async (req) => publicProgram(ctx, req.query.programId),

@@ -13,7 +13,12 @@ interface Form {
   pointValue: string;
   expiringSoonDays: string;
   locale: 'ru' | 'en';
+  questionnaire: Record<QField, FieldUse>;
 }
+
+type QField = 'name' | 'birthday' | 'gender' | 'city';
+type FieldUse = 'required' | 'optional' | 'off';
+const Q_FIELDS: QField[] = ['name', 'birthday', 'gender', 'city'];
 
 /** The main scheme: base earning, the return window, expiry and spending limits (PATCH /v1/program). */
 export function Settings() {
@@ -33,6 +38,7 @@ export function Settings() {
       pointValue: String(s.pointValue / 100),
       expiringSoonDays: String(s.expiringSoonDays),
       locale: s.locale,
+      questionnaire: s.questionnaire,
     });
   }, [program.data]);
   if (program.error) return <Problem error={program.error} title={t('error.title')} />;
@@ -62,6 +68,7 @@ export function Settings() {
               pointValue: Math.round(Number(form.pointValue) * 100),
               expiringSoonDays: int(form.expiringSoonDays),
               locale: form.locale,
+              questionnaire: form.questionnaire,
             },
           },
         }),
@@ -107,6 +114,21 @@ export function Settings() {
               </select>
             )}
           </Field>
+          <fieldset class="choice">
+            <legend>{t('settings.questionnaire')}</legend>
+            <p class="hint">{t('settings.questionnaireHint')}</p>
+            {Q_FIELDS.map((q) => (
+              <Field label={t(`question.${q}`)} name={`q-${q}`} error={e[`/settings/questionnaire/${q}`]}>
+                {(p) => (
+                  <select {...p} value={form.questionnaire[q]} onChange={(ev) => setForm({ ...form, questionnaire: { ...form.questionnaire, [q]: val(ev) as FieldUse } })}>
+                    {(['required', 'optional', 'off'] as const).map((u) => (
+                      <option value={u}>{t(`fieldUse.${u}`)}</option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            ))}
+          </fieldset>
           <div>
             <button type="submit" disabled={f.busy}>
               {t('settings.save')}

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, unwrap } from '../../shared/api';
 import { href } from '../../shared/router';
 import { Card, Check, Field, Problem } from '../../shared/ui';
-import type { Me } from '../data';
+import type { Me, Program } from '../data';
 import { CHANNELS, checkProfile, profileBody, ProfileFields, type Channel, type ProfileValue } from '../profile-fields';
 import { t } from '../t';
 
@@ -21,7 +21,7 @@ const profileOf = (me: Me): ProfileValue => ({
 });
 const prefsOf = (me: Me): Prefs => (me.attributes.messagePreferences as Prefs | undefined) ?? { channels: [], from: '09:00', to: '21:00' };
 
-export function Profile(props: { me: Me; onMe: (me: Me) => void; onSignOut: () => Promise<void>; onDeleted: () => void }) {
+export function Profile(props: { me: Me; program: Program; onMe: (me: Me) => void; onSignOut: () => Promise<void>; onDeleted: () => void }) {
   const [value, setValue] = useState(profileOf(props.me));
   const [prefs, setPrefs] = useState(prefsOf(props.me));
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -47,7 +47,7 @@ export function Profile(props: { me: Me; onMe: (me: Me) => void; onSignOut: () =
 
   const save = (e: Event) => {
     e.preventDefault();
-    const found = checkProfile(value);
+    const found = checkProfile(value, props.program.questionnaire);
     if (prefs.from >= prefs.to) found['/messagePreferences/to'] = t('prefs.badHours');
     setErrors(found);
     if (Object.keys(found).length) return;
@@ -87,7 +87,7 @@ export function Profile(props: { me: Me; onMe: (me: Me) => void; onSignOut: () =
       <Card>
         <form onSubmit={save} noValidate>
           <p class="muted">{[props.me.phone, props.me.email].filter(Boolean).join(' · ')}</p>
-          <ProfileFields value={value} onChange={setValue} errors={errors} />
+          <ProfileFields value={value} onChange={setValue} errors={errors} questionnaire={props.program.questionnaire} />
           <fieldset class="choice">
             <legend>{t('prefs.title')}</legend>
             {CHANNELS.map((c) => (
