@@ -71,3 +71,9 @@ export async function getMyOffers(ctx: AppContext, actor: Actor): Promise<{ camp
   }
   return { campaigns: campaigns.map(offerOf), coupons: mine };
 }
+
+/** A member's personal coupons for the admin panel: every code bound to them, used or not. */
+export async function memberCoupons(ctx: AppContext, programId: string, memberId: string): Promise<{ code: string; seriesId: string; uses: number; createdAt: string }[]> {
+  await requireMember(ctx.db, programId, memberId);
+  return (await couponsOfMember(ctx.db, programId, memberId)).map((c) => ({ code: c.code, seriesId: c.seriesId, uses: c.uses, createdAt: c.createdAt.toISOString() }));
+}

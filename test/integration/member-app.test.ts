@@ -38,6 +38,8 @@ for (const kind of DATABASES) {
       assert.deepEqual(found.body.items.map((m: { name: string }) => m.name), ['Иван Петров']);
       const next = await s.request('GET', `/v1/members?name=${encodeURIComponent('иван')}&limit=1&cursor=${found.body.nextCursor}`, undefined, { key: s.adminKey });
       assert.deepEqual(next.body.items.map((m: { name: string }) => m.name), ['Мария Иванова']);
+      const oldest = await s.request('GET', `/v1/members?name=${encodeURIComponent('иван')}&order=oldest`, undefined, { key: s.adminKey });
+      assert.deepEqual(oldest.body.items.map((m: { name: string }) => m.name), ['Мария Иванова', 'Иван Петров'], 'sorted on the server, oldest first');
       const literal = await s.request('GET', `/v1/members?name=${encodeURIComponent('%_')}`, undefined, { key: s.adminKey });
       assert.deepEqual(literal.body.items.map((m: { name: string }) => m.name), ['Ivana 100%_off'], '% and _ are matched as themselves');
     });
@@ -92,6 +94,8 @@ for (const kind of DATABASES) {
       const code = await s.request('POST', '/v1/coupon-series/welcome/codes', { memberId: me.body.id }, { key: s.adminKey });
       assert.equal(code.status, 201, JSON.stringify(code.body));
 
+      const bound = await s.request('GET', `/v1/members/${me.body.id}/coupons`, undefined, { key: s.readonlyKey });
+      assert.deepEqual(bound.body.items.map((c: { code: string; seriesId: string; uses: number }) => [c.code, c.seriesId, c.uses]), [[code.body.codes[0], 'welcome', 0]]);
       const offers = await s.request('GET', '/v1/me/offers', undefined, { key: token });
       assert.equal(offers.status, 200, JSON.stringify(offers.body));
       assert.deepEqual(offers.body.campaigns.map((c: { id: string }) => c.id).sort(), ['everyone', 'newcomers']);

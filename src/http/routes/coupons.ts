@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
 import { archiveCouponSeries, couponCodes, createCouponSeries, generateCoupons, getCouponSeries, listCouponSeries } from '../../app/rules/coupon-series.js';
+import { memberCoupons } from '../../app/offers.js';
 import { CouponSeries } from '../../domain/coupon-series.js';
 import type { App } from '../app.js';
 import { DateTime, IdParams, Obj, problemResponses, Uuid } from '../schemas.js';
@@ -52,6 +53,14 @@ export const couponRoutes =
     );
     app.post('/coupon-series/:id/archive', { config: write, schema: { tags, summary: 'Archive a series: its codes stop counting', params: IdParams, response: { 200: SeriesView, ...problemResponses } } }, async (req) =>
       archiveCouponSeries(ctx, req.actor, req.params.id),
+    );
+    app.get(
+      '/members/:id/coupons',
+      {
+        config: { roles: ['admin', 'pos', 'readonly'] },
+        schema: { tags, summary: "The member's personal coupons (codes bound to them), newest first", params: IdParams, response: { 200: Obj({ items: Type.Array(Obj({ code: Type.String(), seriesId: Type.String(), uses: Type.Integer(), createdAt: DateTime })) }), ...problemResponses } },
+      },
+      async (req) => ({ items: await memberCoupons(ctx, req.actor.programId, req.params.id) }),
     );
     app.get(
       '/coupon-series/:id/codes.csv',

@@ -65,12 +65,12 @@ export const memberRoutes =
         config: { roles: ['admin', 'readonly'] },
         schema: {
           tags,
-          summary: 'Members, newest first; `name` finds those whose name contains it',
-          querystring: Obj({ ...PageQuery.properties, name: Type.Optional(Type.String({ maxLength: 200 })) }),
+          summary: 'Members by enrolment, newest first (or `order=oldest`); `name` finds those whose name contains it',
+          querystring: Obj({ ...PageQuery.properties, name: Type.Optional(Type.String({ maxLength: 200 })), order: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('oldest')])) }),
           response: { 200: Obj({ items: Type.Array(MemberSchema), nextCursor: NullableString }), ...problemResponses },
         },
       },
-      async (req) => listProgramMembers(ctx, req.actor, req.query.limit ?? 50, req.query.cursor, req.query.name),
+      async (req) => listProgramMembers(ctx, req.actor, req.query.limit ?? 50, req.query.cursor, { name: req.query.name, order: req.query.order }),
     );
     app.get(
       '/members/lookup',

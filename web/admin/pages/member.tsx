@@ -56,6 +56,7 @@ export function MemberPage(props: { id: string; session: Session }) {
   const member = useLoad(() => unwrap(api.GET('/v1/members/{id}', { params: { path: { id } } })), [id]);
   const balance = useLoad(() => unwrap(api.GET('/v1/members/{id}/balance', { params: { path: { id } } })), [id]);
   const tier = useLoad(() => unwrap(api.GET('/v1/members/{id}/tier', { params: { path: { id } } })), [id]);
+  const coupons = useLoad(() => unwrap(api.GET('/v1/members/{id}/coupons', { params: { path: { id } } })), [id]);
   const [cursors, setCursors] = useState<string[]>([]);
   const ledger = useLoad(() => unwrap(api.GET('/v1/members/{id}/ledger', { params: { path: { id }, query: { limit: 20, ...(cursors.length ? { cursor: cursors[cursors.length - 1]! } : {}) } } })), [id, cursors]);
   const [blockReason, setBlockReason] = useState('');
@@ -167,6 +168,19 @@ export function MemberPage(props: { id: string; session: Session }) {
               </p>
             ) : (
               <p class="muted">{t('tier.none')}</p>
+            )}
+          </Card>
+          <Card title={t('member.coupons')}>
+            {coupons.data?.items.length ? (
+              <ul class="plain" data-testid="member-coupons">
+                {coupons.data.items.map((c) => (
+                  <li>
+                    <code>{c.code}</code> <span class="muted">{c.seriesId}</span> {t('member.couponUses', { n: c.uses })}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p class="muted">{t('member.noCoupons')}</p>
             )}
           </Card>
           {canEdit && m.status !== 'anonymised' ? (

@@ -16,10 +16,11 @@ export function Members() {
   const [value, setValue] = useState('');
   const [name, setName] = useState('');
   const [cursors, setCursors] = useState<string[]>([]);
+  const [order, setOrder] = useState<'newest' | 'oldest'>('newest');
   const search = useSubmit();
   const list = useLoad(
-    () => unwrap(api.GET('/v1/members', { params: { query: { limit: 25, ...(cursors.length ? { cursor: cursors[cursors.length - 1]! } : {}), ...(name ? { name } : {}) } } })),
-    [cursors, name],
+    () => unwrap(api.GET('/v1/members', { params: { query: { limit: 25, order, ...(cursors.length ? { cursor: cursors[cursors.length - 1]! } : {}), ...(name ? { name } : {}) } } })),
+    [cursors, name, order],
   );
   const lang = i18n.lang();
   const find = (e: Event) => {
@@ -76,14 +77,24 @@ export function Members() {
       ) : (
         <Card>
           <table data-testid="members">
-            <caption class="muted">{name ? t('members.byName', { name }) : t('members.newest')}</caption>
+            <caption class="muted">{name ? t('members.byName', { name }) : t(order === 'newest' ? 'members.newest' : 'members.oldest')}</caption>
             <thead>
               <tr>
                 <th scope="col">{t('member.name')}</th>
                 <th scope="col">{t('kind.phone')}</th>
                 <th scope="col">{t('kind.email')}</th>
                 <th scope="col">{t('member.status')}</th>
-                <th scope="col">{t('member.joined')}</th>
+                <th scope="col" aria-sort={order === 'newest' ? 'descending' : 'ascending'}>
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setOrder(order === 'newest' ? 'oldest' : 'newest');
+                      setCursors([]);
+                    }}
+                  >
+                    {t('member.joined')} {order === 'newest' ? '↓' : '↑'}
+                  </button>
+                </th>
               </tr>
             </thead>
             <tbody>
