@@ -3,7 +3,7 @@
 // dist/web/admin, served at /admin) with Vite. Skips the build when nothing under web/ or
 // packages/client/src changed since the last one, so `npm start` stays fast; --force builds anyway.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,7 +38,34 @@ function fingerprint() {
   return hash.digest('hex');
 }
 
-export async function buildWeb({ force = false, quiet = false } = {}) {
+const LOCK = path.join(ROOT, 'dist/.web-build.lock');
+
+/** One build at a time (test files run in parallel and may all find the build stale). */
+async function withLock(fn) {
+  mkdirSync(path.dirname(LOCK), { recursive: true });
+  for (let waited = 0; ; waited += 200) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      // A lock older than two minutes belongs to a build that died.
+      if (Date.now() - statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs > 120_000) rmSync(LOCK, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+export async function buildWeb(options = {}) {
+  return withLock(() => buildUnlocked(options));
+}
+
+async function buildUnlocked({ force = false, quiet = false } = {}) {
   const print = quiet ? () => {} : (m) => console.error(m);
   const sources = fingerprint();
   const built = APPS.every((a) => existsSync(path.join(OUT, a.name, 'index.html')));

@@ -64,7 +64,10 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 ensure_postgres
 # Browser tests need Debian's Chromium; install it only when one of them is to run.
-if printf '%s\n' "${files[@]}" | grep -q 'test/browser/'; then ensure_chromium; fi
+if printf '%s\n' "${files[@]}" | grep -q 'test/browser/'; then
+  ensure_chromium
+  node scripts/build-web.mjs   # once, before the test files (it is skipped when up to date)
+fi
 
 echo "test.sh: running ${#files[@]} test file(s) with $(node --version)" >&2
 status=0

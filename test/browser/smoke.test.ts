@@ -33,6 +33,29 @@ describe('the web apps are served and load', () => {
     await context.close();
   });
 
+  test('the member sign-in works with the keyboard alone, in a sensible focus order', async () => {
+    const context = await newContext(browser, 'phone', 'ru-RU');
+    const page = await context.newPage();
+    await page.goto(`${s.url}/app/`);
+    await page.getByRole('heading', { name: 'Вход в программу «Test program»' }).waitFor();
+    const focused = () => page.evaluate<string>('(() => { const e = document.activeElement; return e ? (e.getAttribute("aria-label") || e.textContent || e.getAttribute("name") || e.tagName).trim() : ""; })()');
+    const order: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press('Tab');
+      order.push(await focused());
+    }
+    assert.deepEqual(order, ['К содержимому', 'RU', 'EN', 'channel', 'phone', 'Получить код']);
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('ArrowDown'); // the radio group: by e-mail
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('keys@example.ru');
+    await page.keyboard.press('Enter');
+    await page.getByText(/Мы отправили код/).waitFor();
+    assert.equal(await focused(), 'code', 'the code field has the focus');
+    await context.close();
+  });
+
   test('the admin panel opens its sign-in page in English for an English browser', async () => {
     const context = await newContext(browser, 'desktop', 'en-GB');
     const page = await context.newPage();

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, unwrap } from '../../shared/api';
 import { Card, Field, Problem } from '../../shared/ui';
 import type { Me, Program } from '../data';
@@ -17,6 +17,11 @@ export function SignIn(props: { program: Program; onSignedIn: (me: Me) => void }
   const [error, setError] = useState<ApiError>();
   const [fieldError, setFieldError] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
+  const codeInput = useRef<HTMLInputElement>(null);
+  // The code field takes the focus when it appears, so the keyboard (and a screen reader) lands there.
+  useEffect(() => {
+    if (step.at === 'code') codeInput.current?.focus();
+  }, [step.at]);
   const target = () => ({ programId: props.program.id, ...(channel === 'phone' ? { phone: value } : { email: value }) }) as { programId: string; phone: string } | { programId: string; email: string };
 
   async function run(action: () => Promise<void>) {
@@ -104,7 +109,7 @@ export function SignIn(props: { program: Program; onSignedIn: (me: Me) => void }
         <form onSubmit={verify} noValidate>
           <p>{t('signIn.sent', { to: step.sentTo })}</p>
           <Field label={t('signIn.code')} name="code" required error={fieldError['/code'] ?? (error && error.code !== 'NOT_ENROLLED' ? error.problem.detail : undefined)}>
-            {(p) => <input {...p} autocomplete="one-time-code" inputMode="numeric" maxLength={6} value={code} onInput={(e) => setCode((e.target as HTMLInputElement).value.trim())} />}
+            {(p) => <input {...p} ref={codeInput} autocomplete="one-time-code" inputMode="numeric" maxLength={6} value={code} onInput={(e) => setCode((e.target as HTMLInputElement).value.trim())} />}
           </Field>
           <div class="row">
             <button type="submit" disabled={busy}>
