@@ -49,6 +49,11 @@ describe('member app in the browser', () => {
     assert.equal(await page.getByTestId('balance-available').innerText(), '0');
     await page.getByTestId('loyalty-card').locator('svg').first().waitFor();
     await checkPage(page, 'member-home');
+    await page.getByRole('button', { name: 'На весь экран' }).click();
+    await page.getByRole('dialog').waitFor();
+    await checkPage(page, 'member-card-full-screen');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
 
     // The till resolves the token the card shows, and a purchase with it earns points.
     const token = await page.getByTestId('card-token').innerText();

@@ -76,6 +76,23 @@ export function CampaignForm(props: { c: Campaign; onChange: (c: Campaign) => vo
           )}
         </Field>
       </div>
+      <fieldset class="choice">
+        <legend>{t('campaign.weekdays')}</legend>
+        <div class="row">
+          {[1, 2, 3, 4, 5, 6, 7].map((d) => (
+            <Check
+              name={`weekday-${d}`}
+              label={t(`weekday.${d}` as AdminKey)}
+              checked={c.schedule.weekdays?.includes(d) ?? false}
+              onChange={(on) => {
+                const days = (on ? [...(c.schedule.weekdays ?? []), d] : (c.schedule.weekdays ?? []).filter((x) => x !== d)).sort();
+                set({ schedule: { ...c.schedule, weekdays: days.length ? days : undefined } });
+              }}
+            />
+          ))}
+        </div>
+        <p class="hint">{t('campaign.weekdaysHint')}</p>
+      </fieldset>
       <h3>{t('campaign.effects')}</h3>
       {c.effects.map((eff, i) => (
         <div class="effect-row" data-testid={`effect-${i}`}>

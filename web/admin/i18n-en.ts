@@ -294,5 +294,17 @@ export const en: Record<AdminKey, string> = {
   'member.coupons': 'Coupons',
   'member.couponUses': 'used {n} times',
   'member.noCoupons': 'No personal coupons.',
+  'campaign.weekdays': 'Weekdays',
+  'campaign.weekdaysHint': 'None: every day.',
+  'weekday.1': 'Mon',
+  'weekday.2': 'Tue',
+  'weekday.3': 'Wed',
+  'weekday.4': 'Thu',
+  'weekday.5': 'Fri',
+  'weekday.6': 'Sat',
+  'weekday.7': 'Sun',
+  'campaign.pause': 'Pause',
+  'campaign.archive': 'Archive',
+  'tiers.archiveConfirm': 'The tier goes to the archive; members lose it at the next review. Go on?',
 };
 

@@ -292,6 +292,18 @@ export const ru = {
   'member.coupons': 'Купоны',
   'member.couponUses': 'использован {n} раз',
   'member.noCoupons': 'Личных купонов нет.',
+  'campaign.weekdays': 'Дни недели',
+  'campaign.weekdaysHint': 'Ни одного — каждый день.',
+  'weekday.1': 'Пн',
+  'weekday.2': 'Вт',
+  'weekday.3': 'Ср',
+  'weekday.4': 'Чт',
+  'weekday.5': 'Пт',
+  'weekday.6': 'Сб',
+  'weekday.7': 'Вс',
+  'campaign.pause': 'Приостановить',
+  'campaign.archive': 'В архив',
+  'tiers.archiveConfirm': 'Уровень уйдёт в архив, участники его потеряют при следующем пересмотре. Продолжить?',
 };
 
 export type AdminKey = keyof typeof ru;

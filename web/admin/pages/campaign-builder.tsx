@@ -124,6 +124,12 @@ export function CampaignBuilder(props: { id: string; session: Session }) {
       existing.reload();
     });
   };
+  const setStatus = (verb: 'pause' | 'archive') =>
+    void f.run(async () => {
+      const r = await unwrap(api.POST(verb === 'pause' ? '/v1/campaigns/{id}/pause' : '/v1/campaigns/{id}/archive', { params: { path: { id: c.id }, query: {} } }));
+      setPublished(r.published?.version ?? null);
+      existing.reload();
+    });
   useEffect(() => setErrors((e) => ({ ...e, ...relative(f.fields) })), [f.fields]);
   if (existing.error) return <Problem error={existing.error} title={t('error.title')} />;
   if (!isNew && !existing.data) return <Loading text={t('app.loading')} />;
@@ -144,9 +150,19 @@ export function CampaignBuilder(props: { id: string; session: Session }) {
                 <button type="submit" class="secondary" disabled={f.busy}>
                   {t('campaign.saveDraft')}
                 </button>
-                <button type="button" disabled={f.busy} onClick={() => void publish()}>
+                <button type="button" disabled={f.busy || status === 'archived'} onClick={() => void publish()}>
                   {status === 'active' ? t('campaign.publishChanges') : t('campaign.publish')}
                 </button>
+                {status === 'active' ? (
+                  <button type="button" class="secondary" disabled={f.busy} onClick={() => setStatus('pause')}>
+                    {t('campaign.pause')}
+                  </button>
+                ) : null}
+                {status && status !== 'archived' ? (
+                  <button type="button" class="secondary" disabled={f.busy} onClick={() => setStatus('archive')}>
+                    {t('campaign.archive')}
+                  </button>
+                ) : null}
               </div>
             )}
           </form>

@@ -61,6 +61,13 @@ export function Coupons(props: { session: Session }) {
                     <a href={`/v1/coupon-series/${encodeURIComponent(s.id)}/codes.csv`} download>
                       {t('coupons.csv', { name: s.id })}
                     </a>
+                    {canEdit && s.status === 'active' ? (
+                      <button type="button" class="secondary" disabled={more.busy} onClick={() => void more.run(() => unwrap(api.POST('/v1/coupon-series/{id}/archive', { params: { path: { id: s.id } } }))).then(() => list.reload())}>
+                        {t('stores.archive')}
+                      </button>
+                    ) : s.status === 'archived' ? (
+                      t('stores.archived')
+                    ) : null}
                     {canEdit && s.series.kind === 'unique' && s.status === 'active' ? (
                       <button type="button" class="secondary" disabled={more.busy} onClick={() => generate(s.id)}>
                         {t('coupons.more')}

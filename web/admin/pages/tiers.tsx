@@ -38,6 +38,9 @@ export function Tiers(props: { session: Session }) {
       .then((ok) => ok && list.reload());
   };
   const input = (k: keyof typeof form) => (e: Event) => setForm({ ...form, [k]: val(e) });
+  const archive = (id: string) => {
+    if (confirm(t('tiers.archiveConfirm'))) void f.run(() => unwrap(api.DELETE('/v1/tiers/{id}', { params: { path: { id }, query: {} } }))).then(() => list.reload());
+  };
   return (
     <>
       <h1>{t('nav.tiers')}</h1>
@@ -54,6 +57,7 @@ export function Tiers(props: { session: Session }) {
                 <th scope="col">{t('tiers.name')}</th>
                 <th scope="col">{t('tiers.qualification')}</th>
                 <th scope="col">{t('tiers.benefits')}</th>
+                {canEdit ? <th scope="col">{t('coupons.actions')}</th> : null}
               </tr>
             </thead>
             <tbody>
@@ -65,6 +69,17 @@ export function Tiers(props: { session: Session }) {
                     {t(`metric.${x.tier.qualification.metric}`)}: {x.tier.qualification.metric === 'spend' ? money(x.tier.qualification.min, cur, lang) : num(x.tier.qualification.min, lang)}
                   </td>
                   <td>{[`×${x.tier.benefits.earnMultiplier}`, x.tier.benefits.discountPercent ? `−${x.tier.benefits.discountPercent} %` : '', ...x.tier.benefits.perks].filter(Boolean).join(', ')}</td>
+                  {canEdit ? (
+                    <td>
+                      {x.status === 'archived' ? (
+                        t('stores.archived')
+                      ) : (
+                        <button type="button" class="secondary" disabled={f.busy} onClick={() => archive(x.id)}>
+                          {t('stores.archive')}
+                        </button>
+                      )}
+                    </td>
+                  ) : null}
                 </tr>
               ))}
             </tbody>

@@ -12,6 +12,20 @@ function LoyaltyCard() {
   const card = useLoad(load.card, []);
   const [qr, setQr] = useState('');
   const [rotating, setRotating] = useState(false);
+  const [full, setFull] = useState(false);
+  // Full screen: the code alone on white, and the screen kept on while the cashier scans it.
+  useEffect(() => {
+    if (!full) return;
+    let lock: { release(): Promise<void> } | undefined;
+    const nav = navigator as Navigator & { wakeLock?: { request(type: 'screen'): Promise<{ release(): Promise<void> }> } };
+    nav.wakeLock?.request('screen').then((l) => (lock = l), () => undefined);
+    const close = (e: KeyboardEvent) => e.key === 'Escape' && setFull(false);
+    addEventListener('keydown', close);
+    return () => {
+      removeEventListener('keydown', close);
+      void lock?.release().catch(() => undefined);
+    };
+  }, [full]);
   useEffect(() => {
     if (card.data) void QRCode.toString(card.data.value, { type: 'svg', margin: 2, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } }).then(setQr);
   }, [card.data?.value]);
@@ -32,9 +46,23 @@ function LoyaltyCard() {
       <p class="token" data-testid="card-token">
         {card.data.value}
       </p>
-      <button type="button" class="secondary" onClick={() => void rotate()} disabled={rotating}>
-        {t('card.rotate')}
-      </button>
+      <div class="row" style={{ justifyContent: 'center' }}>
+        <button type="button" onClick={() => setFull(true)}>
+          {t('card.full')}
+        </button>
+        <button type="button" class="secondary" onClick={() => void rotate()} disabled={rotating}>
+          {t('card.rotate')}
+        </button>
+      </div>
+      {full ? (
+        <div class="card-full" role="dialog" aria-modal="true" aria-label={t('card.title')} onClick={() => setFull(false)}>
+          <div class="qr" role="img" aria-label={t('card.qr')} dangerouslySetInnerHTML={{ __html: qr }} />
+          <div class="barcode" role="img" aria-label={t('card.barcode')} dangerouslySetInnerHTML={{ __html: code128Svg(card.data.value) }} />
+          <button type="button" class="secondary" autoFocus onClick={() => setFull(false)}>
+            {t('card.close')}
+          </button>
+        </div>
+      ) : null}
     </section>
   );
 }
