@@ -306,5 +306,11 @@ export const en: Record<AdminKey, string> = {
   'campaign.pause': 'Pause',
   'campaign.archive': 'Archive',
   'tiers.archiveConfirm': 'The tier goes to the archive; members lose it at the next review. Go on?',
+  'tiers.policy': 'How tiers are earned',
+  'tiers.window': 'Counting period',
+  'tiers.rollingOption': 'A rolling window in days',
+  'tiers.days': 'Days in the window',
+  'tiers.grace': 'Grace before a downgrade, days',
+  'tiers.graceHint': 'The tier is kept this many days after the period ends.',
 };
 

@@ -304,6 +304,12 @@ export const ru = {
   'campaign.pause': 'Приостановить',
   'campaign.archive': 'В архив',
   'tiers.archiveConfirm': 'Уровень уйдёт в архив, участники его потеряют при следующем пересмотре. Продолжить?',
+  'tiers.policy': 'Как присваивается уровень',
+  'tiers.window': 'Период подсчёта',
+  'tiers.rollingOption': 'Скользящее окно в днях',
+  'tiers.days': 'Дней в окне',
+  'tiers.grace': 'Отсрочка понижения, дней',
+  'tiers.graceHint': 'Столько дней после конца периода уровень сохраняется.',
 };
 
 export type AdminKey = keyof typeof ru;

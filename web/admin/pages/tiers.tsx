@@ -9,6 +9,57 @@ import { i18n, t } from '../t';
 
 const METRICS = ['spend', 'purchases', 'points'] as const;
 
+type Policy = { window: { kind: 'calendar'; period: 'month' | 'quarter' | 'year' } | { kind: 'rolling'; days: number }; graceDays: number };
+
+/** How tiers are earned and kept: the window purchases are counted over, and the grace before a downgrade. */
+function PolicyForm(props: { policy: Policy | null; onSaved: () => void }) {
+  const current: Policy = props.policy ?? { window: { kind: 'calendar', period: 'year' }, graceDays: 30 };
+  const [span, setSpan] = useState<'month' | 'quarter' | 'year' | 'rolling'>(current.window.kind === 'calendar' ? current.window.period : 'rolling');
+  const [days, setDays] = useState(current.window.kind === 'rolling' ? String(current.window.days) : '365');
+  const [grace, setGrace] = useState(String(current.graceDays));
+  const f = useSubmit();
+  const save = (e: Event) => {
+    e.preventDefault();
+    const found: Record<string, string> = {};
+    if (span === 'rolling' && !/^\d+$/.test(days)) found['/window/days'] = t('field.wholeNumber');
+    if (!/^\d+$/.test(grace)) found['/graceDays'] = t('field.wholeNumber');
+    if (!f.check(found)) return;
+    const body: Policy = { window: span === 'rolling' ? { kind: 'rolling', days: Number(days) } : { kind: 'calendar', period: span }, graceDays: Number(grace) };
+    void f.run(() => unwrap(api.PUT('/v1/tier-policy', { params: { query: {} }, body }))).then((ok) => ok && props.onSaved());
+  };
+  return (
+    <Card title={t('tiers.policy')}>
+      <Problem error={f.error} title={t('error.title')} />
+      {f.done ? <p class="notice" role="status">{t('settings.saved')}</p> : null}
+      <form onSubmit={save} noValidate class="grid2">
+        <Field label={t('tiers.window')} name="window">
+          {(p) => (
+            <select {...p} value={span} onChange={(e) => setSpan(val(e) as typeof span)}>
+              {(['month', 'quarter', 'year'] as const).map((x) => (
+                <option value={x}>{t('tiers.calendar', { period: t(`period.${x}`) })}</option>
+              ))}
+              <option value="rolling">{t('tiers.rollingOption')}</option>
+            </select>
+          )}
+        </Field>
+        {span === 'rolling' ? (
+          <Field label={t('tiers.days')} name="days" error={f.fields['/window/days']}>
+            {(p) => <input {...p} inputMode="numeric" value={days} onInput={(e) => setDays(val(e))} />}
+          </Field>
+        ) : null}
+        <Field label={t('tiers.grace')} name="grace" error={f.fields['/graceDays']} hint={t('tiers.graceHint')}>
+          {(p) => <input {...p} inputMode="numeric" value={grace} onInput={(e) => setGrace(val(e))} />}
+        </Field>
+        <div>
+          <button type="submit" disabled={f.busy}>
+            {t('settings.save')}
+          </button>
+        </div>
+      </form>
+    </Card>
+  );
+}
+
 export function Tiers(props: { session: Session }) {
   const list = useLoad(() => unwrap(api.GET('/v1/tiers')), []);
   const program = useLoad(() => unwrap(api.GET('/v1/program')), []);
@@ -87,6 +138,7 @@ export function Tiers(props: { session: Session }) {
           {list.data.items.length === 0 ? <p>{t('list.empty')}</p> : null}
         </Card>
       )}
+      {canEdit && list.data ? <PolicyForm policy={list.data.policy} onSaved={list.reload} /> : null}
       {canEdit ? (
         <Card title={t('tiers.add')}>
           <Problem error={f.error} title={t('error.title')} />
