@@ -68,8 +68,17 @@ describe('member app in the browser', () => {
     await page.getByRole('link', { name: 'История' }).click();
     await page.getByText('Начисление за покупку').waitFor();
     await checkPage(page, 'member-history');
+    // An offer for everyone and a personal coupon, as a marketer would set them up.
+    const campaign = { id: 'double', name: 'Двойные баллы на молочное', kind: 'purchase', block: 'mass', schedule: { to: '2026-12-31' }, audience: [], conditions: [{ kind: 'total', min: 50_000 }], effects: [{ kind: 'points_multiplier', multiplier: 2 }], limits: {}, priority: 0, stacking: 'stack', controlGroupPercent: 0 };
+    assert.equal((await s.request('POST', '/v1/campaigns', { campaign, status: 'active' }, { key: s.adminKey })).status, 201);
+    assert.equal((await s.request('POST', '/v1/coupon-series', { id: 'bday', name: 'Подарок ко дню рождения', kind: 'unique', count: 0, prefix: 'BD' }, { key: s.adminKey })).status, 201);
+    const coupon = await s.request('POST', '/v1/coupon-series/bday/codes', { memberId }, { key: s.adminKey });
+    assert.equal(coupon.status, 201, JSON.stringify(coupon.body));
     await page.getByRole('link', { name: 'Акции' }).click();
     await page.getByRole('heading', { name: 'Акции и купоны' }).waitFor();
+    await page.getByRole('heading', { name: 'Двойные баллы на молочное' }).waitFor();
+    assert.match(await page.locator('main').innerText(), /Баллы ×2[\s\S]*До 31 дек\. 2026 г\.[\s\S]*При покупке от 500,00/);
+    await page.getByTestId('coupons').getByText(coupon.body.codes[0]).waitFor();
     await checkPage(page, 'member-offers');
     await page.getByRole('link', { name: 'Магазины' }).click();
     await page.getByRole('heading', { name: 'На Тверской' }).waitFor();

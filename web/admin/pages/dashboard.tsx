@@ -50,8 +50,15 @@ function Chart(props: { x: number[]; y: number[]; label: string }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!box.current) return;
+    const day = new Intl.DateTimeFormat(i18n.lang() === 'ru' ? 'ru-RU' : 'en-GB', { day: 'numeric', month: 'short' });
     const plot = new uPlot(
-      { width: box.current.clientWidth || 600, height: 220, series: [{}, { label: props.label, stroke: '#0a5bb5', width: 2, fill: 'rgba(10,91,181,0.12)' }], axes: [{}, { size: 40 }], legend: { show: false } },
+      {
+        width: box.current.clientWidth || 600,
+        height: 220,
+        series: [{}, { label: props.label, stroke: '#0a5bb5', width: 2, fill: 'rgba(10,91,181,0.12)' }],
+        axes: [{ values: (_u, splits) => splits.map((v) => day.format(new Date(v * 1000))) }, { size: 40 }],
+        legend: { show: false },
+      },
       [props.x, props.y],
       box.current,
     );
