@@ -7,6 +7,9 @@ import { enrol, line, receipt, type TestServer } from '../support/harness.js';
 
 const PASSWORD = 'a long test password';
 
+/** A browser journey may take minutes on a loaded two-core CI machine. */
+const SLOW = 400_000;
+
 describe('admin panel in the browser', () => {
   let s: TestServer;
   let browser: Browser;
@@ -32,7 +35,7 @@ describe('admin panel in the browser', () => {
     await page.getByRole('heading', { name: 'Обзор' }).waitFor();
   }
 
-  test('an owner builds a campaign, simulates it, publishes it and sees it on the next purchase', async () => {
+  test('an owner builds a campaign, simulates it, publishes it and sees it on the next purchase', { timeout: SLOW }, async () => {
     const memberId = await enrol(s, { name: 'Анна', phone: '+79161234567' });
     const context = await newContext(browser, 'desktop', 'ru-RU');
     const page = await context.newPage();
@@ -112,7 +115,7 @@ describe('admin panel in the browser', () => {
     await context.close();
   });
 
-  test('a support user does not see the settings and gets a clear "not allowed" page at their address', async () => {
+  test('a support user does not see the settings and gets a clear "not allowed" page at their address', { timeout: SLOW }, async () => {
     const context = await newContext(browser, 'desktop', 'ru-RU');
     const page = await context.newPage();
     await signIn(page, 'support@shop.test');

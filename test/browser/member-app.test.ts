@@ -7,6 +7,9 @@ import { checkPage, launchBrowser, newContext, startWebServer, watchErrors } fro
 import { startSmtpSink, type SmtpSink } from '../support/delivery-peers.js';
 import { enrol, line, receipt, type TestServer } from '../support/harness.js';
 
+/** A browser journey may take minutes on a loaded two-core CI machine. */
+const SLOW = 400_000;
+
 describe('member app in the browser', () => {
   let s: TestServer;
   let browser: Browser;
@@ -38,7 +41,7 @@ describe('member app in the browser', () => {
     await page.getByRole('button', { name: 'Войти' }).click();
   }
 
-  test('a member signs in with a code sent by e-mail, sees points arrive after a purchase and shows the card', async () => {
+  test('a member signs in with a code sent by e-mail, sees points arrive after a purchase and shows the card', { timeout: SLOW }, async () => {
     const memberId = await enrol(s, { name: 'Анна', email: 'anna@example.ru' });
     await s.request('POST', '/v1/stores', { id: 'tver', name: 'На Тверской', address: 'Тверская, 1', city: 'Москва', latitude: 55.76, longitude: 37.61, openingHours: { mon: [['09:00', '22:00']] } }, { key: s.adminKey });
     const context = await newContext(browser, 'phone', 'ru-RU');
@@ -100,7 +103,7 @@ describe('member app in the browser', () => {
     await context.close();
   });
 
-  test('a newcomer joins from the app: required fields are marked and checked before sending', async () => {
+  test('a newcomer joins from the app: required fields are marked and checked before sending', { timeout: SLOW }, async () => {
     const context = await newContext(browser, 'phone', 'en-GB');
     const page = await context.newPage();
     const errors = watchErrors(page);

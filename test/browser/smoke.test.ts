@@ -5,6 +5,9 @@ import { MEMBER_JS_BUDGET, webSizes } from '../../scripts/web-size.mjs';
 import { checkPage, launchBrowser, newContext, startWebServer, watchErrors } from '../support/browser.js';
 import type { TestServer } from '../support/harness.js';
 
+/** A browser journey may take minutes on a loaded two-core CI machine. */
+const SLOW = 400_000;
+
 describe('the web apps are served and load', () => {
   let s: TestServer;
   let browser: Browser;
@@ -16,7 +19,7 @@ describe('the web apps are served and load', () => {
     await s?.close();
   });
 
-  test('the member app opens in Russian for a Russian browser, switches to English and remembers it', async () => {
+  test('the member app opens in Russian for a Russian browser, switches to English and remembers it', { timeout: SLOW }, async () => {
     const context = await newContext(browser, 'phone', 'ru-RU');
     const page = await context.newPage();
     const errors = watchErrors(page);
@@ -33,7 +36,7 @@ describe('the web apps are served and load', () => {
     await context.close();
   });
 
-  test('the member sign-in works with the keyboard alone, in a sensible focus order', async () => {
+  test('the member sign-in works with the keyboard alone, in a sensible focus order', { timeout: SLOW }, async () => {
     const context = await newContext(browser, 'phone', 'ru-RU');
     const page = await context.newPage();
     await page.goto(`${s.url}/app/`);
@@ -56,7 +59,7 @@ describe('the web apps are served and load', () => {
     await context.close();
   });
 
-  test('the admin panel opens its sign-in page in English for an English browser', async () => {
+  test('the admin panel opens its sign-in page in English for an English browser', { timeout: SLOW }, async () => {
     const context = await newContext(browser, 'desktop', 'en-GB');
     const page = await context.newPage();
     await page.goto(`${s.url}/admin/members`);
@@ -65,13 +68,13 @@ describe('the web apps are served and load', () => {
     await context.close();
   });
 
-  test("the member app's first load stays under its JavaScript budget (gzip)", async () => {
+  test("the member app's first load stays under its JavaScript budget (gzip)", { timeout: SLOW }, async () => {
     const sizes = await webSizes();
     assert.ok(sizes.member!.firstLoadJs > 0);
     assert.ok(sizes.member!.firstLoadJs < MEMBER_JS_BUDGET, `member app first-load JS: ${sizes.member!.firstLoadJs} bytes gzip`);
   });
 
-  test('the member app is installable: a web app manifest with icons, and a service worker that takes control', async () => {
+  test('the member app is installable: a web app manifest with icons, and a service worker that takes control', { timeout: SLOW }, async () => {
     const manifest = (await (await fetch(`${s.url}/app/manifest.webmanifest`)).json()) as { start_url: string; display: string; icons: { sizes: string }[] };
     assert.deepEqual([manifest.start_url, manifest.display], ['/app/', 'standalone']);
     assert.ok(manifest.icons.some((i) => i.sizes === '512x512'));
@@ -83,7 +86,7 @@ describe('the web apps are served and load', () => {
     await context.close();
   });
 
-  test('hashed assets are cached for a year, pages are revalidated, a missing asset is a 404', async () => {
+  test('hashed assets are cached for a year, pages are revalidated, a missing asset is a 404', { timeout: SLOW }, async () => {
     const page = await fetch(`${s.url}/app/some/deep/link`);
     assert.equal(page.status, 200);
     assert.equal(page.headers.get('cache-control'), 'no-cache');

@@ -36,7 +36,7 @@ export async function newContext(browser: Browser, device: 'phone' | 'desktop', 
       ? { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale }
       : { viewport: { width: 1280, height: 900 }, locale },
   );
-  context.setDefaultTimeout(20_000);
+  context.setDefaultTimeout(45_000); // generous: CI's two cores are shared with the other suites
   return context;
 }
 
