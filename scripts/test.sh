@@ -22,6 +22,7 @@ fi
 # --no-install: never let npx fetch the unrelated `tsc` package from the registry.
 echo "test.sh: typecheck" >&2
 npx --no-install tsc -p tsconfig.json --noEmit
+npx --no-install tsc -p web/tsconfig.json
 echo "test.sh: lint (floating promises, exhaustive switches)" >&2
 npx --no-install eslint .
 
@@ -57,10 +58,16 @@ fi
 # e.g. .ci/run, already exported TEST_DATABASE_URL). INT/TERM turn into a normal exit so the
 # EXIT trap runs.
 source scripts/ensure-postgres.sh
+source scripts/ensure-chromium.sh
 trap stop_throwaway_postgres EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 ensure_postgres
+# Browser tests need Debian's Chromium; install it only when one of them is to run.
+if printf '%s\n' "${files[@]}" | grep -q 'test/browser/'; then
+  ensure_chromium
+  node scripts/build-web.mjs   # once, before the test files (it is skipped when up to date)
+fi
 
 echo "test.sh: running ${#files[@]} test file(s) with $(node --version)" >&2
 status=0

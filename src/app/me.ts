@@ -18,12 +18,18 @@ export const getMe = (ctx: AppContext, actor: Actor): Promise<MemberView> => get
  * into the ones they have). The phone and the e-mail are identifiers that a code proved; they
  * change only with a new code (not offered yet).
  */
-export type MyProfilePatch = Pick<MemberInput, 'name' | 'birthday' | 'gender' | 'city' | 'consents'>;
+export type MyProfilePatch = Pick<MemberInput, 'name' | 'birthday' | 'gender' | 'city' | 'consents'> & {
+  /** Preferred channels and hours for messages, kept in the attributes as `messagePreferences`. */
+  messagePreferences?: { channels: string[]; from: string; to: string } | undefined;
+};
 
 export async function patchMe(ctx: AppContext, actor: Actor, patch: MyProfilePatch): Promise<MemberView> {
   const memberId = memberOf(actor);
-  const consents = patch.consents ? { ...(await getMember(ctx, actor, memberId)).consents, ...patch.consents } : undefined;
-  return editMember(ctx, actor, memberId, { ...patch, ...(consents ? { consents } : {}) });
+  const { messagePreferences, ...profile } = patch;
+  const current = patch.consents || messagePreferences ? await getMember(ctx, actor, memberId) : undefined;
+  const consents = patch.consents ? { ...current!.consents, ...patch.consents } : undefined;
+  const attributes = messagePreferences ? { ...current!.attributes, messagePreferences } : undefined;
+  return editMember(ctx, actor, memberId, { ...profile, ...(consents ? { consents } : {}), ...(attributes ? { attributes } : {}) });
 }
 
 export interface CardToken {

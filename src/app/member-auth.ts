@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import { DomainError } from '../domain/errors.js';
 import { normaliseIdentifier, maskIdentifier } from '../domain/identifiers.js';
+import { questionnaireErrors } from '../domain/settings.js';
 import { checkSend, CODE_RULES, codeError, generateCode, judgeCode } from '../domain/member-codes.js';
 import { codeMessage } from '../domain/messages.js';
 import { checkSession, sessionEnd } from '../domain/sessions.js';
@@ -121,7 +122,7 @@ export async function verifyCode(ctx: AppContext, input: CodeTarget & { code: st
 }
 
 /** The questionnaire of the member app's join: the verified phone or e-mail comes from the code. */
-export type JoinProfile = Pick<MemberInput, 'name' | 'birthday' | 'gender' | 'city' | 'consents'>;
+export type JoinProfile = Pick<MemberInput, 'name' | 'birthday' | 'gender' | 'city' | 'consents' | 'attributes'>;
 
 /**
  * Enrols a new member with the phone or e-mail the code was sent to, through the same enrolment
@@ -129,6 +130,8 @@ export type JoinProfile = Pick<MemberInput, 'name' | 'birthday' | 'gender' | 'ci
  */
 export async function joinProgram(ctx: AppContext, input: CodeTarget & { code: string; profile: JoinProfile }): Promise<MemberSignIn> {
   const t = target(input);
+  const missing = questionnaireErrors((await ctx.programs.get(input.programId)).settings.questionnaire, input.profile);
+  if (missing.length > 0) throw new DomainError('VALIDATION_FAILED', `the program asks for ${missing.map((e) => e.pointer.slice(1)).join(', ')}`, { errors: missing });
   const now = ctx.clock();
   const outcome = await ctx.db.transaction().execute(async (trx) => {
     const check = await checkCode(trx, t, input.code, now);

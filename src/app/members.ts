@@ -136,8 +136,14 @@ export async function lookupMember(ctx: AppContext, actor: Actor, kind: Identifi
   return getMember(ctx, actor, await resolveIdentifier(ctx.db, actor.programId, kind, value));
 }
 
-export async function listProgramMembers(ctx: AppContext, actor: Actor, limit: number, cursor?: string): Promise<{ items: MemberView[]; nextCursor: string | null }> {
-  const rows = await listMembers(ctx.db, actor.programId, limit + 1, cursor && UUID.test(cursor) ? cursor : undefined);
+export async function listProgramMembers(
+  ctx: AppContext,
+  actor: Actor,
+  limit: number,
+  cursor?: string,
+  filter: { name?: string | undefined; order?: 'newest' | 'oldest' | undefined } = {},
+): Promise<{ items: MemberView[]; nextCursor: string | null }> {
+  const rows = await listMembers(ctx.db, actor.programId, { limit: limit + 1, after: cursor && UUID.test(cursor) ? cursor : undefined, name: filter.name?.trim() || undefined, order: filter.order });
   const page = rows.slice(0, limit);
   const items = await Promise.all(page.map(async (m) => view(m, await listIdentifiers(ctx.db, m.memberId))));
   return { items, nextCursor: rows.length > limit ? page[page.length - 1]!.memberId : null };

@@ -1,3 +1,4 @@
+import { DomainError } from '../domain/errors.js';
 import { DEFAULT_SETTINGS, mergeSettings, validateSettings, type ProgramSettings } from '../domain/settings.js';
 import { insertProgram, listPrograms, updateProgram } from '../store/programs.js';
 import { audit } from './audit.js';
@@ -43,4 +44,30 @@ export async function updateProgramSettings(
 
 export async function allPrograms(ctx: AppContext): Promise<{ id: string; name: string }[]> {
   return (await listPrograms(ctx.db)).map((p) => ({ id: p.programId, name: p.name }));
+}
+
+/** What a sign-in page shows before anyone is signed in: the program's name and formats. */
+export interface PublicProgram {
+  id: string;
+  name: string;
+  currency: string;
+  locale: 'ru' | 'en';
+  /** Value of one point in minor units. */
+  pointValue: number;
+  questionnaire: ProgramSettings['questionnaire'];
+}
+
+/**
+ * The program a sign-in page is for: the one asked for, or the only program on this server (the
+ * usual case; a server with several needs the id, e.g. /app/?program=<id>).
+ */
+export async function publicProgram(ctx: AppContext, programId: string | undefined): Promise<PublicProgram> {
+  let id = programId;
+  if (id === undefined) {
+    const all = await allPrograms(ctx);
+    if (all.length !== 1) throw new DomainError('PROGRAM_NOT_FOUND', `this server runs ${all.length} programs: name one with ?programId=<id>`);
+    id = all[0]!.id;
+  }
+  const p = await getProgram(ctx, id);
+  return { id: p.id, name: p.name, currency: p.settings.currency, locale: p.settings.locale, pointValue: p.settings.pointValue, questionnaire: p.settings.questionnaire };
 }

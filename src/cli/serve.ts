@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import closeWithGrace from 'close-with-grace';
 import { createAdminUser } from '../app/admin-users.js';
 import { createApiKey } from '../app/api-keys.js';
@@ -22,13 +24,15 @@ export function authSettings(config: Config): AuthSettings {
 }
 
 const FIRST_OWNER_EMAIL = 'owner@kopilka.local';
+/** The built web apps: <package>/dist/web, whether this runs compiled (dist/cli) or from source (src/cli). */
+const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
 /** `kopilka serve`: migrate, make a demo program on first start, listen, run the jobs and the outbox. */
 export async function serve(config: Config): Promise<void> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize });
   await migrateToLatest(database.db);
   const ctx = createContext(database.db, { auth: authSettings(config) });
-  const app = await buildApp(ctx, { logger: { level: config.logLevel }, purchaseBatchSize: config.purchaseBatchSize, trustProxy: config.trustProxy });
+  const app = await buildApp(ctx, { logger: { level: config.logLevel }, purchaseBatchSize: config.purchaseBatchSize, trustProxy: config.trustProxy, webRoot: WEB_ROOT });
   const where = database.kind === 'pglite' ? `embedded database in ${config.dataDir} (PGlite; no fsync — for trials, development and small single-store use; back it up with \`kopilka backup\`)` : 'PostgreSQL';
   app.log.info(`storage: ${where}`);
 
@@ -67,7 +71,7 @@ export async function serve(config: Config): Promise<void> {
   const stopJobs = startJobs(ctx, config.jobIntervalSeconds, app.log);
   const stopOutbox = startOutbox(ctx, transports, config.outboxIntervalSeconds, app.log, config.outboxMaxAttempts);
   const address = await app.listen({ port: config.port, host: config.host });
-  console.log(`Kopilka listens on ${address}  (API reference: ${address}/docs, health: ${address}/health)`);
+  console.log(`Kopilka listens on ${address}  (member app: ${address}/app, admin panel: ${address}/admin, API reference: ${address}/docs, health: ${address}/health)`);
 
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err }, 'shutting down after an error');

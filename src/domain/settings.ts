@@ -19,6 +19,12 @@ export type ExpiryRule =
 /** What happens when a return must take back more points than the member still has. */
 export type ClawbackPolicy = 'negative_balance' | 'withhold_from_refund';
 
+/** The questions the member app asks when a member joins, and whether each must be answered. */
+export const QUESTIONNAIRE_FIELDS = ['name', 'birthday', 'gender', 'city'] as const;
+export type QuestionnaireField = (typeof QUESTIONNAIRE_FIELDS)[number];
+export type FieldUse = 'required' | 'optional' | 'off';
+export type Questionnaire = Record<QuestionnaireField, FieldUse>;
+
 export interface ProgramSettings {
   currency: string;
   timeZone: string;
@@ -45,6 +51,8 @@ export interface ProgramSettings {
   expiringSoonDays: number;
   /** A purchase returned in full gives its coupon uses back (the code can be used again). */
   couponUseBackOnReturn: boolean;
+  /** The member app's questionnaire (joining and the profile). */
+  questionnaire: Questionnaire;
 }
 
 export const DEFAULT_SETTINGS: ProgramSettings = {
@@ -64,7 +72,13 @@ export const DEFAULT_SETTINGS: ProgramSettings = {
   clawbackPolicy: 'negative_balance',
   expiringSoonDays: 30,
   couponUseBackOnReturn: true,
+  questionnaire: { name: 'required', birthday: 'optional', gender: 'optional', city: 'optional' },
 };
+
+/** The questionnaire's required fields that a member left empty, as field errors. */
+export function questionnaireErrors(q: Questionnaire, answers: Partial<Record<QuestionnaireField, string | null | undefined>>): FieldError[] {
+  return QUESTIONNAIRE_FIELDS.filter((f) => q[f] === 'required' && !answers[f]?.trim()).map((f) => ({ pointer: `/${f}`, detail: 'the program asks for this' }));
+}
 
 const supportedCurrencies = new Set(Intl.supportedValuesOf('currency'));
 

@@ -17,6 +17,8 @@ import { couponRoutes } from './routes/coupons.js';
 import { engagementRoutes } from './routes/engagement.js';
 import { adminAuthRoutes } from './routes/auth-admin.js';
 import { memberAuthRoutes } from './routes/auth-member.js';
+import { feedbackRoutes } from './routes/feedback.js';
+import { meDataRoutes } from './routes/me-data.js';
 import { meRoutes } from './routes/me.js';
 import { importRoutes } from './routes/imports.js';
 import { memberRoutes } from './routes/members.js';
@@ -29,6 +31,7 @@ import { segmentRoutes } from './routes/segments.js';
 import { storeRoutes } from './routes/stores.js';
 import { walletRoutes } from './routes/wallet.js';
 import { Problem } from './schemas.js';
+import { registerWebApps } from './web.js';
 
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
 
@@ -39,6 +42,8 @@ export interface BuildOptions {
   purchaseBatchSize?: number;
   /** Trust X-Forwarded-* from a reverse proxy (client address, https): true, or the proxies' addresses (comma-separated). */
   trustProxy?: boolean | string;
+  /** Serve the built web apps from this directory (dist/web): the member app at /app, the admin panel at /admin. */
+  webRoot?: string;
 }
 
 /**
@@ -137,5 +142,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(modelRoutes(ctx), { prefix: '/v1' });
   await app.register(npsRoutes(ctx), { prefix: '/v1' });
   await app.register(importRoutes(ctx, lenient), { prefix: '/v1' });
+  await app.register(meDataRoutes(ctx), { prefix: '/v1' });
+  await app.register(feedbackRoutes(ctx), { prefix: '/v1' });
+  if (options.webRoot) await registerWebApps(app, options.webRoot);
   return app;
 }

@@ -90,11 +90,17 @@ export async function updateMember(
     .execute();
 }
 
-/** A page of the program's members, newest first. */
-export async function listMembers(db: Executor, programId: string, limit: number, before?: string): Promise<MemberRow[]> {
-  let q = db.selectFrom('members').selectAll().where('program_id', '=', programId);
-  if (before) q = q.where('member_id', '<', before);
-  const rows = await q.orderBy('member_id', 'desc').limit(limit).execute();
+/**
+ * A page of the program's members by enrolment (ids are time-ordered), newest first or oldest
+ * first; `after` is the last id of the previous page; `name` keeps those whose name contains it
+ * (any case).
+ */
+export async function listMembers(db: Executor, programId: string, q: { limit: number; after?: string | undefined; name?: string | undefined; order?: 'newest' | 'oldest' | undefined }): Promise<MemberRow[]> {
+  const oldest = q.order === 'oldest';
+  let query = db.selectFrom('members').selectAll().where('program_id', '=', programId);
+  if (q.after) query = query.where('member_id', oldest ? '>' : '<', q.after);
+  if (q.name) query = query.where('name', 'ilike', `%${q.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  const rows = await query.orderBy('member_id', oldest ? 'asc' : 'desc').limit(q.limit).execute();
   return rows.map(toMember);
 }
 

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { AnalyticsTables } from './schema-analytics.js';
 import type { RulesTables } from './schema-rules.js';
+import type { FeedbackTables } from './schema-feedback.js';
 
 /** Row types of the tables created by the migrations (see migrations/). */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -293,7 +294,7 @@ export interface ImportsTable {
   finished_at: Timestamp | null;
 }
 
-export interface DB extends RulesTables, AnalyticsTables {
+export interface DB extends RulesTables, AnalyticsTables, FeedbackTables {
   programs: ProgramsTable;
   api_keys: ApiKeysTable;
   stores: StoresTable;

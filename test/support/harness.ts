@@ -90,7 +90,7 @@ export interface TestServer {
  * A real server on loopback over a real database, with one program and keys of each role.
  * Close it in the suite's `after` hook.
  */
-export async function startServer(kind: DatabaseKind, settings: Partial<ProgramSettings> = {}, options: { poolSize?: number } = {}): Promise<TestServer> {
+export async function startServer(kind: DatabaseKind, settings: Partial<ProgramSettings> = {}, options: { poolSize?: number; webRoot?: string } = {}): Promise<TestServer> {
   const database = await freshDatabase(kind, options.poolSize);
   const clock = new TestClock();
   const ctx = createContext(database.db, { clock: clock.now, settingsTtlMs: 0 });
@@ -98,7 +98,7 @@ export async function startServer(kind: DatabaseKind, settings: Partial<ProgramS
   const [admin, pos, readonly] = await Promise.all(
     (['admin', 'pos', 'readonly'] as const).map((role) => createApiKey(ctx, { programId: program.id, role })),
   );
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, { webRoot: options.webRoot });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const server: TestServer = {

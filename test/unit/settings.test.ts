@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { currencyMinorUnits, DEFAULT_SETTINGS, mergeSettings, settingsFromStorage, validateSettings, type ProgramSettings } from '../../src/domain/settings.js';
+import { currencyMinorUnits, DEFAULT_SETTINGS, mergeSettings, questionnaireErrors, settingsFromStorage, validateSettings, type ProgramSettings } from '../../src/domain/settings.js';
 import { domainError } from '../support/domain.js';
 
 const settings = (overrides: Partial<ProgramSettings> = {}): ProgramSettings => ({ ...DEFAULT_SETTINGS, ...overrides });
@@ -75,4 +75,11 @@ describe('program settings', () => {
     assert.equal(currencyMinorUnits('RUB'), 2);
     assert.equal(currencyMinorUnits('JPY'), 0);
   });
+});
+
+test('the questionnaire: a required field left empty or blank is named; optional and unasked ones are not', () => {
+  const q = { name: 'required', birthday: 'optional', gender: 'off', city: 'required' } as const;
+  assert.deepEqual(questionnaireErrors(q, { name: 'Анна', city: '  ' }), [{ pointer: '/city', detail: 'the program asks for this' }]);
+  assert.deepEqual(questionnaireErrors(q, { name: 'Анна', city: 'Тула' }), []);
+  assert.deepEqual(questionnaireErrors(DEFAULT_SETTINGS.questionnaire, {}), [{ pointer: '/name', detail: 'the program asks for this' }]);
 });

@@ -7,7 +7,7 @@ import type { App } from '../app.js';
 import { CSRF_HEADER, MEMBER_COOKIE, clearSessionCookie, setSessionCookie } from '../auth.js';
 import { DateTime, Obj, Uuid } from '../schemas.js';
 import { authProblemResponses } from './auth-admin.js';
-import { MemberSchema } from './members.js';
+import { MemberSchema, MessagePreferences } from './members.js';
 
 const Phone = Type.String({ minLength: 1, maxLength: 40, description: 'any common notation; a code goes by SMS' });
 const Email = Type.String({ minLength: 3, maxLength: 200, description: 'a code goes by e-mail' });
@@ -22,6 +22,7 @@ const Questionnaire = {
   gender: Type.Optional(Type.Union([Type.Literal('female'), Type.Literal('male'), Type.Literal('other'), Type.Null()])),
   city: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
   consents: Type.Optional(Type.Record(Type.String({ maxLength: 50 }), Type.Boolean(), { description: 'marketing consent per channel, e.g. {"sms": true}' })),
+  messagePreferences: Type.Optional(MessagePreferences),
 };
 
 const CodeSent = Obj({ channel: Type.Union([Type.Literal('sms'), Type.Literal('email')]), sentTo: Type.String({ description: 'masked' }), expiresAt: DateTime, resendAfter: DateTime });
@@ -73,8 +74,8 @@ export const memberAuthRoutes =
         },
       },
       async (req, reply) => {
-        const { code, name, birthday, gender, city, consents } = req.body;
-        const profile = { name, birthday, gender, city, consents };
+        const { code, name, birthday, gender, city, consents, messagePreferences } = req.body;
+        const profile = { name, birthday, gender, city, consents, ...(messagePreferences ? { attributes: { messagePreferences } } : {}) };
         const signedIn = await joinProgram(ctx, { ...codeTarget(req.body), code, profile });
         setSessionCookie(req, reply, MEMBER_COOKIE, signedIn.token, ctx.auth.memberSession);
         return reply.code(201).send(signedIn);

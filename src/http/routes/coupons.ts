@@ -2,9 +2,8 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
-import { requireMember } from '../../app/members.js';
-import { couponsOfMember } from '../../store/coupons.js';
 import { archiveCouponSeries, couponCodes, createCouponSeries, generateCoupons, getCouponSeries, listCouponSeries } from '../../app/rules/coupon-series.js';
+import { memberCoupons } from '../../app/offers.js';
 import { CouponSeries } from '../../domain/coupon-series.js';
 import type { App } from '../app.js';
 import { DateTime, IdParams, Obj, problemResponses, Uuid } from '../schemas.js';
@@ -59,13 +58,9 @@ export const couponRoutes =
       '/members/:id/coupons',
       {
         config: { roles: ['admin', 'pos', 'readonly'] },
-        schema: { tags, summary: "Personal coupons bound to a member, newest first", params: IdParams, response: { 200: Obj({ items: Type.Array(Obj({ code: Type.String(), seriesId: Type.String(), uses: Type.Integer(), createdAt: DateTime })) }), ...problemResponses } },
+        schema: { tags, summary: "The member's personal coupons (codes bound to them), newest first", params: IdParams, response: { 200: Obj({ items: Type.Array(Obj({ code: Type.String(), seriesId: Type.String(), uses: Type.Integer(), createdAt: DateTime })) }), ...problemResponses } },
       },
-      async (req) => {
-        const member = await requireMember(ctx.db, req.actor.programId, req.params.id);
-        const rows = await couponsOfMember(ctx.db, req.actor.programId, member.memberId);
-        return { items: rows.map((r) => ({ code: r.code, seriesId: r.seriesId, uses: r.uses, createdAt: r.createdAt.toISOString() })) };
-      },
+      async (req) => ({ items: await memberCoupons(ctx, req.actor.programId, req.params.id) }),
     );
     app.get(
       '/coupon-series/:id/codes.csv',

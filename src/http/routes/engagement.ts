@@ -79,7 +79,7 @@ const SimulateResult = Obj({
   coupons: Type.Array(Obj({ code: Type.String(), status: Type.String(), reason: NullableString })),
   explanation: Type.Array(Type.String()),
 });
-const TierView = Obj({
+export const MemberTierSchema = Obj({
   memberId: Type.String(),
   tier: Type.Union([Obj({ id: Type.String(), name: Type.String(), rank: Type.Integer(), benefits: AnyObject }), Type.Null()]),
   qualifiedTierId: NullableString,
@@ -177,7 +177,7 @@ export const engagementRoutes =
     );
     app.get(
       '/members/:id/tier',
-      { config: { roles: ['admin', 'pos', 'readonly'] }, schema: { tags: ['tiers'], summary: "The member's tier now, progress to the next one, and tier history", params: IdParams, response: { 200: TierView, ...problemResponses } } },
+      { config: { roles: ['admin', 'pos', 'readonly'] }, schema: { tags: ['tiers'], summary: "The member's tier now, progress to the next one, and tier history", params: IdParams, response: { 200: MemberTierSchema, ...problemResponses } } },
       async (req) => getMemberTier(ctx, req.actor.programId, req.params.id),
     );
   };

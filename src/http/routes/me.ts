@@ -5,7 +5,7 @@ import { getBalance, getLedger } from '../../app/ledger.js';
 import { getCard, getMe, memberOf, patchMe, rotateCard } from '../../app/me.js';
 import type { App } from '../app.js';
 import { DateTime, Obj, PageQuery, problemResponses } from '../schemas.js';
-import { MemberSchema } from './members.js';
+import { MemberSchema, MessagePreferences } from './members.js';
 import { BalanceSchema, LedgerPage } from './wallet.js';
 
 const PatchMe = Obj({
@@ -14,6 +14,7 @@ const PatchMe = Obj({
   gender: Type.Optional(Type.Union([Type.Literal('female'), Type.Literal('male'), Type.Literal('other'), Type.Null()])),
   city: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
   consents: Type.Optional(Type.Record(Type.String({ maxLength: 50 }), Type.Boolean(), { description: 'changed consents; others stay as they are' })),
+  messagePreferences: Type.Optional(MessagePreferences),
 });
 const Card = Obj({ kind: Type.Literal('member_token'), value: Type.String({ description: "the virtual card's QR content; the till looks it up as an identifier" }), createdAt: DateTime });
 

@@ -16,6 +16,14 @@ const Profile = {
   consents: Type.Optional(Type.Record(Type.String({ maxLength: 50 }), Type.Boolean(), { description: 'marketing consent per channel, e.g. {"sms": true, "email": false}' })),
 };
 
+const HourMinute = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: "HH:MM in the program's time zone" });
+/** How a member likes to be written to; kept in the member's attributes as `messagePreferences`. */
+export const MessagePreferences = Obj({
+  channels: Type.Array(Type.Union([Type.Literal('sms'), Type.Literal('email'), Type.Literal('push')]), { maxItems: 3, uniqueItems: true, description: 'preferred channels, most preferred first' }),
+  from: HourMinute,
+  to: HourMinute,
+});
+
 const NewMember = Obj({ ...Profile, identifiers: Type.Optional(Type.Array(IdentifierSchema, { maxItems: 20 })) });
 const PatchMember = Obj(Profile);
 
@@ -55,9 +63,14 @@ export const memberRoutes =
       '/members',
       {
         config: { roles: ['admin', 'readonly'] },
-        schema: { tags, summary: 'Members, newest first', querystring: PageQuery, response: { 200: Obj({ items: Type.Array(MemberSchema), nextCursor: NullableString }), ...problemResponses } },
+        schema: {
+          tags,
+          summary: 'Members by enrolment, newest first (or `order=oldest`); `name` finds those whose name contains it',
+          querystring: Obj({ ...PageQuery.properties, name: Type.Optional(Type.String({ maxLength: 200 })), order: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('oldest')])) }),
+          response: { 200: Obj({ items: Type.Array(MemberSchema), nextCursor: NullableString }), ...problemResponses },
+        },
       },
-      async (req) => listProgramMembers(ctx, req.actor, req.query.limit ?? 50, req.query.cursor),
+      async (req) => listProgramMembers(ctx, req.actor, req.query.limit ?? 50, req.query.cursor, { name: req.query.name, order: req.query.order }),
     );
     app.get(
       '/members/lookup',

@@ -1,12 +1,18 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
-import { getProgram, updateProgramSettings } from '../../app/programs.js';
+import { getProgram, publicProgram, updateProgramSettings } from '../../app/programs.js';
 import type { ProgramSettings } from '../../domain/settings.js';
 import type { App } from '../app.js';
-import { Obj, problemResponses, type Static } from '../schemas.js';
+import { Obj, problemResponses, Uuid, type Static } from '../schemas.js';
 
 const Exclusions = Obj({ categories: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000 }), skus: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 10000 }) });
+
+const FieldUse = Type.Union([Type.Literal('required'), Type.Literal('optional'), Type.Literal('off')]);
+const Questionnaire = Obj(
+  { name: FieldUse, birthday: FieldUse, gender: FieldUse, city: FieldUse },
+  { description: 'what the member app asks when a member joins: required, optional or off per field' },
+);
 
 export const SettingsSchema = Obj({
   currency: Type.String({ description: 'ISO 4217 code, e.g. RUB' }),
@@ -32,6 +38,7 @@ export const SettingsSchema = Obj({
   clawbackPolicy: Type.Union([Type.Literal('negative_balance'), Type.Literal('withhold_from_refund')]),
   expiringSoonDays: Type.Integer({ minimum: 1, maximum: 365 }),
   couponUseBackOnReturn: Type.Boolean({ description: 'a purchase returned in full gives its coupon uses back' }),
+  questionnaire: Questionnaire,
 });
 
 // The HTTP schema and the domain type describe the same settings; this fails to compile if they drift.
@@ -49,6 +56,19 @@ export const programRoutes =
       '/program',
       { config: { roles: ['admin', 'pos', 'readonly'] }, schema: { tags: ['program'], summary: 'The program and its main scheme', response: { 200: ProgramSchema, ...problemResponses } } },
       async (req) => getProgram(ctx, req.actor.programId),
+    );
+    app.get(
+      '/auth/program',
+      {
+        schema: {
+          tags: ['program'],
+          summary: 'The program a sign-in page is for (public): by id, or the only program on this server',
+          security: [],
+          querystring: Obj({ programId: Type.Optional(Uuid) }),
+          response: { 200: Obj({ id: Type.String(), name: Type.String(), currency: Type.String(), locale: Type.Union([Type.Literal('ru'), Type.Literal('en')]), pointValue: Type.Integer({ description: 'value of one point in minor units' }), questionnaire: Questionnaire }), ...problemResponses },
+        },
+      },
+      async (req) => publicProgram(ctx, req.query.programId),
     );
     app.patch(
       '/program',

@@ -49,11 +49,12 @@ export const storeRoutes =
   async (fastify) => {
     const app = fastify as unknown as App;
     const tags = ['stores'];
-    const read = { roles: ['admin' as const, 'pos' as const, 'readonly' as const] };
+    const read = { roles: ['admin' as const, 'pos' as const, 'readonly' as const, 'member' as const] };
     const write = { roles: ['admin' as const, 'marketer' as const] };
     app.get('/stores', { config: read, schema: { tags, summary: 'Stores, by name or nearest first', querystring: ListQuery, response: { 200: Obj({ items: Type.Array(StoreView) }), ...problemResponses } } }, async (req) => {
       const near = req.query.near?.split(',').map(Number);
-      return { items: await getStores(ctx, req.actor.programId, { includeArchived: req.query.includeArchived, near: near && { latitude: near[0]!, longitude: near[1]! } }) };
+      // Members see the stores that are open for business, never the archived ones.
+      return { items: await getStores(ctx, req.actor.programId, { includeArchived: req.actor.memberId ? false : req.query.includeArchived, near: near && { latitude: near[0]!, longitude: near[1]! } }) };
     });
     app.get('/stores/:id', { config: read, schema: { tags, summary: 'One store', params: IdParams, response: { 200: StoreView, ...problemResponses } } }, async (req) =>
       getStore(ctx, req.actor.programId, req.params.id),

@@ -1,0 +1,179 @@
+// The builder's fields: what a campaign is, who it is for, when, what it gives and its limits.
+import { Check, Field } from '../shared/ui';
+import { val } from '../shared/form';
+import { EFFECT_FIELDS, EFFECT_KINDS, effectOf, type Campaign, type Effect, type EffectKind } from './campaign-model';
+import type { AdminKey } from './i18n';
+import { t } from './t';
+
+type Audience = 'everyone' | 'tiers' | 'new_member' | 'birthday';
+const audienceOf = (c: Campaign): Audience => (c.audience[0]?.kind === 'tiers' ? 'tiers' : c.audience[0]?.kind === 'new_member' ? 'new_member' : c.audience[0]?.kind === 'birthday' ? 'birthday' : 'everyone');
+const num = (e: Event) => (val(e) === '' ? NaN : Number(val(e).replace(',', '.')));
+
+export function CampaignForm(props: { c: Campaign; onChange: (c: Campaign) => void; errors: Record<string, string>; isNew: boolean; tierIds: string[]; readOnly: boolean }) {
+  const { c, errors } = props;
+  const set = (patch: Partial<Campaign>) => props.onChange({ ...c, ...patch });
+  const setEffect = (i: number, e: Effect) => set({ effects: c.effects.map((x, j) => (j === i ? e : x)) });
+  const minTotal = c.conditions.find((x) => x.kind === 'total');
+  const audience = audienceOf(c);
+  const tierRule = c.audience[0]?.kind === 'tiers' ? c.audience[0] : null;
+  const setAudience = (a: Audience) =>
+    set({ audience: a === 'everyone' ? [] : a === 'tiers' ? [{ kind: 'tiers', tierIds: [], match: 'any' }] : a === 'new_member' ? [{ kind: 'new_member', days: 30 }] : [{ kind: 'birthday', daysBefore: 3, daysAfter: 3 }] });
+  return (
+    <fieldset disabled={props.readOnly} class="plain-fieldset">
+      <div class="grid2">
+        <Field label={t('campaign.id')} name="id" required error={errors['/id']} hint={t('campaign.idHint')}>
+          {(p) => <input {...p} value={c.id} disabled={!props.isNew} onInput={(e) => set({ id: val(e).trim() })} />}
+        </Field>
+        <Field label={t('campaign.name')} name="name" required error={errors['/name']}>
+          {(p) => <input {...p} value={c.name} onInput={(e) => set({ name: val(e) })} />}
+        </Field>
+        <Field label={t('campaign.block')} name="block" error={errors['/block']}>
+          {(p) => (
+            <select {...p} value={c.block} onChange={(e) => set({ block: val(e) as Campaign['block'] })}>
+              {(['main', 'mass', 'targeted'] as const).map((b) => (
+                <option value={b}>{t(`block.${b}`)}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('campaign.audience')} name="audience" error={errors['/audience']}>
+          {(p) => (
+            <select {...p} value={audience} onChange={(e) => setAudience(val(e) as Audience)}>
+              {(['everyone', 'tiers', 'new_member', 'birthday'] as const).map((a) => (
+                <option value={a}>{t(`audience.${a}`)}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      {tierRule ? (
+        <fieldset class="choice">
+          <legend>{t('audience.whichTiers')}</legend>
+          {props.tierIds.map((id) => (
+            <Check name={`tier-${id}`} label={id} checked={tierRule.tierIds.includes(id)} onChange={(on) => set({ audience: [{ ...tierRule, tierIds: on ? [...tierRule.tierIds, id] : tierRule.tierIds.filter((x) => x !== id) }] })} />
+          ))}
+        </fieldset>
+      ) : null}
+      <h3>{t('campaign.when')}</h3>
+      <div class="grid2">
+        <Field label={t('campaign.from')} name="from" error={errors['/schedule/from']}>
+          {(p) => <input {...p} type="date" value={c.schedule.from ?? ''} onInput={(e) => set({ schedule: { ...c.schedule, from: val(e) || undefined } })} />}
+        </Field>
+        <Field label={t('campaign.to')} name="to" error={errors['/schedule/to']}>
+          {(p) => <input {...p} type="date" value={c.schedule.to ?? ''} onInput={(e) => set({ schedule: { ...c.schedule, to: val(e) || undefined } })} />}
+        </Field>
+        <Field label={t('campaign.minTotal')} name="minTotal" error={errors['/conditions/0/min']} hint={t('campaign.minTotalHint')}>
+          {(p) => (
+            <input
+              {...p}
+              inputMode="decimal"
+              value={minTotal?.kind === 'total' && minTotal.min !== undefined ? String(minTotal.min / 100) : ''}
+              onInput={(e) => {
+                const v = num(e);
+                set({ conditions: [...c.conditions.filter((x) => x.kind !== 'total'), ...(v > 0 ? [{ kind: 'total' as const, min: Math.round(v * 100) }] : [])] });
+              }}
+            />
+          )}
+        </Field>
+      </div>
+      <fieldset class="choice">
+        <legend>{t('campaign.weekdays')}</legend>
+        <div class="row">
+          {[1, 2, 3, 4, 5, 6, 7].map((d) => (
+            <Check
+              name={`weekday-${d}`}
+              label={t(`weekday.${d}` as AdminKey)}
+              checked={c.schedule.weekdays?.includes(d) ?? false}
+              onChange={(on) => {
+                const days = (on ? [...(c.schedule.weekdays ?? []), d] : (c.schedule.weekdays ?? []).filter((x) => x !== d)).sort();
+                set({ schedule: { ...c.schedule, weekdays: days.length ? days : undefined } });
+              }}
+            />
+          ))}
+        </div>
+        <p class="hint">{t('campaign.weekdaysHint')}</p>
+      </fieldset>
+      <h3>{t('campaign.effects')}</h3>
+      {c.effects.map((eff, i) => (
+        <div class="effect-row" data-testid={`effect-${i}`}>
+          <Field label={t('campaign.effectKind', { n: i + 1 })} name={`effect-${i}`} error={errors[`/effects/${i}`]}>
+            {(p) => (
+              <select {...p} value={eff.kind} onChange={(e) => setEffect(i, effectOf(val(e) as EffectKind))}>
+                {EFFECT_KINDS.map((k) => (
+                  <option value={k}>{t(`effect.${k}` as AdminKey)}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+          {EFFECT_FIELDS[eff.kind].map((f) => {
+            const raw = (eff as Record<string, unknown>)[f.key] as number | undefined;
+            return (
+              <Field label={t(`effectField.${f.key}` as AdminKey)} name={`effect-${i}-${f.key}`} required error={errors[`/effects/${i}/${f.key}`]}>
+                {(p) => (
+                  <input
+                    {...p}
+                    inputMode="decimal"
+                    value={raw === undefined || Number.isNaN(raw) ? '' : String(f.unit === 'money' ? raw / 100 : raw)}
+                    onInput={(e) => {
+                      const v = num(e);
+                      setEffect(i, { ...eff, [f.key]: f.unit === 'money' ? Math.round(v * 100) : v } as Effect);
+                    }}
+                  />
+                )}
+              </Field>
+            );
+          })}
+          {c.effects.length > 1 ? (
+            <button type="button" class="secondary" onClick={() => set({ effects: c.effects.filter((_, j) => j !== i) })}>
+              {t('campaign.removeEffect')}
+            </button>
+          ) : null}
+        </div>
+      ))}
+      <button type="button" class="secondary" onClick={() => set({ effects: [...c.effects, effectOf('points_fixed')] })}>
+        {t('campaign.addEffect')}
+      </button>
+      <h3>{t('campaign.limits')}</h3>
+      <div class="grid2">
+        <Field label={t('campaign.perMember')} name="perMember" error={errors['/limits/perMember/count']} hint={t('campaign.perMemberHint')}>
+          {(p) => (
+            <input
+              {...p}
+              inputMode="numeric"
+              value={c.limits.perMember?.count ?? ''}
+              onInput={(e) => {
+                const v = num(e);
+                set({ limits: { ...c.limits, perMember: v > 0 ? { count: Math.round(v), period: 'campaign' } : undefined } });
+              }}
+            />
+          )}
+        </Field>
+        <Field label={t('campaign.budgetPoints')} name="budgetPoints" error={errors['/budget/points']}>
+          {(p) => (
+            <input
+              {...p}
+              inputMode="numeric"
+              value={c.budget?.points ?? ''}
+              onInput={(e) => {
+                const v = num(e);
+                set({ budget: v > 0 ? { ...c.budget, points: Math.round(v), warnAtPercent: c.budget?.warnAtPercent ?? 80 } : undefined });
+              }}
+            />
+          )}
+        </Field>
+        <Field label={t('campaign.controlGroup')} name="controlGroup" error={errors['/controlGroupPercent']} hint={t('campaign.controlGroupHint')}>
+          {(p) => <input {...p} inputMode="decimal" value={String(c.controlGroupPercent)} onInput={(e) => set({ controlGroupPercent: num(e) || 0 })} />}
+        </Field>
+        <Field label={t('campaign.stacking')} name="stacking" error={errors['/stacking']}>
+          {(p) => (
+            <select {...p} value={c.stacking} onChange={(e) => set({ stacking: val(e) as Campaign['stacking'] })}>
+              {(['stack', 'exclusive', 'best_of'] as const).map((s) => (
+                <option value={s}>{t(`stacking.${s}`)}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+    </fieldset>
+  );
+}

@@ -1,0 +1,5 @@
+import { createI18n } from '../shared/i18n-store';
+import { dictionaries, type AdminKey } from './i18n';
+
+export const i18n = createI18n<AdminKey>(dictionaries, 'kopilka.admin.lang');
+export const t = i18n.t;

@@ -1,0 +1,69 @@
+// The apps' way to the API: the generated typed client (packages/client) over the session
+// cookie of this origin, with the CSRF header (docs/auth.md).
+import { createKopilkaClient, isProblem, type Problem } from '@kopilka/client';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+
+export const api = createKopilkaClient({ baseUrl: location.origin, csrf: true, credentials: 'same-origin' });
+
+/** A failed call: the server's problem document, or a network failure as a problem. */
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail);
+  }
+  get code(): string {
+    return this.problem.code;
+  }
+  get status(): number {
+    return this.problem.status;
+  }
+  /** Field errors by JSON pointer into the body: "/name" → "must NOT have more than 200 characters". */
+  fields(): Record<string, string> {
+    return Object.fromEntries((this.problem.errors ?? []).map((e) => [e.pointer, e.detail]));
+  }
+}
+
+type Result<T> = { data?: T; error?: unknown; response: Response };
+
+/** The data of a call, or throws ApiError. A 401 tells the app that the session is gone. */
+export async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
+  let result: Result<T>;
+  try {
+    result = await call;
+  } catch (e) {
+    throw new ApiError({ type: 'about:blank', title: 'Network error', status: 0, code: 'NETWORK', detail: e instanceof Error ? e.message : String(e) });
+  }
+  if (result.response.ok) return result.data as T;
+  const problem: Problem = isProblem(result.error)
+    ? result.error
+    : { type: 'about:blank', title: result.response.statusText, status: result.response.status, code: 'HTTP_' + result.response.status, detail: result.response.statusText };
+  if (problem.status === 401 && problem.code !== 'INVALID_CODE' && problem.code !== 'INVALID_CREDENTIALS' && problem.code !== 'CODE_EXPIRED') {
+    dispatchEvent(new Event('kopilka:unauthorized'));
+  }
+  throw new ApiError(problem);
+}
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: ApiError | undefined;
+  loading: boolean;
+  reload(): void;
+}
+
+/** Loads data for a page; reloads when deps change or reload() is called. */
+export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean }>({ loading: true });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => live && setState({ data, loading: false }),
+      (error: unknown) => live && setState({ error: error instanceof ApiError ? error : new ApiError({ type: 'about:blank', title: 'Error', status: 0, code: 'CLIENT', detail: String(error) }), loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((x) => x + 1), []);
+  return { data: state.data, error: state.error, loading: state.loading, reload };
+}
