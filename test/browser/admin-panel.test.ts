@@ -39,7 +39,7 @@ describe('admin panel in the browser', () => {
     const memberId = await enrol(s, { name: 'Анна', phone: '+79161234567' });
     const context = await newContext(browser, 'desktop', 'ru-RU');
     const page = await context.newPage();
-    const errors = watchErrors(page, [401, 400]); // 400: the refused settings at the end
+    const errors = watchErrors(page, [401, 400, 409]); // refused on purpose: a taken phone (409), the settings at the end (400)
     await signIn(page, 'owner@shop.test');
     await page.getByTestId('figures').waitFor();
     await checkPage(page, 'admin-dashboard');
@@ -80,6 +80,14 @@ describe('admin panel in the browser', () => {
     assert.equal(page.url(), `${s.url}/admin/members/${memberId}`);
     await page.getByTestId('ledger').getByText('30').waitFor();
     await checkPage(page, 'admin-member');
+
+    // A phone another member has: the server's IDENTIFIER_TAKEN lands next to the phone field.
+    await enrol(s, { name: 'Борис', phone: '+79160000001' });
+    const phone = page.getByRole('textbox', { name: 'Телефон' });
+    await phone.fill('+7 916 000-00-01');
+    await page.getByRole('button', { name: 'Сохранить' }).click();
+    await page.getByText('already belongs to another member', { exact: true }).waitFor();
+    assert.equal(await phone.getAttribute('aria-invalid'), 'true');
 
     // A manual adjustment with a reason appears in the history.
     await page.getByRole('textbox', { name: 'Баллы', exact: true }).fill('-5');

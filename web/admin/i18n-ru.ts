@@ -310,6 +310,8 @@ export const ru = {
   'tiers.days': 'Дней в окне',
   'tiers.grace': 'Отсрочка понижения, дней',
   'tiers.graceHint': 'Столько дней после конца периода уровень сохраняется.',
+  'member.edit': 'Изменить профиль',
+  'member.badPhone': 'Номер полностью, например +7 916 123-45-67.',
 };
 
 export type AdminKey = keyof typeof ru;
