@@ -54,18 +54,23 @@ describe('admin panel in the browser', () => {
     await page.getByLabel('Название').fill('Тройные баллы');
     await page.getByLabel('Эффект 1').selectOption('points_multiplier');
     await page.getByLabel('Во сколько раз').fill('3');
+    await page.getByLabel('Только на категории').fill('dairy');
+    await page.getByRole('button', { name: 'Добавить строку' }).click();
+    await page.getByLabel('Артикул').nth(1).fill('BREAD');
+    await page.getByLabel('Категория').nth(1).fill('bakery');
+    await page.getByLabel('Цена, ₽').nth(1).fill('100');
     await page.getByRole('button', { name: 'Проверить' }).click();
     const sim = page.getByTestId('simulation');
     await sim.waitFor();
-    // 2 × 100 ₽: 5 % back is 10 points, three times that is 30.
-    assert.match(await sim.innerText(), /Баллов начислится\s+30/);
+    // Milk 2 × 100 ₽ and bread 100 ₽: 5 % back is 10 + 5 points; the dairy 10 are tripled: 35.
+    assert.match(await sim.innerText(), /Баллов начислится\s+35/);
     await checkPage(page, 'admin-campaign-builder');
     await page.getByRole('button', { name: 'Опубликовать' }).click();
     await page.getByText(/Опубликовано: версия правил \d+/).waitFor();
 
-    const bought = await s.request('POST', '/v1/purchases', { ...receipt([line('MILK', 2, 100)]), identifier: { kind: 'phone', value: '+79161234567' } });
+    const bought = await s.request('POST', '/v1/purchases', { ...receipt([line('MILK', 2, 100, { category: 'dairy' })]), identifier: { kind: 'phone', value: '+79161234567' } });
     assert.equal(bought.status, 201, JSON.stringify(bought.body));
-    assert.equal(bought.body.pointsEarned, 30);
+    assert.equal(bought.body.pointsEarned, 30, 'the next purchase earns triple points on dairy');
 
     await page.getByRole('link', { name: 'Акции' }).click();
     await page.getByRole('link', { name: 'Тройные баллы' }).waitFor();
