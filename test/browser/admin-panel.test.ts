@@ -39,7 +39,7 @@ describe('admin panel in the browser', () => {
     const memberId = await enrol(s, { name: 'Анна', phone: '+79161234567' });
     const context = await newContext(browser, 'desktop', 'ru-RU');
     const page = await context.newPage();
-    const errors = watchErrors(page, [401, 400]); // 400: the refused settings at the end
+    const errors = watchErrors(page, [401, 400, 409]); // refused on purpose: a taken phone (409), the settings at the end (400)
     await signIn(page, 'owner@shop.test');
     await page.getByTestId('figures').waitFor();
     await checkPage(page, 'admin-dashboard');
@@ -54,18 +54,23 @@ describe('admin panel in the browser', () => {
     await page.getByLabel('Название').fill('Тройные баллы');
     await page.getByLabel('Эффект 1').selectOption('points_multiplier');
     await page.getByLabel('Во сколько раз').fill('3');
+    await page.getByLabel('Только на категории').fill('dairy');
+    await page.getByRole('button', { name: 'Добавить строку' }).click();
+    await page.getByLabel('Артикул').nth(1).fill('BREAD');
+    await page.getByLabel('Категория').nth(1).fill('bakery');
+    await page.getByLabel('Цена, ₽').nth(1).fill('100');
     await page.getByRole('button', { name: 'Проверить' }).click();
     const sim = page.getByTestId('simulation');
     await sim.waitFor();
-    // 2 × 100 ₽: 5 % back is 10 points, three times that is 30.
-    assert.match(await sim.innerText(), /Баллов начислится\s+30/);
+    // Milk 2 × 100 ₽ and bread 100 ₽: 5 % back is 10 + 5 points; the dairy 10 are tripled: 35.
+    assert.match(await sim.innerText(), /Баллов начислится\s+35/);
     await checkPage(page, 'admin-campaign-builder');
     await page.getByRole('button', { name: 'Опубликовать' }).click();
     await page.getByText(/Опубликовано: версия правил \d+/).waitFor();
 
-    const bought = await s.request('POST', '/v1/purchases', { ...receipt([line('MILK', 2, 100)]), identifier: { kind: 'phone', value: '+79161234567' } });
+    const bought = await s.request('POST', '/v1/purchases', { ...receipt([line('MILK', 2, 100, { category: 'dairy' })]), identifier: { kind: 'phone', value: '+79161234567' } });
     assert.equal(bought.status, 201, JSON.stringify(bought.body));
-    assert.equal(bought.body.pointsEarned, 30);
+    assert.equal(bought.body.pointsEarned, 30, 'the next purchase earns triple points on dairy');
 
     await page.getByRole('link', { name: 'Акции' }).click();
     await page.getByRole('link', { name: 'Тройные баллы' }).waitFor();
@@ -80,6 +85,14 @@ describe('admin panel in the browser', () => {
     assert.equal(page.url(), `${s.url}/admin/members/${memberId}`);
     await page.getByTestId('ledger').getByText('30').waitFor();
     await checkPage(page, 'admin-member');
+
+    // A phone another member has: the server's IDENTIFIER_TAKEN lands next to the phone field.
+    await enrol(s, { name: 'Борис', phone: '+79160000001' });
+    const phone = page.getByRole('textbox', { name: 'Телефон' });
+    await phone.fill('+7 916 000-00-01');
+    await page.getByRole('button', { name: 'Сохранить' }).click();
+    await page.getByText('already belongs to another member', { exact: true }).waitFor();
+    assert.equal(await phone.getAttribute('aria-invalid'), 'true');
 
     // A manual adjustment with a reason appears in the history.
     await page.getByRole('textbox', { name: 'Баллы', exact: true }).fill('-5');

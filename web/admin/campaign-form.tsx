@@ -14,6 +14,12 @@ export function CampaignForm(props: { c: Campaign; onChange: (c: Campaign) => vo
   const set = (patch: Partial<Campaign>) => props.onChange({ ...c, ...patch });
   const setEffect = (i: number, e: Effect) => set({ effects: c.effects.map((x, j) => (j === i ? e : x)) });
   const minTotal = c.conditions.find((x) => x.kind === 'total');
+  const onLines = c.conditions.find((x) => x.kind === 'lines');
+  const list = (text: string) => text.split(',').map((x) => x.trim()).filter(Boolean);
+  const setCategories = (text: string) => {
+    const categories = list(text);
+    set({ conditions: [...c.conditions.filter((x) => x.kind !== 'lines'), ...(categories.length ? [{ kind: 'lines' as const, lines: { categories }, match: 'any' as const }] : [])] });
+  };
   const audience = audienceOf(c);
   const tierRule = c.audience[0]?.kind === 'tiers' ? c.audience[0] : null;
   const setAudience = (a: Audience) =>
@@ -62,7 +68,7 @@ export function CampaignForm(props: { c: Campaign; onChange: (c: Campaign) => vo
         <Field label={t('campaign.to')} name="to" error={errors['/schedule/to']}>
           {(p) => <input {...p} type="date" value={c.schedule.to ?? ''} onInput={(e) => set({ schedule: { ...c.schedule, to: val(e) || undefined } })} />}
         </Field>
-        <Field label={t('campaign.minTotal')} name="minTotal" error={errors['/conditions/0/min']} hint={t('campaign.minTotalHint')}>
+        <Field label={t('campaign.minTotal')} name="minTotal" error={minTotal ? errors[`/conditions/${c.conditions.indexOf(minTotal)}/min`] : undefined} hint={t('campaign.minTotalHint')}>
           {(p) => (
             <input
               {...p}
@@ -74,6 +80,9 @@ export function CampaignForm(props: { c: Campaign; onChange: (c: Campaign) => vo
               }}
             />
           )}
+        </Field>
+        <Field label={t('campaign.categories')} name="categories" error={onLines ? errors[`/conditions/${c.conditions.indexOf(onLines)}/lines/categories`] : undefined} hint={t('campaign.categoriesHint')}>
+          {(p) => <input {...p} value={onLines?.kind === 'lines' ? (onLines.lines.categories ?? []).join(', ') : ''} onInput={(e) => setCategories(val(e))} />}
         </Field>
       </div>
       <fieldset class="choice">
@@ -123,6 +132,21 @@ export function CampaignForm(props: { c: Campaign; onChange: (c: Campaign) => vo
               </Field>
             );
           })}
+          {eff.kind !== 'points_fixed' ? (
+            <Field label={t('campaign.effectCategories')} name={`effect-${i}-categories`} error={errors[`/effects/${i}/lines`]} hint={t('campaign.effectCategoriesHint')}>
+              {(p) => (
+                <input
+                  {...p}
+                  value={'lines' in eff && eff.lines?.categories ? eff.lines.categories.join(', ') : ''}
+                  onInput={(e) => {
+                    const categories = list(val(e));
+                    const { lines: _old, ...rest } = eff as Effect & { lines?: unknown };
+                    setEffect(i, (categories.length ? { ...rest, lines: { categories } } : rest) as Effect);
+                  }}
+                />
+              )}
+            </Field>
+          ) : null}
           {c.effects.length > 1 ? (
             <button type="button" class="secondary" onClick={() => set({ effects: c.effects.filter((_, j) => j !== i) })}>
               {t('campaign.removeEffect')}

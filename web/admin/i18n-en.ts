@@ -312,5 +312,11 @@ export const en: Record<AdminKey, string> = {
   'tiers.days': 'Days in the window',
   'tiers.grace': 'Grace before a downgrade, days',
   'tiers.graceHint': 'The tier is kept this many days after the period ends.',
+  'member.edit': 'Edit the profile',
+  'member.badPhone': 'The full number, e.g. +7 916 123-45-67.',
+  'campaign.categories': 'The receipt has categories',
+  'campaign.categoriesHint': 'Comma-separated; empty: any receipt.',
+  'campaign.effectCategories': 'Only on categories',
+  'campaign.effectCategoriesHint': 'Comma-separated; empty: the whole receipt.',
 };
 

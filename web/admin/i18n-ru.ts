@@ -310,6 +310,12 @@ export const ru = {
   'tiers.days': 'Дней в окне',
   'tiers.grace': 'Отсрочка понижения, дней',
   'tiers.graceHint': 'Столько дней после конца периода уровень сохраняется.',
+  'member.edit': 'Изменить профиль',
+  'member.badPhone': 'Номер полностью, например +7 916 123-45-67.',
+  'campaign.categories': 'В чеке есть категории',
+  'campaign.categoriesHint': 'Через запятую; пусто — любой чек.',
+  'campaign.effectCategories': 'Только на категории',
+  'campaign.effectCategoriesHint': 'Через запятую; пусто — на весь чек.',
 };
 
 export type AdminKey = keyof typeof ru;

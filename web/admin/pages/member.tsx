@@ -3,6 +3,7 @@ import { api, unwrap, useLoad } from '../../shared/api';
 import { date, dateTime, num } from '../../shared/format';
 import { useSubmit, val } from '../../shared/form';
 import { Card, Field, Loading, Problem, Stat } from '../../shared/ui';
+import { MemberEdit } from '../member-edit';
 import { mayEdit } from '../nav';
 import type { Session } from '../data';
 import type { AdminKey } from '../i18n';
@@ -109,6 +110,7 @@ export function MemberPage(props: { id: string; session: Session }) {
               ))}
             </ul>
           </Card>
+          {canEdit && m.status !== 'anonymised' ? <MemberEdit key={m.updatedAt} id={id} member={m} onSaved={member.reload} /> : null}
           <Card title={t('member.history')}>
             <Problem error={ledger.error} title={t('error.title')} />
             <table data-testid="ledger">
