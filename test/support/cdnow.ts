@@ -5,12 +5,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sharedDataDir } from './shared-data.js';
 import { parseCdnowLine, type CdnowPurchase } from '../../src/domain/analytics/cdnow.js';
 import { summarize, type MemberSummary } from '../../src/domain/analytics/summary.js';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-export const CDNOW_SAMPLE = path.resolve(repoRoot, '../shared/data/cdnow/CDNOW_sample.txt');
+export const CDNOW_SAMPLE = path.join(sharedDataDir(), 'cdnow', 'CDNOW_sample.txt');
 
 /** The data lives outside the repository (../shared/data); without it these tests fail, never skip. */
 export function readCdnowSample(): CdnowPurchase[] {

@@ -1,3 +1,4 @@
+import { sharedDataDir } from './shared-data.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -7,7 +8,7 @@ import type { Response, TestServer } from './harness.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** The CDNOW purchase history shared beside the repository (../shared/data/cdnow). */
-export const CDNOW_MASTER = path.resolve(ROOT, '../shared/data/cdnow/CDNOW_master.txt');
+export const CDNOW_MASTER = path.join(sharedDataDir(), 'cdnow', 'CDNOW_master.txt');
 
 /**
  * Uploads a file to POST /v1/imports/{kind} as text/csv, as an integration would: the body is
