@@ -72,6 +72,15 @@ for (const kind of DATABASES) {
       await s.request('POST', '/v1/campaigns/double-tea/archive', undefined, admin());
     });
 
+    test("campaign costs go to the campaign's block in the analytics, and their points leave the main scheme's", async () => {
+      const r = await s.request('GET', '/v1/analytics/blocks', undefined, admin());
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const march = r.body.months.find((m: any) => m.month === '2026-03');
+      // Points issued so far: 13 + 12 + 24 = 49 (× 1 ₽); the tea campaign's 12 bonus points are
+      // the mass block's, with its discounts (20 ₽ dairy, 50 ₽ tea).
+      assert.deepEqual([march.blocks.main.cost, march.blocks.mass.cost, march.blocks.targeted.cost], [37_00, 82_00, 0]);
+    });
+
     test('bad rules are refused with a pointer to the bad part, and nothing changes', async () => {
       const bad = campaign('bad', { effects: [{ kind: 'discount_percent', percent: 120 }] });
       const res = await s.request('POST', '/v1/campaigns', { campaign: bad }, admin());
