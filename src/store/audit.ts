@@ -18,20 +18,7 @@ export interface AuditRecord {
 
 /** Written in the transaction of the change it records, so the log never misses or invents one. */
 export async function insertAudit(db: Executor, r: AuditRecord): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      program_id: r.programId,
-      audit_id: r.auditId,
-      at: r.at,
-      actor: r.actor,
-      action: r.action,
-      entity: r.entity,
-      entity_id: r.entityId,
-      before: r.before === undefined || r.before === null ? null : json(r.before),
-      after: r.after === undefined || r.after === null ? null : json(r.after),
-    })
-    .execute();
+  await insertAuditQuery(db, r).execute();
 }
 
 /** The same insert as a query, to run beside other writes (runTogether). */

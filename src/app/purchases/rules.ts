@@ -137,7 +137,8 @@ export interface MemberRuleState {
   codes: { code: PresentedCode; refusal: CouponRefusal | null }[];
 }
 
-const usageKey = (c: Campaign, at: Date, timeZone: string): string | null => {
+/** The period key a campaign's per-member limit counts in at `at` (null: no limit). */
+export const usageKey = (c: Campaign, at: Date, timeZone: string): string | null => {
   const period = c.limits.perMember?.period;
   if (!period) return null;
   const start = limitPeriodStart(period, at, timeZone);

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { DomainError } from '../../domain/errors.js';
-import { limitPeriodStart } from '../../domain/rules/budget.js';
 import { compileRules } from '../../domain/rules/compile.js';
 import { evaluateCampaigns } from '../../domain/rules/evaluate.js';
 import type { AttributeValue, BudgetUsed, CampaignFacts, MemberFacts } from '../../domain/rules/facts.js';
@@ -8,6 +7,7 @@ import type { Campaign } from '../../domain/rules/types.js';
 import type { ReceiptLineInput } from '../../domain/receipt.js';
 import { findDefinition } from '../../store/rules.js';
 import type { AppContext } from '../context.js';
+import { usageKey } from '../purchases/rules.js';
 
 export interface BacktestResult {
   campaignId: string;
@@ -106,7 +106,7 @@ export async function backtestCampaign(ctx: AppContext, programId: string, campa
       const lines: ReceiptLineInput[] = p.result.lines.map((l) => ({ sku: l.sku, ...(l.name ? { name: l.name } : {}), ...(l.category ? { category: l.category } : {}), quantity: l.quantity, price: l.price, discount: l.price * l.quantity - l.amount }));
       const receipt = { total: lines.reduce((s, l) => s + l.price * l.quantity - (l.discount ?? 0), 0), lines };
       let member: MemberFacts | null = null;
-      const key = p.member_id ? `${p.member_id}|${usageKey(campaign, p.occurred_at, tz)}` : '';
+      const key = p.member_id ? `${p.member_id}|${usageKey(campaign, p.occurred_at, tz) ?? 'none'}` : '';
       if (p.member_id) {
         const m = members.get(p.member_id);
         const h = history.get(p.member_id) ?? { count: 0, last: null };
@@ -147,10 +147,4 @@ export async function backtestCampaign(ctx: AppContext, programId: string, campa
   }
   out.members = touched.size;
   return out;
-}
-
-function usageKey(c: Campaign, at: Date, timeZone: string): string {
-  const period = c.limits.perMember?.period;
-  if (!period) return 'none';
-  return limitPeriodStart(period, at, timeZone)?.toISOString() ?? 'campaign';
 }
