@@ -1,5 +1,7 @@
-import type { AuditRecord } from '../store/audit.js';
+import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../domain/list-paging.js';
+import type { AuditRecord, AuditSortKey } from '../store/audit.js';
 import { insertAudit, listAudit } from '../store/audit.js';
+import { afterRow } from '../store/keyset.js';
 import type { Executor } from '../store/executor.js';
 import type { Actor, AppContext } from './context.js';
 
@@ -24,14 +26,18 @@ export async function audit(
   await insertAudit(db, { programId: actor.programId, auditId: ctx.newId(), actor: actor.name, ...change });
 }
 
+export const AUDIT_LIST: ListSpec<AuditSortKey> = { list: 'audit', keys: { at: 'instant', action: 'text', entity: 'text' }, id: 'uuid', defaultSort: '-at' };
+
+/** The log, newest first unless asked otherwise, filtered by entity, entity id or actor. */
 export async function getAuditLog(
   ctx: AppContext,
   programId: string,
-  q: { entity?: string | undefined; entityId?: string | undefined; actor?: string | undefined; cursor?: string | undefined; limit: number },
-): Promise<{ items: AuditView[]; nextCursor: string | null }> {
-  const rows = await listAudit(ctx.db, programId, { entity: q.entity, entityId: q.entityId, actor: q.actor, before: q.cursor, limit: q.limit + 1 });
-  const page = rows.slice(0, q.limit);
-  return { items: page.map(toView), nextCursor: rows.length > q.limit ? page[page.length - 1]!.auditId : null };
+  q: ListQuery & { entity?: string | undefined; entityId?: string | undefined; actor?: string | undefined },
+): Promise<Page<AuditView>> {
+  const sort = parseSort(AUDIT_LIST, q.sort);
+  const after = decodeCursor(AUDIT_LIST, sort, q.cursor);
+  const rows = await listAudit(ctx.db, programId, { entity: q.entity, entityId: q.entityId, actor: q.actor, sort, after, limit: q.limit });
+  return pageOf(AUDIT_LIST.list, sort, rows, q.limit, afterRow, toView);
 }
 
 const toView = (r: AuditRecord): AuditView => ({

@@ -1,5 +1,7 @@
 import { checkFeedbackMessage, type FeedbackTopic } from '../domain/feedback.js';
-import { insertFeedback, listFeedback } from '../store/feedback.js';
+import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../domain/list-paging.js';
+import { insertFeedback, listFeedback, type FeedbackSortKey } from '../store/feedback.js';
+import { afterRow } from '../store/keyset.js';
 import type { Actor, AppContext } from './context.js';
 import { memberOf } from './me.js';
 
@@ -23,13 +25,20 @@ export async function sendFeedback(ctx: AppContext, actor: Actor, input: { topic
   return { id: feedbackId, memberId, memberName: null, topic: input.topic, message, storeId: input.storeId ?? null, createdAt: at.toISOString() };
 }
 
-const UUID = /^[0-9a-f-]{36}$/i;
+export const FEEDBACK_LIST: ListSpec<FeedbackSortKey> = { list: 'feedback', keys: { createdAt: 'instant', topic: 'text' }, id: 'uuid', defaultSort: '-createdAt' };
 
-export async function getFeedbackInbox(ctx: AppContext, actor: Actor, q: { limit: number; cursor?: string | undefined; topic?: FeedbackTopic | undefined }): Promise<{ items: FeedbackView[]; nextCursor: string | null }> {
-  const rows = await listFeedback(ctx.db, actor.programId, { limit: q.limit + 1, before: q.cursor && UUID.test(q.cursor) ? q.cursor : undefined, topic: q.topic });
-  const page = rows.slice(0, q.limit);
-  return {
-    items: page.map((r) => ({ id: r.feedbackId, memberId: r.memberId, memberName: r.memberName, topic: r.topic, message: r.message, storeId: r.storeId, createdAt: r.createdAt.toISOString() })),
-    nextCursor: rows.length > q.limit ? page[page.length - 1]!.feedbackId : null,
-  };
+/** The inbox, newest first unless asked otherwise. */
+export async function getFeedbackInbox(ctx: AppContext, actor: Actor, q: ListQuery & { topic?: FeedbackTopic | undefined }): Promise<Page<FeedbackView>> {
+  const sort = parseSort(FEEDBACK_LIST, q.sort);
+  const after = decodeCursor(FEEDBACK_LIST, sort, q.cursor);
+  const rows = await listFeedback(ctx.db, actor.programId, { sort, after, limit: q.limit, topic: q.topic });
+  return pageOf(FEEDBACK_LIST.list, sort, rows, q.limit, afterRow, (r) => ({
+    id: r.feedbackId,
+    memberId: r.memberId,
+    memberName: r.memberName,
+    topic: r.topic,
+    message: r.message,
+    storeId: r.storeId,
+    createdAt: r.createdAt.toISOString(),
+  }));
 }

@@ -1,7 +1,9 @@
 import { expiresAt as expiryOf } from '../domain/calendar.js';
 import { DomainError } from '../domain/errors.js';
 import { balanceAt, planExpiry, planRedeem } from '../domain/ledger.js';
-import { listEntries, loadMemberLots, loadOpenLots, lockWallet, membersWithExpiredLots, postEntries } from '../store/ledger.js';
+import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../domain/list-paging.js';
+import { afterRow } from '../store/keyset.js';
+import { listEntries, loadMemberLots, loadOpenLots, lockWallet, membersWithExpiredLots, postEntries, type EntrySortKey } from '../store/ledger.js';
 import type { Actor, AppContext } from './context.js';
 import { idempotent } from './idempotent.js';
 import { LedgerChange } from './ledger-state.js';
@@ -53,22 +55,23 @@ export interface LedgerEntryView {
 const causeType = (kind: string): LedgerEntryView['cause']['type'] =>
   kind === 'expire' ? 'expiry' : kind === 'adjust' ? 'adjustment' : kind.startsWith('return_') ? 'return' : 'purchase';
 
-export async function getLedger(ctx: AppContext, actor: Actor, memberId: string, limit: number, cursor?: string): Promise<{ items: LedgerEntryView[]; nextCursor: string | null }> {
+export const LEDGER_LIST: ListSpec<EntrySortKey> = { list: 'ledger', keys: { createdAt: 'instant', points: 'integer' }, id: 'uuid', defaultSort: '-createdAt' };
+
+/** A page of a member's ledger, newest first unless asked otherwise. */
+export async function getLedger(ctx: AppContext, actor: Actor, memberId: string, q: ListQuery): Promise<Page<LedgerEntryView>> {
+  const sort = parseSort(LEDGER_LIST, q.sort);
+  const after = decodeCursor(LEDGER_LIST, sort, q.cursor);
   await requireMember(ctx.db, actor.programId, memberId);
-  const rows = await listEntries(ctx.db, memberId, limit + 1, cursor && /^[0-9a-f-]{36}$/i.test(cursor) ? cursor : undefined);
-  const page = rows.slice(0, limit);
-  return {
-    items: page.map((e) => ({
+  const rows = await listEntries(ctx.db, memberId, { sort, after, limit: q.limit });
+  return pageOf(LEDGER_LIST.list, sort, rows, q.limit, afterRow, (e) => ({
       id: e.entryId,
       createdAt: e.createdAt.toISOString(),
       kind: e.kind,
       account: e.account,
       points: e.amount,
       lotId: e.lotId,
-      cause: { type: causeType(e.kind), purchaseId: e.purchaseId, returnId: e.returnId, reason: e.reason, actor: e.actor },
-    })),
-    nextCursor: rows.length > limit ? page[page.length - 1]!.entryId : null,
-  };
+    cause: { type: causeType(e.kind), purchaseId: e.purchaseId, returnId: e.returnId, reason: e.reason, actor: e.actor },
+  }));
 }
 
 export interface AdjustmentInput {

@@ -1,7 +1,9 @@
 import type { Transaction } from 'kysely';
 import { DomainError } from '../domain/errors.js';
 import { normaliseIdentifier, type Identifier, type IdentifierKind } from '../domain/identifiers.js';
+import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../domain/list-paging.js';
 import type { Executor } from '../store/executor.js';
+import { afterRow } from '../store/keyset.js';
 import { insertWallet } from '../store/ledger.js';
 import {
   claimIdentifier,
@@ -136,17 +138,16 @@ export async function lookupMember(ctx: AppContext, actor: Actor, kind: Identifi
   return getMember(ctx, actor, await resolveIdentifier(ctx.db, actor.programId, kind, value));
 }
 
-export async function listProgramMembers(
-  ctx: AppContext,
-  actor: Actor,
-  limit: number,
-  cursor?: string,
-  filter: { name?: string | undefined; order?: 'newest' | 'oldest' | undefined } = {},
-): Promise<{ items: MemberView[]; nextCursor: string | null }> {
-  const rows = await listMembers(ctx.db, actor.programId, { limit: limit + 1, after: cursor && UUID.test(cursor) ? cursor : undefined, name: filter.name?.trim() || undefined, order: filter.order });
-  const page = rows.slice(0, limit);
-  const items = await Promise.all(page.map(async (m) => view(m, await listIdentifiers(ctx.db, m.memberId))));
-  return { items, nextCursor: rows.length > limit ? page[page.length - 1]!.memberId : null };
+export const MEMBER_LIST: ListSpec<'createdAt' | 'name'> = { list: 'members', keys: { createdAt: 'instant', name: 'text' }, id: 'uuid', defaultSort: '-createdAt' };
+
+/** A page of the program's members, newest first unless asked otherwise (docs/api-lists.md). */
+export async function listProgramMembers(ctx: AppContext, actor: Actor, q: ListQuery, filter: { name?: string | undefined } = {}): Promise<Page<MemberView>> {
+  const sort = parseSort(MEMBER_LIST, q.sort);
+  const after = decodeCursor(MEMBER_LIST, sort, q.cursor);
+  const rows = await listMembers(ctx.db, actor.programId, { sort, after, limit: q.limit, name: filter.name?.trim() || undefined });
+  const page = pageOf(MEMBER_LIST.list, sort, rows, q.limit, afterRow, (r) => r);
+  const items = await Promise.all(page.items.map(async (m) => view(m, await listIdentifiers(ctx.db, m.memberId))));
+  return { items, nextCursor: page.nextCursor };
 }
 
 /** Edits the profile; a changed phone or e-mail moves the identifier with it. */

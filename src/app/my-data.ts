@@ -18,7 +18,7 @@ export async function exportMyData(ctx: AppContext, actor: Actor) {
   const ledger: Awaited<ReturnType<typeof getLedger>>['items'] = [];
   let cursor: string | undefined;
   do {
-    const page = await getLedger(ctx, actor, memberId, 500, cursor);
+    const page = await getLedger(ctx, actor, memberId, { limit: 500, cursor });
     ledger.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor && ledger.length < EXPORT_LIMIT);

@@ -1,6 +1,8 @@
 import { DomainError } from '../domain/errors.js';
 import { distanceMetres, storeProfileErrors, type StoreProfile } from '../domain/stores.js';
-import { findStore, insertStore, listStores, updateStore, type StoreRow } from '../store/stores.js';
+import { decodeCursor, pageInMemory, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../domain/list-paging.js';
+import { afterRow } from '../store/keyset.js';
+import { findStore, insertStore, listStores, pageStores, updateStore, type StoreRow, type StoreSortKey } from '../store/stores.js';
 import { audit } from './audit.js';
 import type { Actor, AppContext } from './context.js';
 
@@ -59,17 +61,30 @@ export async function getStore(ctx: AppContext, programId: string, storeId: stri
   return toView(row);
 }
 
-/** By name, or nearest first when a point is given (stores without coordinates come last). */
+export const STORE_LIST: ListSpec<StoreSortKey> = { list: 'stores', keys: { name: 'text', city: 'text', createdAt: 'instant' }, id: 'text', defaultSort: 'name' };
+/** With `near`, distance is the only order: it is computed, not stored, so that list pages in memory. */
+export const STORE_NEAR_LIST: ListSpec<'distance'> = { list: 'stores-near', keys: { distance: 'number' }, id: 'text', defaultSort: 'distance' };
+
+/** Stores without coordinates sort after every real distance. */
+const FAR = Number.MAX_SAFE_INTEGER;
+
+/** By name (or city, or date added), or nearest first when a point is given (stores without coordinates come last). */
 export async function getStores(
   ctx: AppContext,
   programId: string,
-  q: { includeArchived?: boolean | undefined; near?: { latitude: number; longitude: number } | undefined },
-): Promise<StoreView[]> {
-  const views = (await listStores(ctx.db, programId, q.includeArchived ?? false)).map(toView);
+  q: ListQuery & { includeArchived?: boolean | undefined; near?: { latitude: number; longitude: number } | undefined },
+): Promise<Page<StoreView>> {
+  const includeArchived = q.includeArchived ?? false;
   const near = q.near;
-  if (!near) return views;
-  for (const v of views) if (v.latitude !== null && v.longitude !== null) v.distance = Math.round(distanceMetres(near, { latitude: v.latitude, longitude: v.longitude }));
-  return views.sort((a, b) => (a.distance ?? Infinity) - (b.distance ?? Infinity));
+  if (near) {
+    const views = (await listStores(ctx.db, programId, includeArchived)).map(toView);
+    for (const v of views) if (v.latitude !== null && v.longitude !== null) v.distance = Math.round(distanceMetres(near, { latitude: v.latitude, longitude: v.longitude }));
+    return pageInMemory(STORE_NEAR_LIST, views, q, { distance: (v) => v.distance ?? FAR }, (v) => v.id);
+  }
+  const sort = parseSort(STORE_LIST, q.sort);
+  const after = decodeCursor(STORE_LIST, sort, q.cursor);
+  const rows = await pageStores(ctx.db, programId, { includeArchived, sort, after, limit: q.limit });
+  return pageOf(STORE_LIST.list, sort, rows, q.limit, afterRow, toView);
 }
 
 function toView(r: StoreRow): StoreView {

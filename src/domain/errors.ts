@@ -4,6 +4,9 @@
  */
 export const ERROR_CODES = {
   VALIDATION_FAILED: 'The request does not match the schema.',
+  INVALID_SORT: 'The list cannot be sorted by this key.',
+  INVALID_CURSOR: 'The cursor is not one this list gave out.',
+  CURSOR_SORT_MISMATCH: 'The cursor was made for another sort of the list; start again without it.',
   UNAUTHORIZED: 'No valid API key or session was given.',
   FORBIDDEN: "The caller's role may not do this.",
   NOT_FOUND: 'No such resource.',

@@ -4,6 +4,9 @@ import { DomainError, ERROR_CODES, type ErrorCode, type FieldError } from '../do
 /** HTTP status of every error code; the one place where domain errors meet HTTP. */
 export const STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,
+  INVALID_SORT: 400,
+  INVALID_CURSOR: 400,
+  CURSOR_SORT_MISMATCH: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,

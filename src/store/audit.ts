@@ -1,5 +1,8 @@
+import { sql } from 'kysely';
+import type { After, Sort } from '../domain/list-paging.js';
 import type { Executor } from './executor.js';
 import { json } from './executor.js';
+import { keysetPage, type Keyset, type SortedRow } from './keyset.js';
 
 export interface AuditRecord {
   programId: string;
@@ -36,19 +39,27 @@ export function insertAuditQuery(db: Executor, r: AuditRecord) {
   });
 }
 
-/** Newest first; `before` is an audit id to page past. */
+export type AuditSortKey = 'at' | 'action' | 'entity';
+
+export const AUDIT_KEYSET: Keyset<AuditSortKey> = {
+  columns: { at: { expr: sql`at`, type: 'timestamptz' }, action: { expr: sql`action`, type: 'text' }, entity: { expr: sql`entity`, type: 'text' } },
+  id: 'audit_id',
+};
+
+/** A page of the log in the asked order, one row more than the limit. */
 export async function listAudit(
   db: Executor,
   programId: string,
-  q: { entity?: string | undefined; entityId?: string | undefined; actor?: string | undefined; before?: string | undefined; limit: number },
-): Promise<AuditRecord[]> {
+  q: { entity?: string | undefined; entityId?: string | undefined; actor?: string | undefined; sort: Sort<AuditSortKey>; after: After | undefined; limit: number },
+): Promise<(AuditRecord & SortedRow)[]> {
   let query = db.selectFrom('audit_log').selectAll().where('program_id', '=', programId);
   if (q.entity !== undefined) query = query.where('entity', '=', q.entity);
   if (q.entityId !== undefined) query = query.where('entity_id', '=', q.entityId);
   if (q.actor !== undefined) query = query.where('actor', '=', q.actor);
-  if (q.before !== undefined) query = query.where('audit_id', '<', q.before);
-  const rows = await query.orderBy('audit_id', 'desc').limit(q.limit).execute();
+  const rows = await keysetPage(query, AUDIT_KEYSET, q.sort, q.after, q.limit).execute();
   return rows.map((r) => ({
+    sort_value: r.sort_value,
+    sort_id: r.sort_id,
     programId: r.program_id,
     auditId: r.audit_id,
     at: r.at,

@@ -1,5 +1,8 @@
 import type { FeedbackTopic } from '../domain/feedback.js';
+import { sql } from 'kysely';
+import type { After, Sort } from '../domain/list-paging.js';
 import type { Executor } from './executor.js';
+import { keysetPage, type Keyset, type SortedRow } from './keyset.js';
 
 export interface FeedbackRow {
   feedbackId: string;
@@ -18,17 +21,27 @@ export async function insertFeedback(db: Executor, f: { feedbackId: string; memb
     .execute();
 }
 
-/** The program's inbox, newest first; `before` is the last id of the previous page. */
-export async function listFeedback(db: Executor, programId: string, q: { limit: number; before?: string | undefined; topic?: FeedbackTopic | undefined }): Promise<FeedbackRow[]> {
+export type FeedbackSortKey = 'createdAt' | 'topic';
+
+export const FEEDBACK_KEYSET: Keyset<FeedbackSortKey> = {
+  columns: { createdAt: { expr: sql`f.created_at`, type: 'timestamptz' }, topic: { expr: sql`f.topic`, type: 'text' } },
+  id: 'f.feedback_id',
+};
+
+/** A page of the program's inbox in the asked order, one row more than the limit. */
+export async function listFeedback(
+  db: Executor,
+  programId: string,
+  q: { sort: Sort<FeedbackSortKey>; after: After | undefined; limit: number; topic?: FeedbackTopic | undefined },
+): Promise<(FeedbackRow & SortedRow)[]> {
   let query = db
     .selectFrom('feedback as f')
     .innerJoin('members as m', 'm.member_id', 'f.member_id')
     .select(['f.feedback_id', 'f.member_id', 'm.name', 'f.topic', 'f.message', 'f.store_id', 'f.created_at'])
     .where('f.program_id', '=', programId);
-  if (q.before) query = query.where('f.feedback_id', '<', q.before);
   if (q.topic) query = query.where('f.topic', '=', q.topic);
-  const rows = await query.orderBy('f.feedback_id', 'desc').limit(q.limit).execute();
-  return rows.map((r) => ({ feedbackId: r.feedback_id, memberId: r.member_id, memberName: r.name, topic: r.topic, message: r.message, storeId: r.store_id, createdAt: r.created_at }));
+  const rows = await keysetPage(query, FEEDBACK_KEYSET, q.sort, q.after, q.limit).execute();
+  return rows.map((r) => ({ sort_value: r.sort_value, sort_id: r.sort_id, feedbackId: r.feedback_id, memberId: r.member_id, memberName: r.name, topic: r.topic, message: r.message, storeId: r.store_id, createdAt: r.created_at }));
 }
 
 export async function feedbackOfMember(db: Executor, memberId: string): Promise<FeedbackRow[]> {

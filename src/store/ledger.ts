@@ -1,6 +1,8 @@
 import { sql, type Insertable, type OperationNodeSource } from 'kysely';
 import type { Hold, Lot } from '../domain/ledger.js';
+import type { After, Sort } from '../domain/list-paging.js';
 import type { Executor } from './executor.js';
+import { keysetPage, type Keyset, type SortedRow } from './keyset.js';
 import type { Account, EntriesTable, EntryKind, LotsTable } from './schema.js';
 
 export interface NewLot {
@@ -260,12 +262,21 @@ export interface EntryRow {
   createdAt: Date;
 }
 
-/** A page of the member's entries, newest first; `before` is the last entry id of the previous page. */
-export async function listEntries(db: Executor, memberId: string, limit: number, before?: string): Promise<EntryRow[]> {
-  let q = db.selectFrom('entries').selectAll().where('member_id', '=', memberId);
-  if (before) q = q.where('entry_id', '<', before);
-  const rows = await q.orderBy('entry_id', 'desc').limit(limit).execute();
+export type EntrySortKey = 'createdAt' | 'points';
+
+/** One member's entries are few (hundreds), so their sorts need no index beyond the member's key. */
+export const ENTRY_KEYSET: Keyset<EntrySortKey> = {
+  columns: { createdAt: { expr: sql`created_at`, type: 'timestamptz' }, points: { expr: sql`amount`, type: 'bigint' } },
+  id: 'entry_id',
+};
+
+/** A page of the member's entries in the asked order, one row more than the limit. */
+export async function listEntries(db: Executor, memberId: string, q: { sort: Sort<EntrySortKey>; after: After | undefined; limit: number }): Promise<(EntryRow & SortedRow)[]> {
+  const query = db.selectFrom('entries').selectAll().where('member_id', '=', memberId);
+  const rows = await keysetPage(query, ENTRY_KEYSET, q.sort, q.after, q.limit).execute();
   return rows.map((r) => ({
+    sort_value: r.sort_value,
+    sort_id: r.sort_id,
     entryId: r.entry_id,
     lotId: r.lot_id,
     account: r.account,

@@ -1,6 +1,8 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import type { After, Sort } from '../domain/list-paging.js';
 import type { Executor } from './executor.js';
 import { json } from './executor.js';
+import { keysetPage, type Keyset, type SortedRow } from './keyset.js';
 import type { MembersTable } from './schema.js';
 
 export interface MemberRow {
@@ -90,18 +92,28 @@ export async function updateMember(
     .execute();
 }
 
+/** How the members list sorts (docs/api-lists.md); each key has an index of migration 0009. */
+export const MEMBER_KEYSET: Keyset<'createdAt' | 'name'> = {
+  columns: {
+    createdAt: { expr: sql`created_at`, type: 'timestamptz' },
+    name: { expr: sql`lower(coalesce(name, ''))`, type: 'text' },
+  },
+  id: 'member_id',
+};
+
 /**
- * A page of the program's members by enrolment (ids are time-ordered), newest first or oldest
- * first; `after` is the last id of the previous page; `name` keeps those whose name contains it
- * (any case).
+ * A page of the program's members in the asked order (one row more than the limit, to tell
+ * whether there is a next page); `name` keeps those whose name contains it (any case).
  */
-export async function listMembers(db: Executor, programId: string, q: { limit: number; after?: string | undefined; name?: string | undefined; order?: 'newest' | 'oldest' | undefined }): Promise<MemberRow[]> {
-  const oldest = q.order === 'oldest';
+export async function listMembers(
+  db: Executor,
+  programId: string,
+  q: { sort: Sort<'createdAt' | 'name'>; after: After | undefined; limit: number; name?: string | undefined },
+): Promise<(MemberRow & SortedRow)[]> {
   let query = db.selectFrom('members').selectAll().where('program_id', '=', programId);
-  if (q.after) query = query.where('member_id', oldest ? '>' : '<', q.after);
   if (q.name) query = query.where('name', 'ilike', `%${q.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  const rows = await query.orderBy('member_id', oldest ? 'asc' : 'desc').limit(q.limit).execute();
-  return rows.map(toMember);
+  const rows = await keysetPage(query, MEMBER_KEYSET, q.sort, q.after, q.limit).execute();
+  return rows.map((r) => ({ ...toMember(r), sort_value: r.sort_value, sort_id: r.sort_id }));
 }
 
 /**

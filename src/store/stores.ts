@@ -1,6 +1,9 @@
+import { sql } from 'kysely';
+import type { After, Sort } from '../domain/list-paging.js';
 import type { OpeningHours, StoreProfile } from '../domain/stores.js';
 import type { Executor } from './executor.js';
 import { json } from './executor.js';
+import { keysetPage, type Keyset, type SortedRow } from './keyset.js';
 
 export interface StoreRow extends StoreProfile {
   storeId: string;
@@ -58,6 +61,21 @@ export async function listStores(db: Executor, programId: string, includeArchive
   if (!includeArchived) q = q.where('archived_at', 'is', null);
   const rows = await q.orderBy('name').orderBy('store_id').execute();
   return rows.map(toStore);
+}
+
+export type StoreSortKey = 'name' | 'city' | 'createdAt';
+
+export const STORE_KEYSET: Keyset<StoreSortKey> = {
+  columns: { name: { expr: sql`name`, type: 'text' }, city: { expr: sql`coalesce(city, '')`, type: 'text' }, createdAt: { expr: sql`created_at`, type: 'timestamptz' } },
+  id: 'store_id',
+};
+
+/** A page of the program's stores in the asked order, one row more than the limit. */
+export async function pageStores(db: Executor, programId: string, q: { includeArchived: boolean; sort: Sort<StoreSortKey>; after: After | undefined; limit: number }): Promise<(StoreRow & SortedRow)[]> {
+  let query = db.selectFrom('stores').selectAll().where('program_id', '=', programId);
+  if (!q.includeArchived) query = query.where('archived_at', 'is', null);
+  const rows = await keysetPage(query, STORE_KEYSET, q.sort, q.after, q.limit).execute();
+  return rows.map((r) => ({ ...toStore(r), sort_value: r.sort_value, sort_id: r.sort_id }));
 }
 
 function columns(p: StoreProfile) {

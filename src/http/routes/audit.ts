@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { getAuditLog } from '../../app/audit.js';
+import { AUDIT_LIST, getAuditLog } from '../../app/audit.js';
 import type { AppContext } from '../../app/context.js';
 import type { App } from '../app.js';
-import { DateTime, Obj, PageQuery, problemResponses } from '../schemas.js';
+import { listParams, listQuery, listResponse } from '../list-query.js';
+import { DateTime, Obj, problemResponses } from '../schemas.js';
 
 const AuditEntry = Obj({
   id: Type.String(),
@@ -15,8 +16,7 @@ const AuditEntry = Obj({
   before: Type.Unknown(),
   after: Type.Unknown(),
 });
-const AuditQuery = Obj({
-  ...PageQuery.properties,
+const AuditQuery = listQuery(AUDIT_LIST, {
   entity: Type.Optional(Type.String({ maxLength: 50 })),
   entityId: Type.Optional(Type.String({ maxLength: 200 })),
   actor: Type.Optional(Type.String({ maxLength: 200 })),
@@ -30,8 +30,8 @@ export const auditRoutes =
       '/audit',
       {
         config: { roles: ['admin', 'readonly'] },
-        schema: { tags: ['audit'], summary: 'Changes to the program, newest first, with the values before and after', querystring: AuditQuery, response: { 200: Obj({ items: Type.Array(AuditEntry), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...problemResponses } },
+        schema: { tags: ['audit'], summary: 'Changes to the program with the values before and after, newest first (`sort`: at, action, entity)', querystring: AuditQuery, response: { 200: listResponse(AuditEntry), ...problemResponses } },
       },
-      async (req) => getAuditLog(ctx, req.actor.programId, { ...req.query, limit: req.query.limit ?? 50 }),
+      async (req) => getAuditLog(ctx, req.actor.programId, { ...listParams(req.query), entity: req.query.entity, entityId: req.query.entityId, actor: req.query.actor }),
     );
   };

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
-import { getFeedbackInbox } from '../../app/feedback.js';
+import { FEEDBACK_LIST, getFeedbackInbox } from '../../app/feedback.js';
 import type { App } from '../app.js';
-import { NullableString, Obj, PageQuery, problemResponses } from '../schemas.js';
+import { listParams, listQuery, listResponse } from '../list-query.js';
+import { problemResponses } from '../schemas.js';
 import { FeedbackSchema, FeedbackTopic } from './me-data.js';
 
 export const feedbackRoutes =
@@ -16,11 +17,11 @@ export const feedbackRoutes =
         config: { roles: ['admin', 'support', 'marketer'] },
         schema: {
           tags: ['feedback'],
-          summary: "Members' messages from the member app, newest first",
-          querystring: Obj({ ...PageQuery.properties, topic: Type.Optional(FeedbackTopic) }),
-          response: { 200: Obj({ items: Type.Array(FeedbackSchema), nextCursor: NullableString }), ...problemResponses },
+          summary: "Members' messages from the member app, newest first (`sort`: createdAt, topic)",
+          querystring: listQuery(FEEDBACK_LIST, { topic: Type.Optional(FeedbackTopic) }),
+          response: { 200: listResponse(FeedbackSchema), ...problemResponses },
         },
       },
-      async (req) => getFeedbackInbox(ctx, req.actor, { limit: req.query.limit ?? 50, cursor: req.query.cursor, topic: req.query.topic }),
+      async (req) => getFeedbackInbox(ctx, req.actor, { ...listParams(req.query), topic: req.query.topic }),
     );
   };

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
-import { getBalance, getLedger } from '../../app/ledger.js';
+import { getBalance, getLedger, LEDGER_LIST } from '../../app/ledger.js';
 import { getCard, getMe, memberOf, patchMe, rotateCard } from '../../app/me.js';
 import type { App } from '../app.js';
-import { DateTime, Obj, PageQuery, problemResponses } from '../schemas.js';
+import { listParams, listQuery } from '../list-query.js';
+import { DateTime, Obj, problemResponses } from '../schemas.js';
 import { MemberSchema, MessagePreferences } from './members.js';
 import { BalanceSchema, LedgerPage } from './wallet.js';
 
@@ -35,8 +36,8 @@ export const meRoutes =
     app.get('/me/balance', { config, schema: { tags, security, summary: 'My points', response: { 200: BalanceSchema, ...problemResponses } } }, async (req) =>
       getBalance(ctx, req.actor, memberOf(req.actor)),
     );
-    app.get('/me/ledger', { config, schema: { tags, security, summary: 'My points history, newest first', querystring: PageQuery, response: { 200: LedgerPage, ...problemResponses } } }, async (req) =>
-      getLedger(ctx, req.actor, memberOf(req.actor), req.query.limit ?? 50, req.query.cursor),
+    app.get('/me/ledger', { config, schema: { tags, security, summary: 'My points history, newest first (`sort`: createdAt, points)', querystring: listQuery(LEDGER_LIST), response: { 200: LedgerPage, ...problemResponses } } }, async (req) =>
+      getLedger(ctx, req.actor, memberOf(req.actor), listParams(req.query)),
     );
     app.get('/me/card', { config, schema: { tags, security, summary: "My virtual card's token (made on first view)", response: { 200: Card, ...problemResponses } } }, async (req) => getCard(ctx, req.actor));
     app.post('/me/card/rotate', { config, schema: { tags, security, summary: 'Replace my card token; the old one stops working at once', response: { 200: Card, ...problemResponses } } }, async (req) =>

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
-import { addIdentifier, editMember, enrolMember, getMember, listProgramMembers, lookupMember, removeIdentifier, setBlocked } from '../../app/members.js';
+import { addIdentifier, editMember, enrolMember, getMember, listProgramMembers, MEMBER_LIST, lookupMember, removeIdentifier, setBlocked } from '../../app/members.js';
 import type { App } from '../app.js';
-import { DateTime, IdempotencyHeaders, IdentifierKind, IdentifierSchema, IdParams, NullableString, Obj, PageQuery, problemResponses } from '../schemas.js';
+import { listParams, listQuery, listResponse } from '../list-query.js';
+import { DateTime, IdempotencyHeaders, IdentifierKind, IdentifierSchema, IdParams, NullableString, Obj, problemResponses } from '../schemas.js';
 
 const Profile = {
   name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
@@ -65,12 +66,12 @@ export const memberRoutes =
         config: { roles: ['admin', 'readonly'] },
         schema: {
           tags,
-          summary: 'Members by enrolment, newest first (or `order=oldest`); `name` finds those whose name contains it',
-          querystring: Obj({ ...PageQuery.properties, name: Type.Optional(Type.String({ maxLength: 200 })), order: Type.Optional(Type.Union([Type.Literal('newest'), Type.Literal('oldest')])) }),
-          response: { 200: Obj({ items: Type.Array(MemberSchema), nextCursor: NullableString }), ...problemResponses },
+          summary: 'Members, newest first (`sort`: createdAt, name); `name` finds those whose name contains it',
+          querystring: listQuery(MEMBER_LIST, { name: Type.Optional(Type.String({ maxLength: 200 })) }),
+          response: { 200: listResponse(MemberSchema), ...problemResponses },
         },
       },
-      async (req) => listProgramMembers(ctx, req.actor, req.query.limit ?? 50, req.query.cursor, { name: req.query.name, order: req.query.order }),
+      async (req) => listProgramMembers(ctx, req.actor, listParams(req.query), { name: req.query.name }),
     );
     app.get(
       '/members/lookup',

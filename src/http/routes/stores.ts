@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
-import { changeStore, createStore, getStore, getStores } from '../../app/stores.js';
+import { changeStore, createStore, getStore, getStores, STORE_LIST } from '../../app/stores.js';
 import { WEEKDAYS } from '../../domain/stores.js';
 import type { App } from '../app.js';
+import { listParams, listQuery, listResponse } from '../list-query.js';
 import { DateTime, IdParams, NullableString, Obj, problemResponses } from '../schemas.js';
 
 const Span = Type.Tuple([Type.String({ description: 'opens, HH:MM' }), Type.String({ description: 'closes, HH:MM (24:00 = midnight)' })]);
@@ -39,9 +40,9 @@ const NewStore = Obj({
   ...Object.fromEntries(Object.entries(profile).filter(([k]) => k !== 'name').map(([k, v]) => [k, Type.Optional(v)])),
 });
 const StorePatch = Obj({ ...Object.fromEntries(Object.entries(profile).map(([k, v]) => [k, Type.Optional(v)])), archived: Type.Optional(Type.Boolean()) });
-const ListQuery = Obj({
+const ListQuery = listQuery(STORE_LIST, {
   includeArchived: Type.Optional(Type.Boolean()),
-  near: Type.Optional(Type.String({ pattern: '^-?\\d+(\\.\\d+)?,-?\\d+(\\.\\d+)?$', description: 'latitude,longitude: nearest first' })),
+  near: Type.Optional(Type.String({ pattern: '^-?\\d+(\\.\\d+)?,-?\\d+(\\.\\d+)?$', description: 'latitude,longitude: nearest first; then `sort` may only be `distance`' })),
 });
 
 export const storeRoutes =
@@ -51,10 +52,10 @@ export const storeRoutes =
     const tags = ['stores'];
     const read = { roles: ['admin' as const, 'pos' as const, 'readonly' as const, 'member' as const] };
     const write = { roles: ['admin' as const, 'marketer' as const] };
-    app.get('/stores', { config: read, schema: { tags, summary: 'Stores, by name or nearest first', querystring: ListQuery, response: { 200: Obj({ items: Type.Array(StoreView) }), ...problemResponses } } }, async (req) => {
+    app.get('/stores', { config: read, schema: { tags, summary: 'Stores, by name (`sort`: name, city, createdAt) or nearest first (`near`)', querystring: ListQuery, response: { 200: listResponse(StoreView), ...problemResponses } } }, async (req) => {
       const near = req.query.near?.split(',').map(Number);
       // Members see the stores that are open for business, never the archived ones.
-      return { items: await getStores(ctx, req.actor.programId, { includeArchived: req.actor.memberId ? false : req.query.includeArchived, near: near && { latitude: near[0]!, longitude: near[1]! } }) };
+      return getStores(ctx, req.actor.programId, { ...listParams(req.query), includeArchived: req.actor.memberId ? false : req.query.includeArchived, near: near && { latitude: near[0]!, longitude: near[1]! } });
     });
     app.get('/stores/:id', { config: read, schema: { tags, summary: 'One store', params: IdParams, response: { 200: StoreView, ...problemResponses } } }, async (req) =>
       getStore(ctx, req.actor.programId, req.params.id),

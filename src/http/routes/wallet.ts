@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
-import { adjustPoints, getBalance, getLedger } from '../../app/ledger.js';
+import { adjustPoints, getBalance, getLedger, LEDGER_LIST } from '../../app/ledger.js';
 import type { App } from '../app.js';
-import { DateTime, IdempotencyHeaders, IdParams, NullableString, Obj, PageQuery, Points, problemResponses } from '../schemas.js';
+import { listParams, listQuery } from '../list-query.js';
+import { DateTime, IdempotencyHeaders, IdParams, NullableString, Obj, Points, problemResponses } from '../schemas.js';
 
 export const BalanceSchema = Obj({
   memberId: Type.String(),
@@ -66,9 +67,9 @@ export const walletRoutes =
       '/members/:id/ledger',
       {
         config: { roles: ['admin', 'pos', 'readonly'] },
-        schema: { tags, summary: 'Ledger entries, newest first', params: IdParams, querystring: PageQuery, response: { 200: LedgerPage, ...problemResponses } },
+        schema: { tags, summary: 'Ledger entries, newest first (`sort`: createdAt, points)', params: IdParams, querystring: listQuery(LEDGER_LIST), response: { 200: LedgerPage, ...problemResponses } },
       },
-      async (req) => getLedger(ctx, req.actor, req.params.id, req.query.limit ?? 50, req.query.cursor),
+      async (req) => getLedger(ctx, req.actor, req.params.id, listParams(req.query)),
     );
     app.post(
       '/members/:id/adjustments',
