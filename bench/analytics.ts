@@ -108,11 +108,11 @@ async function main(): Promise<void> {
     const [seg, segMs] = await timed(() => recomputeRuleSegments(ctx, pid));
     jobs.push(`| rule segments, full recompute (${seg.fullSegments} segments × ${sizes.members.toLocaleString('en')} members) | ${seconds(segMs)} |`);
     log(`segments ${seconds(segMs)}`);
-    const segments = await getSegments(ctx, pid);
+    const segments = (await getSegments(ctx, pid, { limit: 200 })).items;
     const champions = segments.find((s) => s.code === 'rfm:champions')!;
     const firstPage = await getSegmentMembers(ctx, pid, champions.id, 50);
     const someMembers = (await getSegmentMembers(ctx, pid, segments.find((s) => s.name === 'Lapsed')!.id, 64)).items.map((i) => i.memberId);
-    await query('segments list with sizes', () => getSegments(ctx, pid));
+    await query('segments list with sizes', () => getSegments(ctx, pid, { limit: 50 }));
     await query('members of a segment, first page of 50', () => getSegmentMembers(ctx, pid, champions.id, 50));
     await query('members of a segment, a later page of 50', () => getSegmentMembers(ctx, pid, champions.id, 50, firstPage.items[25]!.memberId));
     await query("a member's segments", () => getMemberSegments(ctx, pid, firstPage.items[0]!.memberId));

@@ -3,7 +3,9 @@ import { DomainError } from '../domain/errors.js';
 import { normaliseIdentifier } from '../domain/identifiers.js';
 import type { AdminRole } from '../domain/roles.js';
 import { checkPassword } from '../domain/sessions.js';
-import { deleteAdminUser, findAdminUser, insertAdminUser, listAdminUsers, lockActiveOwners, updateAdminUser, type AdminUserRow } from '../store/admin-users.js';
+import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../domain/list-paging.js';
+import { deleteAdminUser, findAdminUser, insertAdminUser, listAdminUsers, lockActiveOwners, pageAdminUsers, updateAdminUser, type AdminUserRow, type AdminUserSortKey } from '../store/admin-users.js';
+import { afterRow } from '../store/keyset.js';
 import type { DB } from '../store/schema.js';
 import { deleteAdminSessionsOf } from '../store/sessions.js';
 import type { AppContext } from './context.js';
@@ -70,8 +72,18 @@ async function requireAdminUser(db: AppContext['db'] | Transaction<DB>, programI
   return u;
 }
 
-export async function listProgramAdminUsers(ctx: AppContext, programId: string): Promise<AdminUserView[]> {
+/** Every admin user of the program, oldest first (the CLI's listing). */
+export async function allProgramAdminUsers(ctx: AppContext, programId: string): Promise<AdminUserView[]> {
   return (await listAdminUsers(ctx.db, programId)).map(adminUserView);
+}
+
+export const ADMIN_USER_LIST: ListSpec<AdminUserSortKey> = { list: 'admin-users', keys: { createdAt: 'instant', email: 'text', name: 'text', role: 'text' }, id: 'uuid', defaultSort: 'createdAt' };
+
+/** A page of the program's admin users, oldest first unless asked otherwise. */
+export async function listProgramAdminUsers(ctx: AppContext, programId: string, q: ListQuery): Promise<Page<AdminUserView>> {
+  const sort = parseSort(ADMIN_USER_LIST, q.sort);
+  const after = decodeCursor(ADMIN_USER_LIST, sort, q.cursor);
+  return pageOf(ADMIN_USER_LIST.list, sort, await pageAdminUsers(ctx.db, programId, { sort, after, limit: q.limit }), q.limit, afterRow, adminUserView);
 }
 
 export async function getAdminUser(ctx: AppContext, programId: string, adminUserId: string): Promise<AdminUserView> {

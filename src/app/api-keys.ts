@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
-import { findApiKeyByHash, insertApiKey, listApiKeys as listKeys, revokeApiKey as revokeKey, type ApiKeyRow, type Role } from '../store/api-keys.js';
+import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../domain/list-paging.js';
+import { findApiKeyByHash, insertApiKey, listApiKeys as listKeys, pageApiKeys, revokeApiKey as revokeKey, type ApiKeyRow, type ApiKeySortKey, type Role } from '../store/api-keys.js';
+import { afterRow } from '../store/keyset.js';
 import { isUuid } from './members.js';
 import type { Actor, AppContext } from './context.js';
 
@@ -53,6 +55,15 @@ const keyView = (k: ApiKeyRow): ApiKeyView => ({
 
 export async function listApiKeys(ctx: AppContext, programId: string): Promise<ApiKeyView[]> {
   return (await listKeys(ctx.db, programId)).map(keyView);
+}
+
+export const API_KEY_LIST: ListSpec<ApiKeySortKey> = { list: 'api-keys', keys: { createdAt: 'instant', name: 'text', role: 'text' }, id: 'uuid', defaultSort: 'createdAt' };
+
+/** A page of the program's keys, oldest first unless asked otherwise. */
+export async function pageProgramApiKeys(ctx: AppContext, programId: string, q: ListQuery): Promise<Page<ApiKeyView>> {
+  const sort = parseSort(API_KEY_LIST, q.sort);
+  const after = decodeCursor(API_KEY_LIST, sort, q.cursor);
+  return pageOf(API_KEY_LIST.list, sort, await pageApiKeys(ctx.db, programId, { sort, after, limit: q.limit }), q.limit, afterRow, keyView);
 }
 
 /** Revokes a key: at once in this process, within the cache time (5 s) in others. */

@@ -1,4 +1,4 @@
-import { createAdminUser, listProgramAdminUsers, normaliseEmail, updateProgramAdminUser } from '../app/admin-users.js';
+import { allProgramAdminUsers, createAdminUser, normaliseEmail, updateProgramAdminUser } from '../app/admin-users.js';
 import { createContext } from '../app/context.js';
 import { generatePassword } from '../app/secrets.js';
 import { isAdminRole, ADMIN_ROLES, type AdminRole } from '../domain/roles.js';
@@ -39,7 +39,7 @@ export async function adminCommand(sub: string | undefined, o: Opts, withDatabas
   }
   if (sub === 'list') {
     return withDatabase(async ({ db }) => {
-      for (const u of await listProgramAdminUsers(createContext(db), program)) {
+      for (const u of await allProgramAdminUsers(createContext(db), program)) {
         console.log(`${u.id}  ${u.role.padEnd(8)}  ${u.email}  ${u.name}${u.disabled ? '  (disabled)' : ''}  last sign-in ${u.lastSignInAt ?? 'never'}`);
       }
       return 0;

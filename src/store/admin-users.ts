@@ -1,6 +1,8 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import type { After, Sort } from '../domain/list-paging.js';
 import type { AdminRole } from '../domain/roles.js';
 import type { Executor } from './executor.js';
+import { keysetPage, type Keyset, type SortedRow } from './keyset.js';
 import type { AdminUsersTable } from './schema.js';
 
 export interface AdminUserRow {
@@ -59,6 +61,25 @@ export async function findAdminUser(db: Executor, programId: string, adminUserId
 export async function listAdminUsers(db: Executor, programId: string): Promise<AdminUserRow[]> {
   const rows = await db.selectFrom('admin_users').select(ADMIN_USER_COLUMNS).where('program_id', '=', programId).orderBy('created_at').orderBy('admin_user_id').execute();
   return rows.map(toAdminUser);
+}
+
+export type AdminUserSortKey = 'createdAt' | 'email' | 'name' | 'role';
+
+export const ADMIN_USER_KEYSET: Keyset<AdminUserSortKey> = {
+  columns: {
+    createdAt: { expr: sql`created_at`, type: 'timestamptz' },
+    email: { expr: sql`email`, type: 'text' },
+    name: { expr: sql`lower(name)`, type: 'text' },
+    role: { expr: sql`role`, type: 'text' },
+  },
+  id: 'admin_user_id',
+};
+
+/** A page of the program's admin users in the asked order, one row more than the limit. */
+export async function pageAdminUsers(db: Executor, programId: string, q: { sort: Sort<AdminUserSortKey>; after: After | undefined; limit: number }): Promise<(AdminUserRow & SortedRow)[]> {
+  const query = db.selectFrom('admin_users').select(ADMIN_USER_COLUMNS).where('program_id', '=', programId);
+  const rows = await keysetPage(query, ADMIN_USER_KEYSET, q.sort, q.after, q.limit).execute();
+  return rows.map((r) => ({ ...toAdminUser(r), sort_value: r.sort_value, sort_id: r.sort_id }));
 }
 
 export async function countAdminUsers(db: Executor, programId: string): Promise<number> {

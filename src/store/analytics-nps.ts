@@ -1,6 +1,8 @@
 import { sql, type Selectable } from 'kysely';
 import type { Interval } from '../domain/analytics/periods.js';
+import type { After, Sort } from '../domain/list-paging.js';
 import type { Executor } from './executor.js';
+import { keysetPage, type Keyset, type SortedRow } from './keyset.js';
 import type { NpsSurveysTable } from './schema-analytics.js';
 
 export type SurveyRow = Selectable<NpsSurveysTable>;
@@ -23,6 +25,18 @@ export async function findSurveyByToken(db: Executor, surveyId: string, token: s
 
 export async function listSurveys(db: Executor, programId: string): Promise<SurveyRow[]> {
   return db.selectFrom('nps_surveys').selectAll().where('program_id', '=', programId).orderBy('created_at', 'desc').orderBy('survey_id', 'desc').execute();
+}
+
+export type SurveySortKey = 'createdAt' | 'name' | 'status';
+
+export const SURVEY_KEYSET: Keyset<SurveySortKey> = {
+  columns: { createdAt: { expr: sql`created_at`, type: 'timestamptz' }, name: { expr: sql`lower(name)`, type: 'text' }, status: { expr: sql`status`, type: 'text' } },
+  id: 'survey_id',
+};
+
+/** A page of the program's surveys in the asked order, one row more than the limit. */
+export async function pageSurveys(db: Executor, programId: string, q: { sort: Sort<SurveySortKey>; after: After | undefined; limit: number }): Promise<(SurveyRow & SortedRow)[]> {
+  return keysetPage(db.selectFrom('nps_surveys').selectAll().where('program_id', '=', programId), SURVEY_KEYSET, q.sort, q.after, q.limit).execute();
 }
 
 export async function setSurveyStatus(db: Executor, programId: string, surveyId: string, status: 'open' | 'closed', at: Date): Promise<void> {

@@ -1,7 +1,9 @@
 import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { MemberFacts } from '../domain/analytics/segment-rules.js';
+import type { After, Sort } from '../domain/list-paging.js';
 import type { Executor } from './executor.js';
 import { json } from './executor.js';
+import { keysetPage, type Keyset, type SortedRow } from './keyset.js';
 import type { SegmentKind, SegmentsTable } from './schema-analytics.js';
 
 export interface SegmentRow {
@@ -90,6 +92,27 @@ export async function listSegments(db: Executor, programId: string, kind?: Segme
   if (kind) q = q.where('kind', '=', kind);
   const rows = await q.orderBy(sql`kind = 'rule'`).orderBy('code').orderBy('name').orderBy('segment_id').execute();
   return rows.map(toSegment);
+}
+
+export type SegmentSortKey = 'kind' | 'name' | 'members' | 'createdAt';
+
+/** `kind` keeps the built-in segments together in their code order, then by name. */
+export const SEGMENT_KEYSET: Keyset<SegmentSortKey> = {
+  columns: {
+    kind: { expr: sql`kind || ' ' || coalesce(code, '') || ' ' || lower(name)`, type: 'text' },
+    name: { expr: sql`lower(name)`, type: 'text' },
+    members: { expr: sql`coalesce(member_count, -1)`, type: 'bigint' },
+    createdAt: { expr: sql`created_at`, type: 'timestamptz' },
+  },
+  id: 'segment_id',
+};
+
+/** A page of the program's segments in the asked order, one row more than the limit. */
+export async function pageSegments(db: Executor, programId: string, q: { kind?: SegmentKind | undefined; sort: Sort<SegmentSortKey>; after: After | undefined; limit: number }): Promise<(SegmentRow & SortedRow)[]> {
+  let query = db.selectFrom('segments').selectAll().where('program_id', '=', programId);
+  if (q.kind) query = query.where('kind', '=', q.kind);
+  const rows = await keysetPage(query, SEGMENT_KEYSET, q.sort, q.after, q.limit).execute();
+  return rows.map((r) => ({ ...toSegment(r), sort_value: r.sort_value, sort_id: r.sort_id }));
 }
 
 /** A page of a segment's members in member id order, with the member's name and status. */

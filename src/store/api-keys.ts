@@ -1,5 +1,8 @@
+import { sql } from 'kysely';
+import type { After, Sort } from '../domain/list-paging.js';
 import type { ApiKeyRole } from '../domain/roles.js';
 import type { Executor } from './executor.js';
+import { keysetPage, type Keyset, type SortedRow } from './keyset.js';
 
 export type Role = ApiKeyRole;
 
@@ -61,6 +64,20 @@ export async function listApiKeys(db: Executor, programId: string): Promise<ApiK
 }
 
 /** Revokes a key of the program; returns its hash (to drop it from caches), or undefined if there is no such key. */
+export type ApiKeySortKey = 'createdAt' | 'name' | 'role';
+
+export const API_KEY_KEYSET: Keyset<ApiKeySortKey> = {
+  columns: { createdAt: { expr: sql`created_at`, type: 'timestamptz' }, name: { expr: sql`lower(name)`, type: 'text' }, role: { expr: sql`role`, type: 'text' } },
+  id: 'key_id',
+};
+
+/** A page of the program's keys in the asked order, one row more than the limit. */
+export async function pageApiKeys(db: Executor, programId: string, q: { sort: Sort<ApiKeySortKey>; after: After | undefined; limit: number }): Promise<(ApiKeyRow & SortedRow)[]> {
+  const query = db.selectFrom('api_keys').select(['key_id', 'program_id', 'name', 'role', 'key_prefix', 'created_at', 'expires_at', 'revoked_at']).where('program_id', '=', programId);
+  const rows = await keysetPage(query, API_KEY_KEYSET, q.sort, q.after, q.limit).execute();
+  return rows.map((r) => ({ ...toKey(r), sort_value: r.sort_value, sort_id: r.sort_id }));
+}
+
 export async function revokeApiKey(db: Executor, programId: string, keyId: string, at: Date): Promise<{ key: ApiKeyRow; keyHash: string } | undefined> {
   const r = await db
     .updateTable('api_keys')

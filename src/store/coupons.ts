@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
+import type { After, Sort } from '../domain/list-paging.js';
 import type { Executor } from './executor.js';
+import { keysetPage, type Keyset, type SortedRow } from './keyset.js';
 
 export interface CouponRow {
   code: string;
@@ -51,6 +53,20 @@ export async function countCoupons(db: Executor, programId: string, seriesId: st
     select count(*)::int as codes, count(*) filter (where uses > 0)::int as used, coalesce(sum(uses), 0)::int as uses
       from coupons where program_id = ${programId} and series_id = ${seriesId}`.execute(db);
   return r.rows[0]!;
+}
+
+export type CouponSortKey = 'code' | 'createdAt';
+
+export const COUPON_KEYSET: Keyset<CouponSortKey> = {
+  columns: { code: { expr: sql`code`, type: 'text' }, createdAt: { expr: sql`created_at`, type: 'timestamptz' } },
+  id: 'code',
+};
+
+/** A page of a series' codes in the asked order, one row more than the limit. */
+export async function pageCoupons(db: Executor, programId: string, seriesId: string, q: { sort: Sort<CouponSortKey>; after: After | undefined; limit: number }): Promise<(CouponRow & SortedRow)[]> {
+  const query = db.selectFrom('coupons').selectAll().where('program_id', '=', programId).where('series_id', '=', seriesId);
+  const rows = await keysetPage(query, COUPON_KEYSET, q.sort, q.after, q.limit).execute();
+  return rows.map((r) => ({ code: r.code, seriesId: r.series_id, memberId: r.member_id, uses: r.uses, createdAt: r.created_at, sort_value: r.sort_value, sort_id: r.sort_id }));
 }
 
 /** Personal coupons of a member (bound to them), for the member app and the member page. */

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
+import type { After, Sort } from '../domain/list-paging.js';
 import type { Executor } from './executor.js';
 import { json } from './executor.js';
+import { keysetFragments, keysetPage, type Keyset, type SortedRow } from './keyset.js';
 
 export interface RuleVersionRow {
   version: number;
@@ -54,15 +56,15 @@ export async function findRuleVersion(db: Executor, programId: string, version: 
   return r && { version: r.version, effectiveFrom: r.effective_from, rules: r.rules, note: r.note, createdBy: r.created_by, createdAt: r.created_at };
 }
 
-export async function listRuleVersions(db: Executor, programId: string, limit: number): Promise<Omit<RuleVersionRow, 'rules'>[]> {
-  const rows = await db
-    .selectFrom('rule_versions')
-    .select(['version', 'effective_from', 'note', 'created_by', 'created_at'])
-    .where('program_id', '=', programId)
-    .orderBy('version', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ version: r.version, effectiveFrom: r.effective_from, note: r.note, createdBy: r.created_by, createdAt: r.created_at }));
+export const RULE_VERSION_KEYSET: Keyset<'version'> = { columns: { version: { expr: sql`version`, type: 'integer' } }, id: 'version' };
+
+/** A page of the program's versions by number, one row more than the limit (the primary key serves it). */
+export async function listRuleVersions(db: Executor, programId: string, q: { sort: Sort<'version'>; after: After | undefined; limit: number }): Promise<(Omit<RuleVersionRow, 'rules'> & SortedRow)[]> {
+  const query = db.selectFrom('rule_versions').select(['version', 'effective_from', 'note', 'created_by', 'created_at']).where('program_id', '=', programId);
+  const rows = await keysetPage(query, RULE_VERSION_KEYSET, q.sort, q.after, q.limit).execute();
+  return rows.map((r) => ({
+    sort_value: r.sort_value,
+    sort_id: r.sort_id, version: r.version, effectiveFrom: r.effective_from, note: r.note, createdBy: r.created_by, createdAt: r.created_at }));
 }
 
 export type CampaignStatus = 'draft' | 'active' | 'paused' | 'archived';
@@ -111,4 +113,33 @@ export async function listDefinitions<S extends string>(db: Executor, kind: Kind
      where program_id = ${programId} ${statuses ? sql`and status = any(${statuses}::text[])` : sql``}
      order by created_at, ${sql.ref(idColumn[kind])}`.execute(db);
   return rows.rows.map((r) => ({ id: r.id, status: r.status, definition: r.definition, createdAt: r.created_at, updatedAt: r.updated_at }));
+}
+
+export type DefinitionSortKey = 'createdAt' | 'updatedAt' | 'name' | 'status';
+
+/** Campaigns and coupon series sort by these; the name is the definition's, any case. */
+const definitionKeyset = (kind: Kind): Keyset<DefinitionSortKey> => ({
+  columns: {
+    createdAt: { expr: sql`created_at`, type: 'timestamptz' },
+    updatedAt: { expr: sql`updated_at`, type: 'timestamptz' },
+    name: { expr: sql`lower(coalesce(definition->>'name', ''))`, type: 'text' },
+    status: { expr: sql`status`, type: 'text' },
+  },
+  id: idColumn[kind],
+});
+
+/** A page of campaigns or coupon series in the asked order, one row more than the limit. */
+export async function pageDefinitions<S extends string>(
+  db: Executor,
+  kind: Kind,
+  programId: string,
+  q: { statuses?: readonly S[] | undefined; sort: Sort<DefinitionSortKey>; after: After | undefined; limit: number },
+): Promise<(DefinitionRow<S> & SortedRow)[]> {
+  const f = keysetFragments(definitionKeyset(kind), q.sort, q.after);
+  const rows = await sql<{ id: string; status: S; definition: unknown; created_at: Date; updated_at: Date } & SortedRow>`
+    select ${sql.ref(idColumn[kind])} as id, status, definition, created_at, updated_at, ${f.select} from ${sql.table(kind)}
+     where program_id = ${programId} ${q.statuses ? sql`and status = any(${q.statuses}::text[])` : sql``} and ${f.where}
+     order by ${f.orderBy}
+     limit ${q.limit + 1}`.execute(db);
+  return rows.rows.map((r) => ({ id: r.id, status: r.status, definition: r.definition, createdAt: r.created_at, updatedAt: r.updated_at, sort_value: r.sort_value, sort_id: r.sort_id }));
 }

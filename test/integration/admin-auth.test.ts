@@ -87,7 +87,7 @@ for (const kind of DATABASES) {
       const ledger = await s.request('GET', `/v1/members/${member}/ledger`);
       assert.deepEqual(
         ledger.body.items.map((e: any) => e.cause.actor),
-        [`admin-user:${ids.support}`, 'admin-user:' + (await s.request('GET', '/v1/admin-users', undefined, { key: s.adminKey })).body.find((u: any) => u.role === 'owner').id],
+        [`admin-user:${ids.support}`, 'admin-user:' + (await s.request('GET', '/v1/admin-users', undefined, { key: s.adminKey })).body.items.find((u: any) => u.role === 'owner').id],
       );
     });
 
@@ -160,7 +160,7 @@ for (const kind of DATABASES) {
       assert.equal((await asPanel(owner, 'DELETE', `/v1/admin-users/${made.body.user.id}`)).status, 204);
       assert.equal((await asPanel(owner, 'GET', `/v1/admin-users/${made.body.user.id}`)).status, 404);
       const list = await asPanel(owner, 'GET', '/v1/admin-users');
-      assert.ok(!list.body.some((u: any) => u.email === 'ivan@shop.example'));
+      assert.ok(!list.body.items.some((u: any) => u.email === 'ivan@shop.example'));
     });
 
     test('sign-in attempts are limited per e-mail and per client address', async () => {

@@ -17,7 +17,7 @@ for (const kind of DATABASES) {
       assert.equal((await s.request('GET', '/v1/program', undefined, { key: made.body.key })).status, 200);
 
       const list = await s.request('GET', '/v1/api-keys', undefined, { key: s.adminKey });
-      const listed = list.body.find((k: any) => k.id === made.body.id);
+      const listed = list.body.items.find((k: any) => k.id === made.body.id);
       assert.deepEqual([listed.name, listed.role, listed.prefix, listed.revokedAt], ['store 12 till 3', 'pos', made.body.key.slice(0, 8), null]);
       assert.ok(!JSON.stringify(list.body).includes(made.body.key), 'the key itself is never listed');
 

@@ -38,7 +38,7 @@ for (const kind of DATABASES) {
       assert.deepEqual(found.body.items.map((m: { name: string }) => m.name), ['Иван Петров']);
       const next = await s.request('GET', `/v1/members?name=${encodeURIComponent('иван')}&limit=1&cursor=${found.body.nextCursor}`, undefined, { key: s.adminKey });
       assert.deepEqual(next.body.items.map((m: { name: string }) => m.name), ['Мария Иванова']);
-      const oldest = await s.request('GET', `/v1/members?name=${encodeURIComponent('иван')}&order=oldest`, undefined, { key: s.adminKey });
+      const oldest = await s.request('GET', `/v1/members?name=${encodeURIComponent('иван')}&sort=createdAt`, undefined, { key: s.adminKey });
       assert.deepEqual(oldest.body.items.map((m: { name: string }) => m.name), ['Мария Иванова', 'Иван Петров'], 'sorted on the server, oldest first');
       const literal = await s.request('GET', `/v1/members?name=${encodeURIComponent('%_')}`, undefined, { key: s.adminKey });
       assert.deepEqual(literal.body.items.map((m: { name: string }) => m.name), ['Ivana 100%_off'], '% and _ are matched as themselves');

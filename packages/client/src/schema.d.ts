@@ -8,10 +8,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The program's admin users */
+        /** The program's admin users, oldest first (`sort`: createdAt, email, name, role) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description the previous page's `nextCursor`, with the same sort */
+                    cursor?: string;
+                    /** @description rows per page (1–200, default 50) */
+                    limit?: number;
+                    /** @description one of createdAt, email, name, role; `-key` for descending; default `createdAt` */
+                    sort?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -25,18 +32,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: date-time */
-                            createdAt: string;
-                            disabled: boolean;
-                            email: string;
-                            id: string;
-                            lastSignInAt: string | null;
-                            name: string;
-                            /** @description owner: everything; marketer: program settings and campaigns; support: members, adjustments, blocks; analyst: read-only */
-                            role: "owner" | "marketer" | "support" | "analyst";
-                            /** Format: date-time */
-                            updatedAt: string;
-                        }[];
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                disabled: boolean;
+                                email: string;
+                                id: string;
+                                lastSignInAt: string | null;
+                                name: string;
+                                /** @description owner: everything; marketer: program settings and campaigns; support: members, adjustments, blocks; analyst: read-only */
+                                role: "owner" | "marketer" | "support" | "analyst";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
                     };
                 };
                 /** @description Default Response */
@@ -2219,10 +2229,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The program's API keys */
+        /** The program's API keys, oldest first (`sort`: createdAt, name, role) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description the previous page's `nextCursor`, with the same sort */
+                    cursor?: string;
+                    /** @description rows per page (1–200, default 50) */
+                    limit?: number;
+                    /** @description one of createdAt, name, role; `-key` for descending; default `createdAt` */
+                    sort?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -2236,16 +2253,19 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** Format: date-time */
-                            createdAt: string;
-                            expiresAt: string | null;
-                            id: string;
-                            name: string;
-                            /** @description the first characters of the key, to recognise it by */
-                            prefix: string;
-                            revokedAt: string | null;
-                            role: "pos" | "admin" | "readonly";
-                        }[];
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                expiresAt: string | null;
+                                id: string;
+                                name: string;
+                                /** @description the first characters of the key, to recognise it by */
+                                prefix: string;
+                                revokedAt: string | null;
+                                role: "pos" | "admin" | "readonly";
+                            }[];
+                            nextCursor: string | null;
+                        };
                     };
                 };
                 /** @description Default Response */
@@ -2510,15 +2530,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Changes to the program, newest first, with the values before and after */
+        /** Changes to the program with the values before and after, newest first (`sort`: at, action, entity) */
         get: {
             parameters: {
                 query?: {
                     actor?: string;
+                    /** @description the previous page's `nextCursor`, with the same sort */
                     cursor?: string;
                     entity?: string;
                     entityId?: string;
+                    /** @description rows per page (1–200, default 50) */
                     limit?: number;
+                    /** @description one of at, action, entity; `-key` for descending; default `-at` */
+                    sort?: string;
                 };
                 header?: never;
                 path?: never;
@@ -3641,10 +3665,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Campaigns of the working copy */
+        /** Campaigns of the working copy, newest first (`sort`: createdAt, updatedAt, name, status) */
         get: {
             parameters: {
                 query?: {
+                    /** @description the previous page's `nextCursor`, with the same sort */
+                    cursor?: string;
+                    /** @description rows per page (1–200, default 50) */
+                    limit?: number;
+                    /** @description one of createdAt, updatedAt, name, status; `-key` for descending; default `-createdAt` */
+                    sort?: string;
                     status?: "draft" | "active" | "paused" | "archived";
                 };
                 header?: never;
@@ -4435,6 +4465,7 @@ export interface paths {
                                 /** Format: date-time */
                                 updatedAt: string;
                             }[];
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -10536,10 +10567,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Coupon series with their use counts */
+        /** Coupon series with their use counts, newest first (`sort`: createdAt, updatedAt, name, status) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description the previous page's `nextCursor`, with the same sort */
+                    cursor?: string;
+                    /** @description rows per page (1–200, default 50) */
+                    limit?: number;
+                    /** @description one of createdAt, updatedAt, name, status; `-key` for descending; default `-createdAt` */
+                    sort?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -10580,6 +10618,7 @@ export interface paths {
                                 used: number;
                                 uses: number;
                             }[];
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -11008,7 +11047,100 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Codes of a series with their uses, in code order (`sort`: code, createdAt) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the previous page's `nextCursor`, with the same sort */
+                    cursor?: string;
+                    /** @description rows per page (1–200, default 50) */
+                    limit?: number;
+                    /** @description one of code, createdAt; `-key` for descending; default `code` */
+                    sort?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @description the member a personal code is bound to */
+                                memberId: string | null;
+                                uses: number;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         /** More codes for a unique series, or one personal code bound to a member */
         post: {
@@ -11273,12 +11405,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Members' messages from the member app, newest first */
+        /** Members' messages from the member app, newest first (`sort`: createdAt, topic) */
         get: {
             parameters: {
                 query?: {
+                    /** @description the previous page's `nextCursor`, with the same sort */
                     cursor?: string;
+                    /** @description rows per page (1–200, default 50) */
                     limit?: number;
+                    /** @description one of createdAt, topic; `-key` for descending; default `-createdAt` */
+                    sort?: string;
                     topic?: "question" | "complaint" | "idea" | "praise" | "other";
                 };
                 header?: never;
@@ -12570,12 +12706,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My points history, newest first */
+        /** My points history, newest first (`sort`: createdAt, points) */
         get: {
             parameters: {
                 query?: {
+                    /** @description the previous page's `nextCursor`, with the same sort */
                     cursor?: string;
+                    /** @description rows per page (1–200, default 50) */
                     limit?: number;
+                    /** @description one of createdAt, points; `-key` for descending; default `-createdAt` */
+                    sort?: string;
                 };
                 header?: never;
                 path?: never;
@@ -13306,14 +13446,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Members by enrolment, newest first (or `order=oldest`); `name` finds those whose name contains it */
+        /** Members, newest first (`sort`: createdAt, name); `name` finds those whose name contains it */
         get: {
             parameters: {
                 query?: {
+                    /** @description the previous page's `nextCursor`, with the same sort */
                     cursor?: string;
+                    /** @description rows per page (1–200, default 50) */
                     limit?: number;
                     name?: string;
-                    order?: "newest" | "oldest";
+                    /** @description one of createdAt, name; `-key` for descending; default `-createdAt` */
+                    sort?: string;
                 };
                 header?: never;
                 path?: never;
@@ -14465,12 +14608,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Ledger entries, newest first */
+        /** Ledger entries, newest first (`sort`: createdAt, points) */
         get: {
             parameters: {
                 query?: {
+                    /** @description the previous page's `nextCursor`, with the same sort */
                     cursor?: string;
+                    /** @description rows per page (1–200, default 50) */
                     limit?: number;
+                    /** @description one of createdAt, points; `-key` for descending; default `-createdAt` */
+                    sort?: string;
                 };
                 header?: never;
                 path: {
@@ -15444,10 +15591,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** NPS surveys, newest first */
+        /** NPS surveys, newest first (`sort`: createdAt, name, status) */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description the previous page's `nextCursor`, with the same sort */
+                    cursor?: string;
+                    /** @description rows per page (1–200, default 50) */
+                    limit?: number;
+                    /** @description one of createdAt, name, status; `-key` for descending; default `-createdAt` */
+                    sort?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -15473,6 +15627,7 @@ export interface paths {
                                 /** Format: date-time */
                                 updatedAt: string;
                             }[];
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -17863,11 +18018,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Rules versions, newest first */
+        /** Rules versions, newest first (`sort`: version) */
         get: {
             parameters: {
                 query?: {
+                    /** @description the previous page's `nextCursor`, with the same sort */
+                    cursor?: string;
+                    /** @description rows per page (1–200, default 50) */
                     limit?: number;
+                    /** @description one of version; `-key` for descending; default `-version` */
+                    sort?: string;
                 };
                 header?: never;
                 path?: never;
@@ -18287,6 +18447,7 @@ export interface paths {
                                 state: "in_force" | "scheduled" | "superseded";
                                 version: number;
                             }[];
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -18857,11 +19018,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Segments: rule segments, the ten RFM segments and the at-risk segment */
+        /** Segments: rule segments, the ten RFM segments and the at-risk segment; built-in first (`sort`: kind, name, members, createdAt) */
         get: {
             parameters: {
                 query?: {
+                    /** @description the previous page's `nextCursor`, with the same sort */
+                    cursor?: string;
                     kind?: "rule" | "rfm" | "at_risk";
+                    /** @description rows per page (1–200, default 50) */
+                    limit?: number;
+                    /** @description one of kind, name, members, createdAt; `-key` for descending; default `kind` */
+                    sort?: string;
                 };
                 header?: never;
                 path?: never;
@@ -18966,6 +19133,7 @@ export interface paths {
                                 /** Format: date-time */
                                 updatedAt: string;
                             }[];
+                            nextCursor: string | null;
                         };
                     };
                 };
@@ -20412,13 +20580,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Stores, by name or nearest first */
+        /** Stores, by name (`sort`: name, city, createdAt) or nearest first (`near`) */
         get: {
             parameters: {
                 query?: {
+                    /** @description the previous page's `nextCursor`, with the same sort */
+                    cursor?: string;
                     includeArchived?: boolean;
-                    /** @description latitude,longitude: nearest first */
+                    /** @description rows per page (1–200, default 50) */
+                    limit?: number;
+                    /** @description latitude,longitude: nearest first; then `sort` may only be `distance` */
                     near?: string;
+                    /** @description one of name, city, createdAt; `-key` for descending; default `name` */
+                    sort?: string;
                 };
                 header?: never;
                 path?: never;
@@ -20480,6 +20654,7 @@ export interface paths {
                                 /** Format: date-time */
                                 updatedAt: string;
                             }[];
+                            nextCursor: string | null;
                         };
                     };
                 };

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { countScoreGroups, npsClass, npsOf, npsTrend, type NpsFigures, type NpsPoint } from '../../domain/analytics/nps.js';
 import { addDays, checkRange, daysBetween, periodsOf, startOfDayIn, type Interval } from '../../domain/analytics/periods.js';
 import { DomainError } from '../../domain/errors.js';
-import { findSurvey, findSurveyByToken, insertAnonymousResponse, insertMemberResponse, insertSurvey, listSurveys, responseCounts, setSurveyStatus, type SurveyRow } from '../../store/analytics-nps.js';
+import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../../domain/list-paging.js';
+import { findSurvey, findSurveyByToken, insertAnonymousResponse, insertMemberResponse, insertSurvey, pageSurveys, responseCounts, setSurveyStatus, type SurveyRow, type SurveySortKey } from '../../store/analytics-nps.js';
+import { afterRow } from '../../store/keyset.js';
 import { audit } from '../audit.js';
 import type { Actor, AppContext } from '../context.js';
 import { isUuid, requireMember } from '../members.js';
@@ -41,8 +43,13 @@ export async function createSurvey(ctx: AppContext, actor: Actor, input: { name:
   });
 }
 
-export async function getSurveys(ctx: AppContext, programId: string): Promise<SurveyView[]> {
-  return (await listSurveys(ctx.db, programId)).map(view);
+export const SURVEY_LIST: ListSpec<SurveySortKey> = { list: 'nps-surveys', keys: { createdAt: 'instant', name: 'text', status: 'text' }, id: 'uuid', defaultSort: '-createdAt' };
+
+/** A page of surveys, newest first unless asked otherwise. */
+export async function getSurveys(ctx: AppContext, programId: string, q: ListQuery): Promise<Page<SurveyView>> {
+  const sort = parseSort(SURVEY_LIST, q.sort);
+  const after = decodeCursor(SURVEY_LIST, sort, q.cursor);
+  return pageOf(SURVEY_LIST.list, sort, await pageSurveys(ctx.db, programId, { sort, after, limit: q.limit }), q.limit, afterRow, view);
 }
 
 async function requireSurvey(ctx: AppContext, programId: string, surveyId: string): Promise<SurveyRow> {

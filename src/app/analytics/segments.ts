@@ -5,13 +5,16 @@ import {
   deleteSegment,
   findSegment,
   insertSegments,
-  listSegments,
+  pageSegments,
   segmentMembers,
   segmentsOfMember,
   updateSegment,
   type SegmentRow,
+  type SegmentSortKey,
 } from '../../store/analytics-segments.js';
 import type { SegmentKind } from '../../store/schema-analytics.js';
+import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../../domain/list-paging.js';
+import { afterRow } from '../../store/keyset.js';
 import { audit } from '../audit.js';
 import type { Actor, AppContext } from '../context.js';
 import { isUuid, requireMember } from '../members.js';
@@ -80,9 +83,14 @@ async function requireSegment(ctx: AppContext, programId: string, segmentId: str
   return row;
 }
 
-export async function getSegments(ctx: AppContext, programId: string, kind?: SegmentKind): Promise<SegmentView[]> {
+export const SEGMENT_LIST: ListSpec<SegmentSortKey> = { list: 'segments', keys: { kind: 'text', name: 'text', members: 'integer', createdAt: 'instant' }, id: 'uuid', defaultSort: 'kind' };
+
+/** A page of segments: built-in ones first by their code, then rule segments by name, unless asked otherwise. */
+export async function getSegments(ctx: AppContext, programId: string, q: ListQuery & { kind?: SegmentKind | undefined }): Promise<Page<SegmentView>> {
+  const sort = parseSort(SEGMENT_LIST, q.sort);
+  const after = decodeCursor(SEGMENT_LIST, sort, q.cursor);
   await ensureBuiltinSegments(ctx, programId);
-  return (await listSegments(ctx.db, programId, kind)).map(segmentView);
+  return pageOf(SEGMENT_LIST.list, sort, await pageSegments(ctx.db, programId, { kind: q.kind, sort, after, limit: q.limit }), q.limit, afterRow, segmentView);
 }
 
 export async function getSegment(ctx: AppContext, programId: string, segmentId: string): Promise<SegmentView> {

@@ -1,6 +1,8 @@
 import { DomainError } from '../../domain/errors.js';
 import type { Executor } from '../../store/executor.js';
-import { findDefinition, insertDefinition, listDefinitions, updateDefinition, type CampaignStatus, type DefinitionRow } from '../../store/rules.js';
+import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../../domain/list-paging.js';
+import { afterRow } from '../../store/keyset.js';
+import { findDefinition, insertDefinition, listDefinitions, pageDefinitions, updateDefinition, type CampaignStatus, type DefinitionRow, type DefinitionSortKey } from '../../store/rules.js';
 import { budgetsOf } from '../../store/campaign-state.js';
 import { audit } from '../audit.js';
 import type { Actor, AppContext } from '../context.js';
@@ -93,6 +95,18 @@ export async function getCampaign(ctx: AppContext, programId: string, id: string
   return view(row, spent);
 }
 
+export const CAMPAIGN_LIST: ListSpec<DefinitionSortKey> = { list: 'campaigns', keys: { createdAt: 'instant', updatedAt: 'instant', name: 'text', status: 'text' }, id: 'text', defaultSort: '-createdAt' };
+
+/** A page of the working copy's campaigns, newest first unless asked otherwise. */
+export async function pageCampaigns(ctx: AppContext, programId: string, q: ListQuery & { statuses?: CampaignStatus[] | undefined }): Promise<Page<CampaignView>> {
+  const sort = parseSort(CAMPAIGN_LIST, q.sort);
+  const after = decodeCursor(CAMPAIGN_LIST, sort, q.cursor);
+  const rows = await pageDefinitions<CampaignStatus>(ctx.db, 'campaigns', programId, { statuses: q.statuses, sort, after, limit: q.limit });
+  const spent = await budgetsOf(ctx.db, programId, rows.map((r) => r.id));
+  return pageOf(CAMPAIGN_LIST.list, sort, rows, q.limit, afterRow, (r) => view(r, spent.get(r.id) ?? { points: 0, money: 0 }));
+}
+
+/** Every campaign (offers and the rules compiler need them all). */
 export async function listCampaigns(ctx: AppContext, programId: string, statuses?: CampaignStatus[]): Promise<CampaignView[]> {
   const rows = await listDefinitions<CampaignStatus>(ctx.db, 'campaigns', programId, statuses);
   const spent = await budgetsOf(ctx.db, programId, rows.map((r) => r.id));

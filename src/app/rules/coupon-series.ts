@@ -1,8 +1,10 @@
 import { couponSeriesErrors, type CouponSeries } from '../../domain/coupon-series.js';
 import { DomainError } from '../../domain/errors.js';
-import { countCoupons, insertCoupons, listCoupons, type CouponRow } from '../../store/coupons.js';
+import { countCoupons, insertCoupons, listCoupons, pageCoupons, type CouponRow, type CouponSortKey } from '../../store/coupons.js';
 import type { Executor } from '../../store/executor.js';
-import { findDefinition, insertDefinition, listDefinitions, updateDefinition, type DefinitionRow } from '../../store/rules.js';
+import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../../domain/list-paging.js';
+import { afterRow } from '../../store/keyset.js';
+import { findDefinition, insertDefinition, listDefinitions, pageDefinitions, updateDefinition, type DefinitionRow, type DefinitionSortKey } from '../../store/rules.js';
 import { audit } from '../audit.js';
 import type { Actor, AppContext } from '../context.js';
 import { requireMember } from '../members.js';
@@ -98,9 +100,39 @@ export async function getCouponSeries(ctx: AppContext, programId: string, series
   return view(row, await countCoupons(ctx.db, programId, seriesId));
 }
 
+export const COUPON_SERIES_LIST: ListSpec<DefinitionSortKey> = { list: 'coupon-series', keys: { createdAt: 'instant', updatedAt: 'instant', name: 'text', status: 'text' }, id: 'text', defaultSort: '-createdAt' };
+
+/** A page of coupon series with their code and use counts, newest first unless asked otherwise. */
+export async function pageCouponSeries(ctx: AppContext, programId: string, q: ListQuery): Promise<Page<CouponSeriesView>> {
+  const sort = parseSort(COUPON_SERIES_LIST, q.sort);
+  const after = decodeCursor(COUPON_SERIES_LIST, sort, q.cursor);
+  const rows = await pageDefinitions<'active' | 'archived'>(ctx.db, 'coupon_series', programId, { sort, after, limit: q.limit });
+  const counts = await Promise.all(rows.slice(0, q.limit).map((r) => countCoupons(ctx.db, programId, r.id)));
+  return pageOf(COUPON_SERIES_LIST.list, sort, rows, q.limit, afterRow, (r) => view(r, counts[rows.indexOf(r)]!));
+}
+
+/** Every series (the member app's offers need them all). */
 export async function listCouponSeries(ctx: AppContext, programId: string): Promise<CouponSeriesView[]> {
   const rows = await listDefinitions<'active' | 'archived'>(ctx.db, 'coupon_series', programId);
   return Promise.all(rows.map(async (r) => view(r, await countCoupons(ctx.db, programId, r.id))));
+}
+
+export const COUPON_CODE_LIST: ListSpec<CouponSortKey> = { list: 'coupon-codes', keys: { code: 'text', createdAt: 'instant' }, id: 'text', defaultSort: 'code' };
+
+export interface CouponCodeView {
+  code: string;
+  memberId: string | null;
+  uses: number;
+  createdAt: string;
+}
+
+/** A page of a series' codes, in code order unless asked otherwise. */
+export async function pageCouponCodes(ctx: AppContext, programId: string, seriesId: string, q: ListQuery): Promise<Page<CouponCodeView>> {
+  const sort = parseSort(COUPON_CODE_LIST, q.sort);
+  const after = decodeCursor(COUPON_CODE_LIST, sort, q.cursor);
+  await getCouponSeries(ctx, programId, seriesId);
+  const rows = await pageCoupons(ctx.db, programId, seriesId, { sort, after, limit: q.limit });
+  return pageOf(COUPON_CODE_LIST.list, sort, rows, q.limit, afterRow, (r) => ({ code: r.code, memberId: r.memberId, uses: r.uses, createdAt: r.createdAt.toISOString() }));
 }
 
 /** All codes of a series, a page at a time, for the CSV export. */

@@ -1,5 +1,7 @@
 import { DomainError } from '../../domain/errors.js';
+import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../../domain/list-paging.js';
 import type { Executor } from '../../store/executor.js';
+import { afterRow } from '../../store/keyset.js';
 import { findRuleVersion, insertRuleVersion, listDefinitions, listRuleVersionHeads, listRuleVersions } from '../../store/rules.js';
 import { findTierPolicy } from '../../store/rules-policy.js';
 import { audit } from '../audit.js';
@@ -62,25 +64,36 @@ export async function publishRules(
   return { version, effectiveFrom: effectiveFrom.toISOString(), note: options.note ?? null, createdBy: actor.name, createdAt: at.toISOString(), state: effectiveFrom > at ? 'scheduled' : 'in_force' };
 }
 
-export async function getRuleVersions(ctx: AppContext, programId: string, limit: number): Promise<RuleVersionView[]> {
+export const RULE_VERSION_LIST: ListSpec<'version'> = { list: 'rule-versions', keys: { version: 'integer' }, id: 'integer', defaultSort: '-version' };
+
+/** The version in force now: the newest whose time has come (versions take effect in number order). */
+async function versionInForce(ctx: AppContext, programId: string): Promise<number | undefined> {
   const now = ctx.clock().getTime();
-  const rows = await listRuleVersions(ctx.db, programId, limit);
-  let inForceSeen = false;
-  return rows.map((r) => {
-    let state: RuleVersionView['state'];
-    if (r.effectiveFrom.getTime() > now) state = 'scheduled';
-    else if (!inForceSeen) {
-      state = 'in_force';
-      inForceSeen = true;
-    } else state = 'superseded';
-    return { version: r.version, effectiveFrom: r.effectiveFrom.toISOString(), note: r.note, createdBy: r.createdBy, createdAt: r.createdAt.toISOString(), state };
-  });
+  return (await listRuleVersionHeads(ctx.db, programId)).find((h) => h.effectiveFrom.getTime() <= now)?.version;
+}
+
+const stateOf = (v: { version: number; effectiveFrom: Date }, inForce: number | undefined, now: number): RuleVersionView['state'] =>
+  v.effectiveFrom.getTime() > now ? 'scheduled' : v.version === inForce ? 'in_force' : 'superseded';
+
+/** A page of rules versions, newest first unless asked otherwise. */
+export async function getRuleVersions(ctx: AppContext, programId: string, q: ListQuery): Promise<Page<RuleVersionView>> {
+  const sort = parseSort(RULE_VERSION_LIST, q.sort);
+  const after = decodeCursor(RULE_VERSION_LIST, sort, q.cursor);
+  const now = ctx.clock().getTime();
+  const [inForce, rows] = await Promise.all([versionInForce(ctx, programId), listRuleVersions(ctx.db, programId, { sort, after, limit: q.limit })]);
+  return pageOf(RULE_VERSION_LIST.list, sort, rows, q.limit, afterRow, (r) => ({
+    version: r.version,
+    effectiveFrom: r.effectiveFrom.toISOString(),
+    note: r.note,
+    createdBy: r.createdBy,
+    createdAt: r.createdAt.toISOString(),
+    state: stateOf(r, inForce, now),
+  }));
 }
 
 export async function getRuleVersion(ctx: AppContext, programId: string, version: number): Promise<RuleVersionView> {
   const row = await findRuleVersion(ctx.db, programId, version);
   if (!row) throw new DomainError('NOT_FOUND', `no rule version ${version}`);
-  const list = await getRuleVersions(ctx, programId, 100_000);
-  const state = list.find((v) => v.version === version)?.state ?? 'superseded';
+  const state = stateOf({ version, effectiveFrom: row.effectiveFrom }, await versionInForce(ctx, programId), ctx.clock().getTime());
   return { version, effectiveFrom: row.effectiveFrom.toISOString(), note: row.note, createdBy: row.createdBy, createdAt: row.createdAt.toISOString(), state, rules: row.rules as RuleSet };
 }

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { createAdminUser, deleteProgramAdminUser, getAdminUser, listProgramAdminUsers, updateProgramAdminUser } from '../../app/admin-users.js';
+import { ADMIN_USER_LIST, createAdminUser, deleteProgramAdminUser, getAdminUser, listProgramAdminUsers, updateProgramAdminUser } from '../../app/admin-users.js';
 import type { AppContext } from '../../app/context.js';
 import type { AdminRole as Role } from '../../domain/roles.js';
 import { PASSWORD_RULES } from '../../domain/sessions.js';
 import type { App } from '../app.js';
+import { listParams, listQuery, listResponse } from '../list-query.js';
 import { DateTime, IdParams, NullableString, Obj, problemResponses, type Static } from '../schemas.js';
 
 const AdminRole = Type.Union([Type.Literal('owner'), Type.Literal('marketer'), Type.Literal('support'), Type.Literal('analyst')], { description: 'owner: everything; marketer: program settings and campaigns; support: members, adjustments, blocks; analyst: read-only' });
@@ -41,8 +42,10 @@ export const adminUserRoutes =
     const tags = ['admin users'];
     // 'admin' admits owners too (src/domain/roles.ts); no other admin-user role inherits it.
     const config = { roles: ['admin' as const] };
-    app.get('/admin-users', { config, schema: { tags, summary: "The program's admin users", response: { 200: Type.Array(AdminUserSchema), ...problemResponses } } }, async (req) =>
-      listProgramAdminUsers(ctx, req.actor.programId),
+    app.get(
+      '/admin-users',
+      { config, schema: { tags, summary: "The program's admin users, oldest first (`sort`: createdAt, email, name, role)", querystring: listQuery(ADMIN_USER_LIST), response: { 200: listResponse(AdminUserSchema), ...problemResponses } } },
+      async (req) => listProgramAdminUsers(ctx, req.actor.programId, listParams(req.query)),
     );
     app.post(
       '/admin-users',

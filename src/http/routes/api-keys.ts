@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { createApiKey, listApiKeys, revokeApiKey } from '../../app/api-keys.js';
+import { API_KEY_LIST, createApiKey, pageProgramApiKeys, revokeApiKey } from '../../app/api-keys.js';
 import type { AppContext } from '../../app/context.js';
 import { DomainError } from '../../domain/errors.js';
 import type { App } from '../app.js';
+import { listParams, listQuery, listResponse } from '../list-query.js';
 import { DateTime, IdParams, Obj, problemResponses } from '../schemas.js';
 
 const Role = Type.Union([Type.Literal('pos'), Type.Literal('admin'), Type.Literal('readonly')]);
@@ -25,8 +26,10 @@ export const apiKeyRoutes =
     const app = fastify as unknown as App;
     const tags = ['api keys'];
     const config = { roles: ['admin' as const] };
-    app.get('/api-keys', { config, schema: { tags, summary: "The program's API keys", response: { 200: Type.Array(KeyView), ...problemResponses } } }, async (req) =>
-      listApiKeys(ctx, req.actor.programId),
+    app.get(
+      '/api-keys',
+      { config, schema: { tags, summary: "The program's API keys, oldest first (`sort`: createdAt, name, role)", querystring: listQuery(API_KEY_LIST), response: { 200: listResponse(KeyView), ...problemResponses } } },
+      async (req) => pageProgramApiKeys(ctx, req.actor.programId, listParams(req.query)),
     );
     app.post(
       '/api-keys',

@@ -2,10 +2,11 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
-import { archiveCouponSeries, couponCodes, createCouponSeries, generateCoupons, getCouponSeries, listCouponSeries } from '../../app/rules/coupon-series.js';
+import { archiveCouponSeries, COUPON_CODE_LIST, COUPON_SERIES_LIST, couponCodes, createCouponSeries, generateCoupons, getCouponSeries, pageCouponCodes, pageCouponSeries } from '../../app/rules/coupon-series.js';
 import { memberCoupons } from '../../app/offers.js';
 import { CouponSeries } from '../../domain/coupon-series.js';
 import type { App } from '../app.js';
+import { listParams, listQuery, listResponse } from '../list-query.js';
 import { DateTime, IdParams, Obj, problemResponses, Uuid } from '../schemas.js';
 
 const SeriesView = Obj({
@@ -19,6 +20,8 @@ const SeriesView = Obj({
   updatedAt: DateTime,
 });
 
+const CouponCode = Obj({ code: Type.String(), memberId: Type.Union([Type.String(), Type.Null()], { description: 'the member a personal code is bound to' }), uses: Type.Integer(), createdAt: DateTime });
+
 export const couponRoutes =
   (ctx: AppContext): FastifyPluginAsync =>
   async (fastify) => {
@@ -26,9 +29,22 @@ export const couponRoutes =
     const tags = ['coupons'];
     const read = { roles: ['admin' as const, 'readonly' as const] };
     const write = { roles: ['admin' as const, 'marketer' as const] };
-    app.get('/coupon-series', { config: read, schema: { tags, summary: 'Coupon series with their use counts', response: { 200: Obj({ items: Type.Array(SeriesView) }), ...problemResponses } } }, async (req) => ({
-      items: await listCouponSeries(ctx, req.actor.programId),
-    }));
+    app.get(
+      '/coupon-series',
+      {
+        config: read,
+        schema: { tags, summary: 'Coupon series with their use counts, newest first (`sort`: createdAt, updatedAt, name, status)', querystring: listQuery(COUPON_SERIES_LIST), response: { 200: listResponse(SeriesView), ...problemResponses } },
+      },
+      async (req) => pageCouponSeries(ctx, req.actor.programId, listParams(req.query)),
+    );
+    app.get(
+      '/coupon-series/:id/codes',
+      {
+        config: read,
+        schema: { tags, summary: 'Codes of a series with their uses, in code order (`sort`: code, createdAt)', params: IdParams, querystring: listQuery(COUPON_CODE_LIST), response: { 200: listResponse(CouponCode), ...problemResponses } },
+      },
+      async (req) => pageCouponCodes(ctx, req.actor.programId, req.params.id, listParams(req.query)),
+    );
     app.get('/coupon-series/:id', { config: read, schema: { tags, summary: 'One coupon series', params: IdParams, response: { 200: SeriesView, ...problemResponses } } }, async (req) =>
       getCouponSeries(ctx, req.actor.programId, req.params.id),
     );

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { answerSurvey, changeSurveyStatus, createSurvey, getNps, getSurveys } from '../../app/analytics/nps.js';
+import { answerSurvey, changeSurveyStatus, createSurvey, getNps, getSurveys, SURVEY_LIST } from '../../app/analytics/nps.js';
 import { authenticate } from '../../app/api-keys.js';
 import type { AppContext } from '../../app/context.js';
 import { DomainError } from '../../domain/errors.js';
 import type { App } from '../app.js';
+import { listParams, listQuery, listResponse } from '../list-query.js';
 import { DateTime, IdParams, NullableString, Obj, problemResponses } from '../schemas.js';
 import { Day, Interval } from './analytics-schemas.js';
 
@@ -57,9 +58,11 @@ export const npsRoutes =
       },
       async (req, reply) => reply.code(201).send(await createSurvey(ctx, req.actor, req.body)),
     );
-    app.get('/nps/surveys', { config: { roles: ['admin', 'readonly'] }, schema: { tags, summary: 'NPS surveys, newest first', response: { 200: Obj({ items: Type.Array(Survey) }), ...problemResponses } } }, async (req) => ({
-      items: await getSurveys(ctx, req.actor.programId),
-    }));
+    app.get(
+      '/nps/surveys',
+      { config: { roles: ['admin', 'readonly'] }, schema: { tags, summary: 'NPS surveys, newest first (`sort`: createdAt, name, status)', querystring: listQuery(SURVEY_LIST), response: { 200: listResponse(Survey), ...problemResponses } } },
+      async (req) => getSurveys(ctx, req.actor.programId, listParams(req.query)),
+    );
     app.patch(
       '/nps/surveys/:id',
       { config: { roles: ['admin'] }, schema: { tags, summary: 'Close or reopen a survey', params: IdParams, body: Obj({ status: Type.Union([Type.Literal('open'), Type.Literal('closed')]) }), response: { 200: Survey, ...problemResponses } } },

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
-import { createCampaign, getCampaign, listCampaigns, replaceCampaign, setCampaignStatus } from '../../app/rules/campaigns.js';
+import { CAMPAIGN_LIST, createCampaign, getCampaign, pageCampaigns, replaceCampaign, setCampaignStatus } from '../../app/rules/campaigns.js';
 import { changeTierPolicy, createTier, getTierPolicy, listTiers, replaceTier } from '../../app/rules/tiers.js';
-import { getRuleVersion, getRuleVersions, publishRules } from '../../app/rules/versions.js';
+import { getRuleVersion, getRuleVersions, publishRules, RULE_VERSION_LIST } from '../../app/rules/versions.js';
 import { Campaign, RuleSet, Tier, TierPolicy } from '../../domain/rules/types.js';
 import type { App } from '../app.js';
+import { listParams, listQuery, listResponse } from '../list-query.js';
 import { DateTime, IdParams, Obj, problemResponses } from '../schemas.js';
 
 const Status = Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('paused'), Type.Literal('archived')]);
@@ -49,9 +50,14 @@ export const rulesRoutes =
 
     // Campaigns
     const tags = ['campaigns'];
-    app.get('/campaigns', { config: read, schema: { tags, summary: 'Campaigns of the working copy', querystring: Obj({ status: Type.Optional(Status) }), response: { 200: Obj({ items: Type.Array(CampaignView) }), ...problemResponses } } }, async (req) => ({
-      items: await listCampaigns(ctx, req.actor.programId, req.query.status ? [req.query.status] : undefined),
-    }));
+    app.get(
+      '/campaigns',
+      {
+        config: read,
+        schema: { tags, summary: 'Campaigns of the working copy, newest first (`sort`: createdAt, updatedAt, name, status)', querystring: listQuery(CAMPAIGN_LIST, { status: Type.Optional(Status) }), response: { 200: listResponse(CampaignView), ...problemResponses } },
+      },
+      async (req) => pageCampaigns(ctx, req.actor.programId, { ...listParams(req.query), statuses: req.query.status ? [req.query.status] : undefined }),
+    );
     app.get('/campaigns/:id', { config: read, schema: { tags, summary: 'One campaign, with what it has spent', params: IdParams, response: { 200: CampaignView, ...problemResponses } } }, async (req) =>
       getCampaign(ctx, req.actor.programId, req.params.id),
     );
@@ -103,9 +109,11 @@ export const rulesRoutes =
 
     // Versions
     const vTags = ['rules'];
-    app.get('/rules/versions', { config: read, schema: { tags: vTags, summary: 'Rules versions, newest first', querystring: Obj({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })) }), response: { 200: Obj({ items: Type.Array(VersionView) }), ...problemResponses } } }, async (req) => ({
-      items: await getRuleVersions(ctx, req.actor.programId, req.query.limit ?? 50),
-    }));
+    app.get(
+      '/rules/versions',
+      { config: read, schema: { tags: vTags, summary: 'Rules versions, newest first (`sort`: version)', querystring: listQuery(RULE_VERSION_LIST), response: { 200: listResponse(VersionView), ...problemResponses } } },
+      async (req) => getRuleVersions(ctx, req.actor.programId, listParams(req.query)),
+    );
     app.get('/rules/versions/:version', { config: read, schema: { tags: vTags, summary: 'One rules version with its rules', params: Obj({ version: Type.Integer({ minimum: 1 }) }), response: { 200: VersionView, ...problemResponses } } }, async (req) =>
       getRuleVersion(ctx, req.actor.programId, req.params.version),
     );

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { getRfmReport } from '../../app/analytics/rfm.js';
-import { changeSegment, createSegment, getMemberSegments, getSegment, getSegmentMembers, getSegments, removeSegment } from '../../app/analytics/segments.js';
+import { changeSegment, createSegment, getMemberSegments, getSegment, getSegmentMembers, getSegments, removeSegment, SEGMENT_LIST } from '../../app/analytics/segments.js';
 import type { AppContext } from '../../app/context.js';
 import { SegmentRule } from '../../domain/analytics/segment-rules.js';
 import type { App } from '../app.js';
+import { listParams, listQuery, listResponse } from '../list-query.js';
 import { DateTime, IdParams, NullableString, Obj, PageQuery, problemResponses } from '../schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -46,8 +47,16 @@ export const segmentRoutes =
     const write = { roles: ['admin' as const] };
     app.get(
       '/segments',
-      { config: read, schema: { tags, summary: 'Segments: rule segments, the ten RFM segments and the at-risk segment', querystring: Obj({ kind: Type.Optional(Kind) }), response: { 200: Obj({ items: Type.Array(Segment) }), ...problemResponses } } },
-      async (req) => ({ items: await getSegments(ctx, req.actor.programId, req.query.kind) }),
+      {
+        config: read,
+        schema: {
+          tags,
+          summary: 'Segments: rule segments, the ten RFM segments and the at-risk segment; built-in first (`sort`: kind, name, members, createdAt)',
+          querystring: listQuery(SEGMENT_LIST, { kind: Type.Optional(Kind) }),
+          response: { 200: listResponse(Segment), ...problemResponses },
+        },
+      },
+      async (req) => getSegments(ctx, req.actor.programId, { ...listParams(req.query), kind: req.query.kind }),
     );
     app.post(
       '/segments',
