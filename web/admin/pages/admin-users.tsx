@@ -1,15 +1,16 @@
 import { useState } from 'preact/hooks';
-import { api, unwrap, useLoad } from '../../shared/api';
+import { api, unwrap } from '../../shared/api';
 import { dateTime } from '../../shared/format';
 import { useSubmit, val } from '../../shared/form';
-import { Card, Field, Loading, Problem } from '../../shared/ui';
+import { Card, Field, Problem } from '../../shared/ui';
+import { ListTable, useList } from '../list';
 import type { Role } from '../data';
 import { i18n, t } from '../t';
 
 const ROLES: Role[] = ['owner', 'marketer', 'support', 'analyst'];
 
 export function AdminUsers() {
-  const list = useLoad(() => unwrap(api.GET('/v1/admin-users')), []);
+  const list = useList((q) => unwrap(api.GET('/v1/admin-users', { params: { query: q } })), { defaultSort: 'createdAt' });
   const [form, setForm] = useState({ email: '', name: '', role: 'support' as Role });
   const [password, setPassword] = useState<string>();
   const f = useSubmit();
@@ -30,51 +31,43 @@ export function AdminUsers() {
   return (
     <>
       <h1>{t('nav.adminUsers')}</h1>
-      <Problem error={list.error ?? change.error} title={t('error.title')} />
+      <Problem error={change.error} title={t('error.title')} />
       {password ? (
         <div class="notice" role="status">
           <p>{t('users.passwordOnce')}</p>
           <code data-testid="new-password">{password}</code>
         </div>
       ) : null}
-      {!list.data ? (
-        <Loading text={t('app.loading')} />
-      ) : (
-        <Card>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('field.email')}</th>
-                <th scope="col">{t('users.name')}</th>
-                <th scope="col">{t('users.role')}</th>
-                <th scope="col">{t('users.lastSignIn')}</th>
-                <th scope="col">{t('coupons.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.map((u) => (
-                <tr>
-                  <td>{u.email}</td>
-                  <td>{u.name}</td>
-                  <td>
-                    <select aria-label={t('users.roleOf', { email: u.email })} value={u.role} onChange={(e) => patch(u.id, { role: val(e) as Role })}>
-                      {ROLES.map((r) => (
-                        <option value={r}>{t(`role.${r}`)}</option>
-                      ))}
-                    </select>
-                  </td>
-                  <td>{dateTime(u.lastSignInAt, lang)}</td>
-                  <td>
-                    <button type="button" class="secondary" onClick={() => patch(u.id, { disabled: !u.disabled })}>
-                      {u.disabled ? t('users.enable') : t('users.disable')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Card>
-      )}
+      <Card>
+        <ListTable
+          list={list}
+          testId="admin-users"
+          columns={[
+            { label: t('field.email'), sort: 'email', cell: (u) => u.email },
+            { label: t('users.name'), sort: 'name', cell: (u) => u.name },
+            {
+              label: t('users.role'),
+              sort: 'role',
+              cell: (u) => (
+                <select aria-label={t('users.roleOf', { email: u.email })} value={u.role} onChange={(e) => patch(u.id, { role: val(e) as Role })}>
+                  {ROLES.map((r) => (
+                    <option value={r}>{t(`role.${r}`)}</option>
+                  ))}
+                </select>
+              ),
+            },
+            { label: t('users.lastSignIn'), cell: (u) => dateTime(u.lastSignInAt, lang) },
+            {
+              label: t('coupons.actions'),
+              cell: (u) => (
+                <button type="button" class="secondary" onClick={() => patch(u.id, { disabled: !u.disabled })}>
+                  {u.disabled ? t('users.enable') : t('users.disable')}
+                </button>
+              ),
+            },
+          ]}
+        />
+      </Card>
       <Card title={t('users.add')}>
         <Problem error={f.error} title={t('error.title')} />
         <form onSubmit={add} noValidate class="grid2">

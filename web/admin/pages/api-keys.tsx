@@ -1,14 +1,15 @@
 import { useState } from 'preact/hooks';
-import { api, unwrap, useLoad } from '../../shared/api';
+import { api, unwrap } from '../../shared/api';
 import { dateTime } from '../../shared/format';
 import { useSubmit, val } from '../../shared/form';
-import { Card, Field, Loading, Problem } from '../../shared/ui';
+import { Card, Field, Problem } from '../../shared/ui';
+import { ListTable, useList } from '../list';
 import { i18n, t } from '../t';
 
 const ROLES = ['pos', 'admin', 'readonly'] as const;
 
 export function ApiKeys() {
-  const list = useLoad(() => unwrap(api.GET('/v1/api-keys')), []);
+  const list = useList((q) => unwrap(api.GET('/v1/api-keys', { params: { query: q } })), { defaultSort: 'createdAt' });
   const [role, setRole] = useState<(typeof ROLES)[number]>('pos');
   const [name, setName] = useState('');
   const [created, setCreated] = useState<string>();
@@ -31,51 +32,35 @@ export function ApiKeys() {
   return (
     <>
       <h1>{t('nav.apiKeys')}</h1>
-      <Problem error={list.error} title={t('error.title')} />
       {created ? (
         <div class="notice" role="status">
           <p>{t('keys.shownOnce')}</p>
           <code data-testid="new-key">{created}</code>
         </div>
       ) : null}
-      {!list.data ? (
-        <Loading text={t('app.loading')} />
-      ) : (
-        <Card>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('keys.name')}</th>
-                <th scope="col">{t('keys.role')}</th>
-                <th scope="col">{t('keys.prefix')}</th>
-                <th scope="col">{t('keys.created')}</th>
-                <th scope="col">{t('coupons.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.map((k) => (
-                <tr>
-                  <td>{k.name}</td>
-                  <td>{t(`keyRole.${k.role}`)}</td>
-                  <td>
-                    <code>{k.prefix}…</code>
-                  </td>
-                  <td>{dateTime(k.createdAt, lang)}</td>
-                  <td>
-                    {k.revokedAt ? (
-                      t('keys.revoked')
-                    ) : (
-                      <button type="button" class="secondary" onClick={() => revoke(k.id)}>
-                        {t('keys.revoke')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Card>
-      )}
+      <Card>
+        <ListTable
+          list={list}
+          testId="api-keys"
+          columns={[
+            { label: t('keys.name'), sort: 'name', cell: (k) => k.name },
+            { label: t('keys.role'), sort: 'role', cell: (k) => t(`keyRole.${k.role}`) },
+            { label: t('keys.prefix'), cell: (k) => <code>{k.prefix}…</code> },
+            { label: t('keys.created'), sort: 'createdAt', firstDirection: 'desc', cell: (k) => dateTime(k.createdAt, lang) },
+            {
+              label: t('coupons.actions'),
+              cell: (k) =>
+                k.revokedAt ? (
+                  t('keys.revoked')
+                ) : (
+                  <button type="button" class="secondary" onClick={() => revoke(k.id)}>
+                    {t('keys.revoke')}
+                  </button>
+                ),
+            },
+          ]}
+        />
+      </Card>
       <Card title={t('keys.add')}>
         <Problem error={f.error} title={t('error.title')} />
         <form onSubmit={add} noValidate class="grid2">

@@ -1,17 +1,16 @@
 import { useState } from 'preact/hooks';
-import { api, unwrap, useLoad } from '../../shared/api';
+import { api, unwrap } from '../../shared/api';
 import { dateTime } from '../../shared/format';
 import { val } from '../../shared/form';
-import { Card, Field, Loading, Problem } from '../../shared/ui';
+import { Card, Field } from '../../shared/ui';
+import { ListTable, useList } from '../list';
 import { i18n, t } from '../t';
-import { Pager } from './members';
 
 const ENTITIES = ['', 'program', 'member', 'campaign', 'tier', 'coupon_series', 'store', 'api_key', 'admin_user'];
 
 export function Audit() {
   const [entity, setEntity] = useState('');
-  const [cursors, setCursors] = useState<string[]>([]);
-  const list = useLoad(() => unwrap(api.GET('/v1/audit', { params: { query: { limit: 25, ...(entity ? { entity } : {}), ...(cursors.length ? { cursor: cursors[cursors.length - 1]! } : {}) } } })), [entity, cursors]);
+  const list = useList((q) => unwrap(api.GET('/v1/audit', { params: { query: { ...q, ...(entity ? { entity } : {}) } } })), { defaultSort: '-at', filters: [entity] });
   const lang = i18n.lang();
   return (
     <>
@@ -24,7 +23,6 @@ export function Audit() {
               value={entity}
               onChange={(e) => {
                 setEntity(val(e));
-                setCursors([]);
               }}
             >
               {ENTITIES.map((x) => (
@@ -34,44 +32,35 @@ export function Audit() {
           )}
         </Field>
       </div>
-      <Problem error={list.error} title={t('error.title')} />
-      {!list.data ? (
-        <Loading text={t('app.loading')} />
-      ) : (
-        <Card>
-          <table data-testid="audit">
-            <thead>
-              <tr>
-                <th scope="col">{t('audit.when')}</th>
-                <th scope="col">{t('audit.who')}</th>
-                <th scope="col">{t('audit.what')}</th>
-                <th scope="col">{t('audit.change')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((a) => (
-                <tr>
-                  <td>{dateTime(a.at, lang)}</td>
-                  <td>
-                    <code>{a.actor}</code>
-                  </td>
-                  <td>
-                    {a.action} {a.entity} <code>{a.entityId}</code>
-                  </td>
-                  <td>
-                    <details>
-                      <summary>{t('audit.show')}</summary>
-                      <pre class="explain">{JSON.stringify({ before: a.before, after: a.after }, null, 2)}</pre>
-                    </details>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {list.data.items.length === 0 ? <p>{t('list.empty')}</p> : null}
-          <Pager first={cursors.length === 0} next={list.data.nextCursor} onFirst={() => setCursors([])} onNext={(c) => setCursors([...cursors, c])} />
-        </Card>
-      )}
+      <Card>
+        <ListTable
+          list={list}
+          testId="audit"
+          columns={[
+            { label: t('audit.when'), sort: 'at', firstDirection: 'desc', cell: (a) => dateTime(a.at, lang) },
+            { label: t('audit.who'), cell: (a) => <code>{a.actor}</code> },
+            { label: t('audit.action'), sort: 'action', cell: (a) => a.action },
+            {
+              label: t('audit.what'),
+              sort: 'entity',
+              cell: (a) => (
+                <>
+                  {a.entity} <code>{a.entityId}</code>
+                </>
+              ),
+            },
+            {
+              label: t('audit.change'),
+              cell: (a) => (
+                <details>
+                  <summary>{t('audit.show')}</summary>
+                  <pre class="explain">{JSON.stringify({ before: a.before, after: a.after }, null, 2)}</pre>
+                </details>
+              ),
+            },
+          ]}
+        />
+      </Card>
     </>
   );
 }

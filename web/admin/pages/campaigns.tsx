@@ -1,13 +1,14 @@
 import { api, unwrap, useLoad } from '../../shared/api';
-import { money, num } from '../../shared/format';
+import { dateTime, money, num } from '../../shared/format';
 import { href } from '../../shared/router';
-import { Card, Loading, Problem } from '../../shared/ui';
+import { Card } from '../../shared/ui';
+import { ListTable, useList } from '../list';
 import type { Session } from '../data';
 import { mayEdit } from '../nav';
 import { i18n, t } from '../t';
 
 export function Campaigns(props: { session: Session }) {
-  const list = useLoad(() => unwrap(api.GET('/v1/campaigns', { params: { query: {} } })), []);
+  const list = useList((q) => unwrap(api.GET('/v1/campaigns', { params: { query: q } })), { defaultSort: '-createdAt' });
   const program = useLoad(() => unwrap(api.GET('/v1/program')), []);
   const lang = i18n.lang();
   const cur = program.data?.settings.currency ?? 'RUB';
@@ -21,44 +22,20 @@ export function Campaigns(props: { session: Session }) {
           </a>
         ) : null}
       </div>
-      <Problem error={list.error} title={t('error.title')} />
-      {!list.data ? (
-        <Loading text={t('app.loading')} />
-      ) : (
-        <Card>
-          <table data-testid="campaigns">
-            <thead>
-              <tr>
-                <th scope="col">{t('campaign.name')}</th>
-                <th scope="col">{t('campaigns.status')}</th>
-                <th scope="col">{t('campaign.block')}</th>
-                <th scope="col" class="num">
-                  {t('campaigns.spentPoints')}
-                </th>
-                <th scope="col" class="num">
-                  {t('campaigns.spentMoney')}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((c) => (
-                <tr>
-                  <td>
-                    <a href={href(`/campaigns/${encodeURIComponent(c.id)}`)}>{c.campaign.name}</a>
-                  </td>
-                  <td>
-                    <span class="badge">{t(`campaignStatus.${c.status}`)}</span>
-                  </td>
-                  <td>{t(`block.${c.campaign.block}`)}</td>
-                  <td class="num">{num(c.spent.points, lang)}</td>
-                  <td class="num">{money(c.spent.money, cur, lang)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {list.data.items.length === 0 ? <p>{t('list.empty')}</p> : null}
-        </Card>
-      )}
+      <Card>
+        <ListTable
+          list={list}
+          testId="campaigns"
+          columns={[
+            { label: t('campaign.name'), sort: 'name', cell: (c) => <a href={href(`/campaigns/${encodeURIComponent(c.id)}`)}>{c.campaign.name}</a> },
+            { label: t('campaigns.status'), sort: 'status', cell: (c) => <span class="badge">{t(`campaignStatus.${c.status}`)}</span> },
+            { label: t('campaign.block'), cell: (c) => t(`block.${c.campaign.block}`) },
+            { label: t('campaigns.spentPoints'), num: true, cell: (c) => num(c.spent.points, lang) },
+            { label: t('campaigns.spentMoney'), num: true, cell: (c) => money(c.spent.money, cur, lang) },
+            { label: t('campaigns.created'), sort: 'createdAt', firstDirection: 'desc', cell: (c) => dateTime(c.createdAt, lang) },
+          ]}
+        />
+      </Card>
     </>
   );
 }

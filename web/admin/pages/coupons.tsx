@@ -1,14 +1,15 @@
 import { useState } from 'preact/hooks';
-import { api, unwrap, useLoad } from '../../shared/api';
-import { num } from '../../shared/format';
+import { api, unwrap } from '../../shared/api';
+import { dateTime, num } from '../../shared/format';
 import { useSubmit, val } from '../../shared/form';
-import { Card, Field, Loading, Problem } from '../../shared/ui';
+import { Card, Field, Problem } from '../../shared/ui';
+import { ListTable, useList } from '../list';
 import type { Session } from '../data';
 import { mayEdit } from '../nav';
 import { i18n, t } from '../t';
 
 export function Coupons(props: { session: Session }) {
-  const list = useLoad(() => unwrap(api.GET('/v1/coupon-series')), []);
+  const list = useList((q) => unwrap(api.GET('/v1/coupon-series', { params: { query: q } })), { defaultSort: '-createdAt' });
   const [form, setForm] = useState({ id: '', name: '', kind: 'unique' as 'unique' | 'shared', count: '100', prefix: '', code: '' });
   const f = useSubmit();
   const more = useSubmit();
@@ -33,54 +34,50 @@ export function Coupons(props: { session: Session }) {
   return (
     <>
       <h1>{t('nav.coupons')}</h1>
-      <Problem error={list.error ?? more.error} title={t('error.title')} />
-      {!list.data ? (
-        <Loading text={t('app.loading')} />
-      ) : (
-        <Card>
-          <table data-testid="coupon-series">
-            <thead>
-              <tr>
-                <th scope="col">{t('coupons.name')}</th>
-                <th scope="col">{t('coupons.kind')}</th>
-                <th scope="col" class="num">{t('coupons.codes')}</th>
-                <th scope="col" class="num">{t('coupons.used')}</th>
-                <th scope="col">{t('coupons.actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((s) => (
-                <tr>
-                  <td>
-                    {s.series.name} <span class="muted">{s.id}</span>
-                  </td>
-                  <td>{s.series.kind === 'shared' ? `${t('coupons.shared')}: ${s.series.code ?? ''}` : t('coupons.unique')}</td>
-                  <td class="num">{num(s.codes, lang)}</td>
-                  <td class="num">{num(s.used, lang)}</td>
-                  <td class="row">
-                    <a href={`/v1/coupon-series/${encodeURIComponent(s.id)}/codes.csv`} download>
-                      {t('coupons.csv', { name: s.id })}
-                    </a>
-                    {canEdit && s.status === 'active' ? (
-                      <button type="button" class="secondary" disabled={more.busy} onClick={() => void more.run(() => unwrap(api.POST('/v1/coupon-series/{id}/archive', { params: { path: { id: s.id } } }))).then(() => list.reload())}>
-                        {t('stores.archive')}
-                      </button>
-                    ) : s.status === 'archived' ? (
-                      t('stores.archived')
-                    ) : null}
-                    {canEdit && s.series.kind === 'unique' && s.status === 'active' ? (
-                      <button type="button" class="secondary" disabled={more.busy} onClick={() => generate(s.id)}>
-                        {t('coupons.more')}
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {list.data.items.length === 0 ? <p>{t('list.empty')}</p> : null}
-        </Card>
-      )}
+      <Problem error={more.error} title={t('error.title')} />
+      <Card>
+        <ListTable
+          list={list}
+          testId="coupon-series"
+          columns={[
+            {
+              label: t('coupons.name'),
+              sort: 'name',
+              cell: (s) => (
+                <>
+                  {s.series.name} <span class="muted">{s.id}</span>
+                </>
+              ),
+            },
+            { label: t('coupons.kind'), cell: (s) => (s.series.kind === 'shared' ? `${t('coupons.shared')}: ${s.series.code ?? ''}` : t('coupons.unique')) },
+            { label: t('coupons.codes'), num: true, cell: (s) => num(s.codes, lang) },
+            { label: t('coupons.used'), num: true, cell: (s) => num(s.used, lang) },
+            { label: t('campaigns.created'), sort: 'createdAt', firstDirection: 'desc', cell: (s) => dateTime(s.createdAt, lang) },
+            {
+              label: t('coupons.actions'),
+              cell: (s) => (
+                <span class="row">
+                  <a href={`/v1/coupon-series/${encodeURIComponent(s.id)}/codes.csv`} download>
+                    {t('coupons.csv', { name: s.id })}
+                  </a>
+                  {canEdit && s.status === 'active' ? (
+                    <button type="button" class="secondary" disabled={more.busy} onClick={() => void more.run(() => unwrap(api.POST('/v1/coupon-series/{id}/archive', { params: { path: { id: s.id } } }))).then(() => list.reload())}>
+                      {t('stores.archive')}
+                    </button>
+                  ) : s.status === 'archived' ? (
+                    t('stores.archived')
+                  ) : null}
+                  {canEdit && s.series.kind === 'unique' && s.status === 'active' ? (
+                    <button type="button" class="secondary" disabled={more.busy} onClick={() => generate(s.id)}>
+                      {t('coupons.more')}
+                    </button>
+                  ) : null}
+                </span>
+              ),
+            },
+          ]}
+        />
+      </Card>
       {canEdit ? (
         <Card title={t('coupons.add')}>
           <Problem error={f.error} title={t('error.title')} />

@@ -8,7 +8,7 @@ import { mayEdit } from '../nav';
 import type { Session } from '../data';
 import type { AdminKey } from '../i18n';
 import { i18n, t } from '../t';
-import { Pager } from './members';
+import { ListTable, useList } from '../list';
 
 function Adjust(props: { memberId: string; onDone: () => void }) {
   const [points, setPoints] = useState('');
@@ -58,8 +58,7 @@ export function MemberPage(props: { id: string; session: Session }) {
   const balance = useLoad(() => unwrap(api.GET('/v1/members/{id}/balance', { params: { path: { id } } })), [id]);
   const tier = useLoad(() => unwrap(api.GET('/v1/members/{id}/tier', { params: { path: { id } } })), [id]);
   const coupons = useLoad(() => unwrap(api.GET('/v1/members/{id}/coupons', { params: { path: { id } } })), [id]);
-  const [cursors, setCursors] = useState<string[]>([]);
-  const ledger = useLoad(() => unwrap(api.GET('/v1/members/{id}/ledger', { params: { path: { id }, query: { limit: 20, ...(cursors.length ? { cursor: cursors[cursors.length - 1]! } : {}) } } })), [id, cursors]);
+  const ledger = useList((q) => unwrap(api.GET('/v1/members/{id}/ledger', { params: { path: { id }, query: q } })), { defaultSort: '-createdAt', limit: 20, filters: [id] });
   const [blockReason, setBlockReason] = useState('');
   const block = useSubmit();
   const lang = i18n.lang();
@@ -69,8 +68,7 @@ export function MemberPage(props: { id: string; session: Session }) {
   const m = member.data;
   const refresh = () => {
     balance.reload();
-    setCursors([]);
-    ledger.reload();
+    ledger.restart();
   };
   const setBlocked = (blocked: boolean) =>
     void block.run(async () => {
@@ -112,31 +110,23 @@ export function MemberPage(props: { id: string; session: Session }) {
           </Card>
           {canEdit && m.status !== 'anonymised' ? <MemberEdit key={m.updatedAt} id={id} member={m} onSaved={member.reload} /> : null}
           <Card title={t('member.history')}>
-            <Problem error={ledger.error} title={t('error.title')} />
-            <table data-testid="ledger">
-              <thead>
-                <tr>
-                  <th scope="col">{t('ledger.when')}</th>
-                  <th scope="col">{t('ledger.what')}</th>
-                  <th scope="col" class="num">
-                    {t('ledger.points')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {ledger.data?.items.map((e) => (
-                  <tr>
-                    <td>{dateTime(e.createdAt, lang)}</td>
-                    <td>
+            <ListTable
+              list={ledger}
+              testId="ledger"
+              columns={[
+                { label: t('ledger.when'), sort: 'createdAt', firstDirection: 'desc', cell: (e) => dateTime(e.createdAt, lang) },
+                {
+                  label: t('ledger.what'),
+                  cell: (e) => (
+                    <>
                       {t(`entry.${e.kind}` as AdminKey)}
                       {e.cause.reason ? ` — ${e.cause.reason}` : ''}
-                    </td>
-                    <td class={`num ${e.points >= 0 ? 'plus' : 'minus'}`}>{num(e.points, lang)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {ledger.data ? <Pager first={cursors.length === 0} next={ledger.data.nextCursor} onFirst={() => setCursors([])} onNext={(c) => setCursors([...cursors, c])} /> : null}
+                    </>
+                  ),
+                },
+                { label: t('ledger.points'), sort: 'points', num: true, firstDirection: 'desc', cell: (e) => <span class={e.points >= 0 ? 'plus' : 'minus'}>{num(e.points, lang)}</span> },
+              ]}
+            />
           </Card>
         </div>
         <div>

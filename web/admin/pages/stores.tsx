@@ -1,13 +1,18 @@
 import { useState } from 'preact/hooks';
-import { api, unwrap, useLoad } from '../../shared/api';
+import { api, unwrap } from '../../shared/api';
 import { useSubmit, val } from '../../shared/form';
-import { Card, Field, Loading, Problem } from '../../shared/ui';
+import { Card, Field, Problem } from '../../shared/ui';
+import { ListTable, useList, type ListRequest } from '../list';
 import type { Session } from '../data';
 import { mayEdit } from '../nav';
 import { t } from '../t';
 
+const loadStores = (q: ListRequest) => unwrap(api.GET('/v1/stores', { params: { query: { ...q, includeArchived: true } } }));
+
+type Store = Awaited<ReturnType<typeof loadStores>>['items'][number];
+
 export function Stores(props: { session: Session }) {
-  const list = useLoad(() => unwrap(api.GET('/v1/stores', { params: { query: { includeArchived: true } } })), []);
+  const list = useList(loadStores, { defaultSort: 'name' });
   const [form, setForm] = useState({ id: '', name: '', city: '', address: '', latitude: '', longitude: '', opens: '09:00', closes: '21:00' });
   const f = useSubmit();
   const canEdit = mayEdit(props.session.user.role, 'rules');
@@ -45,42 +50,38 @@ export function Stores(props: { session: Session }) {
   return (
     <>
       <h1>{t('nav.stores')}</h1>
-      <Problem error={list.error} title={t('error.title')} />
-      {!list.data ? (
-        <Loading text={t('app.loading')} />
-      ) : (
-        <Card>
-          <table data-testid="stores">
-            <thead>
-              <tr>
-                <th scope="col">{t('stores.name')}</th>
-                <th scope="col">{t('stores.address')}</th>
-                <th scope="col">{t('stores.state')}</th>
-                {canEdit ? <th scope="col">{t('coupons.actions')}</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((s) => (
-                <tr>
-                  <td>
-                    {s.name} <span class="muted">{s.id}</span>
-                  </td>
-                  <td>{[s.city, s.address].filter(Boolean).join(', ') || '—'}</td>
-                  <td>{s.archived ? t('stores.archived') : t('stores.open')}</td>
-                  {canEdit ? (
-                    <td>
+      <Card>
+        <ListTable
+          list={list}
+          testId="stores"
+          columns={[
+            {
+              label: t('stores.name'),
+              sort: 'name',
+              cell: (s) => (
+                <>
+                  {s.name} <span class="muted">{s.id}</span>
+                </>
+              ),
+            },
+            { label: t('stores.city'), sort: 'city', cell: (s) => s.city ?? '—' },
+            { label: t('stores.address'), cell: (s) => s.address ?? '—' },
+            { label: t('stores.state'), cell: (s) => (s.archived ? t('stores.archived') : t('stores.open')) },
+            ...(canEdit
+              ? [
+                  {
+                    label: t('coupons.actions'),
+                    cell: (s: Store) => (
                       <button type="button" class="secondary" onClick={() => archive(s.id, !s.archived)}>
                         {s.archived ? t('stores.restore') : t('stores.archive')}
                       </button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {list.data.items.length === 0 ? <p>{t('list.empty')}</p> : null}
-        </Card>
-      )}
+                    ),
+                  },
+                ]
+              : []),
+          ]}
+        />
+      </Card>
       {canEdit ? (
         <Card title={t('stores.add')}>
           <Problem error={f.error} title={t('error.title')} />
