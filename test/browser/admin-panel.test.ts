@@ -128,6 +128,54 @@ describe('admin panel in the browser', () => {
     await context.close();
   });
 
+  test('an owner sorts the members by name with a click or the keyboard and pages forward and back', { timeout: SLOW }, async () => {
+    const names = ['Вера', 'Глеб', 'Дарья', 'Егор', 'Жанна', 'Зоя', 'Игорь', 'Кира', 'Лев', 'Мила'];
+    for (let i = 0; i < 30; i++) await enrol(s, { name: `${names[i % names.length]} ${String(i).padStart(2, '0')}` });
+    // What the server says the first two pages by name are; the panel must show the same.
+    const firstPage = await s.request('GET', '/v1/members?sort=name&limit=25', undefined, { key: s.adminKey });
+    const secondPage = await s.request('GET', `/v1/members?sort=name&limit=25&cursor=${firstPage.body.nextCursor}`, undefined, { key: s.adminKey });
+    const nameOf = (m: { name: string | null }) => m.name ?? 'Без имени';
+    const context = await newContext(browser, 'desktop', 'ru-RU');
+    const page = await context.newPage();
+    const errors = watchErrors(page, [401]);
+    await signIn(page, 'owner@shop.test');
+    await page.getByRole('navigation').getByRole('link', { name: 'Участники' }).click();
+    const table = page.getByTestId('members');
+    await table.waitFor();
+    const shown = () => table.locator('tbody tr td:first-child').allInnerTexts();
+    const nameHeader = table.locator('th', { has: page.getByRole('button', { name: 'Имя' }) });
+    assert.equal(await table.locator('th[aria-sort="descending"]').innerText(), 'В программе с ↓', 'newest first at the start');
+    assert.equal(await nameHeader.getAttribute('aria-sort'), 'none');
+
+    await page.getByRole('button', { name: 'Имя' }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="members"] th[aria-sort="ascending"]') !== null && document.querySelector('[data-testid="members"]')?.getAttribute('aria-busy') === 'false');
+    assert.deepEqual(await shown(), firstPage.body.items.map(nameOf));
+    await checkPage(page, 'admin-members-by-name');
+
+    await page.getByRole('button', { name: 'Дальше' }).click();
+    await page.getByRole('status').filter({ hasText: 'Страница 2' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="members"]')?.getAttribute('aria-busy') === 'false');
+    assert.deepEqual(await shown(), secondPage.body.items.map(nameOf));
+    assert.equal(await nameHeader.getAttribute('aria-sort'), 'ascending', 'the sort holds across pages');
+
+    await page.getByRole('button', { name: 'Назад' }).click();
+    await page.getByRole('status').filter({ hasText: 'Страница 1' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="members"]')?.getAttribute('aria-busy') === 'false');
+    assert.deepEqual(await shown(), firstPage.body.items.map(nameOf));
+    assert.equal(await page.getByRole('button', { name: 'Назад' }).isDisabled(), true, 'no page before the first');
+
+    // The keyboard does the same: Enter on the focused header turns the order round.
+    await page.getByRole('button', { name: 'Имя' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid="members"] th[aria-sort="descending"] button')?.textContent?.startsWith('Имя') === true);
+    await page.waitForFunction(() => document.querySelector('[data-testid="members"]')?.getAttribute('aria-busy') === 'false');
+    const descending = await s.request('GET', '/v1/members?sort=-name&limit=25', undefined, { key: s.adminKey });
+    assert.deepEqual(await shown(), descending.body.items.map(nameOf));
+    await checkPage(page, 'admin-members-by-name-descending');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('a support user does not see the settings and gets a clear "not allowed" page at their address', { timeout: SLOW }, async () => {
     const context = await newContext(browser, 'desktop', 'ru-RU');
     const page = await context.newPage();
