@@ -66,7 +66,7 @@ export async function listStores(db: Executor, programId: string, includeArchive
 export type StoreSortKey = 'name' | 'city' | 'createdAt';
 
 export const STORE_KEYSET: Keyset<StoreSortKey> = {
-  columns: { name: { expr: sql`name`, type: 'text' }, city: { expr: sql`coalesce(city, '')`, type: 'text' }, createdAt: { expr: sql`created_at`, type: 'timestamptz' } },
+  columns: { name: { expr: sql`lower(name)`, type: 'text' }, city: { expr: sql`lower(coalesce(city, ''))`, type: 'text' }, createdAt: { expr: sql`created_at`, type: 'timestamptz' } },
   id: 'store_id',
 };
 

@@ -143,34 +143,37 @@ describe('admin panel in the browser', () => {
     const table = page.getByTestId('members');
     await table.waitFor();
     const shown = () => table.locator('tbody tr td:first-child').allInnerTexts();
+    /** The rows shown become these (a page loads after the click that asks for it). */
+    const showsRows = async (expected: string[], what: string) => {
+      for (let waited = 0; JSON.stringify(await shown()) !== JSON.stringify(expected) && waited < 15_000; waited += 100) await page.waitForTimeout(100);
+      assert.deepEqual(await shown(), expected, what);
+      await page.locator('[data-testid="members"][aria-busy="false"]').waitFor();
+    };
     const nameHeader = table.locator('th', { has: page.getByRole('button', { name: 'Имя' }) });
     assert.equal(await table.locator('th[aria-sort="descending"]').innerText(), 'В программе с ↓', 'newest first at the start');
     assert.equal(await nameHeader.getAttribute('aria-sort'), 'none');
 
     await page.getByRole('button', { name: 'Имя' }).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="members"] th[aria-sort="ascending"]') !== null && document.querySelector('[data-testid="members"]')?.getAttribute('aria-busy') === 'false');
-    assert.deepEqual(await shown(), firstPage.body.items.map(nameOf));
+    await nameHeader.and(page.locator('[aria-sort="ascending"]')).waitFor();
+    await showsRows(firstPage.body.items.map(nameOf), 'the first page by name');
     await checkPage(page, 'admin-members-by-name');
 
     await page.getByRole('button', { name: 'Дальше' }).click();
     await page.getByRole('status').filter({ hasText: 'Страница 2' }).waitFor();
-    await page.waitForFunction(() => document.querySelector('[data-testid="members"]')?.getAttribute('aria-busy') === 'false');
-    assert.deepEqual(await shown(), secondPage.body.items.map(nameOf));
+    await showsRows(secondPage.body.items.map(nameOf), 'the second page by name');
     assert.equal(await nameHeader.getAttribute('aria-sort'), 'ascending', 'the sort holds across pages');
 
     await page.getByRole('button', { name: 'Назад' }).click();
     await page.getByRole('status').filter({ hasText: 'Страница 1' }).waitFor();
-    await page.waitForFunction(() => document.querySelector('[data-testid="members"]')?.getAttribute('aria-busy') === 'false');
-    assert.deepEqual(await shown(), firstPage.body.items.map(nameOf));
+    await showsRows(firstPage.body.items.map(nameOf), 'back on the first page');
     assert.equal(await page.getByRole('button', { name: 'Назад' }).isDisabled(), true, 'no page before the first');
 
     // The keyboard does the same: Enter on the focused header turns the order round.
     await page.getByRole('button', { name: 'Имя' }).focus();
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => document.querySelector('[data-testid="members"] th[aria-sort="descending"] button')?.textContent?.startsWith('Имя') === true);
-    await page.waitForFunction(() => document.querySelector('[data-testid="members"]')?.getAttribute('aria-busy') === 'false');
+    await nameHeader.and(page.locator('[aria-sort="descending"]')).waitFor();
     const descending = await s.request('GET', '/v1/members?sort=-name&limit=25', undefined, { key: s.adminKey });
-    assert.deepEqual(await shown(), descending.body.items.map(nameOf));
+    await showsRows(descending.body.items.map(nameOf), 'the first page by name, descending');
     await checkPage(page, 'admin-members-by-name-descending');
     assert.deepEqual(errors, []);
     await context.close();

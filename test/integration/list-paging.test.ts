@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { campaign } from '../support/campaigns.js';
-import { DATABASES, startServer, type TestServer } from '../support/harness.js';
+import { DATABASES, startServer, type Response, type TestServer } from '../support/harness.js';
 
 /*
  * The list contract (docs/api-lists.md) over HTTP: walking every page of a list gives every row
@@ -46,7 +46,7 @@ for (const kind of DATABASES) {
       let pages = 0;
       const sep = path.includes('?') ? '&' : '?';
       do {
-        const res = await s.request('GET', `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, undefined, admin());
+        const res: Response = await s.request('GET', `${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, undefined, admin());
         assert.equal(res.status, 200, JSON.stringify(res.body));
         assert.ok(res.body.items.length <= limit);
         rows.push(...res.body.items);

@@ -19,7 +19,7 @@ export const load = {
   rotateCard: () => unwrap(api.POST('/v1/me/card/rotate')),
   tier: () => unwrap(api.GET('/v1/me/tier')),
   offers: () => unwrap(api.GET('/v1/me/offers')),
-  stores: (near?: string) => unwrap(api.GET('/v1/stores', { params: { query: near ? { near } : {} } })),
+  stores: (near?: string) => unwrap(api.GET('/v1/stores', { params: { query: { limit: 200, ...(near ? { near } : {}) } } })),
 };
 
 export type Program = Awaited<ReturnType<typeof load.program>>;
