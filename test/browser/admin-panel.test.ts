@@ -175,6 +175,21 @@ describe('admin panel in the browser', () => {
     const descending = await s.request('GET', '/v1/members?sort=-name&limit=25', undefined, { key: s.adminKey });
     await showsRows(descending.body.items.map(nameOf), 'the first page by name, descending');
     await checkPage(page, 'admin-members-by-name-descending');
+
+    // Another list, the same table: the codes of a coupon series, in code order, two pages.
+    assert.equal((await s.request('POST', '/v1/coupon-series', { id: 'autumn', name: 'Осень', kind: 'unique', count: 30, prefix: 'AUT' }, { key: s.adminKey })).status, 201);
+    const codes = await s.request('GET', '/v1/coupon-series/autumn/codes?limit=25', undefined, { key: s.adminKey });
+    await page.getByRole('navigation').getByRole('link', { name: 'Купоны' }).click();
+    await page.getByRole('button', { name: 'Коды autumn' }).click();
+    const codeTable = page.getByTestId('coupon-codes');
+    await codeTable.waitFor();
+    const codeCells = () => codeTable.locator('tbody tr td:first-child').allInnerTexts();
+    for (let waited = 0; (await codeCells()).length !== 25 && waited < 15_000; waited += 100) await page.waitForTimeout(100);
+    assert.deepEqual(await codeCells(), codes.body.items.map((c: { code: string }) => c.code));
+    await codeTable.locator('xpath=..').getByRole('button', { name: 'Дальше' }).click();
+    for (let waited = 0; (await codeCells()).length !== 5 && waited < 15_000; waited += 100) await page.waitForTimeout(100);
+    assert.equal((await codeCells()).length, 5, 'the last 5 of 30 codes');
+    await checkPage(page, 'admin-coupon-codes');
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, unwrap } from '../../shared/api';
 import { dateTime, num } from '../../shared/format';
 import { useSubmit, val } from '../../shared/form';
+import { href } from '../../shared/router';
 import { Card, Field, Problem } from '../../shared/ui';
 import { ListTable, useList } from '../list';
 import type { Session } from '../data';
@@ -11,6 +12,7 @@ import { i18n, t } from '../t';
 export function Coupons(props: { session: Session }) {
   const list = useList((q) => unwrap(api.GET('/v1/coupon-series', { params: { query: q } })), { defaultSort: '-createdAt' });
   const [form, setForm] = useState({ id: '', name: '', kind: 'unique' as 'unique' | 'shared', count: '100', prefix: '', code: '' });
+  const [codesOf, setCodesOf] = useState<string>();
   const f = useSubmit();
   const more = useSubmit();
   const lang = i18n.lang();
@@ -57,6 +59,9 @@ export function Coupons(props: { session: Session }) {
               label: t('coupons.actions'),
               cell: (s) => (
                 <span class="row">
+                  <button type="button" class="secondary" aria-pressed={codesOf === s.id} onClick={() => setCodesOf(codesOf === s.id ? undefined : s.id)}>
+                    {t('coupons.showCodes', { name: s.id })}
+                  </button>
                   <a href={`/v1/coupon-series/${encodeURIComponent(s.id)}/codes.csv`} download>
                     {t('coupons.csv', { name: s.id })}
                   </a>
@@ -78,6 +83,7 @@ export function Coupons(props: { session: Session }) {
           ]}
         />
       </Card>
+      {codesOf ? <SeriesCodes key={codesOf} id={codesOf} /> : null}
       {canEdit ? (
         <Card title={t('coupons.add')}>
           <Problem error={f.error} title={t('error.title')} />
@@ -119,5 +125,25 @@ export function Coupons(props: { session: Session }) {
         </Card>
       ) : null}
     </>
+  );
+}
+
+/** The codes of one series with their uses, a page at a time. */
+function SeriesCodes(props: { id: string }) {
+  const lang = i18n.lang();
+  const list = useList((q) => unwrap(api.GET('/v1/coupon-series/{id}/codes', { params: { path: { id: props.id }, query: q } })), { defaultSort: 'code' });
+  return (
+    <Card title={t('coupons.codesOf', { name: props.id })}>
+      <ListTable
+        list={list}
+        testId="coupon-codes"
+        columns={[
+          { label: t('coupons.codeColumn'), sort: 'code', cell: (c) => <code>{c.code}</code> },
+          { label: t('coupons.member'), cell: (c) => (c.memberId ? <a href={href(`/members/${c.memberId}`)}>{t('coupons.personal')}</a> : '—') },
+          { label: t('coupons.uses'), num: true, cell: (c) => num(c.uses, lang) },
+          { label: t('campaigns.created'), sort: 'createdAt', firstDirection: 'desc', cell: (c) => dateTime(c.createdAt, lang) },
+        ]}
+      />
+    </Card>
   );
 }
