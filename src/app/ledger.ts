@@ -1,11 +1,12 @@
 import { expiresAt as expiryOf } from '../domain/calendar.js';
 import { DomainError } from '../domain/errors.js';
 import { balanceAt, planExpiry, planRedeem } from '../domain/ledger.js';
-import { listEntries, loadMemberLots, loadOpenLots, lockWallet, membersWithExpiredLots, postEntries } from '../store/ledger.js';
+import { listEntries, loadMemberLotsMany, loadOpenLots, lockWallet, membersWithExpiredLots, postEntries } from '../store/ledger.js';
 import type { Actor, AppContext } from './context.js';
 import { idempotent } from './idempotent.js';
 import { LedgerChange } from './ledger-state.js';
 import { isUuid, requireMember } from './members.js';
+import { ReadBatcher } from './read-batcher.js';
 
 export interface BalanceResult {
   memberId: string;
@@ -19,11 +20,19 @@ export interface BalanceResult {
   asOf: string;
 }
 
+/** Balance reads of one context, coalesced into one query per turn of the event loop. */
+const readers = new WeakMap<AppContext, ReadBatcher<string, Awaited<ReturnType<typeof loadMemberLotsMany>> extends Map<string, infer V> ? V : never>>();
+function balanceReader(ctx: AppContext) {
+  let r = readers.get(ctx);
+  if (!r) readers.set(ctx, (r = new ReadBatcher((ids) => loadMemberLotsMany(ctx.db, ids))));
+  return r;
+}
+
 /** The balance as of now: right at any instant, whether or not the expiry job has run. */
 export async function getBalance(ctx: AppContext, actor: Actor, memberId: string): Promise<BalanceResult> {
   const { settings } = await ctx.programs.get(actor.programId);
-  const state = isUuid(memberId) ? await loadMemberLots(ctx.db, actor.programId, memberId) : undefined;
-  if (!state) throw new DomainError('MEMBER_NOT_FOUND', `no member ${memberId} in this program`);
+  const state = isUuid(memberId) ? await balanceReader(ctx).load(memberId) : undefined;
+  if (!state || state.programId !== actor.programId) throw new DomainError('MEMBER_NOT_FOUND', `no member ${memberId} in this program`);
   const { lots, holds } = state;
   const now = ctx.clock();
   const b = balanceAt(lots, holds, now, new Date(now.getTime() + settings.expiringSoonDays * 86_400_000));

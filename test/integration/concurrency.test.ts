@@ -50,6 +50,21 @@ for (const kind of DATABASES) {
       await s.assertBooksBalance();
     });
 
+    test('balance reads at once (coalesced into shared queries) each get their own member, and a stranger is still not found', async () => {
+      const members = await Promise.all(Array.from({ length: 30 }, () => enrol(s)));
+      await Promise.all(members.map((m, i) => s.request('POST', `/v1/members/${m}/adjustments`, { points: 10 * (i + 1), reason: 'seed' }, { key: s.adminKey })));
+      const unknown = '01900000-0000-7000-8000-000000000000';
+      const reads = await Promise.all([...members, unknown, 'not-a-uuid', ...members].map((m) => s.request('GET', `/v1/members/${m}/balance`)));
+      reads.slice(0, 30).concat(reads.slice(32)).forEach((r, i) => {
+        assert.equal(r.status, 200);
+        assert.equal(r.body.memberId, members[i % 30]);
+        assert.equal(r.body.available, 10 * ((i % 30) + 1));
+      });
+      assert.equal(reads[30]!.status, 404);
+      assert.equal(reads[30]!.body.code, 'MEMBER_NOT_FOUND');
+      assert.equal(reads[31]!.body.code, 'MEMBER_NOT_FOUND');
+    });
+
     test('parallel returns never return more than was bought, with or without a member', async () => {
       const member = await enrol(s);
       for (const who of [{ memberId: member }, {}]) {
