@@ -3,7 +3,7 @@
  * allowed number of reads is already in flight) are read with one query instead of one each.
  * The purchase batcher does the same for writes (ADR 7); for reads it saves a round trip, a
  * statement's parse-bind-execute on PostgreSQL and a socket write on both sides per request
- * (docs/adr/0015-balance-read-batching.md). A read issued after a write was committed sees it:
+ * (docs/adr/0014-read-batching.md). A read issued after a write was committed sees it:
  * nothing is cached, a key only waits for the next query.
  */
 export class ReadBatcher<K, V> {
