@@ -1,7 +1,7 @@
 import { expiresAt as expiryOf } from '../domain/calendar.js';
 import { DomainError } from '../domain/errors.js';
-import { balanceAt, planExpiry, planRedeem } from '../domain/ledger.js';
-import { listEntries, loadMemberLotsMany, loadOpenLots, lockWallet, membersWithExpiredLots, postEntries } from '../store/ledger.js';
+import { balanceAt, lotViews, planExpiry, planRedeem, type LotState } from '../domain/ledger.js';
+import { listEntries, loadMemberLotsMany, loadOpenLots, openLotsOfMember, lockWallet, membersWithExpiredLots, postEntries } from '../store/ledger.js';
 import type { Actor, AppContext } from './context.js';
 import { idempotent } from './idempotent.js';
 import { LedgerChange } from './ledger-state.js';
@@ -45,6 +45,51 @@ export async function getBalance(ctx: AppContext, actor: Actor, memberId: string
     held: b.held,
     expiringSoon: b.expiringSoon.map((e) => ({ points: e.amount, expiresAt: e.expiresAt.toISOString() })),
     total: b.available + pendingTotal + b.held,
+    asOf: now.toISOString(),
+  };
+}
+
+export interface LotsResult {
+  memberId: string;
+  items: {
+    id: string;
+    state: LotState;
+    /** Points the lot was made with (negative for a debt). */
+    points: number;
+    remaining: number;
+    held: number;
+    spendOrder: number | null;
+    createdAt: string;
+    availableAt: string;
+    expiresAt: string | null;
+    purchaseId: string | null;
+  }[];
+  asOf: string;
+}
+
+/**
+ * The member's open lots (non-zero remainder) as of now, in the order they are used. Not paged:
+ * a member's open lots are the earns of one expiry period, and the list is the whole picture
+ * the balance is made of; spent and written-off lots are in the ledger.
+ */
+export async function getLots(ctx: AppContext, actor: Actor, memberId: string): Promise<LotsResult> {
+  await requireMember(ctx.db, actor.programId, memberId);
+  const { lots, holds } = await openLotsOfMember(ctx.db, memberId);
+  const now = ctx.clock();
+  return {
+    memberId,
+    items: lotViews(lots, holds, now).map(({ lot, state, held, spendOrder }) => ({
+      id: lot.lotId,
+      state,
+      points: lot.amount,
+      remaining: lot.remaining,
+      held,
+      spendOrder,
+      createdAt: lot.createdAt.toISOString(),
+      availableAt: lot.availableAt.toISOString(),
+      expiresAt: lot.expiresAt?.toISOString() ?? null,
+      purchaseId: lot.purchaseId,
+    })),
     asOf: now.toISOString(),
   };
 }

@@ -309,3 +309,28 @@ export async function membersWithExpiredLots(db: Executor, at: Date, limit: numb
     limit ${limit}`.execute(db);
   return rows.rows.map((r) => ({ memberId: r.member_id, programId: r.program_id }));
 }
+
+/** A member's open lots with what the member page shows of them, and the member's holds. */
+export async function openLotsOfMember(db: Executor, memberId: string) {
+  const [lots, holds] = await Promise.all([
+    db
+      .selectFrom('lots')
+      .select(['lot_id', 'amount', 'remaining', 'available_at', 'expires_at', 'purchase_id', 'created_at'])
+      .where('member_id', '=', memberId)
+      .where('remaining', '<>', 0)
+      .execute(),
+    db.selectFrom('holds').select(['lot_id', 'amount', 'expires_at']).where('member_id', '=', memberId).execute(),
+  ]);
+  return {
+    lots: lots.map((r) => ({
+      lotId: r.lot_id,
+      amount: Number(r.amount),
+      remaining: Number(r.remaining),
+      availableAt: r.available_at,
+      expiresAt: r.expires_at,
+      purchaseId: r.purchase_id,
+      createdAt: r.created_at,
+    })),
+    holds: holds.map((h) => ({ lotId: h.lot_id, amount: Number(h.amount), expiresAt: h.expires_at })),
+  };
+}
