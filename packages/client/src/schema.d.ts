@@ -1373,10 +1373,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Fit BG/NBD and Gamma-Gamma on the program's history and store every member's predictions */
+        /** Fit BG/NBD and Gamma-Gamma on the program's history (up to today or calibrationEnd) and store every member's predictions */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description last day of the history to fit on, in the program's time zone (default today; not after today) */
+                    calibrationEnd?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
