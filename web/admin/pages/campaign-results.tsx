@@ -12,15 +12,30 @@ const isoDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padSt
 const percent = (x: number | null, lang: Lang) => (x === null ? '—' : new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { style: 'percent', maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(x));
 const range = (i: Interval, f: (x: number) => string) => (i === null ? '—' : `${f(i.low)} … ${f(i.high)}`);
 
+/** The days a campaign's results open on: its schedule up to today, or the last 90 days when it has none. */
+function initialRange(schedule: { from?: string | undefined; to?: string | undefined }): { from: string; to: string } {
+  const now = new Date();
+  const today = isoDay(now);
+  const from = schedule.from ?? isoDay(new Date(now.getFullYear(), now.getMonth(), now.getDate() - 89));
+  const to = schedule.to !== undefined && schedule.to < today ? schedule.to : today;
+  return { from, to: to < from ? from : to };
+}
+
 /**
  * A campaign's results (GET /v1/analytics/campaigns/{id}): reach, receipts, revenue and cost and,
  * with a control group, the uplift in spend and visits with their 95 % intervals and the return
  * on cost. docs/analytics.md, "Campaigns", defines every figure.
  */
 export function CampaignResults(props: { id: string }) {
-  const today = new Date();
-  const [from, setFrom] = useState(isoDay(new Date(today.getFullYear(), today.getMonth(), today.getDate() - 89)));
-  const [to, setTo] = useState(isoDay(today));
+  const def = useLoad(() => unwrap(api.GET('/v1/campaigns/{id}', { params: { path: { id: props.id } } })), [props.id]);
+  if (def.error) return <Problem error={def.error} title={t('error.title')} />;
+  if (!def.data) return <Loading text={t('app.loading')} />;
+  return <Results id={props.id} initial={initialRange(def.data.campaign.schedule)} />;
+}
+
+function Results(props: { id: string; initial: { from: string; to: string } }) {
+  const [from, setFrom] = useState(props.initial.from);
+  const [to, setTo] = useState(props.initial.to);
   const lang = i18n.lang();
   const report = useLoad(() => unwrap(api.GET('/v1/analytics/campaigns/{id}', { params: { path: { id: props.id }, query: { from, to } } })), [props.id, from, to]);
   const r = report.data;
@@ -91,7 +106,12 @@ export function CampaignResults(props: { id: string }) {
                   ))}
                 </tbody>
               </table>
-              {k.spend.reason ? <p class="hint">{t(`results.reason.${k.spend.reason}`)}</p> : null}
+              {(
+                [
+                  ['results.spend', k.spend.reason],
+                  ['results.visits', k.visits.reason],
+                ] as const
+              ).map(([label, reason]) => (reason ? <p class="hint">{`${t(label)}: ${t(`results.reason.${reason}`)}`}</p> : null))}
               <div class="stats">
                 <Stat label={t('results.incrementalRevenue')} value={rub(k.incrementalRevenue)} hint={range(k.incrementalRevenueInterval, rub)} />
                 <Stat label={t('results.incrementalMargin', { percent: num(r.marginPercent, lang) })} value={rub(k.incrementalMargin)} hint={range(k.incrementalMarginInterval, rub)} />
