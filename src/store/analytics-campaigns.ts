@@ -83,24 +83,25 @@ export interface MemberOutcome {
 /**
  * The population of a control-group comparison and each member's spend and visits in the window
  * [windowStart, windowEnd): members who made a completed purchase in [lookbackStart, populationStart)
- * or enrolled in [populationStart, windowEnd) (docs/adr/0014-campaign-uplift.md). One row per member, read by the
- * purchases' (program_id, occurred_at) index for the lookback and each member's
- * (member_id, occurred_at) index for the window: the work grows with the members active in the
- * lookback and the window, not with the program's size.
+ * or enrolled in [populationStart, windowEnd) (docs/adr/0014-campaign-uplift.md). One row per member.
+ * The purchases of the lookback and of the window are read by their (program_id, occurred_at)
+ * index and the enrolments by (program_id, created_at): the work grows with the purchases around
+ * the campaign, not with the program's size.
  */
 export async function populationOutcomes(db: Executor, q: { programId: string; timeZone: string; lookbackStart: Date; populationStart: Date; windowStart: Date; windowEnd: Date }): Promise<MemberOutcome[]> {
-  const r = await sql<{ member_id: string; spend: string; visits: number }>`
+  const r = await sql<{ member_id: string; spend: string | null; visits: number | null }>`
     with population as (
       select member_id from purchases
        where program_id = ${q.programId} and status = 'completed' and occurred_at >= ${q.lookbackStart} and occurred_at < ${q.populationStart}
       union
       select member_id from members
        where program_id = ${q.programId} and created_at >= ${q.populationStart} and created_at < ${q.windowEnd}
+    ), outcome as (
+      select member_id, sum(total)::bigint as spend, count(distinct (occurred_at at time zone ${q.timeZone}::text)::date)::int as visits
+        from purchases
+       where program_id = ${q.programId} and status = 'completed' and occurred_at >= ${q.windowStart} and occurred_at < ${q.windowEnd}
+       group by member_id
     )
-    select m.member_id, coalesce(sum(p.total), 0)::bigint as spend,
-           count(distinct (p.occurred_at at time zone ${q.timeZone}::text)::date)::int as visits
-      from population m
-      left join purchases p on p.member_id = m.member_id and p.status = 'completed' and p.occurred_at >= ${q.windowStart} and p.occurred_at < ${q.windowEnd}
-     group by m.member_id`.execute(db);
-  return r.rows.map((row) => ({ memberId: row.member_id, spend: Number(row.spend), visits: row.visits }));
+    select m.member_id, o.spend, o.visits from population m left join outcome o on o.member_id = m.member_id`.execute(db);
+  return r.rows.map((row) => ({ memberId: row.member_id, spend: Number(row.spend ?? 0), visits: row.visits ?? 0 }));
 }
