@@ -172,6 +172,17 @@ function upliftFigures(u: Uplift, round: (x: number | null) => number | null): U
   };
 }
 
+/** The days a comparison looks at (docs/adr/0014), or why there is none. */
+function comparisonDays(c: Campaign, q: Range, today: string): NoComparisonReason | { windowFrom: string; windowTo: string; populationFrom: string; lookbackFrom: string } {
+  if (!(c.controlGroupPercent > 0)) return 'no_control_group';
+  const windowFrom = [q.from, c.schedule.from ?? q.from].sort().at(-1)!;
+  const windowTo = [q.to, c.schedule.to ?? q.to, today].sort()[0]!;
+  if (windowFrom > windowTo) return 'no_window';
+  const populationFrom = c.schedule.from !== undefined && c.schedule.from < windowFrom ? c.schedule.from : windowFrom;
+  const lookbackFrom = addDays(populationFrom, -Math.max(daysBetween(windowFrom, windowTo) + 1, MIN_LOOKBACK_DAYS));
+  return { windowFrom, windowTo, populationFrom, lookbackFrom };
+}
+
 /**
  * One campaign's figures and, when it has a control group, the comparison of its treatment and
  * control populations over the window (docs/analytics.md, "Campaigns"; the populations:
@@ -181,26 +192,29 @@ export async function getCampaignResults(ctx: AppContext, programId: string, cam
   const { settings, start, end, today } = await scope(ctx, programId, q);
   const row = await findDefinition<CampaignStatus>(ctx.db, 'campaigns', programId, campaignId);
   if (!row) throw new DomainError('CAMPAIGN_NOT_FOUND', `no campaign ${campaignId}`);
-  const [sums, analytics] = await Promise.all([effectSums(ctx.db, programId, start, end, campaignId), getAnalyticsSettings(ctx, programId)]);
+  const c = row.definition as Campaign;
+  const days = comparisonDays(c, q, today);
+  // The effects, the settings and the comparison's population are independent reads: in parallel.
+  const [sums, analytics, outcomes] = await Promise.all([
+    effectSums(ctx.db, programId, start, end, campaignId),
+    getAnalyticsSettings(ctx, programId),
+    typeof days === 'string'
+      ? Promise.resolve([])
+      : populationOutcomes(ctx.db, {
+          programId,
+          timeZone: settings.timeZone,
+          lookbackStart: startOfDayIn(days.lookbackFrom, settings.timeZone),
+          populationStart: startOfDayIn(days.populationFrom, settings.timeZone),
+          windowStart: startOfDayIn(days.windowFrom, settings.timeZone),
+          windowEnd: startOfDayIn(addDays(days.windowTo, 1), settings.timeZone),
+        }),
+  ]);
   const s = sums.get(campaignId);
   const summary = summaryOf(row, s, settings.pointValue);
   const marginPercent = q.marginPercent ?? analytics.marginPercent;
   const report = { ...summary, from: q.from, to: q.to, currency: settings.currency, pointValue: settings.pointValue, marginPercent, confidence: CONFIDENCE };
-  const c = row.definition as Campaign;
-  if (!(c.controlGroupPercent > 0)) return { ...report, comparison: null, noComparison: 'no_control_group' };
-  const windowFrom = [q.from, c.schedule.from ?? q.from].sort().at(-1)!;
-  const windowTo = [q.to, c.schedule.to ?? q.to, today].sort()[0]!;
-  if (windowFrom > windowTo) return { ...report, comparison: null, noComparison: 'no_window' };
-  const populationFrom = c.schedule.from !== undefined && c.schedule.from < windowFrom ? c.schedule.from : windowFrom;
-  const lookbackFrom = addDays(populationFrom, -Math.max(daysBetween(windowFrom, windowTo) + 1, MIN_LOOKBACK_DAYS));
-  const outcomes = await populationOutcomes(ctx.db, {
-    programId,
-    timeZone: settings.timeZone,
-    lookbackStart: startOfDayIn(lookbackFrom, settings.timeZone),
-    populationStart: startOfDayIn(populationFrom, settings.timeZone),
-    windowStart: startOfDayIn(windowFrom, settings.timeZone),
-    windowEnd: startOfDayIn(addDays(windowTo, 1), settings.timeZone),
-  });
+  if (typeof days === 'string') return { ...report, comparison: null, noComparison: days };
+  const { windowFrom, windowTo, populationFrom, lookbackFrom } = days;
   const groups = { treatment: { spend: emptyMoments(), visits: emptyMoments() }, control: { spend: emptyMoments(), visits: emptyMoments() } };
   for (const o of outcomes) {
     const g = inControlGroup(campaignId, o.memberId, c.controlGroupPercent) ? groups.control : groups.treatment;
