@@ -83,7 +83,7 @@ export interface MemberOutcome {
 /**
  * The population of a control-group comparison and each member's spend and visits in the window
  * [windowStart, windowEnd): members who made a completed purchase in [lookbackStart, populationStart)
- * or enrolled in [populationStart, windowEnd) (docs/adr/0014-campaign-uplift.md). One row per member.
+ * or enrolled in [populationStart, windowEnd) (docs/adr/0015-campaign-uplift.md). One row per member.
  * The purchases of the lookback and of the window are read by their (program_id, occurred_at)
  * index and the enrolments by (program_id, created_at): the work grows with the purchases around
  * the campaign, not with the program's size.

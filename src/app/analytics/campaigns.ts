@@ -11,7 +11,7 @@ import { getAnalyticsSettings } from './settings.js';
 
 /** The confidence level of every interval in the report. */
 export const CONFIDENCE = 0.95;
-/** The shortest lookback that defines a comparison's population, in days (docs/adr/0014). */
+/** The shortest lookback that defines a comparison's population, in days (docs/adr/0015). */
 export const MIN_LOOKBACK_DAYS = 28;
 
 export interface CampaignSummary {
@@ -172,7 +172,7 @@ function upliftFigures(u: Uplift, round: (x: number | null) => number | null): U
   };
 }
 
-/** The days a comparison looks at (docs/adr/0014), or why there is none. */
+/** The days a comparison looks at (docs/adr/0015), or why there is none. */
 function comparisonDays(c: Campaign, q: Range, today: string): NoComparisonReason | { windowFrom: string; windowTo: string; populationFrom: string; lookbackFrom: string } {
   if (!(c.controlGroupPercent > 0)) return 'no_control_group';
   const windowFrom = [q.from, c.schedule.from ?? q.from].sort().at(-1)!;
@@ -186,7 +186,7 @@ function comparisonDays(c: Campaign, q: Range, today: string): NoComparisonReaso
 /**
  * One campaign's figures and, when it has a control group, the comparison of its treatment and
  * control populations over the window (docs/analytics.md, "Campaigns"; the populations:
- * docs/adr/0014-campaign-uplift.md).
+ * docs/adr/0015-campaign-uplift.md).
  */
 export async function getCampaignResults(ctx: AppContext, programId: string, campaignId: string, q: Range & { marginPercent?: number | undefined }): Promise<CampaignReport> {
   const { settings, start, end, today } = await scope(ctx, programId, q);

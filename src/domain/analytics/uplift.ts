@@ -3,7 +3,7 @@
  * control) with a confidence interval by Welch's t (unequal variances, Welch–Satterthwaite degrees
  * of freedom), the relative uplift by the delta method, and the return on the campaign's cost.
  * Pure: the caller gives each group's values (one per member) and the costs. docs/analytics.md,
- * "Campaigns", says how the populations are drawn; docs/adr/0014-campaign-uplift.md why.
+ * "Campaigns", says how the populations are drawn; docs/adr/0015-campaign-uplift.md why.
  */
 import { lbeta } from './special.js';
 
