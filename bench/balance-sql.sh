@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What PostgreSQL itself spends on the balance read's SQL, without the server: the exact query of
-# GET /v1/members/{id}/balance (src/store/ledger.ts loadMemberLots) driven by pgbench, sent
+# GET /v1/members/{id}/balance (as it was before src/store/ledger.ts loadMemberLotsMany) driven by pgbench, sent
 # unprepared (parse + plan on every call, as Kysely and node-postgres send it) and prepared; and
 # its planning vs execution time from EXPLAIN ANALYZE in a warm session. About 1 minute.
 #   bash bench/balance-sql.sh          (needs bench/.build from bench/run.sh, PostgreSQL, pgbench)

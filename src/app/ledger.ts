@@ -1,13 +1,14 @@
 import { expiresAt as expiryOf } from '../domain/calendar.js';
 import { DomainError } from '../domain/errors.js';
-import { balanceAt, planExpiry, planRedeem } from '../domain/ledger.js';
+import { balanceAt, lotViews, planExpiry, planRedeem, type LotState } from '../domain/ledger.js';
 import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../domain/list-paging.js';
 import { afterRow } from '../store/keyset.js';
-import { listEntries, loadMemberLots, loadOpenLots, lockWallet, membersWithExpiredLots, postEntries, type EntrySortKey } from '../store/ledger.js';
+import { listEntries, loadMemberLotsMany, loadOpenLots, openLotsOfMember, lockWallet, membersWithExpiredLots, postEntries, type EntrySortKey } from '../store/ledger.js';
 import type { Actor, AppContext } from './context.js';
 import { idempotent } from './idempotent.js';
 import { LedgerChange } from './ledger-state.js';
 import { isUuid, requireMember } from './members.js';
+import { ReadBatcher } from './read-batcher.js';
 
 export interface BalanceResult {
   memberId: string;
@@ -21,11 +22,19 @@ export interface BalanceResult {
   asOf: string;
 }
 
+/** Balance reads of one context, coalesced into one query per turn of the event loop. */
+const readers = new WeakMap<AppContext, ReadBatcher<string, Awaited<ReturnType<typeof loadMemberLotsMany>> extends Map<string, infer V> ? V : never>>();
+function balanceReader(ctx: AppContext) {
+  let r = readers.get(ctx);
+  if (!r) readers.set(ctx, (r = new ReadBatcher((ids) => loadMemberLotsMany(ctx.db, ids))));
+  return r;
+}
+
 /** The balance as of now: right at any instant, whether or not the expiry job has run. */
 export async function getBalance(ctx: AppContext, actor: Actor, memberId: string): Promise<BalanceResult> {
   const { settings } = await ctx.programs.get(actor.programId);
-  const state = isUuid(memberId) ? await loadMemberLots(ctx.db, actor.programId, memberId) : undefined;
-  if (!state) throw new DomainError('MEMBER_NOT_FOUND', `no member ${memberId} in this program`);
+  const state = isUuid(memberId) ? await balanceReader(ctx).load(memberId) : undefined;
+  if (!state || state.programId !== actor.programId) throw new DomainError('MEMBER_NOT_FOUND', `no member ${memberId} in this program`);
   const { lots, holds } = state;
   const now = ctx.clock();
   const b = balanceAt(lots, holds, now, new Date(now.getTime() + settings.expiringSoonDays * 86_400_000));
@@ -38,6 +47,51 @@ export async function getBalance(ctx: AppContext, actor: Actor, memberId: string
     held: b.held,
     expiringSoon: b.expiringSoon.map((e) => ({ points: e.amount, expiresAt: e.expiresAt.toISOString() })),
     total: b.available + pendingTotal + b.held,
+    asOf: now.toISOString(),
+  };
+}
+
+export interface LotsResult {
+  memberId: string;
+  items: {
+    id: string;
+    state: LotState;
+    /** Points the lot was made with (negative for a debt). */
+    points: number;
+    remaining: number;
+    held: number;
+    spendOrder: number | null;
+    createdAt: string;
+    availableAt: string;
+    expiresAt: string | null;
+    purchaseId: string | null;
+  }[];
+  asOf: string;
+}
+
+/**
+ * The member's open lots (non-zero remainder) as of now, in the order they are used. Not paged:
+ * a member's open lots are the earns of one expiry period, and the list is the whole picture
+ * the balance is made of; spent and written-off lots are in the ledger.
+ */
+export async function getLots(ctx: AppContext, actor: Actor, memberId: string): Promise<LotsResult> {
+  await requireMember(ctx.db, actor.programId, memberId);
+  const { lots, holds } = await openLotsOfMember(ctx.db, memberId);
+  const now = ctx.clock();
+  return {
+    memberId,
+    items: lotViews(lots, holds, now).map(({ lot, state, held, spendOrder }) => ({
+      id: lot.lotId,
+      state,
+      points: lot.amount,
+      remaining: lot.remaining,
+      held,
+      spendOrder,
+      createdAt: lot.createdAt.toISOString(),
+      availableAt: lot.availableAt.toISOString(),
+      expiresAt: lot.expiresAt?.toISOString() ?? null,
+      purchaseId: lot.purchaseId,
+    })),
     asOf: now.toISOString(),
   };
 }

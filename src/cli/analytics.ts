@@ -13,15 +13,16 @@ export const ANALYTICS_USAGE = `kopilka analytics <command> [--program ID]   (al
   aggregate [--full]    recompute the day aggregates of what changed (--full: of every day)
   segments [--full]     update the rule segments (--full: every segment over every member)
   rfm                   recompute RFM scores and the RFM segments
-  fit                   fit BG/NBD and Gamma-Gamma, store the predictions, update the at-risk segment
+  fit [--calibration-end YYYY-MM-DD]
+                        fit BG/NBD and Gamma-Gamma, store the predictions, update the at-risk segment
   run                   one round of the analytics job (what the server runs every JOB_INTERVAL_SECONDS)`;
 
 /** `kopilka analytics …`: the analytics job's parts, by hand. Returns the exit code. */
 export async function runAnalyticsCommand(config: Config, args: string[]): Promise<number> {
   const [command, ...rest] = args;
-  let o: { program?: string | undefined; full?: boolean | undefined };
+  let o: { program?: string | undefined; full?: boolean | undefined; 'calibration-end'?: string | undefined };
   try {
-    o = parseArgs({ args: rest, options: { program: { type: 'string' }, full: { type: 'boolean' } }, strict: true, allowPositionals: false }).values;
+    o = parseArgs({ args: rest, options: { program: { type: 'string' }, full: { type: 'boolean' }, 'calibration-end': { type: 'string' } }, strict: true, allowPositionals: false }).values;
   } catch (err) {
     console.error(`kopilka analytics: ${(err as Error).message}\n\n${ANALYTICS_USAGE}`);
     return 2;
@@ -30,7 +31,7 @@ export async function runAnalyticsCommand(config: Config, args: string[]): Promi
     aggregate: (ctx, id) => aggregateProgram(ctx, id, { full: o.full === true }),
     segments: (ctx, id) => recomputeRuleSegments(ctx, id, { full: o.full === true }),
     rfm: (ctx, id) => recomputeRfm(ctx, id),
-    fit: (ctx, id) => fitModels(ctx, id),
+    fit: (ctx, id) => fitModels(ctx, id, { calibrationEnd: o['calibration-end'] }),
     run: (ctx, id) => runAnalytics(ctx, id),
   };
   const work = command === undefined ? undefined : run[command];

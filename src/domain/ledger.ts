@@ -90,6 +90,39 @@ function groupByDate(items: { amount: number; at: Date }[]): { amount: number; a
   return [...sums.entries()].sort((a, b) => a[0] - b[0]).map(([t, amount]) => ({ amount, at: new Date(t) }));
 }
 
+export type LotState = 'pending' | 'available' | 'expired' | 'debt';
+
+/** A lot as the member page shows it: its state at `at`, what holds reserve of it, and its place in the spending order. */
+export interface LotView<L extends Lot = Lot> {
+  lot: L;
+  state: LotState;
+  held: number;
+  /** 1 for the lot the next spend takes first; null for a lot that cannot be spent now. */
+  spendOrder: number | null;
+}
+
+/**
+ * Open lots (non-zero remainder) at `at`, in the order they are used: spendable lots first-
+ * expiring-first (as planRedeem takes them), then pending lots by activation, then debts, then
+ * lots already expired that the expiry job has not yet written down (they count for nothing).
+ */
+export function lotViews<L extends Lot>(lots: readonly L[], holds: readonly Hold[], at: Date): LotView<L>[] {
+  const held = heldByLot(holds, at);
+  const order = new Map(spendableLots(lots, holds, at).map((m, i) => [m.lotId, i + 1]));
+  const stateOf = (l: Lot): LotState => (l.remaining < 0 ? 'debt' : isExpired(l, at) ? 'expired' : isPending(l, at) ? 'pending' : 'available');
+  const rank: Record<LotState, number> = { available: 0, pending: 1, debt: 2, expired: 3 };
+  return lots
+    .filter((l) => l.remaining !== 0)
+    .map((lot) => ({ lot, state: stateOf(lot), held: held.get(lot.lotId) ?? 0, spendOrder: order.get(lot.lotId) ?? null }))
+    .sort(
+      (a, b) =>
+        rank[a.state] - rank[b.state] ||
+        (a.spendOrder ?? Number.MAX_SAFE_INTEGER) - (b.spendOrder ?? Number.MAX_SAFE_INTEGER) ||
+        a.lot.availableAt.getTime() - b.lot.availableAt.getTime() ||
+        (a.lot.lotId < b.lot.lotId ? -1 : a.lot.lotId > b.lot.lotId ? 1 : 0),
+    );
+}
+
 /** Spendable points at `at` (the `available` of balanceAt, without the rest). */
 export function availableAt(lots: readonly Lot[], holds: readonly Hold[], at: Date): number {
   return spendableLots(lots, holds, at).reduce((s, m) => s + m.amount, 0) - debtOf(lots);

@@ -11,6 +11,7 @@ import { authHook } from './auth.js';
 import { errorHandler } from './errors.js';
 import { adminUserRoutes } from './routes/admin-users.js';
 import { analyticsRoutes } from './routes/analytics.js';
+import { campaignAnalyticsRoutes } from './routes/analytics-campaigns.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { couponRoutes } from './routes/coupons.js';
@@ -138,6 +139,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(memberAuthRoutes(ctx), { prefix: '/v1' });
   await app.register(meRoutes(ctx), { prefix: '/v1' });
   await app.register(analyticsRoutes(ctx), { prefix: '/v1' });
+  await app.register(campaignAnalyticsRoutes(ctx), { prefix: '/v1' });
   await app.register(segmentRoutes(ctx), { prefix: '/v1' });
   await app.register(modelRoutes(ctx), { prefix: '/v1' });
   await app.register(npsRoutes(ctx), { prefix: '/v1' });

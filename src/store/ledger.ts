@@ -88,14 +88,31 @@ export async function loadOpenLotsMany(db: Executor, memberIds: string[]): Promi
   return new Map([...byMember].map(([id, list]) => [id, toOpenLots(list)]));
 }
 
-/** The same for a balance read, which also checks in the same query that the member is the program's. */
-export async function loadMemberLots(db: Executor, programId: string, memberId: string): Promise<OpenLots | undefined> {
-  const rows = await sql<OpenRow>`
-    select ${MEMBER}::int as kind, null::uuid as lot_id, null::bigint as amount, null::timestamptz as available_at, null::timestamptz as expires_at, null::uuid as purchase_id
-      from members where member_id = ${memberId} and program_id = ${programId}
+/**
+ * What a balance read needs, for several members at once (reads coalesced by ReadBatcher): each
+ * member's lots and holds, keyed by member id, with the program the member belongs to so the
+ * caller can refuse a member of another program. Members that do not exist are left out.
+ */
+export async function loadMemberLotsMany(db: Executor, memberIds: string[]): Promise<Map<string, OpenLots & { programId: string }>> {
+  const rows = await sql<OpenRow & { member_id: string; program_id: string | null }>`
+    select member_id, program_id, ${MEMBER}::int as kind, null::uuid as lot_id, null::bigint as amount, null::timestamptz as available_at, null::timestamptz as expires_at, null::uuid as purchase_id
+      from members where member_id = any(${memberIds}::uuid[])
     union all
-    ${openLotsQuery(memberId)}`.execute(db);
-  return rows.rows.some((r) => r.kind === MEMBER) ? toOpenLots(rows.rows) : undefined;
+    select member_id, null, ${LOT}::int, lot_id, remaining, available_at, expires_at, purchase_id
+      from lots where member_id = any(${memberIds}::uuid[]) and remaining <> 0
+    union all
+    select member_id, null, ${HOLD}::int, lot_id, amount, null, expires_at, purchase_id
+      from holds where member_id = any(${memberIds}::uuid[])`.execute(db);
+  const byMember = new Map<string, { programId: string | null; rows: OpenRow[] }>();
+  for (const r of rows.rows) {
+    let m = byMember.get(r.member_id);
+    if (!m) byMember.set(r.member_id, (m = { programId: null, rows: [] }));
+    if (r.kind === MEMBER) m.programId = r.program_id;
+    else m.rows.push(r);
+  }
+  const out = new Map<string, OpenLots & { programId: string }>();
+  for (const [id, m] of byMember) if (m.programId !== null) out.set(id, { ...toOpenLots(m.rows), programId: m.programId });
+  return out;
 }
 
 /** Lot ids created by a purchase (the lots its earn went to). */
@@ -302,4 +319,29 @@ export async function membersWithExpiredLots(db: Executor, at: Date, limit: numb
     order by member_id
     limit ${limit}`.execute(db);
   return rows.rows.map((r) => ({ memberId: r.member_id, programId: r.program_id }));
+}
+
+/** A member's open lots with what the member page shows of them, and the member's holds. */
+export async function openLotsOfMember(db: Executor, memberId: string) {
+  const [lots, holds] = await Promise.all([
+    db
+      .selectFrom('lots')
+      .select(['lot_id', 'amount', 'remaining', 'available_at', 'expires_at', 'purchase_id', 'created_at'])
+      .where('member_id', '=', memberId)
+      .where('remaining', '<>', 0)
+      .execute(),
+    db.selectFrom('holds').select(['lot_id', 'amount', 'expires_at']).where('member_id', '=', memberId).execute(),
+  ]);
+  return {
+    lots: lots.map((r) => ({
+      lotId: r.lot_id,
+      amount: Number(r.amount),
+      remaining: Number(r.remaining),
+      availableAt: r.available_at,
+      expiresAt: r.expires_at,
+      purchaseId: r.purchase_id,
+      createdAt: r.created_at,
+    })),
+    holds: holds.map((h) => ({ lotId: h.lot_id, amount: Number(h.amount), expiresAt: h.expires_at })),
+  };
 }

@@ -84,6 +84,8 @@ describe('admin panel in the browser', () => {
     await page.getByRole('heading', { name: 'Анна' }).waitFor();
     assert.equal(page.url(), `${s.url}/admin/members/${memberId}`);
     await page.getByTestId('ledger').getByText('30').waitFor();
+    // The lot the purchase made (this program has no pending days): first in the spending order.
+    assert.match(await page.getByTestId('lots').locator('tbody tr').first().innerText(), /^1\s+доступны\s+30\s/);
     await checkPage(page, 'admin-member');
 
     // A phone another member has: the server's IDENTIFIER_TAKEN lands next to the phone field.

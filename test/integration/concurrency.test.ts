@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createApiKey } from '../../src/app/api-keys.js';
+import { createProgram } from '../../src/app/programs.js';
 import { DATABASES, enrol, line, receipt, startServer, type TestServer } from '../support/harness.js';
 
 for (const kind of DATABASES) {
@@ -48,6 +50,29 @@ for (const kind of DATABASES) {
       assert.ok(results.every((x) => x.status === 201));
       for (const m of members) assert.equal((await s.request('GET', `/v1/members/${m}/balance`)).body.available, 150);
       await s.assertBooksBalance();
+    });
+
+    test('balance reads at once (coalesced into shared queries) each get their own member, and a stranger is still not found', async () => {
+      const members = await Promise.all(Array.from({ length: 30 }, () => enrol(s)));
+      await Promise.all(members.map((m, i) => s.request('POST', `/v1/members/${m}/adjustments`, { points: 10 * (i + 1), reason: 'seed' }, { key: s.adminKey })));
+      const unknown = '01900000-0000-7000-8000-000000000000';
+      const other = await createProgram(s.ctx, { name: 'Other shop' });
+      const otherKey = (await createApiKey(s.ctx, { programId: other.id, role: 'admin' })).key;
+      const [reads, stranger] = await Promise.all([
+        Promise.all([...members, unknown, 'not-a-uuid', ...members].map((m) => s.request('GET', `/v1/members/${m}/balance`))),
+        // The same member through another program's key, in the same turn: not found there.
+        s.request('GET', `/v1/members/${members[0]}/balance`, undefined, { key: otherKey }),
+      ]);
+      reads.slice(0, 30).concat(reads.slice(32)).forEach((r, i) => {
+        assert.equal(r.status, 200);
+        assert.equal(r.body.memberId, members[i % 30]);
+        assert.equal(r.body.available, 10 * ((i % 30) + 1));
+      });
+      assert.equal(reads[30]!.status, 404);
+      assert.equal(reads[30]!.body.code, 'MEMBER_NOT_FOUND');
+      assert.equal(reads[31]!.body.code, 'MEMBER_NOT_FOUND');
+      assert.equal(stranger.status, 404);
+      assert.equal(stranger.body.code, 'MEMBER_NOT_FOUND');
     });
 
     test('parallel returns never return more than was bought, with or without a member', async () => {

@@ -45,6 +45,34 @@ for (const kind of DATABASES) {
       s.clock.current = new Date('2026-03-02T09:00:00Z');
     });
 
+    test('the lots show what the balance is made of: states, holds and the spending order, right before and after the job', async () => {
+      const member = await enrol(s);
+      s.clock.current = new Date('2026-03-02T09:00:00Z');
+      await s.request('POST', '/v1/purchases', receipt([line('A', 1, 2000)], { memberId: member })); // 100, expires 30 April 21:00Z
+      s.clock.current = new Date('2026-05-05T09:00:00Z');
+      await s.request('POST', '/v1/purchases', receipt([line('B', 1, 1000)], { memberId: member })); // 50, expires 30 June 21:00Z
+      const held = await s.request('POST', '/v1/purchases', receipt([line('C', 1, 1000)], { memberId: member, pointsToSpend: 20, twoPhase: true }));
+      assert.equal(held.status, 201);
+      const lots = (await s.request('GET', `/v1/members/${member}/lots`, undefined, { key: s.readonlyKey })).body;
+      assert.deepEqual(
+        lots.items.map((l: any) => [l.state, l.points, l.remaining, l.held, l.spendOrder, l.expiresAt]),
+        [
+          ['available', 50, 50, 20, 1, '2026-06-30T21:00:00.000Z'],
+          ['expired', 100, 100, 0, null, '2026-04-30T21:00:00.000Z'],
+        ],
+      );
+      assert.equal((await s.request('GET', `/v1/members/${member}/balance`)).body.available, 30);
+      await expirePoints(s.ctx);
+      const after = (await s.request('GET', `/v1/members/${member}/lots`, undefined, { key: s.readonlyKey })).body;
+      assert.deepEqual(after.items.map((l: any) => l.state), ['available'], 'the expired lot is written down and gone');
+      const unknown = await s.request('GET', '/v1/members/01900000-0000-7000-8000-000000000000/lots', undefined, { key: s.readonlyKey });
+      assert.equal(unknown.body.code, 'MEMBER_NOT_FOUND');
+      assert.equal((await s.request('GET', `/v1/members/${member}/lots`, undefined, { key: s.posKey })).body.code, 'FORBIDDEN');
+      await s.request('POST', `/v1/purchases/${held.body.purchaseId}/cancel`);
+      await s.assertBooksBalance();
+      s.clock.current = new Date('2026-03-02T09:00:00Z');
+    });
+
     test('points held by an unconfirmed purchase are not burned until the hold ends', async () => {
       const member = await enrol(s);
       s.clock.current = new Date('2026-04-30T20:50:00Z');

@@ -11,6 +11,7 @@ import {
   planEarn,
   planExpiry,
   planRedeem,
+  lotViews,
   spendableLots,
   type Hold,
   type Lot,
@@ -339,5 +340,45 @@ describe('applyMovements: the lots after an operation', () => {
     );
     assert.equal(lots[0]!.remaining, 50, 'the input lots are not changed');
     assert.equal(balanceAt(after, [], T, FAR).ledgerBalance, 125);
+  });
+});
+
+describe('lotViews', () => {
+  test('open lots in the order they are used, each with its state, holds and place in the spending order', () => {
+    const lots = [
+      lot('never', 40, -10, null),
+      lot('soon', 30, -5, 3),
+      lot('later', 20, -5, 60),
+      lot('pending', 10, 2, 90),
+      lot('debt', -15, -1, null),
+      lot('gone', 5, -100, -1),
+      lot('empty', 0, -3, 30),
+    ];
+    const views = lotViews(lots, [hold('soon', 30, 1), hold('later', 5, 1)], T);
+    assert.deepEqual(
+      views.map((v) => [v.lot.lotId, v.state, v.held, v.spendOrder]),
+      [
+        ['later', 'available', 5, 1], // 'soon' is wholly held, so the next spend starts here
+        ['never', 'available', 0, 2],
+        ['soon', 'available', 30, null],
+        ['pending', 'pending', 0, null],
+        ['debt', 'debt', 0, null],
+        ['gone', 'expired', 0, null],
+      ],
+    );
+  });
+
+  test('the spending order is the order planRedeem takes points in', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 1, max: 100 }), fc.integer({ min: -30, max: 5 }), fc.option(fc.integer({ min: -5, max: 90 }))), { maxLength: 12 }), (spec) => {
+        const lots = spec.map(([r, a, e], i) => lot(`l${String(i).padStart(2, '0')}`, r, a, e));
+        const order = lotViews(lots, [], T)
+          .filter((v) => v.spendOrder !== null)
+          .map((v) => v.lot.lotId);
+        const total = availableAt(lots, [], T);
+        const taken = total > 0 ? planRedeem(lots, [], total, T).map((m) => m.lotId) : [];
+        assert.deepEqual(order, taken);
+      }),
+    );
   });
 });

@@ -824,6 +824,359 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every campaign with effects in the range or live in it: reach, receipts, revenue, cost */
+        get: {
+            parameters: {
+                query: {
+                    /** @description YYYY-MM-DD in the program's time zone */
+                    from: string;
+                    /** @description YYYY-MM-DD in the program's time zone */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaigns: {
+                                anonymousReceipts: number;
+                                block: "main" | "mass" | "targeted";
+                                campaignId: string;
+                                controlGroupPercent: number;
+                                cost: {
+                                    /** @description money discounts, minor units */
+                                    discount: number;
+                                    /** @description points the campaign gave */
+                                    points: number;
+                                    /** @description those points at the program’s point value, minor units */
+                                    pointsValue: number;
+                                    total: number;
+                                };
+                                memberReceipts: number;
+                                /** @description distinct members with an effect of the campaign in the range */
+                                membersReached: number;
+                                name: string;
+                                receipts: number;
+                                /** @description receipt totals of the receipts with an effect, minor units */
+                                revenue: number;
+                                schedule: {
+                                    from: string | null;
+                                    to: string | null;
+                                };
+                                status: "draft" | "active" | "paused" | "archived";
+                            }[];
+                            currency: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD in the program's time zone
+                             */
+                            from: string;
+                            pointValue: number;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD in the program's time zone
+                             */
+                            to: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One campaign's results; with a control group, the uplift in spend and visits with 95 % intervals, incremental margin and return on cost */
+        get: {
+            parameters: {
+                query: {
+                    /** @description YYYY-MM-DD in the program's time zone */
+                    from: string;
+                    /** @description default: the analytics settings */
+                    marginPercent?: number;
+                    /** @description YYYY-MM-DD in the program's time zone */
+                    to: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            anonymousReceipts: number;
+                            block: "main" | "mass" | "targeted";
+                            campaignId: string;
+                            comparison: {
+                                control: {
+                                    meanSpend: number | null;
+                                    meanVisits: number | null;
+                                    members: number;
+                                };
+                                incrementalMargin: number | null;
+                                incrementalMarginInterval: {
+                                    high: number;
+                                    low: number;
+                                } | null;
+                                incrementalRevenue: number | null;
+                                incrementalRevenueInterval: {
+                                    high: number;
+                                    low: number;
+                                } | null;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD in the program's time zone
+                                 */
+                                lookbackFrom: string;
+                                memberCost: number;
+                                /**
+                                 * Format: date
+                                 * @description the campaign's first day (or the window's): members who bought in the lookback before it, or enrolled from it to windowTo, are the population
+                                 */
+                                populationFrom: string;
+                                roi: number | null;
+                                roiInterval: {
+                                    high: number;
+                                    low: number;
+                                } | null;
+                                spend: {
+                                    absolute: number | null;
+                                    absoluteInterval: {
+                                        high: number;
+                                        low: number;
+                                    } | null;
+                                    control: number | null;
+                                    reason: ("too_few_members" | "no_variance" | "no_control_spend") | null;
+                                    relative: number | null;
+                                    relativeInterval: {
+                                        high: number;
+                                        low: number;
+                                    } | null;
+                                    treatment: number | null;
+                                };
+                                treatment: {
+                                    meanSpend: number | null;
+                                    meanVisits: number | null;
+                                    members: number;
+                                };
+                                visits: {
+                                    absolute: number | null;
+                                    absoluteInterval: {
+                                        high: number;
+                                        low: number;
+                                    } | null;
+                                    control: number | null;
+                                    reason: ("too_few_members" | "no_variance" | "no_control_spend") | null;
+                                    relative: number | null;
+                                    relativeInterval: {
+                                        high: number;
+                                        low: number;
+                                    } | null;
+                                    treatment: number | null;
+                                };
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD in the program's time zone
+                                 */
+                                windowFrom: string;
+                                /**
+                                 * Format: date
+                                 * @description YYYY-MM-DD in the program's time zone
+                                 */
+                                windowTo: string;
+                            } | null;
+                            confidence: number;
+                            controlGroupPercent: number;
+                            cost: {
+                                /** @description money discounts, minor units */
+                                discount: number;
+                                /** @description points the campaign gave */
+                                points: number;
+                                /** @description those points at the program’s point value, minor units */
+                                pointsValue: number;
+                                total: number;
+                            };
+                            currency: string;
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD in the program's time zone
+                             */
+                            from: string;
+                            marginPercent: number;
+                            memberReceipts: number;
+                            /** @description distinct members with an effect of the campaign in the range */
+                            membersReached: number;
+                            name: string;
+                            noComparison: ("no_control_group" | "no_window") | null;
+                            pointValue: number;
+                            receipts: number;
+                            /** @description receipt totals of the receipts with an effect, minor units */
+                            revenue: number;
+                            schedule: {
+                                from: string | null;
+                                to: string | null;
+                            };
+                            status: "draft" | "active" | "paused" | "archived";
+                            /**
+                             * Format: date
+                             * @description YYYY-MM-DD in the program's time zone
+                             */
+                            to: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/cohorts": {
         parameters: {
             query?: never;
@@ -1383,10 +1736,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Fit BG/NBD and Gamma-Gamma on the program's history and store every member's predictions */
+        /** Fit BG/NBD and Gamma-Gamma on the program's history (up to today or calibrationEnd) and store every member's predictions */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description last day of the history to fit on, in the program's time zone (default today; not after today) */
+                    calibrationEnd?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -14654,6 +15010,120 @@ export interface paths {
                                 points: number;
                             }[];
                             nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members/{id}/lots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open lots in the order they are used: what the balance is made of */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            asOf: string;
+                            items: {
+                                /** Format: date-time */
+                                availableAt: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                expiresAt: string | null;
+                                /** @description points (integer) */
+                                held: number;
+                                id: string;
+                                /** @description points the lot was made with; negative for a debt after a return */
+                                points: number;
+                                purchaseId: string | null;
+                                remaining: number;
+                                /** @description 1 = the lot the next spend takes first; null if it cannot be spent now */
+                                spendOrder: number | null;
+                                /** @description expired: past its expiry, not yet written down by the expiry job (counts for nothing) */
+                                state: "available" | "pending" | "debt" | "expired";
+                            }[];
+                            memberId: string;
                         };
                     };
                 };

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { addDays, dayIn, startOfDayIn } from '../../domain/analytics/periods.js';
+import { addDays, checkRange, dayIn, startOfDayIn } from '../../domain/analytics/periods.js';
 import { fitAndPredict, isAtRisk } from '../../domain/analytics/predictions.js';
 import { DomainError } from '../../domain/errors.js';
 import { insertFit, latestFit, memberPrediction, purchaseDays, savePredictions, type FitRecord } from '../../store/analytics-models.js';
@@ -44,27 +44,39 @@ const view = (f: FitRecord): ModelsView => ({
   options: f.options as ModelsView['options'],
 });
 
+export interface FitOptions {
+  /**
+   * Last day of the history to fit on ('YYYY-MM-DD' in the program's time zone, inclusive; default
+   * today). Purchases after it are left out and T runs to it: e.g. '1997-09-30' reproduces the
+   * calibration period of the BG/NBD paper on the CDNOW data. Not after today.
+   */
+  calibrationEnd?: string | undefined;
+}
+
 /**
- * Fits the BG/NBD and Gamma-Gamma models on the program's history up to today (members' completed
- * purchases, calendar days in the program's time zone, same-day receipts merged, weeks as the time
- * unit), stores the fit and every member's predictions, and updates the at-risk segment:
- * members whose P(alive) is below the threshold or fell by more than the allowed drop since the
- * previous fit.
+ * Fits the BG/NBD and Gamma-Gamma models on the program's history up to the calibration end (today
+ * by default; members' completed purchases, calendar days in the program's time zone, same-day
+ * receipts merged, weeks as the time unit), stores the fit and every member's predictions, and
+ * updates the at-risk segment: members whose P(alive) is below the threshold or fell by more than
+ * the allowed drop since the previous fit.
  */
-export async function fitModels(ctx: AppContext, programId: string): Promise<ModelsView> {
+export async function fitModels(ctx: AppContext, programId: string, options: FitOptions = {}): Promise<ModelsView> {
   const t0 = performance.now();
   const at = ctx.clock();
   const { settings } = await ctx.programs.get(programId);
   const a = await getAnalyticsSettings(ctx, programId);
   const today = dayIn(at, settings.timeZone);
-  const history = await purchaseDays(ctx.db, programId, settings.timeZone, startOfDayIn(addDays(today, 1), settings.timeZone));
-  const fit = fitAndPredict(history, { calibrationEnd: today, predictionWeeks: a.predictionWeeks, clvMonths: a.clvMonths, monthlyDiscountRate: a.clvMonthlyDiscountPercent / 100 });
+  const end = options.calibrationEnd ?? today;
+  checkRange(end, end);
+  if (end > today) throw new DomainError('INVALID_DATE_RANGE', `calibrationEnd (${end}) is after today (${today})`, { errors: [{ pointer: 'querystring:/calibrationEnd', detail: 'must not be after today' }] });
+  const history = await purchaseDays(ctx.db, programId, settings.timeZone, startOfDayIn(addDays(end, 1), settings.timeZone));
+  const fit = fitAndPredict(history, { calibrationEnd: end, predictionWeeks: a.predictionWeeks, clvMonths: a.clvMonths, monthlyDiscountRate: a.clvMonthlyDiscountPercent / 100 });
   const fitId = ctx.newId();
   const gg = fit.gammaGamma;
   const record: FitRecord = {
     fitId,
     fittedAt: at,
-    calibrationEnd: today,
+    calibrationEnd: end,
     members: fit.members,
     repeatMembers: fit.repeatMembers,
     bgnbd: { ...fit.bgnbd.params, logLikelihood: fit.bgnbd.logLikelihood, converged: fit.bgnbd.converged },

@@ -41,6 +41,10 @@ const Prediction = Obj({
   atRisk: Type.Boolean(),
 });
 
+const FitQuery = Obj({
+  calibrationEnd: Type.Optional(Type.String({ format: 'date', description: "last day of the history to fit on, in the program's time zone (default today; not after today)" })),
+});
+
 /** Customer-base models: fit, latest parameters, a member's predictions. */
 export const modelRoutes =
   (ctx: AppContext): FastifyPluginAsync =>
@@ -49,8 +53,16 @@ export const modelRoutes =
     const tags = ['analytics'];
     app.post(
       '/analytics/models/fit',
-      { config: { roles: ['admin'] }, schema: { tags, summary: "Fit BG/NBD and Gamma-Gamma on the program's history and store every member's predictions", response: { 200: Models, ...problemResponses } } },
-      async (req) => fitModels(ctx, req.actor.programId),
+      {
+        config: { roles: ['admin'] },
+        schema: {
+          tags,
+          summary: "Fit BG/NBD and Gamma-Gamma on the program's history (up to today or calibrationEnd) and store every member's predictions",
+          querystring: FitQuery,
+          response: { 200: Models, ...problemResponses },
+        },
+      },
+      async (req) => fitModels(ctx, req.actor.programId, { calibrationEnd: req.query.calibrationEnd }),
     );
     app.get(
       '/analytics/models',

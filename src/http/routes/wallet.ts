@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
-import { adjustPoints, getBalance, getLedger, LEDGER_LIST } from '../../app/ledger.js';
+import { adjustPoints, getBalance, getLedger, getLots, LEDGER_LIST } from '../../app/ledger.js';
 import type { App } from '../app.js';
 import { listParams, listQuery } from '../list-query.js';
 import { DateTime, IdempotencyHeaders, IdParams, NullableString, Obj, Points, problemResponses } from '../schemas.js';
@@ -14,6 +14,27 @@ export const BalanceSchema = Obj({
   held: Points,
   expiringSoon: Type.Array(Obj({ points: Points, expiresAt: DateTime })),
   total: Points,
+  asOf: DateTime,
+});
+
+const LotsSchema = Obj({
+  memberId: Type.String(),
+  items: Type.Array(
+    Obj({
+      id: Type.String(),
+      state: Type.Union([Type.Literal('available'), Type.Literal('pending'), Type.Literal('debt'), Type.Literal('expired')], {
+        description: 'expired: past its expiry, not yet written down by the expiry job (counts for nothing)',
+      }),
+      points: Type.Integer({ description: 'points the lot was made with; negative for a debt after a return' }),
+      remaining: Type.Integer(),
+      held: Points,
+      spendOrder: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: '1 = the lot the next spend takes first; null if it cannot be spent now' }),
+      createdAt: DateTime,
+      availableAt: DateTime,
+      expiresAt: Type.Union([DateTime, Type.Null()]),
+      purchaseId: NullableString,
+    }),
+  ),
   asOf: DateTime,
 });
 
@@ -70,6 +91,14 @@ export const walletRoutes =
         schema: { tags, summary: 'Ledger entries, newest first (`sort`: createdAt, points)', params: IdParams, querystring: listQuery(LEDGER_LIST), response: { 200: LedgerPage, ...problemResponses } },
       },
       async (req) => getLedger(ctx, req.actor, req.params.id, listParams(req.query)),
+    );
+    app.get(
+      '/members/:id/lots',
+      {
+        config: { roles: ['admin', 'readonly'] },
+        schema: { tags, summary: 'Open lots in the order they are used: what the balance is made of', params: IdParams, response: { 200: LotsSchema, ...problemResponses } },
+      },
+      async (req) => getLots(ctx, req.actor, req.params.id),
     );
     app.post(
       '/members/:id/adjustments',

@@ -6,7 +6,9 @@ import * as m0004 from './0004-auth.js';
 import * as m0005 from './0005-rules.js';
 import * as m0006 from './0006-analytics.js';
 import * as m0007 from './0007-feedback.js';
+import * as m0008 from './0008-campaign-analytics.js';
 import * as m0009 from './0009-list-paging.js';
+import * as m0010 from './0010-purchase-indexes.js';
 
 /** Migrations in order; a static list so that the same code runs from src (tsx) and dist. */
 export const migrations: Record<string, Migration> = {
@@ -17,7 +19,9 @@ export const migrations: Record<string, Migration> = {
   '0005-rules': m0005,
   '0006-analytics': m0006,
   '0007-feedback': m0007,
+  '0008-campaign-analytics': m0008,
   '0009-list-paging': m0009,
+  '0010-purchase-indexes': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

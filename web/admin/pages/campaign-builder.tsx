@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, unwrap, useLoad } from '../../shared/api';
 import { money, num } from '../../shared/format';
 import { useSubmit, val } from '../../shared/form';
-import { navigate } from '../../shared/router';
+import { href, navigate } from '../../shared/router';
 import { Card, Field, Loading, Problem, Stat } from '../../shared/ui';
 import { CampaignForm } from '../campaign-form';
 import { blankCampaign, campaignPointer, checkCampaign, type Campaign } from '../campaign-model';
@@ -137,7 +137,11 @@ export function CampaignBuilder(props: { id: string; session: Session }) {
   return (
     <>
       <h1>{isNew ? t('campaigns.new') : c.name}</h1>
-      {status ? <p><span class="badge">{t(`campaignStatus.${status}`)}</span></p> : null}
+      {status ? (
+        <p>
+          <span class="badge">{t(`campaignStatus.${status}`)}</span> <a href={href(`/campaigns/${encodeURIComponent(props.id)}/results`)}>{t('results.link')}</a>
+        </p>
+      ) : null}
       {published !== null ? <p class="notice" role="status">{t('campaign.published', { version: published })}</p> : null}
       {f.done && published === null ? <p class="notice" role="status">{t('campaign.saved')}</p> : null}
       <Problem error={f.error} title={t('error.title')} />

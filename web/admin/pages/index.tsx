@@ -5,6 +5,7 @@ import { AdminUsers } from './admin-users';
 import { ApiKeys } from './api-keys';
 import { Audit } from './audit';
 import { CampaignBuilder } from './campaign-builder';
+import { CampaignResults } from './campaign-results';
 import { Campaigns } from './campaigns';
 import { Coupons } from './coupons';
 import { Dashboard } from './dashboard';
@@ -23,6 +24,7 @@ export function Page(props: { path: string; session: Session }) {
   if (path === '/members') return <Members />;
   if ((m = match('/members/:id', path))) return <MemberPage id={m.id!} session={session} />;
   if (path === '/campaigns') return <Campaigns session={session} />;
+  if ((m = match('/campaigns/:id/results', path))) return <CampaignResults id={m.id!} />;
   if ((m = match('/campaigns/:id', path))) return <CampaignBuilder id={m.id!} session={session} />;
   if (path === '/tiers') return <Tiers session={session} />;
   if (path === '/coupons') return <Coupons session={session} />;

@@ -4,6 +4,7 @@ import { date, dateTime, num } from '../../shared/format';
 import { useSubmit, val } from '../../shared/form';
 import { Card, Field, Loading, Problem, Stat } from '../../shared/ui';
 import { MemberEdit } from '../member-edit';
+import { MemberLots } from '../member-lots';
 import { mayEdit } from '../nav';
 import type { Session } from '../data';
 import type { AdminKey } from '../i18n';
@@ -152,6 +153,7 @@ export function MemberPage(props: { id: string; session: Session }) {
               </>
             ) : null}
           </Card>
+          <MemberLots memberId={id} refreshKey={balance.data?.asOf} />
           <Card title={t('member.tier')}>
             {tier.data?.tier ? (
               <p>

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { inControlGroup } from '../../src/domain/rules/control-group.js';
+import { campaign } from '../support/campaigns.js';
+import { DATABASES, enrol, line, receipt, startServer, type TestServer } from '../support/harness.js';
+
+/*
+ * A spring campaign with a 50 % control group, 2–8 March 2026 (Moscow): 100 points (1 point =
+ * 1 ₽) and 10 ₽ off every receipt. Six members enrolled on 16 February and bought once on 20 February
+ * (so they are in the population: bought in the 28 days before the window); others enrolled then
+ * never buy and are not. In the window:
+ *   treatment T1 300 + 500 ₽ on two days, T2 600 ₽, T3 200 + 300 + 500 ₽ on three days;
+ *   control   C1 300 ₽, C2 500 ₽, C3 100 + 300 ₽ on two days;
+ *   a receipt without a member, 1 000 ₽ (it gets the discount: no control group without a member).
+ * Spend per member: treatment 800, 600, 1 000 ₽ (mean 800, s² = 4·10⁸ kopecks²), control 300, 500,
+ * 400 ₽ (mean 400, s² = 10⁸). Uplift 400 ₽ = 40 000 kopecks, se = √(4·10⁸/3 + 10⁸/3) = 12 909.94,
+ * Welch df = 50/17 = 2.941, t(0.975) = 3.218759: 40 000 ± 41 553.995 → −1 554 … 81 554.
+ * Visits: 2, 1, 3 against 1, 1, 2: uplift 0.6667, df 3.2, t = 3.072829 → −1.3819 … 2.7152.
+ */
+for (const kind of DATABASES) {
+  describe(`analytics per campaign: reach, cost, uplift over the control group (${kind})`, () => {
+    let s: TestServer;
+    const t: string[] = [];
+    const c: string[] = [];
+    const admin = () => ({ key: s.adminKey });
+    const get = (path: string, key = s.readonlyKey) => s.request('GET', path, undefined, { key });
+    const buy = async (member: string | null, rub: number, sku = 'BREAD') => {
+      const res = await s.request('POST', '/v1/purchases', receipt([line(sku, 1, rub)], member ? { memberId: member } : {}));
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      return res.body;
+    };
+
+    before(async () => {
+      s = await startServer(kind, { pendingDays: 0 });
+      s.clock.current = new Date('2026-02-16T09:00:00Z');
+      while (t.length < 3 || c.length < 3) {
+        const m = await enrol(s);
+        (inControlGroup('spring', m, 50) ? c : t).push(m);
+      }
+      s.clock.current = new Date('2026-02-20T09:00:00Z');
+      for (const m of [...t.slice(0, 3), ...c.slice(0, 3)]) await buy(m, 100);
+      const spring = campaign('spring', { name: 'Весна', schedule: { from: '2026-03-02', to: '2026-03-08' }, controlGroupPercent: 50, effects: [{ kind: 'points_fixed', points: 100 }, { kind: 'discount_fixed', amount: 10_00 }] });
+      const tea = campaign('tea', { name: 'Чай', conditions: [{ kind: 'lines', lines: { skus: ['TEA'] }, match: 'any' }], effects: [{ kind: 'points_fixed', points: 10 }] });
+      const winter = campaign('winter', { schedule: { to: '2026-01-31' }, effects: [{ kind: 'points_fixed', points: 10 }] });
+      for (const x of [spring, tea, winter]) assert.equal((await s.request('POST', '/v1/campaigns', { campaign: x, status: 'active' }, admin())).status, 201);
+      assert.equal((await s.request('POST', '/v1/campaigns', { campaign: campaign('draft', { effects: [{ kind: 'points_fixed', points: 1 }] }) }, admin())).status, 201);
+
+      s.clock.current = new Date('2026-03-02T09:00:00Z');
+      for (const [m, rub] of [[t[0], 300], [t[1], 600], [t[2], 200], [c[0], 300], [c[2], 100], [null, 1000]] as const) await buy(m ?? null, rub);
+      s.clock.advanceDays(1);
+      for (const [m, rub] of [[t[0], 500], [t[2], 300], [c[1], 500], [c[2], 300]] as const) await buy(m!, rub);
+      s.clock.advanceDays(1);
+      await buy(t[2]!, 500);
+      s.clock.current = new Date('2026-03-10T09:00:00Z');
+      await buy(t[0]!, 9_999); // after the campaign: neither an effect nor in the window
+    });
+    after(() => s.close());
+
+    test('the list has the campaigns with effects or live in the range, with reach, receipts, revenue and cost', async () => {
+      const res = await get('/v1/analytics/campaigns?from=2026-03-01&to=2026-03-31');
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.deepEqual([res.body.currency, res.body.pointValue], ['RUB', 100]);
+      assert.deepEqual(res.body.campaigns.map((x: any) => x.campaignId), ['spring', 'tea'], 'not the winter campaign (over), nor the draft');
+      const [spring, tea] = res.body.campaigns;
+      assert.deepEqual(
+        [spring.membersReached, spring.memberReceipts, spring.anonymousReceipts, spring.receipts, spring.revenue, spring.controlGroupPercent, spring.schedule],
+        [3, 6, 1, 7, 340_000, 50, { from: '2026-03-02', to: '2026-03-08' }],
+      );
+      assert.deepEqual(spring.cost, { points: 600, pointsValue: 60_000, discount: 7_000, total: 67_000 });
+      assert.deepEqual([tea.membersReached, tea.receipts, tea.cost.total], [0, 0, 0]);
+    });
+
+    test('one campaign: the populations, uplift in spend and visits with 95 % intervals, incremental margin and ROI', async () => {
+      const res = await get('/v1/analytics/campaigns/spring?from=2026-03-01&to=2026-03-31');
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const r = res.body;
+      assert.deepEqual([r.membersReached, r.receipts, r.cost.total, r.marginPercent, r.confidence, r.noComparison], [3, 7, 67_000, 25, 0.95, null]);
+      const k = r.comparison;
+      assert.deepEqual([k.windowFrom, k.windowTo, k.populationFrom, k.lookbackFrom], ['2026-03-02', '2026-03-08', '2026-03-02', '2026-02-02']);
+      assert.deepEqual(k.treatment, { members: 3, meanSpend: 80_000, meanVisits: 2 });
+      assert.deepEqual(k.control, { members: 3, meanSpend: 40_000, meanVisits: 1.3333 });
+      assert.deepEqual(k.spend, {
+        treatment: 80_000, control: 40_000, absolute: 40_000, absoluteInterval: { low: -1_554, high: 81_554 },
+        relative: 1, relativeInterval: { low: -0.3141, high: 2.3141 }, reason: null,
+      });
+      assert.deepEqual(k.visits, {
+        treatment: 2, control: 1.3333, absolute: 0.6667, absoluteInterval: { low: -1.3819, high: 2.7152 },
+        relative: 0.5, relativeInterval: { low: -1.2602, high: 2.2602 }, reason: null,
+      });
+      // 40 000 × 3 treated members; 25 % of it; against the members' cost 60 000 + 6 000.
+      assert.deepEqual([k.incrementalRevenue, k.incrementalRevenueInterval], [120_000, { low: -4_662, high: 244_662 }]);
+      assert.deepEqual([k.incrementalMargin, k.incrementalMarginInterval], [30_000, { low: -1_165, high: 61_165 }]);
+      assert.deepEqual([k.memberCost, k.roi, k.roiInterval], [66_000, -0.5455, { low: -1.0177, high: -0.0733 }]);
+    });
+
+    test('a range with one day of the campaign: the population is still drawn before the campaign; a control group that spent nothing has no relative uplift', async () => {
+      const res = await get('/v1/analytics/campaigns/spring?from=2026-03-04&to=2026-03-04&marginPercent=50');
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const k = res.body.comparison;
+      // The population: members who bought in the 28 days before the campaign began (all six); only T3 bought on 4 March.
+      assert.deepEqual([k.windowFrom, k.windowTo, k.populationFrom, k.lookbackFrom], ['2026-03-04', '2026-03-04', '2026-03-02', '2026-02-02']);
+      assert.deepEqual([k.treatment.members, k.control.members, k.spend.absolute, k.spend.reason], [3, 3, 16_667, 'no_control_spend']);
+      assert.deepEqual([res.body.marginPercent, k.incrementalMargin, res.body.cost.total], [50, 25_000, 11_000]);
+    });
+
+    test('a campaign without a control group has figures but no comparison', async () => {
+      const res = await get('/v1/analytics/campaigns/tea?from=2026-03-01&to=2026-03-31');
+      assert.deepEqual([res.status, res.body.comparison, res.body.noComparison], [200, null, 'no_control_group']);
+    });
+
+    test('bad input: an unknown campaign is 404, from after to is 422, a till key is 403', async () => {
+      const unknown = await get('/v1/analytics/campaigns/nope?from=2026-03-01&to=2026-03-31');
+      assert.deepEqual([unknown.status, unknown.body.code], [404, 'CAMPAIGN_NOT_FOUND']);
+      assert.match(unknown.headers.get('content-type') ?? '', /application\/problem\+json/);
+      const backwards = await get('/v1/analytics/campaigns/spring?from=2026-03-31&to=2026-03-01');
+      assert.deepEqual([backwards.status, backwards.body.code], [422, 'INVALID_DATE_RANGE']);
+      const listBackwards = await get('/v1/analytics/campaigns?from=2026-03-31&to=2026-03-01');
+      assert.deepEqual([listBackwards.status, listBackwards.body.code], [422, 'INVALID_DATE_RANGE']);
+      const missing = await get('/v1/analytics/campaigns?from=2026-03-01');
+      assert.deepEqual([missing.status, missing.body.code], [400, 'VALIDATION_FAILED']);
+      assert.equal((await get('/v1/analytics/campaigns?from=2026-03-01&to=2026-03-31', s.posKey)).status, 403);
+    });
+  });
+}
