@@ -1,5 +1,6 @@
 // The admin panel's strings in English.
 import type { AdminKey } from './i18n-ru.js';
+import { reportsEn } from './i18n-reports-en.js';
 
 export const en: Record<AdminKey, string> = {
   'app.title': 'Kopilka — admin panel',
@@ -116,15 +117,6 @@ export const en: Record<AdminKey, string> = {
   'coupons.shared': 'Shared code',
   'coupons.unique': 'Unique codes',
   'coupons.used': 'Used',
-  'dash.analyticsNote': 'Purchases, revenue with and without members, points issued, redeemed and expired, and the points liability will appear here with the analytics API.',
-  'dash.blocked': 'Blocked',
-  'dash.campaignMoney': 'Cost of campaigns',
-  'dash.campaignPoints': 'Points from campaigns',
-  'dash.couponUses': 'Coupon uses',
-  'dash.liveCampaigns': 'Live campaigns',
-  'dash.members': 'Members',
-  'dash.newMembers': 'New in {days} days',
-  'dash.newMembersChart': 'New members per day, {days} days',
   'feedback.topic': 'Topic',
   'topic.question': 'Question',
   'topic.complaint': 'Complaint',
@@ -318,5 +310,6 @@ export const en: Record<AdminKey, string> = {
   'campaign.categoriesHint': 'Comma-separated; empty: any receipt.',
   'campaign.effectCategories': 'Only on categories',
   'campaign.effectCategoriesHint': 'Comma-separated; empty: the whole receipt.',
+  ...reportsEn,
 };
 

@@ -1,4 +1,6 @@
 // The admin panel's strings in Russian (the source: English is typed by these keys).
+import { reportsRu } from './i18n-reports-ru.js';
+
 export const ru = {
   'app.title': 'Kopilka — панель управления',
   'app.skip': 'К содержимому',
@@ -114,15 +116,6 @@ export const ru = {
   'coupons.shared': 'Общий код',
   'coupons.unique': 'Уникальные коды',
   'coupons.used': 'Использовано',
-  'dash.analyticsNote': 'Покупки, выручка с участниками и без, начисленные, списанные и сгоревшие баллы и обязательства по баллам появятся здесь вместе с API аналитики.',
-  'dash.blocked': 'Заблокировано',
-  'dash.campaignMoney': 'Стоимость акций',
-  'dash.campaignPoints': 'Баллы по акциям',
-  'dash.couponUses': 'Использований купонов',
-  'dash.liveCampaigns': 'Действующих акций',
-  'dash.members': 'Участников',
-  'dash.newMembers': 'Новых за {days} дней',
-  'dash.newMembersChart': 'Новые участники по дням, {days} дней',
   'feedback.topic': 'Тема',
   'topic.question': 'Вопрос',
   'topic.complaint': 'Жалоба',
@@ -316,6 +309,7 @@ export const ru = {
   'campaign.categoriesHint': 'Через запятую; пусто — любой чек.',
   'campaign.effectCategories': 'Только на категории',
   'campaign.effectCategoriesHint': 'Через запятую; пусто — на весь чек.',
+  ...reportsRu,
 };
 
 export type AdminKey = keyof typeof ru;
