@@ -2,6 +2,7 @@
 // cookie of this origin, with the CSRF header (docs/auth.md).
 import { createKopilkaClient, isProblem, type Problem } from '@kopilka/client';
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { fieldText, problemText } from './problems';
 
 export const api = createKopilkaClient({ baseUrl: location.origin, csrf: true, credentials: 'same-origin' });
 
@@ -16,9 +17,13 @@ export class ApiError extends Error {
   get status(): number {
     return this.problem.status;
   }
-  /** Field errors by JSON pointer into the body: "/name" → "must NOT have more than 200 characters". */
+  /** The problem in the page's language by its code, else the server's detail (web/shared/problems.ts). */
+  text(): string {
+    return problemText(this.problem);
+  }
+  /** Field errors by JSON pointer into the body, in the page's language: "/name" → "Не длиннее 200 символов." */
   fields(): Record<string, string> {
-    return Object.fromEntries((this.problem.errors ?? []).map((e) => [e.pointer, e.detail]));
+    return Object.fromEntries((this.problem.errors ?? []).map((e) => [e.pointer, fieldText(this.problem, e.detail)]));
   }
 }
 
