@@ -34,7 +34,7 @@ export function TimeChart(props: { title: string; summary: string; tableLabel: s
             ...(props.bars ? { paths: uPlot.paths.bars!({ size: [0.6 / series.length, 40] }), fill: COLOURS[i % COLOURS.length] } : {}),
           })),
         ],
-        axes: [{ values: (_u, splits) => splits.map((v) => props.xFormat(v)) }, { size: 70, values: (_u, splits) => splits.map((v) => fmt(v)) }],
+        axes: [{ space: 70, values: (_u, splits) => splits.map((v) => props.xFormat(v)) }, { size: 70, values: (_u, splits) => splits.map((v) => fmt(v)) }],
         legend: { show: false },
         cursor: { show: false },
       },

@@ -1,5 +1,6 @@
 // The admin panel's strings in English.
 import type { AdminKey } from './i18n-ru.js';
+import { builderEn } from './i18n-builder-en.js';
 import { reportsEn } from './i18n-reports-en.js';
 
 export const en: Record<AdminKey, string> = {
@@ -311,5 +312,6 @@ export const en: Record<AdminKey, string> = {
   'campaign.effectCategories': 'Only on categories',
   'campaign.effectCategoriesHint': 'Comma-separated; empty: the whole receipt.',
   ...reportsEn,
+  ...builderEn,
 };
 

@@ -1,4 +1,5 @@
 // The admin panel's strings in Russian (the source: English is typed by these keys).
+import { builderRu } from './i18n-builder-ru.js';
 import { reportsRu } from './i18n-reports-ru.js';
 
 export const ru = {
@@ -310,6 +311,7 @@ export const ru = {
   'campaign.effectCategories': 'Только на категории',
   'campaign.effectCategoriesHint': 'Через запятую; пусто — на весь чек.',
   ...reportsRu,
+  ...builderRu,
 };
 
 export type AdminKey = keyof typeof ru;

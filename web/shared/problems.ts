@@ -1,8 +1,8 @@
 // A problem document in the page's language: the problem by its code, a field's error by the
 // code when the code says what is wrong with that field, else by the shape of the validator's
 // sentence; the server's English detail when neither is known.
-import type { Lang } from './i18n';
-import { problemsEn, problemsRu, type ProblemCode } from './problem-texts';
+import type { Lang } from './i18n.js';
+import { problemsEn, problemsRu, type ProblemCode } from './problem-texts.js';
 
 const TEXTS: Record<Lang, Record<string, string>> = { ru: problemsRu, en: problemsEn };
 
@@ -10,7 +10,7 @@ const TEXTS: Record<Lang, Record<string, string>> = { ru: problemsRu, en: proble
 const GENERAL = new Set(['VALIDATION_FAILED', 'INVALID_SETTINGS', 'INVALID_RULES', 'INVALID_RECEIPT', 'INVALID_SEGMENT_RULE', 'INVALID_DATE_RANGE', 'INVALID_IDENTIFIER']);
 
 /** The page's language, as each app's i18n store sets it on <html lang>. */
-export const pageLang = (): Lang => (typeof document !== 'undefined' && document.documentElement.lang === 'ru' ? 'ru' : 'en');
+export const pageLang = (): Lang => ((globalThis as { document?: { documentElement: { lang: string } } }).document?.documentElement.lang === 'ru' ? 'ru' : 'en');
 
 export const hasProblemText = (code: string): code is ProblemCode => code in problemsRu;
 
@@ -56,6 +56,15 @@ const RU_FIELD_RULES: Rule[] = [
   [/^must be 1 to 200 characters$/, () => 'От 1 до 200 символов.'],
   [/^the program asks for this$/, () => 'Программа просит заполнить это поле.'],
   [/^must not be greater than (.+)$/, (m) => `Не больше поля ${n(m[1])}.`],
+  [/^must differ from from/, () => 'Должно отличаться от начала (на весь день — оставьте часы пустыми).'],
+  [/^is before from$/, () => 'Раньше начала.'],
+  [/^must be a time from 00:00 to 24:00$/, () => 'Время от 00:00 до 24:00.'],
+  [/^must be below 100 with at most two decimals$/, () => 'Меньше 100, не больше двух знаков после запятой.'],
+  [/^must be above 0 and at most 100, with at most two decimals$/, () => 'Больше 0 и не больше 100, не больше двух знаков после запятой.'],
+  [/^must be above 1 with at most two decimals$/, () => 'Больше 1, не больше двух знаков после запятой.'],
+  [/^must be at least (\d+)$/, (m) => `Не меньше ${n(m[1])}.`],
+  [/^must set points, money or both$/, () => 'Укажите бюджет в баллах, в рублях или оба.'],
+  [/^must not be empty$/, () => 'Заполните это поле.'],
 ];
 
 /** A field error's sentence in the page's language. */
