@@ -27,7 +27,7 @@ export const reportsEn: Record<keyof typeof reportsRu, string> = {
   'dash.activeMembers': 'Active members',
   'dash.ofMembers': '{share} of all',
   'dash.repeatRate': 'Repeat purchase rate',
-  'dash.programWide': 'Whole program',
+  'dash.programWide': 'Counted for the whole program only',
   'dash.purchases': 'Purchases and revenue',
   'dash.withMember': 'With a member',
   'dash.withoutMember': 'Without a member',

@@ -25,7 +25,7 @@ export const reportsRu = {
   'dash.activeMembers': 'Активные участники',
   'dash.ofMembers': '{share} от всех',
   'dash.repeatRate': 'Доля повторных покупателей',
-  'dash.programWide': 'По всей программе',
+  'dash.programWide': 'Считается только по всей программе',
   'dash.purchases': 'Покупки и выручка',
   'dash.withMember': 'С участником',
   'dash.withoutMember': 'Без участника',

@@ -39,7 +39,7 @@ export function Models(props: { mayEdit: boolean }) {
   return (
     <Card title={t('models.title')}>
       <Problem error={fit.error ?? f.error} title={t('error.title')} />
-      {!fit.data && !fit.error ? <Loading text={t('app.loading')} /> : null}
+      {fit.data === undefined && !fit.error ? <Loading text={t('app.loading')} /> : null}
       {fit.data === null ? <p>{t('models.none')}</p> : null}
       {fit.data ? (
         <>

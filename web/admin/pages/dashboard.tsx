@@ -139,7 +139,7 @@ function DashboardFor(props: { timeZone: string; currency: string; stores: { id:
           <h2>{t('dash.members')}</h2>
           <div class="stats" data-testid="figures">
             <Stat label={t('dash.members')} value={count(k.totals.members)} hint={storeId ? t('dash.programWide') : undefined} />
-            <Stat label={t('dash.newMembers')} value={count(k.totals.newMembers)} />
+            <Stat label={t('dash.newMembers')} value={count(k.totals.newMembers)} hint={storeId ? t('dash.programWide') : undefined} />
             <Stat label={t('dash.activeMembers')} value={count(k.totals.activeMembers)} hint={k.totals.activeShare === null ? undefined : t('dash.ofMembers', { share: percent(k.totals.activeShare, lang) })} />
             <Stat label={t('dash.repeatRate')} value={k.totals.repeatPurchaseRate === null ? '—' : percent(k.totals.repeatPurchaseRate, lang)} />
           </div>
