@@ -27,7 +27,7 @@ export function Blocks(props: { range: Range; mayEdit: boolean }) {
   return (
     <Card title={t('blocks.title')}>
       <p class="hint">{t('blocks.hint')}</p>
-      <div class="table-scroll">
+      <div class="table-scroll" tabIndex={0} role="region" aria-label={t('blocks.title')}>
         <table data-testid="blocks">
           <thead>
             <tr>

@@ -21,7 +21,7 @@ export function Cohorts(props: { range: Range }) {
       {cohorts.length === 0 ? (
         <p>{t('report.empty')}</p>
       ) : (
-        <div class="table-scroll">
+        <div class="table-scroll" tabIndex={0} role="region" aria-label={t('cohorts.title')}>
           <table class="heat" data-testid="cohorts">
             <thead>
               <tr>
@@ -31,7 +31,7 @@ export function Cohorts(props: { range: Range }) {
                 </th>
                 {Array.from({ length: width }, (_, k) => (
                   <th scope="col" class="num">
-                    {t('cohorts.month', { k })}
+                    {k}
                   </th>
                 ))}
               </tr>

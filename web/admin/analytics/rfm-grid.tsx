@@ -26,7 +26,7 @@ export function RfmGrid() {
   return (
     <Card title={t('rfm.title')}>
       <p class="hint">{r.computedAt ? t('rfm.computed', { at: dateTime(r.computedAt, lang), members: num(r.members, lang), days: r.windowDays }) : t('rfm.notYet')}</p>
-      <div class="table-scroll">
+      <div class="table-scroll" tabIndex={0} role="region" aria-label={t('rfm.title')}>
         <table class="rfm-grid" data-testid="rfm-grid">
           <caption class="visually-hidden">{t('rfm.caption')}</caption>
           <thead>
