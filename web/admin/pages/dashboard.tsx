@@ -8,6 +8,7 @@ import type { Session } from '../data';
 import { periodLabel, percent, xFormat } from '../report-format';
 import { RangePicker } from '../range-picker';
 import { dayToX, intervalFor, presetRange, todayIn, type Range } from '../report-range';
+import type { Lang } from '../../shared/i18n';
 import { i18n, t } from '../t';
 
 type Kpis = Awaited<ReturnType<typeof loadKpis>>;
@@ -27,9 +28,23 @@ const rangeErrors = (e: ApiError | undefined): Record<string, string> =>
   Object.fromEntries(Object.entries(e?.fields() ?? {}).map(([k, v]) => [k.replace(/^querystring:/, ''), v]));
 
 function Charts(props: { k: Kpis; currency: string; store: boolean }) {
-  const { k, currency } = props;
   const lang = i18n.lang();
-  const x = useMemo(() => k.series.map((s) => dayToX(s.period)), [k]);
+  // Built once per report and language: a chart is redrawn only when its data changes.
+  const charts = useMemo(() => chartsOf(props.k, props.currency, props.store, lang), [props.k, props.currency, props.store, lang]);
+  const { k } = props;
+  return (
+    <div class="charts">
+      {charts.list.map((c) => (
+        <Card>
+          <TimeChart testId={c.id} title={c.title} summary={c.summary} tableLabel={t('chart.table')} periodLabel={t(`chart.period.${k.interval}`)} x={charts.x} periods={charts.periods} series={c.series} xFormat={xFormat(k.interval, lang)} />
+        </Card>
+      ))}
+    </div>
+  );
+}
+
+function chartsOf(k: Kpis, currency: string, store: boolean, lang: Lang) {
+  const x = k.series.map((s) => dayToX(s.period));
   const periods = k.series.map((s) => periodLabel(s.period, k.interval, lang));
   const count = (v: number) => num(v, lang);
   const rub = (v: number) => money(v, currency, lang);
@@ -54,7 +69,7 @@ function Charts(props: { k: Kpis; currency: string; store: boolean }) {
       ],
     },
   ];
-  if (!props.store) {
+  if (!store) {
     charts.push(
       {
         id: 'chart-members',
@@ -77,15 +92,7 @@ function Charts(props: { k: Kpis; currency: string; store: boolean }) {
       },
     );
   }
-  return (
-    <div class="charts">
-      {charts.map((c) => (
-        <Card>
-          <TimeChart testId={c.id} title={c.title} summary={c.summary} tableLabel={t('chart.table')} periodLabel={t(`chart.period.${k.interval}`)} x={x} periods={periods} series={c.series} xFormat={xFormat(k.interval, lang)} />
-        </Card>
-      ))}
-    </div>
-  );
+  return { x, periods, list: charts };
 }
 
 /** Members and receipts with and without them, points and their liability, for a range and a store (docs/analytics.md). */
