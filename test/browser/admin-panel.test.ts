@@ -226,7 +226,7 @@ describe('admin panel in the browser', () => {
     await page.getByLabel('Часы: с').fill('12:00');
     await page.getByLabel('Часы: до').fill('12:00');
     await page.getByRole('button', { name: 'Сохранить черновик' }).click();
-    await page.getByText('Должно отличаться от начала (на весь день — оставьте часы пустыми).').waitFor();
+    await page.getByText('Должно отличаться от начала (на весь день — оставьте часы пустыми).', { exact: true }).waitFor();
     assert.equal(await page.getByLabel('Часы: до').getAttribute('aria-invalid'), 'true');
     await page.getByLabel('Часы: до').fill('15:00');
     await page.getByRole('button', { name: 'Сохранить черновик' }).click();

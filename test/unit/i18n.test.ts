@@ -9,7 +9,7 @@ import { dictionaries as admin } from '../../web/admin/i18n.js';
 import { dictionaries as member } from '../../web/member/i18n.js';
 import { detectLang, fill } from '../../web/shared/i18n.js';
 import { NOT_MET_BY_THE_APPS, problemsEn, problemsRu } from '../../web/shared/problem-texts.js';
-import { fieldText, problemText } from '../../web/shared/problems.js';
+import { fieldName, fieldText, problemText } from '../../web/shared/problems.js';
 
 const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web');
 
@@ -110,5 +110,11 @@ describe('server problems in the user\'s language', () => {
     assert.equal(fieldText({ code: 'VALIDATION_FAILED' }, 'must NOT have more than 200 characters', 'ru'), 'Не длиннее 200 символов.');
     assert.equal(fieldText({ code: 'INVALID_RULES' }, 'an unheard-of sentence', 'ru'), 'an unheard-of sentence');
     assert.equal(fieldText({ code: 'VALIDATION_FAILED' }, 'must be <= 365', 'en'), 'must be <= 365');
+  });
+  test('a field is named by the last named part of its pointer, else shown as the pointer', () => {
+    assert.equal(fieldName('/campaign/budget/warnAtPercent', 'ru'), 'Порог предупреждения');
+    assert.equal(fieldName('/rules/campaigns/0/schedule/hours/0/to', 'en'), 'End');
+    assert.equal(fieldName('querystring:/from', 'ru'), 'Начало');
+    assert.equal(fieldName('/somethingNew', 'ru'), '/somethingNew');
   });
 });

@@ -2,6 +2,7 @@
 // limits and budgets, priority and stacking, and the campaign as JSON for anything else.
 import { useEffect, useState } from 'preact/hooks';
 import { val } from '../shared/form';
+import { fieldName } from '../shared/problems';
 import { Check, Field } from '../shared/ui';
 import { blankCampaign, LIMIT_PERIODS, type Campaign } from './campaign-model';
 import { t } from './t';
@@ -203,7 +204,7 @@ export function JsonEditor(props: { c: Campaign; isNew: boolean; onChange: (c: C
         <ul class="error" role="alert">
           {other.map(([k, v]) => (
             <li>
-              <code>{k}</code> {v}
+              {fieldName(k)} (<code>{k}</code>): {v}
             </li>
           ))}
         </ul>

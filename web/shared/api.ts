@@ -2,7 +2,7 @@
 // cookie of this origin, with the CSRF header (docs/auth.md).
 import { createKopilkaClient, isProblem, type Problem } from '@kopilka/client';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { fieldText, problemText } from './problems';
+import { fieldName, fieldText, problemText } from './problems';
 
 export const api = createKopilkaClient({ baseUrl: location.origin, csrf: true, credentials: 'same-origin' });
 
@@ -20,6 +20,10 @@ export class ApiError extends Error {
   /** The problem in the page's language by its code, else the server's detail (web/shared/problems.ts). */
   text(): string {
     return problemText(this.problem);
+  }
+  /** Field errors as "field name: what is wrong", in the page's language, for a list away from the form. */
+  fieldList(): { pointer: string; name: string; text: string }[] {
+    return (this.problem.errors ?? []).map((e) => ({ pointer: e.pointer, name: fieldName(e.pointer), text: fieldText(this.problem, e.detail) }));
   }
   /** Field errors by JSON pointer into the body, in the page's language: "/name" → "Не длиннее 200 символов." */
   fields(): Record<string, string> {

@@ -2,7 +2,7 @@
 // code when the code says what is wrong with that field, else by the shape of the validator's
 // sentence; the server's English detail when neither is known.
 import type { Lang } from './i18n.js';
-import { problemsEn, problemsRu, type ProblemCode } from './problem-texts.js';
+import { fieldNamesEn, fieldNamesRu, problemsEn, problemsRu, type ProblemCode } from './problem-texts.js';
 
 const TEXTS: Record<Lang, Record<string, string>> = { ru: problemsRu, en: problemsEn };
 
@@ -76,4 +76,14 @@ export function fieldText(problem: { code: string }, detail: string, lang: Lang 
     if (m) return say(m);
   }
   return detail;
+}
+
+/** A pointer's field name in the page's language: "/campaign/budget/warnAtPercent" → "Порог предупреждения"; the pointer itself when unknown. */
+export function fieldName(pointer: string, lang: Lang = pageLang()): string {
+  const last = pointer
+    .replace(/^\w+:/, '')
+    .split('/')
+    .filter((p) => p !== '' && !/^\d+$/.test(p))
+    .pop();
+  return (last && (lang === 'ru' ? fieldNamesRu : fieldNamesEn)[last]) || pointer;
 }
