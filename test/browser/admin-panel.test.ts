@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { createAdminUser } from '../../src/app/admin-users.js';
+import { aggregateProgram } from '../../src/app/analytics/aggregate.js';
+import { recomputeRfm } from '../../src/app/analytics/rfm.js';
 import { checkPage, launchBrowser, newContext, startWebServer, watchErrors } from '../support/browser.js';
 import { enrol, line, receipt, type TestServer } from '../support/harness.js';
 
@@ -18,6 +21,7 @@ describe('admin panel in the browser', () => {
     for (const [email, role] of [
       ['owner@shop.test', 'owner'],
       ['support@shop.test', 'support'],
+      ['analyst@shop.test', 'analyst'],
     ] as const) {
       await createAdminUser(s.ctx, s.programId, { email, name: role === 'owner' ? 'Ольга' : 'Сергей', role, password: PASSWORD });
     }
@@ -93,7 +97,7 @@ describe('admin panel in the browser', () => {
     const phone = page.getByRole('textbox', { name: 'Телефон' });
     await phone.fill('+7 916 000-00-01');
     await page.getByRole('button', { name: 'Сохранить' }).click();
-    await page.getByText('already belongs to another member', { exact: true }).waitFor();
+    await page.getByText('Этот идентификатор уже принадлежит другому участнику.', { exact: true }).waitFor();
     assert.equal(await phone.getAttribute('aria-invalid'), 'true');
 
     // A manual adjustment with a reason appears in the history.
@@ -193,6 +197,135 @@ describe('admin panel in the browser', () => {
     assert.equal((await codeCells()).length, 5, 'the last 5 of 30 codes');
     await checkPage(page, 'admin-coupon-codes');
     assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('an owner reads the dashboard from the analytics, changes the range, downloads the CSV and opens the RFM grid', { timeout: SLOW }, async () => {
+    // The reports run in the program's today; the browser's today is the real one.
+    s.clock.current = new Date();
+    await enrol(s, { name: 'Вера', phone: '+79165550001' });
+    const withMember = await s.request('POST', '/v1/purchases', { ...receipt([line('COFFEE', 3, 200)]), identifier: { kind: 'phone', value: '+79165550001' } });
+    assert.equal(withMember.status, 201, JSON.stringify(withMember.body));
+    for (const price of [100, 300]) {
+      const anonymous = await s.request('POST', '/v1/purchases', receipt([line('TEA', 1, price)]));
+      assert.equal(anonymous.status, 201, JSON.stringify(anonymous.body));
+    }
+    await aggregateProgram(s.ctx, s.programId);
+    await recomputeRfm(s.ctx, s.programId);
+
+    const context = await newContext(browser, 'desktop', 'ru-RU');
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await signIn(page, 'owner@shop.test');
+    const split = page.getByTestId('split');
+    await split.waitFor();
+    // One receipt of 600 ₽ with a member, two of 100 ₽ and 300 ₽ without: an average of 200 ₽.
+    assert.match(await split.innerText(), /Чеков с участником\s+1\s+средний чек 600,00\s₽/);
+    assert.match(await split.innerText(), /Чеков без участника\s+2\s+средний чек 200,00\s₽/);
+    assert.match(await split.innerText(), /Средний чек участника выше на\s+200\s%/);
+    assert.match(await page.getByTestId('points').innerText(), /Начислено баллов\s+30\b/);
+    for (const chart of ['chart-purchases', 'chart-sales', 'chart-members', 'chart-points']) {
+      await page.getByTestId(chart).locator('canvas').waitFor();
+    }
+    // The text alternative: the same numbers as a table.
+    await page.getByTestId('chart-purchases').getByText('Показать таблицей').click();
+    await page.getByTestId('chart-purchases').getByRole('table').waitFor();
+    await checkPage(page, 'admin-dashboard-data');
+
+    const range = page.getByTestId('range');
+    await page.getByRole('button', { name: '12 месяцев' }).click();
+    await range.filter({ hasText: /^С \d{4}-\d{2}-01 по/ }).waitFor();
+    // Twelve months also hold the March purchase of the first test, when it ran before this one.
+    await split.filter({ hasText: /Чеков с участником[12]средний чек/ }).waitFor(); // textContent: no spaces between the blocks
+
+    // A custom range is checked before asking: the end before the start is marked at its field.
+    await page.getByRole('button', { name: 'Свой период' }).click();
+    await page.locator('input[name=from]').fill('2026-05-10');
+    await page.locator('input[name=to]').fill('2026-05-01');
+    await page.getByRole('button', { name: 'Показать', exact: true }).click();
+    await page.getByText('Конец периода раньше начала.').waitFor();
+    assert.equal(await page.locator('input[name=to]').getAttribute('aria-invalid'), 'true');
+    await page.getByRole('button', { name: '30 дней' }).click();
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Скачать CSV' }).click()]);
+    const csv = await readFile(await download.path(), 'utf8');
+    assert.match(download.suggestedFilename(), /^kpis-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+    const [header, ...rows] = csv.trim().split('\r\n');
+    assert.match(header!, /^period,from,to,members,newMembers,/);
+    assert.equal(rows.length, 30, 'a row per day');
+
+    await page.getByRole('navigation').getByRole('link', { name: 'Аналитика' }).click();
+    const grid = page.getByTestId('rfm-grid');
+    await grid.waitFor();
+    assert.equal(await grid.locator('tbody td').count(), 25);
+    assert.match(await grid.innerText(), /Чемпионы/);
+    assert.match(await grid.innerText(), /Новые клиенты/);
+    await page.getByTestId('budget-form').waitFor();
+    await page.waitForFunction("!document.querySelector('.loading')");
+    await checkPage(page, 'admin-analytics');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('an owner aims a campaign at an RFM segment, at certain hours, with a weekly limit and a budget in money', { timeout: SLOW }, async () => {
+    await recomputeRfm(s.ctx, s.programId); // the built-in segments exist from the first run
+    const context = await newContext(browser, 'desktop', 'ru-RU');
+    const page = await context.newPage();
+    const errors = watchErrors(page, [401, 422]); // the server refuses a window of no time on purpose
+    await signIn(page, 'owner@shop.test');
+    await page.getByRole('link', { name: 'Акции' }).click();
+    await page.getByRole('link', { name: 'Новая акция' }).click();
+    await page.getByLabel('Код').fill('champions-lunch');
+    await page.getByLabel('Название').fill('Обед для чемпионов');
+    await page.getByLabel('Для кого').selectOption('segments');
+    // The client checks before sending: no segment ticked, a warning above 100 %.
+    await page.getByLabel('Бюджет, ₽').fill('5000');
+    await page.getByLabel('Предупредить при расходе, %').fill('120');
+    await page.getByRole('button', { name: 'Сохранить черновик' }).click();
+    await page.getByText('Отметьте хотя бы один сегмент.').waitFor();
+    assert.equal(await page.getByLabel('Предупредить при расходе, %').getAttribute('aria-invalid'), 'true');
+    await page.getByLabel(/^Чемпионы/).check();
+    await page.getByLabel('Условие').selectOption('any');
+    await page.getByLabel('Предупредить при расходе, %').fill('80');
+    await page.getByLabel('Раз на участника').fill('1');
+    await page.getByLabel('Период лимита').selectOption('week');
+    await page.getByLabel('Только по купону').selectOption('');
+    // A window that opens and closes at once: the server's rule check lands at "to", in Russian.
+    await page.getByLabel('Часы: с').fill('12:00');
+    await page.getByLabel('Часы: до').fill('12:00');
+    await page.getByRole('button', { name: 'Сохранить черновик' }).click();
+    await page.getByText('Должно отличаться от начала (на весь день — оставьте часы пустыми).', { exact: true }).waitFor();
+    assert.equal(await page.getByLabel('Часы: до').getAttribute('aria-invalid'), 'true');
+    await page.getByLabel('Часы: до').fill('15:00');
+    await page.getByRole('button', { name: 'Сохранить черновик' }).click();
+    await page.waitForURL(/\/admin\/campaigns\/champions-lunch$/);
+    await page.getByRole('heading', { name: 'Обед для чемпионов' }).waitFor();
+
+    const saved = await s.request('GET', '/v1/campaigns/champions-lunch', undefined, { key: s.adminKey });
+    const campaign = saved.body.campaign;
+    assert.equal(campaign.audience[0].kind, 'segments');
+    assert.equal(campaign.audience[0].segmentIds.length, 1);
+    assert.deepEqual(campaign.schedule.hours, [{ from: '12:00', to: '15:00' }]);
+    assert.deepEqual(campaign.limits.perMember, { count: 1, period: 'week' });
+    assert.deepEqual(campaign.budget, { money: 500000, warnAtPercent: 80 });
+    // The page shows what was saved, and the JSON holds the rest.
+    assert.equal(await page.getByLabel(/^Чемпионы/).isChecked(), true);
+    await page.getByText('Акция в JSON — для остальных условий').click();
+    assert.match(await page.getByLabel('JSON акции').inputValue(), /"period": "week"/);
+    await checkPage(page, 'admin-campaign-segments');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('an analyst reads the analytics without the controls that change them', { timeout: SLOW }, async () => {
+    const context = await newContext(browser, 'desktop', 'ru-RU');
+    const page = await context.newPage();
+    await signIn(page, 'analyst@shop.test');
+    await page.getByRole('navigation').getByRole('link', { name: 'Аналитика' }).click();
+    await page.getByTestId('rfm-grid').waitFor();
+    await page.getByTestId('blocks').waitFor();
+    assert.equal(await page.getByTestId('budget-form').count(), 0);
+    assert.equal(await page.getByRole('button', { name: 'Пересчитать модели' }).count(), 0);
     await context.close();
   });
 

@@ -4,9 +4,12 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { ERROR_CODES } from '../../src/domain/errors.js';
 import { dictionaries as admin } from '../../web/admin/i18n.js';
 import { dictionaries as member } from '../../web/member/i18n.js';
 import { detectLang, fill } from '../../web/shared/i18n.js';
+import { NOT_MET_BY_THE_APPS, problemsEn, problemsRu } from '../../web/shared/problem-texts.js';
+import { fieldName, fieldText, problemText } from '../../web/shared/problems.js';
 
 const WEB = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../web');
 
@@ -81,4 +84,37 @@ test('the language follows the browser, Russian when it asks for it, and a choic
   assert.equal(detectLang('ru', ['en-US']), 'ru');
   assert.equal(detectLang('xx', ['ru']), 'ru');
   assert.equal(fill('Hello, {name}: {n}', { name: 'Анна', n: 3 }), 'Hello, Анна: 3');
+});
+
+describe('server problems in the user\'s language', () => {
+  const catalogue = Object.keys(ERROR_CODES);
+  test('every catalogue code the apps can meet has a translation in both languages', () => {
+    const notMet = new Set<string>(NOT_MET_BY_THE_APPS);
+    const missing = catalogue.filter((code) => !notMet.has(code) && !(code in problemsRu && code in problemsEn));
+    assert.deepEqual(missing, [], 'translate these codes in web/shared/problem-texts.ts, or say in NOT_MET_BY_THE_APPS why the apps cannot meet them');
+    for (const [code, text] of [...Object.entries(problemsRu), ...Object.entries(problemsEn)]) assert.ok(text.trim().length > 0, `${code} is empty`);
+  });
+  test('the dictionary and the list of codes the apps cannot meet name only codes that exist', () => {
+    const clientCodes = ['NETWORK']; // made by web/shared/api.ts when the server cannot be reached
+    assert.deepEqual(Object.keys(problemsRu).filter((c) => !catalogue.includes(c) && !clientCodes.includes(c)), []);
+    assert.deepEqual(NOT_MET_BY_THE_APPS.filter((c) => !catalogue.includes(c)), []);
+    assert.deepEqual(NOT_MET_BY_THE_APPS.filter((c) => c in problemsRu), [], 'a code is either translated or not met');
+  });
+  test('a problem reads by its code; an unknown code keeps the server\'s detail', () => {
+    assert.equal(problemText({ code: 'IDENTIFIER_TAKEN', detail: 'phone +7… belongs to 0193…' }, 'ru'), 'Этот идентификатор уже принадлежит другому участнику.');
+    assert.equal(problemText({ code: 'SOMETHING_NEW', detail: 'A new problem.' }, 'ru'), 'A new problem.');
+  });
+  test('a field error reads by its code when the code is about the field, else by the validator\'s sentence', () => {
+    assert.equal(fieldText({ code: 'IDENTIFIER_TAKEN' }, 'already belongs to another member', 'ru'), 'Этот идентификатор уже принадлежит другому участнику.');
+    assert.equal(fieldText({ code: 'VALIDATION_FAILED' }, 'must be <= 365', 'ru'), 'Не больше 365.');
+    assert.equal(fieldText({ code: 'VALIDATION_FAILED' }, 'must NOT have more than 200 characters', 'ru'), 'Не длиннее 200 символов.');
+    assert.equal(fieldText({ code: 'INVALID_RULES' }, 'an unheard-of sentence', 'ru'), 'an unheard-of sentence');
+    assert.equal(fieldText({ code: 'VALIDATION_FAILED' }, 'must be <= 365', 'en'), 'must be <= 365');
+  });
+  test('a field is named by the last named part of its pointer, else shown as the pointer', () => {
+    assert.equal(fieldName('/campaign/budget/warnAtPercent', 'ru'), 'Порог предупреждения');
+    assert.equal(fieldName('/rules/campaigns/0/schedule/hours/0/to', 'en'), 'End');
+    assert.equal(fieldName('querystring:/from', 'ru'), 'Начало');
+    assert.equal(fieldName('/somethingNew', 'ru'), '/somethingNew');
+  });
 });

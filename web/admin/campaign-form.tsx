@@ -1,15 +1,22 @@
 // The builder's fields: what a campaign is, who it is for, when, what it gives and its limits.
 import { Check, Field } from '../shared/ui';
 import { val } from '../shared/form';
+import { HoursFields, JsonEditor, LimitsFields, SegmentsAudience, type Choice } from './campaign-extras';
 import { EFFECT_FIELDS, EFFECT_KINDS, effectOf, type Campaign, type Effect, type EffectKind } from './campaign-model';
 import type { AdminKey } from './i18n';
 import { t } from './t';
 
-type Audience = 'everyone' | 'tiers' | 'new_member' | 'birthday';
-const audienceOf = (c: Campaign): Audience => (c.audience[0]?.kind === 'tiers' ? 'tiers' : c.audience[0]?.kind === 'new_member' ? 'new_member' : c.audience[0]?.kind === 'birthday' ? 'birthday' : 'everyone');
+type Audience = 'everyone' | 'tiers' | 'segments' | 'new_member' | 'birthday' | 'custom';
+const SHOWN_AUDIENCES: Audience[] = ['everyone', 'tiers', 'segments', 'new_member', 'birthday'];
+/** The audience as the select shows it; several rules, or a kind it does not offer, are "set in the JSON". */
+const audienceOf = (c: Campaign): Audience => {
+  if (c.audience.length === 0) return 'everyone';
+  const kind = c.audience[0]!.kind;
+  return c.audience.length === 1 && (SHOWN_AUDIENCES as string[]).includes(kind) ? (kind as Audience) : 'custom';
+};
 const num = (e: Event) => (val(e) === '' ? NaN : Number(val(e).replace(',', '.')));
 
-export function CampaignForm(props: { c: Campaign; onChange: (c: Campaign) => void; errors: Record<string, string>; isNew: boolean; tierIds: string[]; readOnly: boolean }) {
+export function CampaignForm(props: { c: Campaign; onChange: (c: Campaign) => void; errors: Record<string, string>; isNew: boolean; tierIds: string[]; segments: Choice[]; couponSeries: Choice[]; readOnly: boolean }) {
   const { c, errors } = props;
   const set = (patch: Partial<Campaign>) => props.onChange({ ...c, ...patch });
   const setEffect = (i: number, e: Effect) => set({ effects: c.effects.map((x, j) => (j === i ? e : x)) });
@@ -22,8 +29,22 @@ export function CampaignForm(props: { c: Campaign; onChange: (c: Campaign) => vo
   };
   const audience = audienceOf(c);
   const tierRule = c.audience[0]?.kind === 'tiers' ? c.audience[0] : null;
-  const setAudience = (a: Audience) =>
-    set({ audience: a === 'everyone' ? [] : a === 'tiers' ? [{ kind: 'tiers', tierIds: [], match: 'any' }] : a === 'new_member' ? [{ kind: 'new_member', days: 30 }] : [{ kind: 'birthday', daysBefore: 3, daysAfter: 3 }] });
+  const segmentsRule = audience === 'segments' && c.audience[0]?.kind === 'segments' ? c.audience[0] : null;
+  const setAudience = (a: Audience) => {
+    if (a === 'custom') return;
+    set({
+      audience:
+        a === 'everyone'
+          ? []
+          : a === 'tiers'
+            ? [{ kind: 'tiers', tierIds: [], match: 'any' }]
+            : a === 'segments'
+              ? [{ kind: 'segments', segmentIds: [], match: 'any' }]
+              : a === 'new_member'
+                ? [{ kind: 'new_member', days: 30 }]
+                : [{ kind: 'birthday', daysBefore: 3, daysAfter: 3 }],
+    });
+  };
   return (
     <fieldset disabled={props.readOnly} class="plain-fieldset">
       <div class="grid2">
@@ -45,9 +66,10 @@ export function CampaignForm(props: { c: Campaign; onChange: (c: Campaign) => vo
         <Field label={t('campaign.audience')} name="audience" error={errors['/audience']}>
           {(p) => (
             <select {...p} value={audience} onChange={(e) => setAudience(val(e) as Audience)}>
-              {(['everyone', 'tiers', 'new_member', 'birthday'] as const).map((a) => (
+              {SHOWN_AUDIENCES.map((a) => (
                 <option value={a}>{t(`audience.${a}`)}</option>
               ))}
+              {audience === 'custom' ? <option value="custom">{t('audience.custom')}</option> : null}
             </select>
           )}
         </Field>
@@ -60,6 +82,7 @@ export function CampaignForm(props: { c: Campaign; onChange: (c: Campaign) => vo
           ))}
         </fieldset>
       ) : null}
+      {segmentsRule ? <SegmentsAudience rule={segmentsRule} segments={props.segments} error={errors['/audience/0/segmentIds'] ?? errors['/audience/0']} onChange={(r) => set({ audience: [r] })} /> : null}
       <h3>{t('campaign.when')}</h3>
       <div class="grid2">
         <Field label={t('campaign.from')} name="from" error={errors['/schedule/from']}>
@@ -68,6 +91,7 @@ export function CampaignForm(props: { c: Campaign; onChange: (c: Campaign) => vo
         <Field label={t('campaign.to')} name="to" error={errors['/schedule/to']}>
           {(p) => <input {...p} type="date" value={c.schedule.to ?? ''} onInput={(e) => set({ schedule: { ...c.schedule, to: val(e) || undefined } })} />}
         </Field>
+        <HoursFields c={c} errors={errors} set={set} />
         <Field label={t('campaign.minTotal')} name="minTotal" error={minTotal ? errors[`/conditions/${c.conditions.indexOf(minTotal)}/min`] : undefined} hint={t('campaign.minTotalHint')}>
           {(p) => (
             <input
@@ -158,46 +182,8 @@ export function CampaignForm(props: { c: Campaign; onChange: (c: Campaign) => vo
         {t('campaign.addEffect')}
       </button>
       <h3>{t('campaign.limits')}</h3>
-      <div class="grid2">
-        <Field label={t('campaign.perMember')} name="perMember" error={errors['/limits/perMember/count']} hint={t('campaign.perMemberHint')}>
-          {(p) => (
-            <input
-              {...p}
-              inputMode="numeric"
-              value={c.limits.perMember?.count ?? ''}
-              onInput={(e) => {
-                const v = num(e);
-                set({ limits: { ...c.limits, perMember: v > 0 ? { count: Math.round(v), period: 'campaign' } : undefined } });
-              }}
-            />
-          )}
-        </Field>
-        <Field label={t('campaign.budgetPoints')} name="budgetPoints" error={errors['/budget/points']}>
-          {(p) => (
-            <input
-              {...p}
-              inputMode="numeric"
-              value={c.budget?.points ?? ''}
-              onInput={(e) => {
-                const v = num(e);
-                set({ budget: v > 0 ? { ...c.budget, points: Math.round(v), warnAtPercent: c.budget?.warnAtPercent ?? 80 } : undefined });
-              }}
-            />
-          )}
-        </Field>
-        <Field label={t('campaign.controlGroup')} name="controlGroup" error={errors['/controlGroupPercent']} hint={t('campaign.controlGroupHint')}>
-          {(p) => <input {...p} inputMode="decimal" value={String(c.controlGroupPercent)} onInput={(e) => set({ controlGroupPercent: num(e) || 0 })} />}
-        </Field>
-        <Field label={t('campaign.stacking')} name="stacking" error={errors['/stacking']}>
-          {(p) => (
-            <select {...p} value={c.stacking} onChange={(e) => set({ stacking: val(e) as Campaign['stacking'] })}>
-              {(['stack', 'exclusive', 'best_of'] as const).map((s) => (
-                <option value={s}>{t(`stacking.${s}`)}</option>
-              ))}
-            </select>
-          )}
-        </Field>
-      </div>
+      <LimitsFields c={c} errors={errors} set={set} couponSeries={props.couponSeries} />
+      <JsonEditor c={c} isNew={props.isNew} onChange={props.onChange} errors={errors} />
     </fieldset>
   );
 }

@@ -6,6 +6,8 @@ export type Effect = Campaign['effects'][number];
 export type EffectKind = Effect['kind'];
 export type AudienceRule = Campaign['audience'][number];
 
+export const LIMIT_PERIODS = ['day', 'week', 'month', 'campaign'] as const;
+
 export const EFFECT_KINDS: EffectKind[] = ['points_fixed', 'points_per_item', 'points_per_amount', 'points_percent', 'points_multiplier', 'discount_percent', 'discount_fixed', 'cheapest_free', 'nth_item'];
 
 export const blankCampaign = (): Campaign => ({
@@ -74,8 +76,14 @@ export function campaignPointer(pointer: string): string {
   return pointer.replace(/^\/campaign(?=\/|$)/, '').replace(/^\/rules\/campaigns\/\d+(?=\/|$)/, '') || '/';
 }
 
-/** The client's checks before saving or simulating. */
-export function checkCampaign(c: Campaign, isNew: boolean, msg: { required: string; badId: string; positive: string; badDates: string }): Record<string, string> {
+const whole = (v: unknown, min: number, max: number) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+
+/** The client's checks before saving or simulating (the server checks again: src/domain/rules/validate.ts). */
+export function checkCampaign(
+  c: Campaign,
+  isNew: boolean,
+  msg: { required: string; badId: string; positive: string; badDates: string; percent: string; controlGroup: string; wholeNumber: string; time: string; pickSegment: string },
+): Record<string, string> {
   const e: Record<string, string> = {};
   if (isNew && !/^[a-z0-9][a-z0-9_-]{0,99}$/.test(c.id)) e['/id'] = c.id ? msg.badId : msg.required;
   if (!c.name.trim()) e['/name'] = msg.required;
@@ -86,5 +94,20 @@ export function checkCampaign(c: Campaign, isNew: boolean, msg: { required: stri
     }
   });
   if (c.schedule.from && c.schedule.to && c.schedule.from > c.schedule.to) e['/schedule/to'] = msg.badDates;
+  c.schedule.hours?.forEach((w, i) => {
+    for (const k of ['from', 'to'] as const) if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(w[k])) e[`/schedule/hours/${i}/${k}`] = w[k] ? msg.time : msg.required;
+  });
+  c.audience.forEach((r, i) => {
+    if (r.kind === 'segments' && r.segmentIds.length === 0) e[`/audience/${i}/segmentIds`] = msg.pickSegment;
+  });
+  if (!(c.controlGroupPercent >= 0 && c.controlGroupPercent < 100)) e['/controlGroupPercent'] = msg.controlGroup;
+  if (!whole(c.priority, -1_000_000, 1_000_000)) e['/priority'] = msg.wholeNumber;
+  const perMember = c.limits.perMember;
+  if (perMember && !whole(perMember.count, 1, Number.MAX_SAFE_INTEGER)) e['/limits/perMember/count'] = msg.positive;
+  if (c.budget) {
+    if (c.budget.points !== undefined && !whole(c.budget.points, 1, Number.MAX_SAFE_INTEGER)) e['/budget/points'] = msg.positive;
+    if (c.budget.money !== undefined && !whole(c.budget.money, 1, Number.MAX_SAFE_INTEGER)) e['/budget/money'] = msg.positive;
+    if (!whole(c.budget.warnAtPercent, 1, 100)) e['/budget/warnAtPercent'] = msg.percent;
+  }
   return e;
 }

@@ -1,5 +1,7 @@
 // The admin panel's strings in English.
 import type { AdminKey } from './i18n-ru.js';
+import { builderEn } from './i18n-builder-en.js';
+import { reportsEn } from './i18n-reports-en.js';
 
 export const en: Record<AdminKey, string> = {
   'app.title': 'Kopilka — admin panel',
@@ -124,15 +126,6 @@ export const en: Record<AdminKey, string> = {
   'coupons.unique': 'Unique codes',
   'coupons.used': 'Used',
   'coupons.uses': 'Uses',
-  'dash.analyticsNote': 'Purchases, revenue with and without members, points issued, redeemed and expired, and the points liability will appear here with the analytics API.',
-  'dash.blocked': 'Blocked',
-  'dash.campaignMoney': 'Cost of campaigns',
-  'dash.campaignPoints': 'Points from campaigns',
-  'dash.couponUses': 'Coupon uses',
-  'dash.liveCampaigns': 'Live campaigns',
-  'dash.members': 'Members',
-  'dash.newMembers': 'New in {days} days',
-  'dash.newMembersChart': 'New members per day, {days} days',
   'feedback.from': 'From',
   'feedback.message': 'Message',
   'feedback.topic': 'Topic',
@@ -375,5 +368,7 @@ export const en: Record<AdminKey, string> = {
   'results.incrementalMargin': 'Incremental margin ({percent} %)',
   'results.memberCost': "Cost on members' receipts",
   'results.roi': 'Return on cost',
+  ...reportsEn,
+  ...builderEn,
 };
 

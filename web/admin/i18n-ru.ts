@@ -1,4 +1,7 @@
 // The admin panel's strings in Russian (the source: English is typed by these keys).
+import { builderRu } from './i18n-builder-ru.js';
+import { reportsRu } from './i18n-reports-ru.js';
+
 export const ru = {
   'app.title': 'Kopilka — панель управления',
   'app.skip': 'К содержимому',
@@ -122,15 +125,6 @@ export const ru = {
   'coupons.unique': 'Уникальные коды',
   'coupons.used': 'Использовано',
   'coupons.uses': 'Использований',
-  'dash.analyticsNote': 'Покупки, выручка с участниками и без, начисленные, списанные и сгоревшие баллы и обязательства по баллам появятся здесь вместе с API аналитики.',
-  'dash.blocked': 'Заблокировано',
-  'dash.campaignMoney': 'Стоимость акций',
-  'dash.campaignPoints': 'Баллы по акциям',
-  'dash.couponUses': 'Использований купонов',
-  'dash.liveCampaigns': 'Действующих акций',
-  'dash.members': 'Участников',
-  'dash.newMembers': 'Новых за {days} дней',
-  'dash.newMembersChart': 'Новые участники по дням, {days} дней',
   'feedback.from': 'От кого',
   'feedback.message': 'Сообщение',
   'feedback.topic': 'Тема',
@@ -373,6 +367,8 @@ export const ru = {
   'results.incrementalMargin': 'Дополнительная маржа ({percent} %)',
   'results.memberCost': 'Затраты на чеки участников',
   'results.roi': 'Окупаемость затрат',
+  ...reportsRu,
+  ...builderRu,
 };
 
 export type AdminKey = keyof typeof ru;

@@ -6,6 +6,7 @@ const ALL: Role[] = ['owner', 'marketer', 'support', 'analyst'];
 /** The panel's sections and who may open them (the server checks again; docs/auth.md). */
 export const SECTIONS: { path: string; label: AdminKey; roles: Role[] }[] = [
   { path: '/', label: 'nav.dashboard', roles: ALL },
+  { path: '/analytics', label: 'nav.analytics', roles: ALL },
   { path: '/members', label: 'nav.members', roles: ALL },
   { path: '/campaigns', label: 'nav.campaigns', roles: ALL },
   { path: '/tiers', label: 'nav.tiers', roles: ALL },

@@ -1,5 +1,5 @@
 // The member app's calls; their result types come from the generated client.
-import { api, unwrap } from '../shared/api';
+import { allItems, api, unwrap } from '../shared/api';
 
 const PROGRAM_KEY = 'kopilka.program';
 
@@ -19,7 +19,7 @@ export const load = {
   rotateCard: () => unwrap(api.POST('/v1/me/card/rotate')),
   tier: () => unwrap(api.GET('/v1/me/tier')),
   offers: () => unwrap(api.GET('/v1/me/offers')),
-  stores: (near?: string) => unwrap(api.GET('/v1/stores', { params: { query: { limit: 200, ...(near ? { near } : {}) } } })),
+  stores: async (near?: string) => ({ items: await allItems((query) => api.GET('/v1/stores', { params: { query: { ...query, ...(near ? { near } : {}) } } })) }),
 };
 
 export type Program = Awaited<ReturnType<typeof load.program>>;

@@ -2,6 +2,7 @@
 // cookie of this origin, with the CSRF header (docs/auth.md).
 import { createKopilkaClient, isProblem, type Problem } from '@kopilka/client';
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { fieldName, fieldText, problemText } from './problems';
 
 export const api = createKopilkaClient({ baseUrl: location.origin, csrf: true, credentials: 'same-origin' });
 
@@ -16,9 +17,17 @@ export class ApiError extends Error {
   get status(): number {
     return this.problem.status;
   }
-  /** Field errors by JSON pointer into the body: "/name" → "must NOT have more than 200 characters". */
+  /** The problem in the page's language by its code, else the server's detail (web/shared/problems.ts). */
+  text(): string {
+    return problemText(this.problem);
+  }
+  /** Field errors as "field name: what is wrong", in the page's language, for a list away from the form. */
+  fieldList(): { pointer: string; name: string; text: string }[] {
+    return (this.problem.errors ?? []).map((e) => ({ pointer: e.pointer, name: fieldName(e.pointer), text: fieldText(this.problem, e.detail) }));
+  }
+  /** Field errors by JSON pointer into the body, in the page's language: "/name" → "Не длиннее 200 символов." */
   fields(): Record<string, string> {
-    return Object.fromEntries((this.problem.errors ?? []).map((e) => [e.pointer, e.detail]));
+    return Object.fromEntries((this.problem.errors ?? []).map((e) => [e.pointer, fieldText(this.problem, e.detail)]));
   }
 }
 
@@ -40,6 +49,22 @@ export async function unwrap<T>(call: Promise<Result<T>>): Promise<T> {
     dispatchEvent(new Event('kopilka:unauthorized'));
   }
   throw new ApiError(problem);
+}
+
+/**
+ * Every item of a paged list (docs/api-lists.md), for pickers that offer the whole list: follows
+ * `nextCursor` with the largest page, up to `maxPages` pages.
+ */
+export async function allItems<T>(page: (query: { limit: number; cursor?: string }) => Promise<Result<{ items: T[]; nextCursor: string | null }>>, maxPages = 50): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  for (let i = 0; i < maxPages; i++) {
+    const p: { items: T[]; nextCursor: string | null } = await unwrap(page({ limit: 200, ...(cursor ? { cursor } : {}) }));
+    items.push(...p.items);
+    cursor = p.nextCursor;
+    if (!cursor) break;
+  }
+  return items;
 }
 
 export interface Loaded<T> {

@@ -38,12 +38,22 @@ export function Check(props: { label: string; checked: boolean; onChange: (v: bo
   );
 }
 
-/** A failed load or send: the server's detail, with its code for support. */
+/** A failed load or send: the problem in the page's language, with its code for support, and which fields it names. */
 export function Problem(props: { error: ApiError | undefined; title: string }) {
   if (!props.error) return null;
+  const fields = props.error.fieldList();
   return (
     <div class="problem" role="alert">
-      <strong>{props.title}</strong> {props.error.problem.detail} <code>{props.error.code}</code>
+      <strong>{props.title}</strong> {props.error.text()} <code>{props.error.code}</code>
+      {fields.length > 0 ? (
+        <ul class="problem__fields">
+          {fields.map((f) => (
+            <li>
+              {f.name}: {f.text}
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, unwrap, useLoad } from '../../shared/api';
+import { allItems, api, unwrap, useLoad } from '../../shared/api';
 import { money, num } from '../../shared/format';
 import { useSubmit, val } from '../../shared/form';
 import { href, navigate } from '../../shared/router';
 import { Card, Field, Loading, Problem, Stat } from '../../shared/ui';
+import type { Choice } from '../campaign-extras';
 import { CampaignForm } from '../campaign-form';
 import { blankCampaign, campaignPointer, checkCampaign, type Campaign } from '../campaign-model';
 import type { Session } from '../data';
@@ -83,11 +84,25 @@ function Simulator(props: { draft: Campaign; currency: string; validate: () => b
   );
 }
 
+/** What the audience and coupon pickers offer: every segment (rule, RFM, at risk) and the live coupon series. */
+async function loadChoices(): Promise<{ segments: Choice[]; couponSeries: Choice[] }> {
+  const [segments, series] = await Promise.all([
+    allItems((query) => api.GET('/v1/segments', { params: { query } })),
+    allItems((query) => api.GET('/v1/coupon-series', { params: { query } })),
+  ]);
+  const lang = i18n.lang();
+  return {
+    segments: segments.map((s) => ({ id: s.id, name: s.names?.[lang] ?? s.name, ...(s.memberCount === null ? {} : { hint: t('builder.segmentMembers', { n: num(s.memberCount, lang) }) }) })),
+    couponSeries: series.filter((x) => x.status === 'active').map((x) => ({ id: x.id, name: x.series.name })),
+  };
+}
+
 export function CampaignBuilder(props: { id: string; session: Session }) {
   const isNew = props.id === 'new';
   const existing = useLoad(() => (isNew ? Promise.resolve(null) : unwrap(api.GET('/v1/campaigns/{id}', { params: { path: { id: props.id } } }))), [props.id]);
   const tiers = useLoad(() => unwrap(api.GET('/v1/tiers')), []);
   const program = useLoad(() => unwrap(api.GET('/v1/program')), []);
+  const choices = useLoad(loadChoices, []);
   const [c, setC] = useState<Campaign>(blankCampaign());
   const [published, setPublished] = useState<number | null>(null);
   const f = useSubmit();
@@ -97,7 +112,17 @@ export function CampaignBuilder(props: { id: string; session: Session }) {
   }, [existing.data]);
   const readOnly = !mayEdit(props.session.user.role, 'rules');
   const validate = () => {
-    const found = checkCampaign(c, isNew, { required: t('field.required'), badId: t('campaign.badId'), positive: t('field.positive'), badDates: t('campaign.badDates') });
+    const found = checkCampaign(c, isNew, {
+      required: t('field.required'),
+      badId: t('campaign.badId'),
+      positive: t('field.positive'),
+      badDates: t('campaign.badDates'),
+      percent: t('builder.badPercent'),
+      controlGroup: t('builder.badControlGroup'),
+      wholeNumber: t('field.wholeNumber'),
+      time: t('builder.badTime'),
+      pickSegment: t('builder.pickSegment'),
+    });
     setErrors(found);
     return Object.keys(found).length === 0;
   };
@@ -148,7 +173,7 @@ export function CampaignBuilder(props: { id: string; session: Session }) {
       <div class="split">
         <Card title={t('campaign.builder')}>
           <form noValidate onSubmit={(e) => { e.preventDefault(); void save(); }}>
-            <CampaignForm c={c} onChange={setC} errors={errors} isNew={isNew} tierIds={tiers.data?.items.map((x) => x.id) ?? []} readOnly={readOnly} />
+            <CampaignForm c={c} onChange={setC} errors={errors} isNew={isNew} tierIds={tiers.data?.items.map((x) => x.id) ?? []} segments={choices.data?.segments ?? []} couponSeries={choices.data?.couponSeries ?? []} readOnly={readOnly} />
             {readOnly ? null : (
               <div class="row" style={{ marginTop: '1rem' }}>
                 <button type="submit" class="secondary" disabled={f.busy}>

@@ -1,94 +1,180 @@
-import { useEffect, useRef } from 'preact/hooks';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
-import { api, unwrap, useLoad } from '../../shared/api';
+import { useMemo, useState } from 'preact/hooks';
+import { allItems, api, unwrap, useLoad, type ApiError } from '../../shared/api';
 import { money, num } from '../../shared/format';
-import { Card, Loading, Problem, Stat } from '../../shared/ui';
+import { val } from '../../shared/form';
+import { Card, Field, Loading, Problem, Stat } from '../../shared/ui';
+import { TimeChart, type Series } from '../chart';
 import type { Session } from '../data';
+import { periodLabel, percent, xFormat } from '../report-format';
+import { RangePicker } from '../range-picker';
+import { dayToX, intervalFor, presetRange, todayIn, type Range } from '../report-range';
+import type { Lang } from '../../shared/i18n';
 import { i18n, t } from '../t';
 
-const DAYS = 30;
-const MAX_PAGES = 25;
+type Kpis = Awaited<ReturnType<typeof loadKpis>>;
 
-/**
- * What the dashboard can say from the existing endpoints: members (paged through, up to 5 000),
- * new members per day, campaigns and their spend, coupon use. Purchases, revenue and points
- * issued, redeemed, expired and outstanding need the analytics API (docs/web.md).
- */
-async function loadFigures(now: Date) {
-  const members: { createdAt: string; status: string }[] = [];
-  let cursor: string | undefined;
-  let pages = 0;
-  do {
-    const page = await unwrap(api.GET('/v1/members', { params: { query: { limit: 200, ...(cursor ? { cursor } : {}) } } }));
-    members.push(...page.items.map((m) => ({ createdAt: m.createdAt, status: m.status })));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor && ++pages < MAX_PAGES);
-  const [campaigns, coupons, program] = await Promise.all([unwrap(api.GET('/v1/campaigns', { params: { query: {} } })), unwrap(api.GET('/v1/coupon-series')), unwrap(api.GET('/v1/program'))]);
-  const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (DAYS - 1) * 86_400_000;
-  const perDay = new Array<number>(DAYS).fill(0);
-  for (const m of members) {
-    const i = Math.floor((Date.parse(m.createdAt) - start) / 86_400_000);
-    if (i >= 0 && i < DAYS) perDay[i]!++;
-  }
-  return {
-    members: members.length,
-    more: Boolean(cursor),
-    blocked: members.filter((m) => m.status === 'blocked').length,
-    newMembers: perDay.reduce((a, b) => a + b, 0),
-    days: perDay.map((_, i) => (start + i * 86_400_000) / 1000),
-    perDay,
-    live: campaigns.items.filter((c) => c.status === 'active').length,
-    spentPoints: campaigns.items.reduce((s, c) => s + c.spent.points, 0),
-    spentMoney: campaigns.items.reduce((s, c) => s + c.spent.money, 0),
-    couponUses: coupons.items.reduce((s, c) => s + c.uses, 0),
-    currency: program.settings.currency,
-  };
+const loadKpis = (range: Range, storeId: string) =>
+  unwrap(api.GET('/v1/analytics/kpis', { params: { query: { from: range.from, to: range.to, interval: intervalFor(range.from, range.to), ...(storeId ? { storeId } : {}) } } }));
+
+/** The CSV of the same report: a plain link, the session cookie authenticates a GET. */
+function csvHref(range: Range, storeId: string): string {
+  const q = new URLSearchParams({ from: range.from, to: range.to, interval: intervalFor(range.from, range.to), format: 'csv' });
+  if (storeId) q.set('storeId', storeId);
+  return `/v1/analytics/kpis?${q.toString()}`;
 }
 
-function Chart(props: { x: number[]; y: number[]; label: string }) {
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!box.current) return;
-    const day = new Intl.DateTimeFormat(i18n.lang() === 'ru' ? 'ru-RU' : 'en-GB', { day: 'numeric', month: 'short' });
-    const plot = new uPlot(
-      {
-        width: box.current.clientWidth || 600,
-        height: 220,
-        series: [{}, { label: props.label, stroke: '#0a5bb5', width: 2, fill: 'rgba(10,91,181,0.12)' }],
-        axes: [{ values: (_u, splits) => splits.map((v) => day.format(new Date(v * 1000))) }, { size: 40 }],
-        legend: { show: false },
-      },
-      [props.x, props.y],
-      box.current,
-    );
-    return () => plot.destroy();
-  }, [props.x, props.y, props.label]);
-  return <div class="chart" ref={box} role="img" aria-label={props.label} />;
-}
+/** Query errors of the report (querystring:/from) as the range picker's field errors. */
+const rangeErrors = (e: ApiError | undefined): Record<string, string> =>
+  Object.fromEntries(Object.entries(e?.fields() ?? {}).map(([k, v]) => [k.replace(/^querystring:/, ''), v]));
 
-export function Dashboard(_props: { session: Session }) {
-  const f = useLoad(() => loadFigures(new Date()), []);
+function Charts(props: { k: Kpis; currency: string; store: boolean }) {
   const lang = i18n.lang();
-  if (f.error) return <Problem error={f.error} title={t('error.title')} />;
-  if (!f.data) return <Loading text={t('app.loading')} />;
-  const d = f.data;
+  // Built once per report and language: a chart is redrawn only when its data changes.
+  const charts = useMemo(() => chartsOf(props.k, props.currency, props.store, lang), [props.k, props.currency, props.store, lang]);
+  const { k } = props;
+  return (
+    <div class="charts">
+      {charts.list.map((c) => (
+        <Card>
+          <TimeChart testId={c.id} title={c.title} summary={c.summary} tableLabel={t('chart.table')} periodLabel={t(`chart.period.${k.interval}`)} x={charts.x} periods={charts.periods} series={c.series} xFormat={xFormat(k.interval, lang)} />
+        </Card>
+      ))}
+    </div>
+  );
+}
+
+function chartsOf(k: Kpis, currency: string, store: boolean, lang: Lang) {
+  const x = k.series.map((s) => dayToX(s.period));
+  const periods = k.series.map((s) => periodLabel(s.period, k.interval, lang));
+  const count = (v: number) => num(v, lang);
+  const rub = (v: number) => money(v, currency, lang);
+  const pick = (f: (s: Kpis['series'][number]) => number | null) => k.series.map(f);
+  const charts: { id: string; title: string; summary: string; series: Series[] }[] = [
+    {
+      id: 'chart-purchases',
+      title: t('dash.chart.purchases'),
+      summary: t('dash.chart.purchasesSummary', { members: count(k.totals.memberPurchases), anonymous: count(k.totals.anonymousPurchases) }),
+      series: [
+        { label: t('dash.withMember'), values: pick((s) => s.memberPurchases), format: count },
+        { label: t('dash.withoutMember'), values: pick((s) => s.anonymousPurchases), format: count },
+      ],
+    },
+    {
+      id: 'chart-sales',
+      title: t('dash.chart.sales'),
+      summary: t('dash.chart.salesSummary', { members: rub(k.totals.memberSales), anonymous: rub(k.totals.anonymousSales) }),
+      series: [
+        { label: t('dash.withMember'), values: pick((s) => s.memberSales), format: rub },
+        { label: t('dash.withoutMember'), values: pick((s) => s.anonymousSales), format: rub },
+      ],
+    },
+  ];
+  if (!store) {
+    charts.push(
+      {
+        id: 'chart-members',
+        title: t('dash.chart.members'),
+        summary: t('dash.chart.membersSummary', { fresh: count(k.totals.newMembers ?? 0), active: count(k.totals.activeMembers) }),
+        series: [
+          { label: t('dash.newMembers'), values: pick((s) => s.newMembers), format: count },
+          { label: t('dash.activeMembers'), values: pick((s) => s.activeMembers), format: count },
+        ],
+      },
+      {
+        id: 'chart-points',
+        title: t('dash.chart.points'),
+        summary: t('dash.chart.pointsSummary', { issued: count(k.totals.pointsIssued ?? 0), redeemed: count(k.totals.pointsRedeemed ?? 0), expired: count(k.totals.pointsExpired ?? 0) }),
+        series: [
+          { label: t('dash.pointsIssued'), values: pick((s) => s.pointsIssued), format: count },
+          { label: t('dash.pointsRedeemed'), values: pick((s) => s.pointsRedeemed), format: count },
+          { label: t('dash.pointsExpired'), values: pick((s) => s.pointsExpired), format: count },
+        ],
+      },
+    );
+  }
+  return { x, periods, list: charts };
+}
+
+/** Members and receipts with and without them, points and their liability, for a range and a store (docs/analytics.md). */
+export function Dashboard(_props: { session: Session }) {
+  const program = useLoad(() => unwrap(api.GET('/v1/program')), []);
+  const stores = useLoad(() => allItems((query) => api.GET('/v1/stores', { params: { query } })), []);
+  if (program.error) return <Problem error={program.error} title={t('error.title')} />;
+  if (!program.data) return <Loading text={t('app.loading')} />;
+  return <DashboardFor timeZone={program.data.settings.timeZone} currency={program.data.settings.currency} stores={stores.data ?? []} />;
+}
+
+function DashboardFor(props: { timeZone: string; currency: string; stores: { id: string; name: string }[] }) {
+  const today = todayIn(props.timeZone);
+  const [range, setRange] = useState<Range>(() => presetRange('30d', today));
+  const [storeId, setStoreId] = useState('');
+  const kpis = useLoad(() => loadKpis(range, storeId), [range.from, range.to, storeId]);
+  const points = useLoad(() => unwrap(api.GET('/v1/analytics/points', { params: { query: { from: range.from, to: range.to } } })), [range.from, range.to]);
+  const lang = i18n.lang();
+  const k = kpis.data;
+  const p = points.data;
+  const rub = (v: number | null) => (v === null ? '—' : money(v, props.currency, lang));
+  const count = (v: number | null) => (v === null ? '—' : num(v, lang));
   return (
     <>
       <h1>{t('nav.dashboard')}</h1>
-      <div class="stats" data-testid="figures">
-        <Stat label={t('dash.members')} value={`${num(d.members, lang)}${d.more ? '+' : ''}`} />
-        <Stat label={t('dash.newMembers', { days: DAYS })} value={num(d.newMembers, lang)} />
-        <Stat label={t('dash.blocked')} value={num(d.blocked, lang)} />
-        <Stat label={t('dash.liveCampaigns')} value={num(d.live, lang)} />
-        <Stat label={t('dash.campaignPoints')} value={num(d.spentPoints, lang)} />
-        <Stat label={t('dash.campaignMoney')} value={money(d.spentMoney, d.currency, lang)} />
-        <Stat label={t('dash.couponUses')} value={num(d.couponUses, lang)} />
+      <div class="toolbar">
+        <RangePicker range={range} today={today} onChange={setRange} serverErrors={rangeErrors(kpis.error)} />
+        <Field label={t('dash.store')} name="store">
+          {(f) => (
+            <select {...f} value={storeId} onChange={(e) => setStoreId(val(e))}>
+              <option value="">{t('dash.allStores')}</option>
+              {props.stores.map((s) => (
+                <option value={s.id}>{s.name}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <a class="button secondary" href={csvHref(range, storeId)} download data-testid="csv">
+          {t('dash.csv')}
+        </a>
       </div>
-      <Card title={t('dash.newMembersChart', { days: DAYS })}>
-        <Chart x={d.days} y={d.perDay} label={t('dash.newMembersChart', { days: DAYS })} />
-      </Card>
-      <p class="muted">{t('dash.analyticsNote')}</p>
+      <p class="muted" data-testid="range">
+        {t('dash.rangeShown', { from: range.from, to: range.to })}
+        {k?.freshness.aggregatedAt ? ` ${t('dash.freshness', { at: new Date(k.freshness.aggregatedAt).toLocaleString(lang === 'ru' ? 'ru-RU' : 'en-GB') })}` : ''}
+      </p>
+      <Problem error={kpis.error ?? points.error} title={t('error.title')} />
+      {!k ? (
+        kpis.error ? null : <Loading text={t('app.loading')} />
+      ) : (
+        <>
+          <h2>{t('dash.members')}</h2>
+          <div class="stats" data-testid="figures">
+            <Stat label={t('dash.members')} value={count(k.totals.members)} hint={storeId ? t('dash.programWide') : undefined} />
+            <Stat label={t('dash.newMembers')} value={count(k.totals.newMembers)} hint={storeId ? t('dash.programWide') : undefined} />
+            <Stat label={t('dash.activeMembers')} value={count(k.totals.activeMembers)} hint={k.totals.activeShare === null ? undefined : t('dash.ofMembers', { share: percent(k.totals.activeShare, lang) })} />
+            <Stat label={t('dash.repeatRate')} value={k.totals.repeatPurchaseRate === null ? '—' : percent(k.totals.repeatPurchaseRate, lang)} />
+          </div>
+          <h2>{t('dash.purchases')}</h2>
+          <div class="stats" data-testid="split">
+            <Stat label={t('dash.purchasesWith')} value={count(k.totals.memberPurchases)} hint={t('dash.averageReceipt', { value: rub(k.totals.memberAverageReceipt) })} />
+            <Stat label={t('dash.purchasesWithout')} value={count(k.totals.anonymousPurchases)} hint={t('dash.averageReceipt', { value: rub(k.totals.anonymousAverageReceipt) })} />
+            <Stat label={t('dash.salesWith')} value={rub(k.totals.memberSales)} hint={k.totals.memberSalesShare === null ? undefined : t('dash.shareOfSales', { share: percent(k.totals.memberSalesShare, lang) })} />
+            <Stat label={t('dash.salesWithout')} value={rub(k.totals.anonymousSales)} />
+            <Stat label={t('dash.uplift')} value={k.totals.averageReceiptUplift === null ? '—' : percent(k.totals.averageReceiptUplift, lang)} hint={t('dash.upliftHint')} />
+            <Stat label={t('dash.netSales')} value={rub(k.totals.netSales)} />
+          </div>
+          {p ? (
+            <>
+              <h2>{t('dash.points')}</h2>
+              <div class="stats" data-testid="points">
+                <Stat label={t('dash.pointsIssued')} value={count(p.issued)} hint={rub(p.issued * p.pointValue)} />
+                <Stat label={t('dash.pointsRedeemed')} value={count(p.redeemed)} hint={rub(p.redeemed * p.pointValue)} />
+                <Stat label={t('dash.pointsExpired')} value={count(p.expired)} hint={rub(p.expired * p.pointValue)} />
+                <Stat label={t('dash.outstanding')} value={count(p.outstanding)} hint={t('dash.atEndOfRange')} />
+                <Stat label={t('dash.liability')} value={rub(p.liability)} hint={t('dash.liabilityHint')} />
+              </div>
+              {storeId ? <p class="hint">{t('dash.pointsProgramWide')}</p> : null}
+            </>
+          ) : null}
+          <Charts k={k} currency={props.currency} store={Boolean(storeId)} />
+        </>
+      )}
     </>
   );
 }

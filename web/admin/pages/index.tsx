@@ -2,6 +2,7 @@ import { match } from '../../shared/router';
 import type { Session } from '../data';
 import { t } from '../t';
 import { AdminUsers } from './admin-users';
+import { Analytics } from './analytics';
 import { ApiKeys } from './api-keys';
 import { Audit } from './audit';
 import { CampaignBuilder } from './campaign-builder';
@@ -21,6 +22,7 @@ export function Page(props: { path: string; session: Session }) {
   const { path, session } = props;
   let m: Record<string, string> | null;
   if (path === '/') return <Dashboard session={session} />;
+  if (path === '/analytics') return <Analytics session={session} />;
   if (path === '/members') return <Members />;
   if ((m = match('/members/:id', path))) return <MemberPage id={m.id!} session={session} />;
   if (path === '/campaigns') return <Campaigns session={session} />;

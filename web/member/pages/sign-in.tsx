@@ -108,7 +108,7 @@ export function SignIn(props: { program: Program; onSignedIn: (me: Me) => void }
       ) : (
         <form onSubmit={verify} noValidate>
           <p>{t('signIn.sent', { to: step.sentTo })}</p>
-          <Field label={t('signIn.code')} name="code" required error={fieldError['/code'] ?? (error && error.code !== 'NOT_ENROLLED' ? error.problem.detail : undefined)}>
+          <Field label={t('signIn.code')} name="code" required error={fieldError['/code'] ?? (error && error.code !== 'NOT_ENROLLED' ? error.text() : undefined)}>
             {(p) => <input {...p} ref={codeInput} autocomplete="one-time-code" inputMode="numeric" maxLength={6} value={code} onInput={(e) => setCode((e.target as HTMLInputElement).value.trim())} />}
           </Field>
           <div class="row">
