@@ -3,6 +3,9 @@
 // the few left out, and why, are in NOT_MET_BY_THE_APPS (docs/web.md, "Languages").
 
 export const problemsRu = {
+  INVALID_SORT: 'Список нельзя упорядочить так; обновите страницу.',
+  INVALID_CURSOR: 'Ссылка на страницу списка устарела; начните с первой страницы.',
+  CURSOR_SORT_MISMATCH: 'Порядок списка изменился; начните с первой страницы.',
   VALIDATION_FAILED: 'Проверьте отмеченные поля.',
   UNAUTHORIZED: 'Войдите снова.',
   FORBIDDEN: 'Вашей роли это не разрешено.',
@@ -59,6 +62,9 @@ export const problemsRu = {
 export type ProblemCode = keyof typeof problemsRu;
 
 export const problemsEn: Record<ProblemCode, string> = {
+  INVALID_SORT: 'The list cannot be sorted that way; reload the page.',
+  INVALID_CURSOR: 'That page of the list is out of date; start again from the first page.',
+  CURSOR_SORT_MISMATCH: 'The order of the list changed; start again from the first page.',
   VALIDATION_FAILED: 'Check the marked fields.',
   UNAUTHORIZED: 'Sign in again.',
   FORBIDDEN: 'Your role may not do this.',
