@@ -68,6 +68,8 @@ describe('admin panel in the browser', () => {
     await sim.waitFor();
     // Milk 2 × 100 ₽ and bread 100 ₽: 5 % back is 10 + 5 points; the dairy 10 are tripled: 35.
     assert.match(await sim.innerText(), /Баллов начислится\s+35/);
+    // Each campaign's outcome in the page's language; the server's own words behind "details".
+    assert.match(await sim.getByTestId('trace').innerText(), /Тройные баллы: сработала/);
     await checkPage(page, 'admin-campaign-builder');
     await page.getByRole('button', { name: 'Опубликовать' }).click();
     await page.getByText(/Опубликовано: версия правил \d+/).waitFor();

@@ -20,10 +20,18 @@ interface SampleLine {
 
 const relative = (fields: Record<string, string>) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [campaignPointer(k), v]));
 
+/** One campaign's line of the simulator's trace (src/domain/rules/facts.ts CampaignTrace). */
+interface TraceLine {
+  campaignId: string;
+  name: string;
+  status: 'applied' | 'not_applied';
+  reason: 'schedule' | 'coupon' | 'member' | 'audience' | 'condition' | 'limit' | 'budget' | 'control_group' | 'stacking' | 'no_effect' | null;
+}
+
 /** Tries the draft on a sample receipt with POST /v1/simulate: nothing is written. */
 function Simulator(props: { draft: Campaign; currency: string; validate: () => boolean; onErrors: (e: Record<string, string>) => void }) {
   const [lines, setLines] = useState<SampleLine[]>([{ sku: 'MILK', category: 'dairy', quantity: '2', price: '100' }]);
-  const [result, setResult] = useState<{ total: number; discount: number; points: number; bonus: number; explanation: string[] }>();
+  const [result, setResult] = useState<{ total: number; discount: number; points: number; bonus: number; trace: TraceLine[]; explanation: string[] }>();
   const f = useSubmit();
   const lang = i18n.lang();
   const setLine = (i: number, patch: Partial<SampleLine>) => setLines(lines.map((l, j) => (j === i ? { ...l, ...patch } : l)));
@@ -34,8 +42,8 @@ function Simulator(props: { draft: Campaign; currency: string; validate: () => b
     void f.run(async () => {
       try {
         const r = await unwrap(api.POST('/v1/simulate', { body: { receipt: { total, lines: receiptLines }, member: {}, rules: { working: true, campaigns: [props.draft] } } }));
-        const ev = r.evaluation as { total: number; discountTotal: number; pointsEarned: number; bonusPoints: number };
-        setResult({ total: ev.total, discount: ev.discountTotal, points: ev.pointsEarned, bonus: ev.bonusPoints, explanation: r.explanation });
+        const ev = r.evaluation as { total: number; discountTotal: number; pointsEarned: number; bonusPoints: number; trace: TraceLine[] };
+        setResult({ total: ev.total, discount: ev.discountTotal, points: ev.pointsEarned, bonus: ev.bonusPoints, trace: ev.trace, explanation: r.explanation });
       } catch (e) {
         props.onErrors(relative((e as { fields?: () => Record<string, string> }).fields?.() ?? {}));
         throw e;
@@ -77,7 +85,19 @@ function Simulator(props: { draft: Campaign; currency: string; validate: () => b
             <Stat label={t('sim.discount')} value={money(result.discount, props.currency, lang)} />
             <Stat label={t('sim.points')} value={num(result.points, lang)} hint={t('sim.bonus', { n: num(result.bonus, lang) })} />
           </div>
-          <pre class="explain">{result.explanation.join('\n')}</pre>
+          <ul class="plain" data-testid="trace">
+            {result.trace.map((x) => (
+              <li key={x.campaignId}>
+                <strong>{x.name}</strong>: {x.status === 'applied' ? t('sim.applied') : t('sim.notApplied', { reason: t(`sim.reason.${x.reason ?? 'no_effect'}`) })}
+              </li>
+            ))}
+          </ul>
+          <details>
+            <summary>{t('sim.details')}</summary>
+            <pre class="explain" lang="en">
+              {result.explanation.join('\n')}
+            </pre>
+          </details>
         </div>
       ) : null}
     </Card>
