@@ -1,24 +1,23 @@
 import { sql } from 'kysely';
 import type { MemberPrediction } from '../domain/analytics/predictions.js';
-import type { Transaction } from '../domain/analytics/summary.js';
+import type { MemberDays } from '../domain/analytics/summary.js';
 import type { Executor } from './executor.js';
 import { json } from './executor.js';
 
 /**
  * The purchase history the models are fitted on: members' completed purchases before `end`, as
  * calendar days in the program's time zone with same-day receipts merged (their totals added).
- * One row per member with arrays, so that 100,000 members are 100,000 rows, not millions.
+ * One row per member with the day numbers (days since 1970-01-01) and spends as arrays, so that
+ * 100,000 members are 100,000 small rows, not a million objects (docs/operations.md, "Memory").
  */
-export async function purchaseDays(db: Executor, programId: string, timeZone: string, end: Date): Promise<Transaction[]> {
-  const r = await sql<{ member_id: string; days: string[]; amounts: number[] }>`
-    select member_id, array_agg(day::text order by day) as days, array_agg(amount order by day) as amounts
+export async function purchaseDays(db: Executor, programId: string, timeZone: string, end: Date): Promise<MemberDays[]> {
+  const r = await sql<{ member_id: string; days: number[]; amounts: number[] }>`
+    select member_id, array_agg(day - date '1970-01-01' order by day) as days, array_agg(amount order by day) as amounts
     from (select member_id, (occurred_at at time zone ${timeZone}::text)::date as day, sum(total)::float8 as amount
           from purchases where program_id = ${programId} and status = 'completed' and occurred_at < ${end}
           group by 1, 2) d
     group by member_id`.execute(db);
-  const out: Transaction[] = [];
-  for (const row of r.rows) row.days.forEach((day, i) => out.push({ memberId: row.member_id, at: day, amount: Number(row.amounts[i]) }));
-  return out;
+  return r.rows.map((row) => ({ memberId: row.member_id, days: row.days.map(Number), amounts: row.amounts.map(Number) }));
 }
 
 export interface FitRecord {

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { dayNumber, dayString, summarize, type Transaction } from '../../src/domain/analytics/summary.js';
+import { dayNumber, dayString, summarize, summarizeMemberDays, type MemberDays, type Transaction } from '../../src/domain/analytics/summary.js';
 
 const END = { calibrationEnd: '2024-01-29' };
 
@@ -111,5 +111,38 @@ describe('summarize: per-member x, tx, T and mean repeat spend', () => {
     assert.throws(() => summarize([{ memberId: 'm', at: '24-01-01', amount: 1 }], END), RangeError);
     assert.throws(() => summarize([{ memberId: 'm', at: '2024-01-01', amount: NaN }], END), RangeError);
     assert.throws(() => summarize([], { calibrationEnd: '2024-01-01', holdoutEnd: '2023-12-31' }), RangeError);
+  });
+});
+
+describe('summarizeMemberDays: the same summaries from histories grouped by member', () => {
+  test('equals summarize on the same purchases, with or without a start and a hold-out', () => {
+    const purchase = fc.record({
+      memberId: fc.constantFrom('a', 'b', 'c', 'd'),
+      day: fc.integer({ min: dayNumber('2023-12-01'), max: dayNumber('2024-03-31') }),
+      amount: fc.integer({ min: 0, max: 10_000 }),
+    });
+    const opts = fc.constantFrom(END, { calibrationEnd: '2024-01-29', calibrationStart: '2024-01-01' }, { calibrationEnd: '2024-01-29', holdoutEnd: '2024-03-01' });
+    fc.assert(
+      fc.property(fc.array(purchase, { maxLength: 40 }), opts, (ps, o) => {
+        const transactions: Transaction[] = ps.map((p) => ({ memberId: p.memberId, at: dayString(p.day), amount: p.amount }));
+        // As the store gives them: one row per member, one entry per day (same-day receipts added), days ascending.
+        const grouped = new Map<string, Map<number, number>>();
+        for (const p of ps) {
+          const days = grouped.get(p.memberId) ?? new Map<number, number>();
+          days.set(p.day, (days.get(p.day) ?? 0) + p.amount);
+          grouped.set(p.memberId, days);
+        }
+        const rows: MemberDays[] = [...grouped].map(([memberId, days]) => {
+          const sorted = [...days].sort((x, y) => x[0] - y[0]);
+          return { memberId, days: sorted.map(([d]) => d), amounts: sorted.map(([, a]) => a) };
+        });
+        assert.deepEqual(summarizeMemberDays(rows, o), summarize(transactions, o));
+      }),
+    );
+  });
+
+  test('a day that is not a whole day number, or an amount that is not a number, is refused', () => {
+    assert.throws(() => summarizeMemberDays([{ memberId: 'm', days: [19_700.5], amounts: [1] }], END), RangeError);
+    assert.throws(() => summarizeMemberDays([{ memberId: 'm', days: [19_700], amounts: [Number.NaN] }], END), RangeError);
   });
 });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { addDays, checkRange, dayIn, startOfDayIn } from '../../domain/analytics/periods.js';
-import { fitAndPredict, isAtRisk } from '../../domain/analytics/predictions.js';
+import { fitAndPredictSummaries, isAtRisk } from '../../domain/analytics/predictions.js';
+import { summarizeMemberDays } from '../../domain/analytics/summary.js';
 import { DomainError } from '../../domain/errors.js';
 import { insertFit, latestFit, memberPrediction, purchaseDays, savePredictions, type FitRecord } from '../../store/analytics-models.js';
 import { listSegments, refreshSegmentCounts, syncBuiltinMemberships } from '../../store/analytics-segments.js';
@@ -70,7 +71,7 @@ export async function fitModels(ctx: AppContext, programId: string, options: Fit
   checkRange(end, end);
   if (end > today) throw new DomainError('INVALID_DATE_RANGE', `calibrationEnd (${end}) is after today (${today})`, { errors: [{ pointer: 'querystring:/calibrationEnd', detail: 'must not be after today' }] });
   const history = await purchaseDays(ctx.db, programId, settings.timeZone, startOfDayIn(addDays(end, 1), settings.timeZone));
-  const fit = fitAndPredict(history, { calibrationEnd: end, predictionWeeks: a.predictionWeeks, clvMonths: a.clvMonths, monthlyDiscountRate: a.clvMonthlyDiscountPercent / 100 });
+  const fit = fitAndPredictSummaries(summarizeMemberDays(history, { calibrationEnd: end, unitDays: 7 }), { calibrationEnd: end, predictionWeeks: a.predictionWeeks, clvMonths: a.clvMonths, monthlyDiscountRate: a.clvMonthlyDiscountPercent / 100 });
   const fitId = ctx.newId();
   const gg = fit.gammaGamma;
   const record: FitRecord = {

@@ -73,7 +73,11 @@ export const WEEKS_PER_MONTH = 365.25 / 84;
 
 /** Example: see test/unit/predictions.test.ts — a simulated program of a few hundred members. */
 export function fitAndPredict(transactions: Iterable<Transaction>, options: PredictionOptions): ModelFit {
-  const summaries = summarize(transactions, { calibrationEnd: options.calibrationEnd, unitDays: 7 });
+  return fitAndPredictSummaries(summarize(transactions, { calibrationEnd: options.calibrationEnd, unitDays: 7 }), options);
+}
+
+/** fitAndPredict on member summaries made in weeks up to options.calibrationEnd (e.g. by summarizeMemberDays). */
+export function fitAndPredictSummaries(summaries: MemberSummary[], options: PredictionOptions): ModelFit {
   const repeatMembers = summaries.filter((s) => s.x > 0).length;
   if (summaries.length < MIN_MEMBERS || repeatMembers < MIN_REPEAT_MEMBERS) {
     throw new DomainError(

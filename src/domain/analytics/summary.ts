@@ -105,36 +105,78 @@ export function summarize(transactions: Iterable<Transaction>, options: SummaryO
 
   const out: MemberSummary[] = [];
   for (const [memberId, days] of byMember) {
-    const sorted = [...days.keys()].sort((a, b) => a - b);
-    const first = sorted[0] as number;
-    if (first > end) continue;
-    let last = first;
-    let repeats = 0;
-    let repeatSpend = 0;
-    let holdoutX = 0;
-    let holdoutSpend = 0;
-    for (const day of sorted) {
-      const spend = days.get(day) as number;
-      if (day > end) {
-        holdoutX += 1;
-        holdoutSpend += spend;
-      } else if (day !== first) {
-        repeats += 1;
-        repeatSpend += spend;
-        last = day;
-      }
+    const summary = summarizeMember(memberId, days, end, unitDays);
+    if (summary) out.push(summary);
+  }
+  return out.sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
+}
+
+/** One member's summary from their spend by day number (days after `end` count as hold-out); null if they first bought after `end`. */
+function summarizeMember(memberId: string, days: Map<number, number>, end: number, unitDays: number): MemberSummary | null {
+  const sorted = [...days.keys()].sort((a, b) => a - b);
+  const first = sorted[0] as number;
+  if (first > end) return null;
+  let last = first;
+  let repeats = 0;
+  let repeatSpend = 0;
+  let holdoutX = 0;
+  let holdoutSpend = 0;
+  for (const day of sorted) {
+    const spend = days.get(day) as number;
+    if (day > end) {
+      holdoutX += 1;
+      holdoutSpend += spend;
+    } else if (day !== first) {
+      repeats += 1;
+      repeatSpend += spend;
+      last = day;
     }
-    out.push({
-      memberId,
-      firstDay: dayString(first),
-      x: repeats,
-      tx: (last - first) / unitDays,
-      T: (end - first) / unitDays,
-      meanRepeatSpend: repeats > 0 ? repeatSpend / repeats : null,
-      firstSpend: days.get(first) as number,
-      holdoutX,
-      holdoutSpend,
+  }
+  return {
+    memberId,
+    firstDay: dayString(first),
+    x: repeats,
+    tx: (last - first) / unitDays,
+    T: (end - first) / unitDays,
+    meanRepeatSpend: repeats > 0 ? repeatSpend / repeats : null,
+    firstSpend: days.get(first) as number,
+    holdoutX,
+    holdoutSpend,
+  };
+}
+
+/** A member's purchase days as the database gives them: day numbers (days since 1970-01-01) and the spend of each. */
+export interface MemberDays {
+  memberId: string;
+  days: readonly number[];
+  amounts: readonly number[];
+}
+
+/**
+ * `summarize` for histories already grouped by member (one row per member, as the store reads
+ * them), so that the caller holds one small record per member instead of one object per
+ * purchase day. Same rules: days within [calibrationStart, holdoutEnd], same-day spend added.
+ */
+export function summarizeMemberDays(rows: Iterable<MemberDays>, options: SummaryOptions): MemberSummary[] {
+  const unitDays = options.unitDays ?? 7;
+  if (!(unitDays > 0)) throw new RangeError('summary: unitDays must be positive');
+  const end = dayNumber(options.calibrationEnd);
+  const start = options.calibrationStart === undefined ? -Infinity : dayNumber(options.calibrationStart);
+  const holdoutEnd = options.holdoutEnd === undefined ? end : dayNumber(options.holdoutEnd);
+  if (holdoutEnd < end) throw new RangeError('summary: holdoutEnd is before calibrationEnd');
+  if (start > end) throw new RangeError('summary: calibrationStart is after calibrationEnd');
+  const out: MemberSummary[] = [];
+  for (const row of rows) {
+    const days = new Map<number, number>();
+    row.days.forEach((day, i) => {
+      const amount = row.amounts[i]!;
+      if (!Number.isInteger(day)) throw new RangeError(`summary: day ${day} of member ${row.memberId} is not a day number`);
+      if (!Number.isFinite(amount)) throw new RangeError(`summary: amount of member ${row.memberId} is not a finite number`);
+      if (day >= start && day <= holdoutEnd) days.set(day, (days.get(day) ?? 0) + amount);
     });
+    if (days.size === 0) continue;
+    const summary = summarizeMember(row.memberId, days, end, unitDays);
+    if (summary) out.push(summary);
   }
   return out.sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
 }
