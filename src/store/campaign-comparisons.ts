@@ -172,14 +172,15 @@ export interface GroupMoments {
 
 /**
  * Count, mean and Σ (x − mean)² of spend and visits per group of a stored comparison, the control
- * group being the buckets below `cut` (percent × 100). The sums of squares are taken in numeric
- * (exact for bigint spend) by var_pop, so no precision is lost to large totals.
+ * group being the buckets below `cut` (percent × 100). PostgreSQL's float8 var_pop updates the
+ * mean and the squared deviations together (Youngs–Cramer), so large totals of money do not
+ * cancel out as Σx² − (Σx)²/n would.
  */
 export async function comparisonMoments(db: Executor, programId: string, campaignId: string, cut: number): Promise<{ treatment: GroupMoments; control: GroupMoments }> {
   const r = await sql<{ control: boolean; n: number; spend_mean: number; spend_m2: number; visits_mean: number; visits_m2: number }>`
     select bucket < ${cut}::int as control, count(*)::int as n,
-           avg(spend)::float8 as spend_mean, (var_pop(spend) * count(*))::float8 as spend_m2,
-           avg(visits)::float8 as visits_mean, (var_pop(visits) * count(*))::float8 as visits_m2
+           avg(spend::float8) as spend_mean, var_pop(spend::float8) * count(*) as spend_m2,
+           avg(visits::float8) as visits_mean, var_pop(visits::float8) * count(*) as visits_m2
       from campaign_comparison_members
      where program_id = ${programId} and campaign_id = ${campaignId}
      group by 1`.execute(db);
