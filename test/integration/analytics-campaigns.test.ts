@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { aggregateCampaignComparisons } from '../../src/app/analytics/campaign-comparisons.js';
 import { campaignComparisonDays } from '../../src/app/analytics/campaigns.js';
 import { runAnalytics } from '../../src/app/analytics/run.js';
 import { addDays, startOfDayIn } from '../../src/domain/analytics/periods.js';
@@ -197,6 +198,11 @@ for (const kind of DATABASES) {
       assert.deepEqual([k.spend.absolute, k.spend.reason], [30_000, null]);
       await assertStoredEqualsLive();
       assert.deepEqual((await runAnalytics(s.ctx, s.programId)).comparisons.changed, 0);
+      // Two servers' jobs refilling at once queue on the comparison row: the rows come out the same.
+      const both = await Promise.all([aggregateCampaignComparisons(s.ctx, s.programId, { full: true }), aggregateCampaignComparisons(s.ctx, s.programId, { full: true })]);
+      assert.deepEqual(both.map((r) => [r.filled, r.members]), [[1, 6], [1, 6]]);
+      await assertStoredEqualsLive();
+      assert.deepEqual((await get('/v1/analytics/campaigns/spring?from=2026-03-01&to=2026-03-31')).body.comparison.control, { members: 3, meanSpend: 50_000, meanVisits: 2 });
     });
   });
 }
