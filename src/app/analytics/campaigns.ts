@@ -5,7 +5,7 @@ import { DomainError } from '../../domain/errors.js';
 import { inControlGroup } from '../../domain/rules/control-group.js';
 import type { Block, Campaign } from '../../domain/rules/types.js';
 import { effectSums, populationOutcomes, type EffectSums } from '../../store/analytics-campaigns.js';
-import { comparisonMoments, findComparison } from '../../store/campaign-comparisons.js';
+import { comparisonMoments, findComparison, type GroupMoments, type StoredComparison } from '../../store/campaign-comparisons.js';
 import { findDefinition, listDefinitions, type CampaignStatus, type DefinitionRow } from '../../store/rules.js';
 import type { AppContext } from '../context.js';
 import { getAnalyticsSettings } from './settings.js';
@@ -215,17 +215,31 @@ export function campaignComparisonDays(c: Campaign, createdDay: string, today: s
 /** Where a comparison's figures come from: the job's stored rows, or the purchases read on request. */
 export type ComparisonSource = 'aggregates' | 'live';
 
+interface ComparedGroups {
+  groups: { treatment: GroupMoments; control: GroupMoments };
+  days: ComparisonDays;
+  source: ComparisonSource;
+  asOf: Date;
+}
+
+/**
+ * Whether the stored comparison answers the report: it is for the campaign's current first day
+ * and time zone, the range starts on or before that day, and the range's window reaches the last
+ * day the job has stored (later days, up to today, are what the job has not seen yet: `asOf`).
+ */
+const covers = (stored: StoredComparison, c: Campaign, timeZone: string, q: Range, days: ComparisonDays): boolean =>
+  stored.timeZone === timeZone && (c.schedule.from ?? stored.windowFrom) === stored.windowFrom && q.from <= stored.windowFrom && days.windowTo >= stored.windowTo;
+
 /**
  * The treatment and control groups' moments over the window: from the stored comparison when it
  * covers the same window (the report's range holds the campaign's whole window as far as the job
  * has brought it: docs/adr/0017), else from the purchases around the campaign, read now.
  */
-async function comparisonGroups(ctx: AppContext, programId: string, c: Campaign, campaignId: string, timeZone: string, q: Range, days: ComparisonDays) {
+async function comparisonGroups(ctx: AppContext, programId: string, c: Campaign, campaignId: string, timeZone: string, q: Range, days: ComparisonDays): Promise<ComparedGroups> {
   const stored = await findComparison(ctx.db, programId, campaignId);
-  const cut = Math.round(c.controlGroupPercent * 100);
-  if (stored && stored.timeZone === timeZone && q.from <= stored.windowFrom && days.windowTo >= stored.windowTo && (c.schedule.from ?? stored.windowFrom) === stored.windowFrom) {
-    const groups = await comparisonMoments(ctx.db, programId, campaignId, cut);
-    return { groups, days: stored as ComparisonDays, source: 'aggregates' as ComparisonSource, asOf: stored.aggregatedAt };
+  if (stored && covers(stored, c, timeZone, q, days)) {
+    const groups = await comparisonMoments(ctx.db, programId, campaignId, Math.round(c.controlGroupPercent * 100));
+    return { groups, days: stored, source: 'aggregates', asOf: stored.aggregatedAt };
   }
   const asOf = ctx.clock();
   const outcomes = await populationOutcomes(ctx.db, {
@@ -242,7 +256,7 @@ async function comparisonGroups(ctx: AppContext, programId: string, c: Campaign,
     addValue(g.spend, o.spend);
     addValue(g.visits, o.visits);
   }
-  return { groups, days, source: 'live' as ComparisonSource, asOf };
+  return { groups, days, source: 'live', asOf };
 }
 
 /**
