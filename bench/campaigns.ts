@@ -1,7 +1,7 @@
 /**
  * Per-campaign analytics at scale: `npx tsx bench/campaigns.ts` (PostgreSQL on 127.0.0.1:5432,
  * BENCH_PG_URL to change; sizes by BENCH_MEMBERS and BENCH_PURCHASES, default 200,000 and
- * 2,000,000; the database is dropped at the end).
+ * 2,000,000; the database is dropped at the end, unless BENCH_KEEP=1 keeps it for a look with psql).
  *
  * Builds a program whose members enrol over 400 days and buy over a year up to 10 March 2026 (rows
  * inserted in time order, as a live program writes them), and a campaign with a 50 % control group
@@ -125,6 +125,7 @@ try {
   console.log(`the running campaign's report after the step: ${ms(t)} (${after.comparison!.source}, window ${after.comparison!.windowFrom} – ${after.comparison!.windowTo}, population ${after.comparison!.treatment.members + after.comparison!.control.members})`);
 } finally {
   await database.close();
-  await admin.query(`drop database if exists ${name} with (force)`);
+  if (process.env.BENCH_KEEP === '1') console.log(`kept the database ${name}`);
+  else await admin.query(`drop database if exists ${name} with (force)`);
   await admin.end();
 }
