@@ -11,8 +11,8 @@
  * cases (3 runs) with the comparison read live, as before the job has run, and the comparison's
  * population query alone, and prints its plan: both reads of purchases must go through purchases
  * (program_id, occurred_at), never a scan of the table. Then the stored comparisons
- * (docs/adr/0017): the job's first run (fills both populations), the report reading them (3
- * runs), and the job's incremental step after BENCH_NEW receipts (default 10,000) arrive on
+ * (docs/adr/0017): the job's first run (fills both populations), the report reading them
+ * (BENCH_RUNS runs, default 7), and the job's incremental step after BENCH_NEW receipts (default 10,000) arrive on
  * 10 March, five minutes later.
  */
 import { sql } from 'kysely';
@@ -92,7 +92,8 @@ try {
   const fill = await aggregateCampaignComparisons(ctx, p);
   console.log(`job, first run: ${ms(t)} — ${fill.campaigns} campaigns filled, ${fill.members.toLocaleString('en')} members`);
   await sql`analyze campaign_comparison_members`.execute(database.db);
-  for (let i = 0; i < 3; i++) {
+  const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+  for (let i = 0; i < RUNS; i++) {
     t = performance.now();
     const r = await getCampaignResults(ctx, p, 'spring', range);
     console.log(`run ${i + 1}: campaign ${ms(t)} (${r.comparison!.source}, population ${r.comparison!.treatment.members + r.comparison!.control.members})`);

@@ -4,7 +4,7 @@ import type { Executor } from './executor.js';
 /**
  * Reads for the per-campaign report (docs/analytics.md, "Campaigns"). The effect sums read
  * campaign_effects and anonymous_campaign_effects by (program_id, campaign_id, occurred_at) and
- * join each receipt by its primary key; the outcomes of a control-group comparison read the
+ * join the receipts of the same range by their key; the outcomes of a control-group comparison read the
  * purchases of one population of members (see `populationOutcomes` for its bounds).
  */
 
