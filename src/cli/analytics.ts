@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { aggregateProgram } from '../app/analytics/aggregate.js';
+import { aggregateCampaignComparisons } from '../app/analytics/campaign-comparisons.js';
 import { fitModels } from '../app/analytics/models.js';
 import { recomputeRfm } from '../app/analytics/rfm.js';
 import { runAnalytics } from '../app/analytics/run.js';
@@ -11,6 +12,7 @@ import { migrateToLatest, openDatabase } from '../store/db.js';
 
 export const ANALYTICS_USAGE = `kopilka analytics <command> [--program ID]   (all programs when --program is left out)
   aggregate [--full]    recompute the day aggregates of what changed (--full: of every day)
+  comparisons [--full]  bring the campaigns' stored control-group comparisons up to date (--full: refill them)
   segments [--full]     update the rule segments (--full: every segment over every member)
   rfm                   recompute RFM scores and the RFM segments
   fit [--calibration-end YYYY-MM-DD]
@@ -29,6 +31,7 @@ export async function runAnalyticsCommand(config: Config, args: string[]): Promi
   }
   const run: Record<string, (ctx: ReturnType<typeof createContext>, programId: string) => Promise<unknown>> = {
     aggregate: (ctx, id) => aggregateProgram(ctx, id, { full: o.full === true }),
+    comparisons: (ctx, id) => aggregateCampaignComparisons(ctx, id, { full: o.full === true }),
     segments: (ctx, id) => recomputeRuleSegments(ctx, id, { full: o.full === true }),
     rfm: (ctx, id) => recomputeRfm(ctx, id),
     fit: (ctx, id) => fitModels(ctx, id, { calibrationEnd: o['calibration-end'] }),

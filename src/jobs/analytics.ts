@@ -17,7 +17,7 @@ export async function analyticsJob(ctx: AppContext, log: Log): Promise<Analytics
     try {
       const run = await runAnalytics(ctx, p.id);
       runs.push(run);
-      if (run.aggregatedDays > 0 || run.daily || run.fit !== null || run.segments.fullSegments > 0) log.info({ analytics: run }, 'analytics job ran');
+      if (run.aggregatedDays > 0 || run.comparisons.changed > 0 || run.daily || run.fit !== null || run.segments.fullSegments > 0) log.info({ analytics: run }, 'analytics job ran');
     } catch (err) {
       log.error({ err, programId: p.id }, 'the analytics job failed for a program; it will run again');
     }

@@ -185,7 +185,36 @@ export interface AnonymousNpsResponsesTable {
   created_at: Timestamp;
 }
 
+/** A stored control-group comparison's bounds (migrations/0011-campaign-comparison.ts). */
+export interface CampaignComparisonsTable {
+  program_id: string;
+  campaign_id: string;
+  /** The zone the days were computed in; another zone means a refill. */
+  time_zone: string;
+  window_from: Day;
+  /** The last day the outcomes cover (the schedule's end, or the day of the last run). */
+  window_to: Day;
+  population_from: Day;
+  lookback_from: Day;
+  /** Clock reading when the run that last updated the rows started: the figures are as of it. */
+  aggregated_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One member of a stored comparison's population and their outcomes over its window. */
+export interface CampaignComparisonMembersTable {
+  program_id: string;
+  campaign_id: string;
+  member_id: string;
+  /** controlBucket(campaignId, memberId): in the control group when below percent × 100. */
+  bucket: number;
+  spend: Int8;
+  visits: number;
+}
+
 export interface AnalyticsTables {
+  campaign_comparisons: CampaignComparisonsTable;
+  campaign_comparison_members: CampaignComparisonMembersTable;
   analytics_settings: AnalyticsSettingsTable;
   analytics_state: AnalyticsStateTable;
   analytics_days: AnalyticsDaysTable;

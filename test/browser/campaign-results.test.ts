@@ -60,6 +60,8 @@ describe('campaign results in the admin panel', () => {
     // Treatment 900 and 700 ₽ against 300 and 500 ₽: +400 ₽ a member; se = √(2·10⁸/2 + 2·10⁸/2)
     // kopecks = 141.42 ₽, df = 2, t = 4.302653: 400 ± 608.49 ₽.
     assert.match(uplift, /Покупки на сумму\s+800,00\s₽\s+400,00\s₽\s+400,00\s₽\s+[−-]208,49\s₽ … 1\s008,49\s₽/);
+    // The analytics job has not run: the comparison was computed from the purchases on request.
+    assert.match(await page.getByTestId('campaign-comparison-source').innerText(), /^Посчитано по покупкам на /);
     await checkPage(page, 'admin-campaign-results');
     await page.getByRole('button', { name: 'EN' }).click();
     await page.getByRole('heading', { name: 'Results: Весна' }).waitFor();

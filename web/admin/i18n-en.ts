@@ -366,6 +366,8 @@ export const en: Record<AdminKey, string> = {
   'results.noWindow': 'The campaign did not run on any day of this period.',
   'results.uplift': 'Against the control group',
   'results.population': 'Days {from} – {to}. Compared: members who bought from {lookback} until the campaign began ({start}) or joined since; {treatment} got the campaign, {control} were held back.',
+  'results.asOfStored': 'As of {at}: the whole campaign, kept up to date by the analytics job every minute or so.',
+  'results.asOfLive': 'Computed from the purchases at {at} (a part of the campaign, or before the analytics job has run): this takes longer in a large program.',
   'results.figure': 'Per member',
   'results.treatment': 'Got the campaign',
   'results.control': 'Control group',

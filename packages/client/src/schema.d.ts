@@ -996,6 +996,11 @@ export interface paths {
                             block: "main" | "mass" | "targeted";
                             campaignId: string;
                             comparison: {
+                                /**
+                                 * Format: date-time
+                                 * @description the instant the figures are as of: the start of the job's last run, or the request
+                                 */
+                                asOf: string;
                                 control: {
                                     meanSpend: number | null;
                                     meanVisits: number | null;
@@ -1027,6 +1032,8 @@ export interface paths {
                                     high: number;
                                     low: number;
                                 } | null;
+                                /** @description aggregates: the analytics job's stored comparison of the campaign's whole window, as of asOf; live: read from the purchases on request (a part of the window, or before the job's first run) */
+                                source: "aggregates" | "live";
                                 spend: {
                                     absolute: number | null;
                                     absoluteInterval: {

@@ -5,6 +5,7 @@ import { DomainError } from '../../domain/errors.js';
 import { inControlGroup } from '../../domain/rules/control-group.js';
 import type { Block, Campaign } from '../../domain/rules/types.js';
 import { effectSums, populationOutcomes, type EffectSums } from '../../store/analytics-campaigns.js';
+import { comparisonMoments, findComparison, type GroupMoments, type StoredComparison } from '../../store/campaign-comparisons.js';
 import { findDefinition, listDefinitions, type CampaignStatus, type DefinitionRow } from '../../store/rules.js';
 import type { AppContext } from '../context.js';
 import { getAnalyticsSettings } from './settings.js';
@@ -73,6 +74,13 @@ export interface Comparison {
    */
   populationFrom: string;
   lookbackFrom: string;
+  /**
+   * `aggregates`: the analytics job's stored rows, as of `asOf` (the start of its last run), used
+   * when the range covers the campaign's window; `live`: read from the purchases on request
+   * (a part of the window, or before the job has run), as of the request.
+   */
+  source: ComparisonSource;
+  asOf: string;
   treatment: GroupFigures;
   control: GroupFigures;
   /** Per member of the population over the window: spend in minor units, visits in days. */
@@ -172,55 +180,109 @@ function upliftFigures(u: Uplift, round: (x: number | null) => number | null): U
   };
 }
 
-/** The days a comparison looks at (docs/adr/0015), or why there is none. */
-function comparisonDays(c: Campaign, q: Range, today: string): NoComparisonReason | { windowFrom: string; windowTo: string; populationFrom: string; lookbackFrom: string } {
+/** The days of a comparison (docs/adr/0015): the window compared, and the population's bounds. */
+export interface ComparisonDays {
+  windowFrom: string;
+  windowTo: string;
+  populationFrom: string;
+  lookbackFrom: string;
+}
+
+const lookbackFor = (populationFrom: string, windowFrom: string, windowTo: string): string => addDays(populationFrom, -Math.max(daysBetween(windowFrom, windowTo) + 1, MIN_LOOKBACK_DAYS));
+
+/** The days a comparison over the report's range looks at (docs/adr/0015), or why there is none. */
+function comparisonDays(c: Campaign, q: Range, today: string): NoComparisonReason | ComparisonDays {
   if (!(c.controlGroupPercent > 0)) return 'no_control_group';
   const windowFrom = [q.from, c.schedule.from ?? q.from].sort().at(-1)!;
   const windowTo = [q.to, c.schedule.to ?? q.to, today].sort()[0]!;
   if (windowFrom > windowTo) return 'no_window';
   const populationFrom = c.schedule.from !== undefined && c.schedule.from < windowFrom ? c.schedule.from : windowFrom;
-  const lookbackFrom = addDays(populationFrom, -Math.max(daysBetween(windowFrom, windowTo) + 1, MIN_LOOKBACK_DAYS));
-  return { windowFrom, windowTo, populationFrom, lookbackFrom };
+  return { windowFrom, windowTo, populationFrom, lookbackFrom: lookbackFor(populationFrom, windowFrom, windowTo) };
 }
 
 /**
- * One campaign's figures and, when it has a control group, the comparison of its treatment and
- * control populations over the window (docs/analytics.md, "Campaigns"; the populations:
- * docs/adr/0015-campaign-uplift.md).
+ * The days of the campaign's own comparison, the one the analytics job stores (docs/adr/0017):
+ * from its first day (the day it was created, without a start date) to its last, up to `today`;
+ * null before it begins. Over the same window the live comparison draws the same population.
  */
-export async function getCampaignResults(ctx: AppContext, programId: string, campaignId: string, q: Range & { marginPercent?: number | undefined }): Promise<CampaignReport> {
-  const { settings, start, end, today } = await scope(ctx, programId, q);
-  const row = await findDefinition<CampaignStatus>(ctx.db, 'campaigns', programId, campaignId);
-  if (!row) throw new DomainError('CAMPAIGN_NOT_FOUND', `no campaign ${campaignId}`);
-  const c = row.definition as Campaign;
-  const days = comparisonDays(c, q, today);
-  // The effects, the settings and the comparison's population are independent reads: in parallel.
-  const [sums, analytics, outcomes] = await Promise.all([
-    effectSums(ctx.db, programId, start, end, campaignId),
-    getAnalyticsSettings(ctx, programId),
-    typeof days === 'string'
-      ? Promise.resolve([])
-      : populationOutcomes(ctx.db, {
-          programId,
-          timeZone: settings.timeZone,
-          lookbackStart: startOfDayIn(days.lookbackFrom, settings.timeZone),
-          populationStart: startOfDayIn(days.populationFrom, settings.timeZone),
-          windowStart: startOfDayIn(days.windowFrom, settings.timeZone),
-          windowEnd: startOfDayIn(addDays(days.windowTo, 1), settings.timeZone),
-        }),
-  ]);
-  const s = sums.get(campaignId);
-  const summary = summaryOf(row, s, settings.pointValue);
-  const marginPercent = q.marginPercent ?? analytics.marginPercent;
-  const report = { ...summary, from: q.from, to: q.to, currency: settings.currency, pointValue: settings.pointValue, marginPercent, confidence: CONFIDENCE };
-  if (typeof days === 'string') return { ...report, comparison: null, noComparison: days };
-  const { windowFrom, windowTo, populationFrom, lookbackFrom } = days;
+export function campaignComparisonDays(c: Campaign, createdDay: string, today: string): ComparisonDays | null {
+  const windowFrom = c.schedule.from ?? createdDay;
+  const windowTo = [c.schedule.to ?? today, today].sort()[0]!;
+  if (windowFrom > windowTo) return null;
+  return { windowFrom, windowTo, populationFrom: windowFrom, lookbackFrom: lookbackFor(windowFrom, windowFrom, windowTo) };
+}
+
+/** Where a comparison's figures come from: the job's stored rows, or the purchases read on request. */
+export type ComparisonSource = 'aggregates' | 'live';
+
+interface ComparedGroups {
+  groups: { treatment: GroupMoments; control: GroupMoments };
+  days: ComparisonDays;
+  source: ComparisonSource;
+  asOf: Date;
+}
+
+/**
+ * Whether the stored comparison answers the report: it is for the campaign's current first day
+ * and time zone, the range starts on or before that day, and the range's window reaches the last
+ * day the job has stored (later days, up to today, are what the job has not seen yet: `asOf`).
+ */
+const covers = (stored: StoredComparison, c: Campaign, timeZone: string, q: Range, days: ComparisonDays): boolean =>
+  stored.timeZone === timeZone && (c.schedule.from ?? stored.windowFrom) === stored.windowFrom && q.from <= stored.windowFrom && days.windowTo >= stored.windowTo;
+
+/**
+ * The treatment and control groups' moments over the window: from the stored comparison when it
+ * covers the same window (the report's range holds the campaign's whole window as far as the job
+ * has brought it: docs/adr/0017), else from the purchases around the campaign, read now.
+ */
+async function comparisonGroups(ctx: AppContext, programId: string, c: Campaign, campaignId: string, timeZone: string, q: Range, days: ComparisonDays): Promise<ComparedGroups> {
+  const stored = await findComparison(ctx.db, programId, campaignId);
+  if (stored && covers(stored, c, timeZone, q, days)) {
+    const groups = await comparisonMoments(ctx.db, programId, campaignId, Math.round(c.controlGroupPercent * 100));
+    return { groups, days: stored, source: 'aggregates', asOf: stored.aggregatedAt };
+  }
+  const asOf = ctx.clock();
+  const outcomes = await populationOutcomes(ctx.db, {
+    programId,
+    timeZone,
+    lookbackStart: startOfDayIn(days.lookbackFrom, timeZone),
+    populationStart: startOfDayIn(days.populationFrom, timeZone),
+    windowStart: startOfDayIn(days.windowFrom, timeZone),
+    windowEnd: startOfDayIn(addDays(days.windowTo, 1), timeZone),
+  });
   const groups = { treatment: { spend: emptyMoments(), visits: emptyMoments() }, control: { spend: emptyMoments(), visits: emptyMoments() } };
   for (const o of outcomes) {
     const g = inControlGroup(campaignId, o.memberId, c.controlGroupPercent) ? groups.control : groups.treatment;
     addValue(g.spend, o.spend);
     addValue(g.visits, o.visits);
   }
+  return { groups, days, source: 'live', asOf };
+}
+
+/**
+ * One campaign's figures and, when it has a control group, the comparison of its treatment and
+ * control populations over the window (docs/analytics.md, "Campaigns"; the populations:
+ * docs/adr/0015-campaign-uplift.md; stored by the job: docs/adr/0017).
+ */
+export async function getCampaignResults(ctx: AppContext, programId: string, campaignId: string, q: Range & { marginPercent?: number | undefined }): Promise<CampaignReport> {
+  const { settings, start, end, today } = await scope(ctx, programId, q);
+  const row = await findDefinition<CampaignStatus>(ctx.db, 'campaigns', programId, campaignId);
+  if (!row) throw new DomainError('CAMPAIGN_NOT_FOUND', `no campaign ${campaignId}`);
+  const c = row.definition as Campaign;
+  const requested = comparisonDays(c, q, today);
+  // The effects, the settings and the comparison's groups are independent reads: in parallel.
+  const [sums, analytics, compared] = await Promise.all([
+    effectSums(ctx.db, programId, start, end, campaignId),
+    getAnalyticsSettings(ctx, programId),
+    typeof requested === 'string' ? Promise.resolve(requested) : comparisonGroups(ctx, programId, c, campaignId, settings.timeZone, q, requested),
+  ]);
+  const s = sums.get(campaignId);
+  const summary = summaryOf(row, s, settings.pointValue);
+  const marginPercent = q.marginPercent ?? analytics.marginPercent;
+  const report = { ...summary, from: q.from, to: q.to, currency: settings.currency, pointValue: settings.pointValue, marginPercent, confidence: CONFIDENCE };
+  if (typeof compared === 'string') return { ...report, comparison: null, noComparison: compared };
+  const { groups, source, asOf } = compared;
+  const { windowFrom, windowTo, populationFrom, lookbackFrom } = compared.days;
   const spend = welchUplift(groups.treatment.spend, groups.control.spend, CONFIDENCE);
   const visits = welchUplift(groups.treatment.visits, groups.control.visits, CONFIDENCE);
   const treated = groups.treatment.spend.n;
@@ -235,6 +297,8 @@ export async function getCampaignResults(ctx: AppContext, programId: string, cam
     windowTo,
     populationFrom,
     lookbackFrom,
+    source,
+    asOf: asOf.toISOString(),
     treatment: group(groups.treatment),
     control: group(groups.control),
     spend: upliftFigures(spend, money),

@@ -4,6 +4,7 @@ import { findAnalyticsState, saveAnalyticsState } from '../../store/analytics-ag
 import { latestFit } from '../../store/analytics-models.js';
 import type { AppContext } from '../context.js';
 import { aggregateProgram } from './aggregate.js';
+import { aggregateCampaignComparisons, type ComparisonsRun } from './campaign-comparisons.js';
 import { fitModels } from './models.js';
 import { recomputeRfm } from './rfm.js';
 import { recomputeRuleSegments } from './segment-jobs.js';
@@ -12,6 +13,8 @@ import { getAnalyticsSettings } from './settings.js';
 export interface AnalyticsRun {
   programId: string;
   aggregatedDays: number;
+  /** The stored control-group comparisons brought up to date (docs/adr/0017). */
+  comparisons: Omit<ComparisonsRun, 'ms'>;
   segments: { fullSegments: number; changedMembers: number };
   /** The daily work ran: RFM, and every rule segment over every member. */
   daily: boolean;
@@ -21,7 +24,8 @@ export interface AnalyticsRun {
 }
 
 /**
- * One round of the analytics job for a program: the day aggregates of what changed; rule
+ * One round of the analytics job for a program: the day aggregates of what changed; the stored
+ * control-group comparisons of campaigns (the members touched since the last round); rule
  * segments of members who changed; once a day (the first round of a new day in the program's
  * time zone) RFM and a full recompute of the rule segments; and a model fit when the last one
  * is `fitEveryDays` old (or, never fitted, once a day).
@@ -30,6 +34,7 @@ export async function runAnalytics(ctx: AppContext, programId: string): Promise<
   const { settings } = await ctx.programs.get(programId);
   const today = dayIn(ctx.clock(), settings.timeZone);
   const aggregated = await aggregateProgram(ctx, programId);
+  const { campaigns, filled, members, changed } = await aggregateCampaignComparisons(ctx, programId);
   const state = await findAnalyticsState(ctx.db, programId);
   const daily = state.fullDay !== today;
   const segments = await recomputeRuleSegments(ctx, programId, { full: daily });
@@ -50,5 +55,5 @@ export async function runAnalytics(ctx: AppContext, programId: string): Promise<
       fit = { skipped: err.message };
     }
   }
-  return { programId, aggregatedDays: aggregated.days, segments: { fullSegments: segments.fullSegments, changedMembers: segments.changedMembers }, daily, rfmMembers, fit };
+  return { programId, aggregatedDays: aggregated.days, comparisons: { campaigns, filled, members, changed }, segments: { fullSegments: segments.fullSegments, changedMembers: segments.changedMembers }, daily, rfmMembers, fit };
 }

@@ -49,6 +49,10 @@ const Comparison = Obj({
   windowTo: Day,
   populationFrom: Type.String({ format: 'date', description: "the campaign's first day (or the window's): members who bought in the lookback before it, or enrolled from it to windowTo, are the population" }),
   lookbackFrom: Day,
+  source: Type.Union([Type.Literal('aggregates'), Type.Literal('live')], {
+    description: "aggregates: the analytics job's stored comparison of the campaign's whole window, as of asOf; live: read from the purchases on request (a part of the window, or before the job's first run)",
+  }),
+  asOf: Type.String({ format: 'date-time', description: "the instant the figures are as of: the start of the job's last run, or the request" }),
   treatment: Group,
   control: Group,
   spend: Uplift('minor units per member'),

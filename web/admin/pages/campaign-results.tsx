@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, unwrap, useLoad } from '../../shared/api';
-import { money, num } from '../../shared/format';
+import { dateTime, money, num } from '../../shared/format';
 import { href } from '../../shared/router';
 import { Card, Field, Loading, Problem, Stat } from '../../shared/ui';
 import { i18n, t } from '../t';
@@ -75,6 +75,7 @@ function Results(props: { id: string; initial: { from: string; to: string } }) {
           ) : (
             <Card title={t('results.uplift')}>
               <p class="hint">{t('results.population', { from: k.windowFrom, to: k.windowTo, lookback: k.lookbackFrom, start: k.populationFrom, treatment: num(k.treatment.members, lang), control: num(k.control.members, lang) })}</p>
+              <p class="hint" data-testid="campaign-comparison-source">{t(k.source === 'aggregates' ? 'results.asOfStored' : 'results.asOfLive', { at: dateTime(k.asOf, lang) })}</p>
               <table data-testid="campaign-uplift">
                 <thead>
                   <tr>
