@@ -2,7 +2,9 @@ import { localTime } from '../domain/calendar.js';
 import { isOfferFor } from '../domain/offers.js';
 import { dateOfDay } from '../domain/rules/schedule.js';
 import type { Campaign } from '../domain/rules/types.js';
-import { couponsOfMember } from '../store/coupons.js';
+import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../domain/list-paging.js';
+import { couponsOfMember, pageMemberCoupons, type CouponSortKey } from '../store/coupons.js';
+import { afterRow } from '../store/keyset.js';
 import type { Actor, AppContext } from './context.js';
 import { memberOf } from './me.js';
 import { requireMember } from './members.js';
@@ -73,7 +75,13 @@ export async function getMyOffers(ctx: AppContext, actor: Actor): Promise<{ camp
 }
 
 /** A member's personal coupons for the admin panel: every code bound to them, used or not. */
-export async function memberCoupons(ctx: AppContext, programId: string, memberId: string): Promise<{ code: string; seriesId: string; uses: number; createdAt: string }[]> {
+/** A member's personal coupons as the admin panel and a till list them (docs/api-lists.md). */
+export const MEMBER_COUPON_LIST: ListSpec<CouponSortKey> = { list: 'member-coupons', keys: { createdAt: 'instant', code: 'text' }, id: 'text', defaultSort: '-createdAt' };
+
+export async function memberCoupons(ctx: AppContext, programId: string, memberId: string, q: ListQuery): Promise<Page<{ code: string; seriesId: string; uses: number; createdAt: string }>> {
+  const sort = parseSort(MEMBER_COUPON_LIST, q.sort);
+  const after = decodeCursor(MEMBER_COUPON_LIST, sort, q.cursor);
   await requireMember(ctx.db, programId, memberId);
-  return (await couponsOfMember(ctx.db, programId, memberId)).map((c) => ({ code: c.code, seriesId: c.seriesId, uses: c.uses, createdAt: c.createdAt.toISOString() }));
+  const rows = await pageMemberCoupons(ctx.db, programId, memberId, { sort, after, limit: q.limit });
+  return pageOf(MEMBER_COUPON_LIST.list, sort, rows, q.limit, afterRow, (c) => ({ code: c.code, seriesId: c.seriesId, uses: c.uses, createdAt: c.createdAt.toISOString() }));
 }

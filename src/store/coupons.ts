@@ -69,7 +69,14 @@ export async function pageCoupons(db: Executor, programId: string, seriesId: str
   return rows.map((r) => ({ code: r.code, seriesId: r.series_id, memberId: r.member_id, uses: r.uses, createdAt: r.created_at, sort_value: r.sort_value, sort_id: r.sort_id }));
 }
 
-/** Personal coupons of a member (bound to them), for the member app and the member page. */
+/** A page of a member's personal coupons in the asked order, one row more than the limit (a member's few rows, found by coupons_member). */
+export async function pageMemberCoupons(db: Executor, programId: string, memberId: string, q: { sort: Sort<CouponSortKey>; after: After | undefined; limit: number }): Promise<(CouponRow & SortedRow)[]> {
+  const query = db.selectFrom('coupons').selectAll().where('member_id', '=', memberId).where('program_id', '=', programId);
+  const rows = await keysetPage(query, COUPON_KEYSET, q.sort, q.after, q.limit).execute();
+  return rows.map((r) => ({ code: r.code, seriesId: r.series_id, memberId: r.member_id, uses: r.uses, createdAt: r.created_at, sort_value: r.sort_value, sort_id: r.sort_id }));
+}
+
+/** Personal coupons of a member (bound to them), for the member app's offers (up to 500, newest first). */
 export async function couponsOfMember(db: Executor, programId: string, memberId: string): Promise<CouponRow[]> {
   const rows = await db.selectFrom('coupons').selectAll().where('member_id', '=', memberId).where('program_id', '=', programId).orderBy('created_at', 'desc').limit(500).execute();
   return rows.map((r) => ({ code: r.code, seriesId: r.series_id, memberId: r.member_id, uses: r.uses, createdAt: r.created_at }));

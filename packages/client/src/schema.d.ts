@@ -14645,10 +14645,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The member's personal coupons (codes bound to them), newest first */
+        /** The member's personal coupons (codes bound to them), newest first unless asked otherwise */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description the previous page's `nextCursor`, with the same sort */
+                    cursor?: string;
+                    /** @description rows per page (1–200, default 50) */
+                    limit?: number;
+                    /** @description one of createdAt, code; `-key` for descending; default `-createdAt` */
+                    sort?: string;
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -14671,6 +14678,7 @@ export interface paths {
                                 seriesId: string;
                                 uses: number;
                             }[];
+                            nextCursor: string | null;
                         };
                     };
                 };

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
 import { archiveCouponSeries, COUPON_CODE_LIST, COUPON_SERIES_LIST, couponCodes, createCouponSeries, generateCoupons, getCouponSeries, pageCouponCodes, pageCouponSeries } from '../../app/rules/coupon-series.js';
-import { memberCoupons } from '../../app/offers.js';
+import { MEMBER_COUPON_LIST, memberCoupons } from '../../app/offers.js';
 import { CouponSeries } from '../../domain/coupon-series.js';
 import type { App } from '../app.js';
 import { listParams, listQuery, listResponse } from '../list-query.js';
@@ -74,9 +74,15 @@ export const couponRoutes =
       '/members/:id/coupons',
       {
         config: { roles: ['admin', 'pos', 'readonly'] },
-        schema: { tags, summary: "The member's personal coupons (codes bound to them), newest first", params: IdParams, response: { 200: Obj({ items: Type.Array(Obj({ code: Type.String(), seriesId: Type.String(), uses: Type.Integer(), createdAt: DateTime })) }), ...problemResponses } },
+        schema: {
+          tags,
+          summary: "The member's personal coupons (codes bound to them), newest first unless asked otherwise",
+          params: IdParams,
+          querystring: listQuery(MEMBER_COUPON_LIST),
+          response: { 200: listResponse(Obj({ code: Type.String(), seriesId: Type.String(), uses: Type.Integer(), createdAt: DateTime })), ...problemResponses },
+        },
       },
-      async (req) => ({ items: await memberCoupons(ctx, req.actor.programId, req.params.id) }),
+      async (req) => memberCoupons(ctx, req.actor.programId, req.params.id, listParams(req.query)),
     );
     app.get(
       '/coupon-series/:id/codes.csv',

@@ -58,7 +58,7 @@ export function MemberPage(props: { id: string; session: Session }) {
   const member = useLoad(() => unwrap(api.GET('/v1/members/{id}', { params: { path: { id } } })), [id]);
   const balance = useLoad(() => unwrap(api.GET('/v1/members/{id}/balance', { params: { path: { id } } })), [id]);
   const tier = useLoad(() => unwrap(api.GET('/v1/members/{id}/tier', { params: { path: { id } } })), [id]);
-  const coupons = useLoad(() => unwrap(api.GET('/v1/members/{id}/coupons', { params: { path: { id } } })), [id]);
+  const coupons = useList((q) => unwrap(api.GET('/v1/members/{id}/coupons', { params: { path: { id }, query: q } })), { defaultSort: '-createdAt', limit: 10, filters: [id] });
   const ledger = useList((q) => unwrap(api.GET('/v1/members/{id}/ledger', { params: { path: { id }, query: q } })), { defaultSort: '-createdAt', limit: 20, filters: [id] });
   const [blockReason, setBlockReason] = useState('');
   const block = useSubmit();
@@ -165,16 +165,19 @@ export function MemberPage(props: { id: string; session: Session }) {
             )}
           </Card>
           <Card title={t('member.coupons')}>
-            {coupons.data?.items.length ? (
-              <ul class="plain" data-testid="member-coupons">
-                {coupons.data.items.map((c) => (
-                  <li>
-                    <code>{c.code}</code> <span class="muted">{c.seriesId}</span> {t('member.couponUses', { n: c.uses })}
-                  </li>
-                ))}
-              </ul>
-            ) : (
+            {coupons.data && coupons.data.items.length === 0 && coupons.page === 1 ? (
               <p class="muted">{t('member.noCoupons')}</p>
+            ) : (
+              <ListTable
+                list={coupons}
+                testId="member-coupons"
+                columns={[
+                  { label: t('member.couponCode'), sort: 'code', cell: (c) => <code>{c.code}</code> },
+                  { label: t('member.couponSeries'), cell: (c) => c.seriesId },
+                  { label: t('member.couponUsed'), num: true, cell: (c) => num(c.uses, lang) },
+                  { label: t('member.couponIssued'), sort: 'createdAt', firstDirection: 'desc', cell: (c) => date(c.createdAt, lang) },
+                ]}
+              />
             )}
           </Card>
           {canEdit && m.status !== 'anonymised' ? (
