@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from './executor.js';
+import { planEachCall, type Executor } from './executor.js';
 
 /**
  * Reads for the per-campaign report (docs/analytics.md, "Campaigns"). The effect sums read
@@ -47,7 +47,7 @@ const zero = (campaignId: string): EffectSums => ({
 export async function effectSums(db: Executor, programId: string, start: Date, end: Date, campaignId?: string): Promise<Map<string, EffectSums>> {
   const one = campaignId === undefined ? sql`` : sql`and campaign_id = ${campaignId}`;
   const [members, anonymous] = await Promise.all([
-    sql<{ campaign_id: string; reached: number; receipts: number; points: string; discount: string; revenue: string }>`
+    sql<{ campaign_id: string; reached: number; receipts: number; points: string; discount: string; revenue: string }>`${planEachCall}
       select e.campaign_id, count(distinct e.member_id)::int as reached, count(p.purchase_id)::int as receipts,
              sum(e.points)::bigint as points, sum(e.discount)::bigint as discount, coalesce(sum(p.total), 0)::bigint as revenue
         from (select campaign_id, member_id, purchase_id, sum(points) as points, sum(discount) as discount
@@ -58,7 +58,7 @@ export async function effectSums(db: Executor, programId: string, start: Date, e
                     where program_id = ${programId} and occurred_at >= ${start} and occurred_at < ${end} and status <> 'cancelled') p
           on p.member_id = e.member_id and p.purchase_id = e.purchase_id
        group by e.campaign_id`.execute(db),
-    sql<{ campaign_id: string; receipts: number; discount: string; revenue: string }>`
+    sql<{ campaign_id: string; receipts: number; discount: string; revenue: string }>`${planEachCall}
       select e.campaign_id, count(p.purchase_id)::int as receipts, sum(e.discount)::bigint as discount, coalesce(sum(p.total), 0)::bigint as revenue
         from (select campaign_id, purchase_id, sum(discount) as discount
                 from anonymous_campaign_effects
@@ -98,7 +98,7 @@ export interface MemberOutcome {
  * the campaign, not with the program's size.
  */
 export async function populationOutcomes(db: Executor, q: { programId: string; timeZone: string; lookbackStart: Date; populationStart: Date; windowStart: Date; windowEnd: Date }): Promise<MemberOutcome[]> {
-  const r = await sql<{ member_id: string; spend: string | null; visits: number | null }>`
+  const r = await sql<{ member_id: string; spend: string | null; visits: number | null }>`${planEachCall}
     with population as (
       select member_id from purchases
        where program_id = ${q.programId} and status = 'completed' and occurred_at >= ${q.lookbackStart} and occurred_at < ${q.populationStart}

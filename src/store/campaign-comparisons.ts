@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Moments } from '../domain/analytics/uplift.js';
 import type { MemberOutcome } from './analytics-campaigns.js';
-import type { Executor } from './executor.js';
+import { planEachCall, type Executor } from './executor.js';
 
 /**
  * Stored control-group comparisons (docs/adr/0017-campaign-comparison-aggregates.md): the bounds
@@ -177,7 +177,7 @@ export interface GroupMoments {
  * cancel out as Σx² − (Σx)²/n would.
  */
 export async function comparisonMoments(db: Executor, programId: string, campaignId: string, cut: number): Promise<{ treatment: GroupMoments; control: GroupMoments }> {
-  const r = await sql<{ control: boolean; n: number; spend_mean: number; spend_m2: number; visits_mean: number; visits_m2: number }>`
+  const r = await sql<{ control: boolean; n: number; spend_mean: number; spend_m2: number; visits_mean: number; visits_m2: number }>`${planEachCall}
     select bucket < ${cut}::int as control, count(*)::int as n,
            avg(spend::float8) as spend_mean, var_pop(spend::float8) * count(*) as spend_m2,
            avg(visits::float8) as visits_mean, var_pop(visits::float8) * count(*) as visits_m2

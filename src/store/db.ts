@@ -6,6 +6,7 @@ import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
 import { migrationProvider } from './migrations/index.js';
 import type { DB } from './schema.js';
+import { PLAN_EACH_CALL } from './executor.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -72,27 +73,26 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 /**
- * Parameterised statements become named prepared statements, so PostgreSQL parses each distinct
- * SQL text once per connection instead of on every call (the purchase path runs the same few texts
- * all day). The texts are few — Kysely builds them from code — but a statement with a VALUES list
- * varies with its length, so only the first PREPARED_LIMIT distinct texts are named.
+ * Parameterised statements become named prepared statements, so PostgreSQL parses and plans each
+ * distinct SQL text once per connection instead of on every call (the purchase path runs the same
+ * few texts all day). The texts are few — Kysely builds them from code — but a statement with a
+ * VALUES list varies with its length, so only the first PREPARED_LIMIT distinct texts are named.
  *
- * Each execution is still planned for its own parameters (`plan_cache_mode = force_custom_plan`,
- * set first on every connection): after five executions PostgreSQL may switch a prepared statement
- * to a generic plan that ignores the values, and for the analytics' date ranges that plan was
- * 2.5–12 × slower (the campaign report at 1M members: 0.3 s with custom plans, 0.75–3.6 s from the
- * sixth call on; bench/RESULTS.md, "Campaign analytics"). Planning the small statements of the
- * purchase path costs tens of microseconds, shared by a batch.
+ * A statement whose text holds PLAN_EACH_CALL is sent unnamed and planned for its own parameters
+ * every time. From the sixth execution of a prepared statement PostgreSQL may switch to a generic
+ * plan that ignores the values; for the campaign report's date ranges that plan was 2.5–12 × slower
+ * (0.3 s with custom plans, 0.75–3.6 s from the sixth call on, at 1M members: bench/RESULTS.md,
+ * "Campaign analytics"). Planning every statement so (`plan_cache_mode = force_custom_plan` for the
+ * whole pool) cost the purchase path 9 % of its throughput in the benchmark, hence the marker.
  */
 const PREPARED_LIMIT = 2_000;
+
 const statementNames = new Map<string, string>();
 
 function prepareStatements(client: pg.PoolClient): void {
-  // Queued ahead of anything the pool's first user sends on this connection.
-  client.query('set plan_cache_mode = force_custom_plan').catch((err: Error) => console.error(`kopilka: could not set plan_cache_mode: ${err.message}`));
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
-    if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined) {
+    if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined && !config.includes(PLAN_EACH_CALL)) {
       let name = statementNames.get(config);
       if (name === undefined && statementNames.size < PREPARED_LIMIT) {
         name = `k${statementNames.size}`;

@@ -1,7 +1,15 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from './schema.js';
 
 /** Anything that runs queries: the database or an open transaction. */
 export type Executor = Kysely<DB> | Transaction<DB>;
 
 export const json = (value: unknown): string => JSON.stringify(value);
+
+/**
+ * Put `${planEachCall}` at the start of an analytics statement whose best plan depends on its
+ * parameters (date ranges): the statement is then not prepared, and PostgreSQL plans it for the
+ * values of each call instead of falling back to a generic plan (store/db.ts).
+ */
+export const PLAN_EACH_CALL = '/* plan each call */';
+export const planEachCall = sql.raw(PLAN_EACH_CALL);
