@@ -81,13 +81,7 @@ export function dayString(day: number): string {
  * T = 2, meanRepeatSpend = 50.
  */
 export function summarize(transactions: Iterable<Transaction>, options: SummaryOptions): MemberSummary[] {
-  const unitDays = options.unitDays ?? 7;
-  if (!(unitDays > 0)) throw new RangeError('summary: unitDays must be positive');
-  const end = dayNumber(options.calibrationEnd);
-  const start = options.calibrationStart === undefined ? -Infinity : dayNumber(options.calibrationStart);
-  const holdoutEnd = options.holdoutEnd === undefined ? end : dayNumber(options.holdoutEnd);
-  if (holdoutEnd < end) throw new RangeError('summary: holdoutEnd is before calibrationEnd');
-  if (start > end) throw new RangeError('summary: calibrationStart is after calibrationEnd');
+  const { unitDays, start, end, holdoutEnd } = boundsOf(options);
 
   // memberId → (day → spend that day)
   const byMember = new Map<string, Map<number, number>>();
@@ -109,6 +103,18 @@ export function summarize(transactions: Iterable<Transaction>, options: SummaryO
     if (summary) out.push(summary);
   }
   return out.sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0));
+}
+
+/** The options as day numbers, checked: the days counted are [start, holdoutEnd], calibration up to end. */
+function boundsOf(options: SummaryOptions): { unitDays: number; start: number; end: number; holdoutEnd: number } {
+  const unitDays = options.unitDays ?? 7;
+  if (!(unitDays > 0)) throw new RangeError('summary: unitDays must be positive');
+  const end = dayNumber(options.calibrationEnd);
+  const start = options.calibrationStart === undefined ? -Infinity : dayNumber(options.calibrationStart);
+  const holdoutEnd = options.holdoutEnd === undefined ? end : dayNumber(options.holdoutEnd);
+  if (holdoutEnd < end) throw new RangeError('summary: holdoutEnd is before calibrationEnd');
+  if (start > end) throw new RangeError('summary: calibrationStart is after calibrationEnd');
+  return { unitDays, start, end, holdoutEnd };
 }
 
 /** One member's summary from their spend by day number (days after `end` count as hold-out); null if they first bought after `end`. */
@@ -158,13 +164,7 @@ export interface MemberDays {
  * purchase day. Same rules: days within [calibrationStart, holdoutEnd], same-day spend added.
  */
 export function summarizeMemberDays(rows: Iterable<MemberDays>, options: SummaryOptions): MemberSummary[] {
-  const unitDays = options.unitDays ?? 7;
-  if (!(unitDays > 0)) throw new RangeError('summary: unitDays must be positive');
-  const end = dayNumber(options.calibrationEnd);
-  const start = options.calibrationStart === undefined ? -Infinity : dayNumber(options.calibrationStart);
-  const holdoutEnd = options.holdoutEnd === undefined ? end : dayNumber(options.holdoutEnd);
-  if (holdoutEnd < end) throw new RangeError('summary: holdoutEnd is before calibrationEnd');
-  if (start > end) throw new RangeError('summary: calibrationStart is after calibrationEnd');
+  const { unitDays, start, end, holdoutEnd } = boundsOf(options);
   const out: MemberSummary[] = [];
   for (const row of rows) {
     const days = new Map<number, number>();
