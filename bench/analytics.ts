@@ -31,7 +31,8 @@ import { generate } from './analytics-data.js';
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const BASE = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const NAME = `kopilka_bench_analytics_${process.pid}`;
-const RUNS = 7;
+// Past the fifth call of each statement on a connection, where PostgreSQL may switch a prepared statement to a generic plan.
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const log = (msg: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 

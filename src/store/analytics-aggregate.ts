@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { DAY_COLUMNS, dayRowsSql, FEW_DAYS, insertVisitsAndCohortsSql, type DayScope } from './analytics-days.js';
-import type { Executor } from './executor.js';
+import { planEachCall, type Executor } from './executor.js';
 
 export interface AnalyticsState {
   aggregatedAt: Date | null;
@@ -51,7 +51,7 @@ export async function firstActivityDay(db: Executor, programId: string, timeZone
 export async function dirtyDays(db: Executor, programId: string, timeZone: string, since: Date): Promise<string[]> {
   const tz = sql`${timeZone}::text`;
   const r = await sql<{ day: string }>`
-    with fresh as (
+    ${planEachCall} with fresh as (
       select member_id, occurred_at from purchases where program_id = ${programId} and created_at >= ${since})
     select day from (
       select (occurred_at at time zone ${tz})::date as day from fresh
@@ -86,7 +86,8 @@ export async function recomputeDays(db: Executor, scope: DayScope): Promise<void
   // memory, for this transaction only.
   await sql.raw(`set local work_mem = '${scope.days.length > FEW_DAYS ? 256 : 64}MB'`).execute(db);
   const days = sql`${scope.days}::date[]`;
-  await sql`with a as (delete from analytics_days where program_id = ${scope.programId} and day = any(${days})),
+  // A rebuild deletes every day and an incremental run one or two: plan for the call's days.
+  await sql`${planEachCall} with a as (delete from analytics_days where program_id = ${scope.programId} and day = any(${days})),
       v as (delete from analytics_visits where program_id = ${scope.programId} and day = any(${days})),
       c as (delete from analytics_cohort_days where program_id = ${scope.programId} and day = any(${days}))
     select 1`.execute(db);

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { daysSource, type ReadScope } from './analytics-read.js';
-import type { Executor } from './executor.js';
+import { planEachCall, type Executor } from './executor.js';
 import type { Block } from './schema-analytics.js';
 
 export const BLOCKS: readonly Block[] = ['main', 'mass', 'targeted'];
@@ -29,7 +29,7 @@ const COST_SOURCES: ((s: ReadScope, pointValue: number) => RawBuilder<unknown>)[
 function effectsIn(s: ReadScope): RawBuilder<unknown> {
   const from = sql`(${s.from}::date::timestamp at time zone ${s.timeZone})`;
   const to = sql`((${s.to}::date + 1)::timestamp at time zone ${s.timeZone})`;
-  return sql`(select occurred_at, block, discount, points from campaign_effects where program_id = ${s.programId} and occurred_at >= ${from} and occurred_at < ${to}
+  return sql`(select ${planEachCall} occurred_at, block, discount, points from campaign_effects where program_id = ${s.programId} and occurred_at >= ${from} and occurred_at < ${to}
     union all
     select occurred_at, block, discount, 0 from anonymous_campaign_effects where program_id = ${s.programId} and occurred_at >= ${from} and occurred_at < ${to})`;
 }

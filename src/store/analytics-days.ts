@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { addDays } from '../domain/analytics/periods.js';
+import { planEachCall } from './executor.js';
 
 /*
  * The SQL that computes the analytics rows of whole days from the raw tables. The aggregation
@@ -50,7 +51,7 @@ function runs(days: string[]): [string, string][] {
 function within(col: string, s: DayScope): RawBuilder<unknown> {
   const c = sql.ref(col);
   const tz = sql`${s.timeZone}::text`;
-  return sql`(${sql.join(
+  return sql`(${planEachCall} ${sql.join(
     runs(s.days).map(([a, b]) => sql`(${c} >= (${a}::date::timestamp at time zone ${tz}) and ${c} < ((${b}::date + 1)::timestamp at time zone ${tz}))`),
     sql` or `,
   )})`;

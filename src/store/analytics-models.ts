@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { MemberPrediction } from '../domain/analytics/predictions.js';
 import type { MemberDays } from '../domain/analytics/summary.js';
 import type { Executor } from './executor.js';
-import { json } from './executor.js';
+import { json, planEachCall } from './executor.js';
 
 /**
  * The purchase history the models are fitted on: members' completed purchases before `end`, as
@@ -12,7 +12,7 @@ import { json } from './executor.js';
  */
 export async function purchaseDays(db: Executor, programId: string, timeZone: string, end: Date): Promise<MemberDays[]> {
   const r = await sql<{ member_id: string; days: number[]; amounts: number[] }>`
-    select member_id, array_agg(day - date '1970-01-01' order by day) as days, array_agg(amount order by day) as amounts
+    select ${planEachCall} member_id, array_agg(day - date '1970-01-01' order by day) as days, array_agg(amount order by day) as amounts
     from (select member_id, (occurred_at at time zone ${timeZone}::text)::date as day, sum(total)::float8 as amount
           from purchases where program_id = ${programId} and status = 'completed' and occurred_at < ${end}
           group by 1, 2) d

@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Interval } from '../domain/analytics/periods.js';
 import type { After, Sort } from '../domain/list-paging.js';
-import type { Executor } from './executor.js';
+import { planEachCall, type Executor } from './executor.js';
 import { keysetPage, type Keyset, type SortedRow } from './keyset.js';
 import type { NpsSurveysTable } from './schema-analytics.js';
 
@@ -73,7 +73,7 @@ export async function responseCounts(
   const local = sql`(created_at at time zone ${q.timeZone}::text)`;
   const period = q.interval === 'day' ? sql`${local}::date` : sql`date_trunc(${q.interval}, ${local})::date`;
   const r = await sql<{ period: string; score: number; n: number }>`
-    select greatest(${period}, ${q.from}::date) as period, score, count(*)::int as n from (
+    select ${planEachCall} greatest(${period}, ${q.from}::date) as period, score, count(*)::int as n from (
       select created_at, score from nps_responses where program_id = ${q.programId} and created_at >= ${q.start} and created_at < ${q.end} ${survey}
       union all
       select created_at, score from anonymous_nps_responses where program_id = ${q.programId} and created_at >= ${q.start} and created_at < ${q.end} ${survey}

@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { DaySums, VisitSums } from '../domain/analytics/kpis.js';
 import { addDays, type Interval } from '../domain/analytics/periods.js';
 import { DAY_COLUMNS, dayRowsSql, type DayColumn } from './analytics-days.js';
-import type { Executor } from './executor.js';
+import { planEachCall, type Executor } from './executor.js';
 
 /**
  * Reads of the day aggregates for reports (docs/adr/0009). Day sums: days before today come from
@@ -38,18 +38,18 @@ const storedTo = (s: ReadScope) => (live(s) ? addDays(s.today, -1) : s.to);
 /** analytics_days rows of the scope's store and range: stored days, and today live. */
 export function daysSource(s: ReadScope): RawBuilder<unknown> {
   const cols = sql.join(['day', ...DAY_COLUMNS].map((c) => sql.ref(c)));
-  const stored = sql`select ${cols} from analytics_days where program_id = ${s.programId} and store_id = ${s.storeId} and day >= ${s.from}::date and day <= ${storedTo(s)}::date`;
+  const stored = sql`select ${planEachCall} ${cols} from analytics_days where program_id = ${s.programId} and store_id = ${s.storeId} and day >= ${s.from}::date and day <= ${storedTo(s)}::date`;
   if (!live(s)) return stored;
   return sql`${stored} union all select ${cols} from (${dayRowsSql({ programId: s.programId, timeZone: s.timeZone, days: [s.today] })}) l where store_id = ${s.storeId}`;
 }
 
 export function visitsSource(s: ReadScope): RawBuilder<unknown> {
-  return sql`select day, prev_day, ordinal, members from analytics_visits
+  return sql`select ${planEachCall} day, prev_day, ordinal, members from analytics_visits
     where program_id = ${s.programId} and store_id = ${s.storeId} and day >= ${s.from}::date and day <= ${s.to}::date`;
 }
 
 export function cohortSource(s: ReadScope): RawBuilder<unknown> {
-  return sql`select day, cohort_month, members from analytics_cohort_days where program_id = ${s.programId} and day >= ${s.from}::date and day <= ${s.to}::date`;
+  return sql`select ${planEachCall} day, cohort_month, members from analytics_cohort_days where program_id = ${s.programId} and day >= ${s.from}::date and day <= ${s.to}::date`;
 }
 
 function periodOf(interval: Interval, from: string): RawBuilder<unknown> {
@@ -92,7 +92,7 @@ export async function periodVisits(db: Executor, s: ReadScope, interval: Interva
 
 /** Members enrolled before a day (from the stored aggregates, all stores). */
 export async function membersBefore(db: Executor, programId: string, day: string): Promise<number> {
-  const r = await sql<{ n: number }>`select coalesce(sum(new_members), 0)::bigint as n from analytics_days where program_id = ${programId} and store_id = '' and day < ${day}::date`.execute(db);
+  const r = await sql<{ n: number }>`select ${planEachCall} coalesce(sum(new_members), 0)::bigint as n from analytics_days where program_id = ${programId} and store_id = '' and day < ${day}::date`.execute(db);
   return r.rows[0]?.n ?? 0;
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { RfmInput, RfmScore } from '../domain/analytics/rfm.js';
-import type { Executor } from './executor.js';
+import { planEachCall, type Executor } from './executor.js';
 
 /**
  * Each member's recency (days from the last completed purchase to `today`), frequency (completed
@@ -9,7 +9,7 @@ import type { Executor } from './executor.js';
  */
 export async function rfmInputs(db: Executor, programId: string, timeZone: string, today: string, windowStart: Date, windowEnd: Date): Promise<RfmInput[]> {
   const r = await sql<{ member_id: string; recency: number; frequency: number; monetary: number }>`
-    select member_id, (${today}::date - max((occurred_at at time zone ${timeZone}::text)::date))::int as recency,
+    select ${planEachCall} member_id, (${today}::date - max((occurred_at at time zone ${timeZone}::text)::date))::int as recency,
       count(*)::int as frequency, sum(total)::bigint as monetary
     from purchases
     where program_id = ${programId} and status = 'completed' and occurred_at >= ${windowStart} and occurred_at < ${windowEnd}

@@ -1,8 +1,7 @@
 import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { MemberFacts } from '../domain/analytics/segment-rules.js';
 import type { After, Sort } from '../domain/list-paging.js';
-import type { Executor } from './executor.js';
-import { json } from './executor.js';
+import { json, planEachCall, type Executor } from './executor.js';
 import { keysetPage, type Keyset, type SortedRow } from './keyset.js';
 import type { SegmentKind, SegmentsTable } from './schema-analytics.js';
 
@@ -176,7 +175,7 @@ export async function memberFacts(
     member_id: string; status: string; city: string | null; gender: string | null; birthday: string | null; attributes: Record<string, unknown>; consents: Record<string, boolean>;
     enrolled_day: number; tier_id: string | null; last_day: number | null; days: number[] | null; totals: number[] | null;
   }>`
-    select m.member_id, m.status, m.city, m.gender, m.birthday::text as birthday, m.attributes, m.consents, ${dayNo('m.created_at')}::int as enrolled_day,
+    select ${planEachCall} m.member_id, m.status, m.city, m.gender, m.birthday::text as birthday, m.attributes, m.consents, ${dayNo('m.created_at')}::int as enrolled_day,
       w.tier_id, ${dayNo('p.last_at')}::int as last_day, p.days, p.totals
     from members m
     left join wallets w on w.member_id = m.member_id
@@ -205,7 +204,7 @@ export async function memberFacts(
 /** Members whose facts may have changed since `since`: edited or enrolled, or with a new or confirmed purchase. */
 export async function membersChangedSince(db: Executor, programId: string, since: Date): Promise<string[]> {
   const r = await sql<{ member_id: string }>`
-    select member_id from members where program_id = ${programId} and updated_at >= ${since}
+    select ${planEachCall} member_id from members where program_id = ${programId} and updated_at >= ${since}
     union select member_id from purchases where program_id = ${programId} and created_at >= ${since}
     union select member_id from entries where program_id = ${programId} and created_at >= ${since} and purchase_id is not null`.execute(db);
   return r.rows.map((x) => x.member_id);

@@ -7,9 +7,12 @@ export type Executor = Kysely<DB> | Transaction<DB>;
 export const json = (value: unknown): string => JSON.stringify(value);
 
 /**
- * Put `${planEachCall}` at the start of an analytics statement whose best plan depends on its
- * parameters (date ranges): the statement is then not prepared, and PostgreSQL plans it for the
- * values of each call instead of falling back to a generic plan (store/db.ts).
+ * Put `${planEachCall}` in an analytics statement whose best plan depends on its parameters (a
+ * date range, a window, a `since`): the statement is then not prepared, and PostgreSQL plans it for
+ * the values of each call instead of falling back to a generic plan (store/db.ts). The marker may
+ * stand anywhere in the text, so the fragments that read a date range carry it themselves
+ * (analytics-read.ts daysSource, analytics-days.ts within, …) and every statement built on them is
+ * marked without having to remember it.
  */
 export const PLAN_EACH_CALL = '/* plan each call */';
 export const planEachCall = sql.raw(PLAN_EACH_CALL);
