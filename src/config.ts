@@ -28,6 +28,8 @@ export interface Config {
   outboxIntervalSeconds: number;
   /** Attempts to deliver a message before it is marked failed. */
   outboxMaxAttempts: number;
+  /** The most heap (MB) an analytics task's worker thread may use (model fit, RFM, the analytics job; PostgreSQL only). */
+  analyticsHeapMb: number;
 }
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -76,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smsWebhook: undefined,
     outboxIntervalSeconds: int('OUTBOX_INTERVAL_SECONDS', 2, 0, 3_600),
     outboxMaxAttempts: int('OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
+    analyticsHeapMb: int('ANALYTICS_HEAP_MB', 2048, 64, 65_536),
   };
   if (config.adminSessionIdleMinutes > config.adminSessionMaxHours * 60) problems.push('ADMIN_SESSION_IDLE_MINUTES must not exceed ADMIN_SESSION_MAX_HOURS');
   if (env.SMTP_HOST) {

@@ -23,6 +23,14 @@ export interface AppContext {
   auth: AuthSettings;
   /** In-process limits on sign-in attempts (per e-mail and per client address). */
   limiter: RateLimiter;
+  /** Set: the analytics tasks run in worker threads of their own (src/app/isolated/run.ts). */
+  isolation?: Isolation | undefined;
+}
+
+/** Where a task's worker connects, and the most heap it may use. */
+export interface Isolation {
+  databaseUrl: string;
+  maxHeapMb: number;
 }
 
 /** Sessions, code delivery and sign-in limits (docs/auth.md). */
@@ -57,7 +65,7 @@ export interface Actor {
   adminUserId?: string;
 }
 
-export function createContext(db: Kysely<DB>, options: { clock?: Clock; settingsTtlMs?: number; auth?: Partial<AuthSettings> } = {}): AppContext {
+export function createContext(db: Kysely<DB>, options: { clock?: Clock; settingsTtlMs?: number; auth?: Partial<AuthSettings>; isolation?: Isolation } = {}): AppContext {
   const ttl = options.settingsTtlMs ?? 2_000;
   return {
     db,
@@ -67,6 +75,7 @@ export function createContext(db: Kysely<DB>, options: { clock?: Clock; settings
     rules: new RulesCache(db, ttl),
     auth: { ...DEFAULT_AUTH, ...options.auth },
     limiter: new RateLimiter(),
+    isolation: options.isolation,
   };
 }
 

@@ -31,7 +31,9 @@ const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 export async function serve(config: Config): Promise<void> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize });
   await migrateToLatest(database.db);
-  const ctx = createContext(database.db, { auth: authSettings(config) });
+  // On PostgreSQL the analytics tasks run in worker threads with heaps of their own (src/app/isolated/run.ts).
+  const isolation = config.databaseUrl ? { databaseUrl: config.databaseUrl, maxHeapMb: config.analyticsHeapMb } : undefined;
+  const ctx = createContext(database.db, { auth: authSettings(config), ...(isolation ? { isolation } : {}) });
   const app = await buildApp(ctx, { logger: { level: config.logLevel }, purchaseBatchSize: config.purchaseBatchSize, trustProxy: config.trustProxy, webRoot: WEB_ROOT });
   const where = database.kind === 'pglite' ? `embedded database in ${config.dataDir} (PGlite; no fsync — for trials, development and small single-store use; back it up with \`kopilka backup\`)` : 'PostgreSQL';
   app.log.info(`storage: ${where}`);

@@ -62,6 +62,7 @@ export const ERROR_CODES = {
   INVALID_SEGMENT_RULE: 'The segment rule is not valid.',
   NOT_ENOUGH_DATA: 'There is not enough purchase history to fit the models.',
   MODEL_FIT_FAILED: 'The fitted models give no usable forecast for this history.',
+  ANALYTICS_OUT_OF_MEMORY: 'The analytics task needed more memory than its worker may use (ANALYTICS_HEAP_MB).',
   SURVEY_NOT_FOUND: 'No such survey, or the link is not valid.',
   SURVEY_CLOSED: 'The survey no longer takes answers.',
   SURVEY_ALREADY_ANSWERED: 'The member has already answered this survey.',

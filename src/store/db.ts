@@ -15,6 +15,8 @@ export interface Database {
   kind: DatabaseKind;
   /** The embedded engine, when kind is 'pglite' (for backup). */
   pglite?: PGlite;
+  /** The connection string, when kind is 'postgres' (for worker threads that connect on their own). */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -47,7 +49,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     pool.on('error', (err) => console.error(`kopilka: an idle PostgreSQL connection failed: ${err.message}`));
     pool.on('connect', (client) => prepareStatements(client));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    return { db, kind: 'postgres', url: options.databaseUrl, close: () => db.destroy() };
   }
   const dataDir = options.dataDir ?? './data';
   let release = () => {};

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { fitModels, getMemberPredictions, getModels } from '../../app/analytics/models.js';
+import { getMemberPredictions, getModels } from '../../app/analytics/models.js';
+import { runIsolated } from '../../app/isolated/run.js';
 import type { AppContext } from '../../app/context.js';
 import type { App } from '../app.js';
 import { DateTime, IdParams, NullableString, Obj, problemResponses } from '../schemas.js';
@@ -62,7 +63,7 @@ export const modelRoutes =
           response: { 200: Models, ...problemResponses },
         },
       },
-      async (req) => fitModels(ctx, req.actor.programId, { calibrationEnd: req.query.calibrationEnd }),
+      async (req) => runIsolated(ctx, 'fitModels', req.actor.programId, { calibrationEnd: req.query.calibrationEnd }),
     );
     app.get(
       '/analytics/models',
