@@ -29,6 +29,7 @@ import { startCountingProxy, type StatementCount } from './pg-proxy.js';
 import { contextSwitchesOf, cpuMsOf, cpuWindow, machineCpuMs, memoryOf, type CpuWindow } from './procfs.js';
 import { summariseProfile } from './profile-summary.js';
 import { purchaseSource, runLoad, type LoadResult } from './purchases.js';
+import { SERVER_HEAP_MB, serverNodeFlags } from '../src/config.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const env = process.env;
@@ -58,6 +59,8 @@ const CFG = {
   results: env.BENCH_RESULTS ?? path.join(here, 'RESULTS.md'),
   command: env.BENCH_COMMAND ?? 'bash bench/run.sh',
   profile: process.argv.includes('--profile'),
+  /** The server's V8 flags: those `npm start` uses (src/config.ts) unless BENCH_SERVER_NODE_ARGS says otherwise ('' for none). */
+  serverNodeArgs: env.BENCH_SERVER_NODE_ARGS !== undefined ? env.BENCH_SERVER_NODE_ARGS.split(/\s+/).filter(Boolean) : serverNodeFlags(Number(env.SERVER_HEAP_MB) || SERVER_HEAP_MB),
 };
 function pgSocketDir(): string | null {
   const choice = env.BENCH_PG_TRANSPORT ?? 'auto';
@@ -156,7 +159,7 @@ let probeFiles = 0;
 async function startServer(name: string, extraEnv: Record<string, string>, nodeArgs: string[] = []): Promise<Server> {
   const probeFile = path.join(env.BENCH_STATE_DIR ?? os.tmpdir(), `probe-${runId}-${++probeFiles}.jsonl`);
   onCleanup(`probe file ${probeFile}`, () => fs.rmSync(probeFile, { force: true }));
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, '--import', path.join(here, 'probe.mjs'), CFG.serverMain, 'serve'], {
+  const child: ChildProcess = spawn(process.execPath, [...CFG.serverNodeArgs, ...nodeArgs, '--import', path.join(here, 'probe.mjs'), CFG.serverMain, 'serve'], {
     env: serverEnv({ ...extraEnv, BENCH_PROBE_FILE: probeFile }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -654,6 +657,7 @@ function render(pgv: string, pgp: PgPhase, bench: PgbenchResult, lite: PgliteRun
     `Run ${m.date} — \`${CFG.command}\` — code measured: ${codeVersion()} (built into bench/.build at the start of the run).`,
     '',
     `Machine: ${m.cpus} (nproc ${os.availableParallelism()}), ${m.memory} RAM, ${m.os}; Node ${m.node}; ${m.postgres}. ` +
+      `Server started with ${CFG.serverNodeArgs.length ? `\`node ${CFG.serverNodeArgs.join(' ')}\`` : 'no V8 flags'}${CFG.serverNodeArgs.join(' ') === serverNodeFlags().join(' ') ? ' (as `npm start` does)' : ''}. ` +
       `Server, PostgreSQL and the load generator (autocannon, in one Node process) share the machine. ` +
       `Members: ${CFG.members.toLocaleString('en')} on PostgreSQL, ${CFG.pgliteMembers.toLocaleString('en')} on PGlite, half with 5,000 spendable points. ` +
       `Each step ${CFG.duration} s after a ${CFG.warmup} s warm-up; server pool DB_POOL_SIZE=${CFG.poolSize}; server and pgbench reach PostgreSQL ${CFG.pgSocketDir ? `over its Unix-domain socket (${CFG.pgSocketDir})` : 'over TCP on loopback'}; PostgreSQL durable (fsync on, synchronous_commit on). ` +

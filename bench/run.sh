@@ -15,6 +15,7 @@
 # BENCH_CONCURRENCY ("8 32 64"), BENCH_PGLITE_CONCURRENCY ("8 32 64"),
 # BENCH_BALANCE_CONCURRENCY (32), BENCH_DB_POOL_SIZE (20), BENCH_PG_TRANSPORT (auto: the Unix-domain
 # socket in BENCH_PG_SOCKET_DIR=/var/run/postgresql when it exists, else tcp; both server and pgbench), BENCH_PGBENCH_SCALE (10),
+# BENCH_SERVER_NODE_ARGS (the V8 flags `npm start` uses, src/config.ts; "" for none),
 # BENCH_PGBENCH_CLIENTS (32), BENCH_PGBENCH_THREADS (2), BENCH_WRITE_RESULTS (1; 0 = don't
 # touch RESULTS.md), BENCH_QUIET_WAIT (15 s: the most a step waits for a busy machine to quiet
 # down), BENCH_QUIET_BUDGET (60 s in all).

@@ -32,6 +32,18 @@ export interface Config {
   analyticsHeapMb: number;
 }
 
+/**
+ * The V8 flags the server is started with (`npm start`, package.json; the benchmark does the
+ * same): the old generation capped, so that a loaded server stays under 300 MB instead of
+ * letting the heap grow to what the allocation rate suggests, and a larger young generation, so
+ * that the short-lived objects of a request die there instead of filling the capped old one.
+ * SERVER_HEAP_MB changes the cap. The analytics tasks that need memory in proportion to the
+ * program run in worker threads with heaps of their own (ANALYTICS_HEAP_MB; docs/adr/0018).
+ * Measured in bench/RESULTS.md ("Server memory: analytics in workers, the heap capped").
+ */
+export const SERVER_HEAP_MB = 192;
+export const serverNodeFlags = (heapMb: number | string = SERVER_HEAP_MB): string[] => [`--max-old-space-size=${heapMb}`, '--max-semi-space-size=32'];
+
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

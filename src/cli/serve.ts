@@ -5,7 +5,8 @@ import { createAdminUser } from '../app/admin-users.js';
 import { createApiKey } from '../app/api-keys.js';
 import { createContext, DEFAULT_AUTH, type AuthSettings } from '../app/context.js';
 import { allPrograms, createProgram } from '../app/programs.js';
-import type { Config } from '../config.js';
+import v8 from 'node:v8';
+import { serverNodeFlags, type Config } from '../config.js';
 import { buildApp } from '../http/app.js';
 import { startOutbox } from '../jobs/outbox.js';
 import { startJobs } from '../jobs/scheduler.js';
@@ -37,6 +38,13 @@ export async function serve(config: Config): Promise<void> {
   const app = await buildApp(ctx, { logger: { level: config.logLevel }, purchaseBatchSize: config.purchaseBatchSize, trustProxy: config.trustProxy, webRoot: WEB_ROOT });
   const where = database.kind === 'pglite' ? `embedded database in ${config.dataDir} (PGlite; no fsync — for trials, development and small single-store use; back it up with \`kopilka backup\`)` : 'PostgreSQL';
   app.log.info(`storage: ${where}`);
+  const heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
+  if (database.kind === 'postgres' && heapMb > 1024) {
+    // Uncapped, V8 lets a loaded server's heap grow far past what it uses (docs/operations.md, "Memory").
+    app.log.warn(`the server's heap is not capped (${heapMb} MB): under load it may use more memory than it needs; start it as \`npm start\` does (node ${serverNodeFlags().join(' ')} …)`);
+  } else {
+    app.log.info(`heap limit ${heapMb} MB; analytics tasks ${database.kind === 'postgres' ? `in worker threads of up to ${config.analyticsHeapMb} MB` : 'in this process (embedded database)'}`);
+  }
 
   const lines: string[] = [];
   let programs = await allPrograms(ctx);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { loadConfig } from '../../src/config.js';
+import fs from 'node:fs';
+import { loadConfig, SERVER_HEAP_MB, serverNodeFlags } from '../../src/config.js';
 import { domainError } from '../support/domain.js';
 
 describe('configuration from the environment', () => {
@@ -56,5 +57,15 @@ describe('sign-in and delivery configuration', () => {
     assert.deepEqual(['true', 'false', '10.0.0.1,10.0.0.2'].map((v) => loadConfig({ TRUST_PROXY: v }).trustProxy), [true, false, '10.0.0.1,10.0.0.2']);
     domainError(() => loadConfig({ ADMIN_SESSION_IDLE_MINUTES: '600', ADMIN_SESSION_MAX_HOURS: '5' }), 'INVALID_CONFIG');
     domainError(() => loadConfig({ MEMBER_SESSION_DAYS: '0' }), 'INVALID_CONFIG');
+  });
+
+  test('npm start runs the server with the V8 flags of src/config.ts (the benchmark uses the same); ANALYTICS_HEAP_MB is bounded', () => {
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+    const flags = serverNodeFlags(`\${SERVER_HEAP_MB:-${SERVER_HEAP_MB}}`);
+    assert.ok(pkg.scripts.start!.endsWith(`node ${flags.join(' ')} dist/cli/main.js serve`), pkg.scripts.start);
+    assert.deepEqual(serverNodeFlags(256), ['--max-old-space-size=256', '--max-semi-space-size=32']);
+    assert.equal(loadConfig({}).analyticsHeapMb, 2048);
+    assert.equal(loadConfig({ ANALYTICS_HEAP_MB: '512' }).analyticsHeapMb, 512);
+    domainError(() => loadConfig({ ANALYTICS_HEAP_MB: '10' }), 'INVALID_CONFIG');
   });
 });
