@@ -22,6 +22,7 @@ import { getRfmReport, recomputeRfm } from '../src/app/analytics/rfm.js';
 import { recomputeRuleSegments } from '../src/app/analytics/segment-jobs.js';
 import { createSegment, getMemberSegments, getSegmentMembers, getSegments } from '../src/app/analytics/segments.js';
 import { createContext } from '../src/app/context.js';
+import { runIsolated } from '../src/app/isolated/run.js';
 import { createProgram } from '../src/app/programs.js';
 import { addDays, dayIn } from '../src/domain/analytics/periods.js';
 import { segmentIdsOfMembers } from '../src/store/analytics-segments.js';
@@ -137,6 +138,11 @@ async function main(): Promise<void> {
     const [fit, fitMs] = await timed(() => fitModels(ctx, small.id));
     jobs.push(`| **model fit from the database**: ${fit.members.toLocaleString('en')} members (${fit.repeatMembers.toLocaleString('en')} with repeats), load + BG/NBD + Gamma-Gamma + predictions stored + at-risk segment | **${seconds(fitMs)}** |`);
     log(`fit ${seconds(fitMs)}: ${JSON.stringify(fit.bgnbd)}`);
+    // The same fit as the server runs it on PostgreSQL: in a worker thread with a heap of its own (docs/adr/0018).
+    const isolated = { ...ctx, isolation: { databaseUrl: url, maxHeapMb: 2048 } };
+    const [wfit, wfitMs] = await timed(() => runIsolated(isolated, 'fitModels', small.id));
+    jobs.push(`| the same fit in a worker thread, as the server runs it (${wfit.members.toLocaleString('en')} members; the process's peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB) | ${seconds(wfitMs)} |`);
+    log(`fit in a worker ${seconds(wfitMs)}`);
 
     const load = os.loadavg().map((x) => x.toFixed(1)).join(', ');
     const server = (await sql<{ v: string }>`select current_setting('server_version') as v`.execute(database.db)).rows[0]?.v;
