@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 import closeWithGrace from 'close-with-grace';
 import { createAdminUser } from '../app/admin-users.js';
 import { createApiKey } from '../app/api-keys.js';
 import { createContext, DEFAULT_AUTH, type AuthSettings } from '../app/context.js';
 import { allPrograms, createProgram } from '../app/programs.js';
-import v8 from 'node:v8';
 import { serverNodeFlags, type Config } from '../config.js';
 import { buildApp } from '../http/app.js';
 import { startOutbox } from '../jobs/outbox.js';

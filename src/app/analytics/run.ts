@@ -3,6 +3,7 @@ import { isDomainError } from '../../domain/errors.js';
 import { findAnalyticsState, saveAnalyticsState } from '../../store/analytics-aggregate.js';
 import { latestFit } from '../../store/analytics-models.js';
 import type { AppContext } from '../context.js';
+import { allPrograms } from '../programs.js';
 import { aggregateProgram } from './aggregate.js';
 import { aggregateCampaignComparisons, type ComparisonsRun } from './campaign-comparisons.js';
 import { fitModels } from './models.js';
@@ -56,4 +57,26 @@ export async function runAnalytics(ctx: AppContext, programId: string): Promise<
     }
   }
   return { programId, aggregatedDays: aggregated.days, comparisons: { campaigns, filled, members, changed }, segments: { fullSegments: segments.fullSegments, changedMembers: segments.changedMembers }, daily, rfmMembers, fit };
+}
+
+export interface AnalyticsRound {
+  runs: AnalyticsRun[];
+  /** Programs whose run failed (the others still ran), with the error's text. */
+  failures: { programId: string; error: string }[];
+}
+
+/**
+ * One round of the analytics job over every program: aggregates, segments, daily RFM, due model
+ * fits (src/app/analytics/run.ts). A program that fails is reported and the others still run.
+ */
+export async function analyticsRound(ctx: AppContext): Promise<AnalyticsRound> {
+  const round: AnalyticsRound = { runs: [], failures: [] };
+  for (const p of await allPrograms(ctx)) {
+    try {
+      round.runs.push(await runAnalytics(ctx, p.id));
+    } catch (err) {
+      round.failures.push({ programId: p.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    }
+  }
+  return round;
 }

@@ -45,24 +45,18 @@ export async function runIsolated<K extends TaskName>(ctx: AppContext, task: K, 
   if (!ctx.isolation) return run(ctx, ...args);
   const { databaseUrl, maxHeapMb } = ctx.isolation;
   const request: TaskRequest = { task, args, databaseUrl, clockAt: ctx.clock().getTime(), realAt: Date.now() };
+  // Whichever comes first settles the promise; the later events (an exit after the answer) are no-ops.
   const message = await new Promise<TaskMessage>((resolve, reject) => {
-    let answered = false;
     const worker = startWorker(request, maxHeapMb);
-    worker.once('message', (m: TaskMessage) => {
-      answered = true;
-      resolve(m);
-    });
+    worker.once('message', resolve);
     worker.once('error', (err: Error & { code?: string }) => {
-      answered = true;
       if (err.code === 'ERR_WORKER_OUT_OF_MEMORY') {
         reject(new DomainError('ANALYTICS_OUT_OF_MEMORY', `${task} needed more than the ${maxHeapMb} MB its worker may use (ANALYTICS_HEAP_MB); raise it for a program of this size`));
       } else {
         reject(err);
       }
     });
-    worker.once('exit', (code) => {
-      if (!answered) reject(new Error(`the worker of ${task} ended (exit code ${code}) without an answer`));
-    });
+    worker.once('exit', (code) => reject(new Error(`the worker of ${task} ended (exit code ${code}) without an answer`)));
   });
   if (message.ok) return message.result as TaskResult<K>;
   if ('domain' in message) {

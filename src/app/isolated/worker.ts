@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isDomainError } from '../../domain/errors.js';
 import { openDatabase } from '../../store/db.js';
 import { createContext } from '../context.js';
-import { TASKS, type TaskName } from './tasks.js';
+import { TASKS } from './tasks.js';
 import type { TaskMessage, TaskRequest } from './run.js';
 
 const request = workerData as TaskRequest;
@@ -18,7 +18,7 @@ async function main(): Promise<TaskMessage> {
   const database = await openDatabase({ databaseUrl: request.databaseUrl, poolSize: 4 });
   try {
     const ctx = createContext(database.db, { clock: () => new Date(Date.now() + offset) });
-    const task = TASKS[request.task as TaskName] as (ctx: unknown, ...args: unknown[]) => Promise<unknown>;
+    const task = TASKS[request.task] as (ctx: unknown, ...args: unknown[]) => Promise<unknown>;
     return { ok: true, result: await task(ctx, ...request.args) };
   } catch (err) {
     if (isDomainError(err)) return { ok: false, domain: { code: err.code, message: err.message, errors: err.errors, extra: err.extra } };
