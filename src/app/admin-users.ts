@@ -5,6 +5,7 @@ import type { AdminRole } from '../domain/roles.js';
 import { checkPassword } from '../domain/sessions.js';
 import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../domain/list-paging.js';
 import { deleteAdminUser, findAdminUser, insertAdminUser, listAdminUsers, lockActiveOwners, pageAdminUsers, updateAdminUser, type AdminUserRow, type AdminUserSortKey } from '../store/admin-users.js';
+import type { Executor } from '../store/executor.js';
 import { afterRow } from '../store/keyset.js';
 import type { DB } from '../store/schema.js';
 import { deleteAdminSessionsOf } from '../store/sessions.js';
@@ -55,14 +56,19 @@ export interface NewAdminUser {
 /** Creates an admin user of the program; returns the generated password when none was given. */
 export async function createAdminUser(ctx: AppContext, programId: string, input: NewAdminUser): Promise<{ user: AdminUserView; password?: string }> {
   await ctx.programs.get(programId);
+  return writeAdminUser(ctx, ctx.db, programId, input);
+}
+
+/** Creates the user through `db` (a transaction that has just made the program, on first start). */
+export async function writeAdminUser(ctx: AppContext, db: Executor, programId: string, input: NewAdminUser): Promise<{ user: AdminUserView; password?: string }> {
   const email = normaliseEmail(input.email);
   const password = input.password ?? generatePassword();
   checkPassword(password, email);
   const adminUserId = ctx.newId();
   const at = ctx.clock();
-  const inserted = await insertAdminUser(ctx.db, { adminUserId, programId, email, name: input.name?.trim() || email, role: input.role, passwordHash: await hashPassword(password), at });
+  const inserted = await insertAdminUser(db, { adminUserId, programId, email, name: input.name?.trim() || email, role: input.role, passwordHash: await hashPassword(password), at });
   if (!inserted) throw new DomainError('ADMIN_USER_EXISTS', `${email} is already an admin user of this program`, { errors: [{ pointer: '/email', detail: 'already an admin user' }] });
-  const user = await requireAdminUser(ctx.db, programId, adminUserId);
+  const user = await requireAdminUser(db, programId, adminUserId);
   return { user: adminUserView(user), ...(input.password === undefined ? { password } : {}) };
 }
 

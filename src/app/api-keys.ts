@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DomainError } from '../domain/errors.js';
 import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../domain/list-paging.js';
 import { findApiKeyByHash, insertApiKey, listApiKeys as listKeys, pageApiKeys, revokeApiKey as revokeKey, type ApiKeyRow, type ApiKeySortKey, type Role } from '../store/api-keys.js';
+import type { Executor } from '../store/executor.js';
 import { afterRow } from '../store/keyset.js';
 import { isUuid } from './members.js';
 import type { Actor, AppContext } from './context.js';
@@ -17,9 +18,18 @@ export async function createApiKey(
   input: { programId: string; role: Role; name?: string; expiresAt?: Date | null },
 ): Promise<{ id: string; key: string; role: Role; programId: string }> {
   await ctx.programs.get(input.programId);
+  return writeApiKey(ctx, ctx.db, input);
+}
+
+/** Makes the key and stores its hash through `db` (a transaction that has just made the program, on first start). */
+export async function writeApiKey(
+  ctx: AppContext,
+  db: Executor,
+  input: { programId: string; role: Role; name?: string; expiresAt?: Date | null },
+): Promise<{ id: string; key: string; role: Role; programId: string }> {
   const key = `kpk_${randomBytes(32).toString('base64url')}`;
   const id = ctx.newId();
-  await insertApiKey(ctx.db, {
+  await insertApiKey(db, {
     keyId: id,
     programId: input.programId,
     name: input.name ?? `${input.role} key`,

@@ -2,16 +2,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import closeWithGrace from 'close-with-grace';
-import { createAdminUser } from '../app/admin-users.js';
-import { createApiKey } from '../app/api-keys.js';
 import { createContext, DEFAULT_AUTH, type AuthSettings } from '../app/context.js';
-import { allPrograms, createProgram } from '../app/programs.js';
+import { firstStart, firstStartLines } from '../app/first-start.js';
 import { serverNodeFlags, type Config } from '../config.js';
 import { buildApp } from '../http/app.js';
 import { startOutbox } from '../jobs/outbox.js';
 import { startJobs } from '../jobs/scheduler.js';
 import { transportsFromConfig } from '../jobs/transports.js';
-import { countAdminUsers } from '../store/admin-users.js';
 import { migrateToLatest, openDatabase } from '../store/db.js';
 
 /** Sessions and code delivery as the configuration sets them (docs/auth.md). */
@@ -24,7 +21,6 @@ export function authSettings(config: Config): AuthSettings {
   };
 }
 
-const FIRST_OWNER_EMAIL = 'owner@kopilka.local';
 /** The built web apps: <package>/dist/web, whether this runs compiled (dist/cli) or from source (src/cli). */
 const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 
@@ -46,24 +42,7 @@ export async function serve(config: Config): Promise<void> {
     app.log.info(`heap limit ${heapMb} MB; analytics tasks ${database.kind === 'postgres' ? `in worker threads of up to ${config.analyticsHeapMb} MB` : 'in this process (embedded database)'}`);
   }
 
-  const lines: string[] = [];
-  let programs = await allPrograms(ctx);
-  if (programs.length === 0) {
-    const program = await createProgram(ctx, { name: 'Demo program' });
-    const key = await createApiKey(ctx, { programId: program.id, role: 'admin', name: 'first admin key' });
-    lines.push('First start: created the program "Demo program".', `  program id:    ${program.id}`, `  admin API key: ${key.key}`, '  (shown once; make more with `kopilka apikey create --program <id> --role pos|admin|readonly`)');
-    programs = [{ id: program.id, name: program.name }];
-  }
-  // The only program has no admin user yet (a first start, or an upgrade): make its first owner.
-  if (programs.length === 1 && (await countAdminUsers(ctx.db, programs[0]!.id)) === 0) {
-    const owner = await createAdminUser(ctx, programs[0]!.id, { email: FIRST_OWNER_EMAIL, name: 'Owner', role: 'owner' });
-    lines.push(
-      `Admin panel sign-in for "${programs[0]!.name}" (program id ${programs[0]!.id}):`,
-      `  e-mail:   ${owner.user.email}`,
-      `  password: ${owner.password}`,
-      '  (shown once; change it after signing in, or use `kopilka admin create|password`)',
-    );
-  }
+  const lines = firstStartLines(await firstStart(ctx));
   if (lines.length > 0) console.log(['', ...lines, ''].join('\n'));
 
   const transports = transportsFromConfig(config, app.log);

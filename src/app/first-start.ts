@@ -1,0 +1,66 @@
+import { DEFAULT_SETTINGS } from '../domain/settings.js';
+import { countAdminUsers } from '../store/admin-users.js';
+import { FLEET_LOCKS, lockForTransaction } from '../store/fleet-locks.js';
+import { insertProgram, listPrograms } from '../store/programs.js';
+import { writeAdminUser } from './admin-users.js';
+import { writeApiKey } from './api-keys.js';
+import type { AppContext } from './context.js';
+
+export const FIRST_OWNER_EMAIL = 'owner@kopilka.local';
+
+/** What a first start made; each secret is returned once, to be printed once. */
+export interface FirstStart {
+  /** Set when this start made the program (and its first admin key). */
+  created?: { programId: string; name: string; adminKey: string };
+  /** Set when this start made the only program's first owner. */
+  owner?: { programId: string; programName: string; email: string; password: string };
+}
+
+/**
+ * The first start of an empty database: the demo program with its first admin key, and the only
+ * program's first admin-panel owner (also after an upgrade from a version without admin users).
+ *
+ * Several servers may start together on one empty PostgreSQL; the check and the writes happen in
+ * one transaction under a fleet-wide advisory lock, so exactly one of them makes the program and
+ * prints its secrets, and the others find it made and print nothing.
+ */
+export async function firstStart(ctx: AppContext): Promise<FirstStart> {
+  return ctx.db.transaction().execute(async (tx) => {
+    await lockForTransaction(tx, FLEET_LOCKS.firstStart);
+    const result: FirstStart = {};
+    let programs = (await listPrograms(tx)).map((p) => ({ id: p.programId, name: p.name }));
+    if (programs.length === 0) {
+      const programId = ctx.newId();
+      const name = 'Demo program';
+      await insertProgram(tx, { programId, name, settings: DEFAULT_SETTINGS, at: ctx.clock() });
+      const key = await writeApiKey(ctx, tx, { programId, role: 'admin', name: 'first admin key' });
+      result.created = { programId, name, adminKey: key.key };
+      programs = [{ id: programId, name }];
+    }
+    const only = programs.length === 1 ? programs[0]! : undefined;
+    if (only && (await countAdminUsers(tx, only.id)) === 0) {
+      const owner = await writeAdminUser(ctx, tx, only.id, { email: FIRST_OWNER_EMAIL, name: 'Owner', role: 'owner' });
+      result.owner = { programId: only.id, programName: only.name, email: owner.user.email, password: owner.password! };
+    }
+    return result;
+  });
+}
+
+/** The lines `kopilka serve` prints about a first start (none when nothing was made). */
+export function firstStartLines(start: FirstStart): string[] {
+  const lines: string[] = [];
+  if (start.created) {
+    const c = start.created;
+    lines.push(`First start: created the program "${c.name}".`, `  program id:    ${c.programId}`, `  admin API key: ${c.adminKey}`, '  (shown once; make more with `kopilka apikey create --program <id> --role pos|admin|readonly`)');
+  }
+  if (start.owner) {
+    const o = start.owner;
+    lines.push(
+      `Admin panel sign-in for "${o.programName}" (program id ${o.programId}):`,
+      `  e-mail:   ${o.email}`,
+      `  password: ${o.password}`,
+      '  (shown once; change it after signing in, or use `kopilka admin create|password`)',
+    );
+  }
+  return lines;
+}
