@@ -11,6 +11,11 @@ export interface Config {
   jobIntervalSeconds: number;
   /** Connections in the PostgreSQL pool. */
   poolSize: number;
+  /** Bounded waits toward PostgreSQL (ms): a pool connection, one statement (docs/operations.md). */
+  dbConnectTimeoutMs: number;
+  dbStatementTimeoutMs: number;
+  /** The longest an API request may take before it is answered 503 REQUEST_TIMEOUT (ms; imports, backtests and model fits are exempt). */
+  requestTimeoutMs: number;
   /** Purchases of different members written together in one transaction at most (0: one by one). */
   purchaseBatchSize: number;
   /** NODE_ENV=production: no development conveniences (codes are never written to the log). */
@@ -80,6 +85,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     jobIntervalSeconds: int('JOB_INTERVAL_SECONDS', 60, 0, 86_400),
     poolSize: int('DB_POOL_SIZE', 20, 1, 1000),
+    dbConnectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
+    dbStatementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS', 10_000, 100, 3_600_000),
+    requestTimeoutMs: int('REQUEST_TIMEOUT_MS', 20_000, 100, 3_600_000),
     purchaseBatchSize: int('PURCHASE_BATCH_SIZE', 64, 0, 1000),
     production: env.NODE_ENV === 'production',
     trustProxy,

@@ -10,6 +10,7 @@ import { startOutbox } from '../jobs/outbox.js';
 import { startJobs } from '../jobs/scheduler.js';
 import { transportsFromConfig } from '../jobs/transports.js';
 import { migrateToLatest, openDatabase } from '../store/db.js';
+import { databaseFailure } from '../store/db-errors.js';
 
 /** Sessions and code delivery as the configuration sets them (docs/auth.md). */
 export function authSettings(config: Config): AuthSettings {
@@ -26,12 +27,21 @@ const WEB_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 /** `kopilka serve`: migrate, make a demo program on first start, listen, run the jobs and the outbox. */
 export async function serve(config: Config): Promise<void> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize });
-  await migrateToLatest(database.db);
+  const dropped = droppedConnectionLog();
+  if (config.databaseUrl) await migratePostgres(config.databaseUrl);
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.poolSize,
+    timeouts: { connectMs: config.dbConnectTimeoutMs, statementMs: config.dbStatementTimeoutMs },
+    onConnectionError: dropped.note,
+  });
+  if (!config.databaseUrl) await migrateToLatest(database.db);
   // On PostgreSQL the analytics tasks run in worker threads with heaps of their own (src/app/isolated/run.ts).
   const isolation = config.databaseUrl ? { databaseUrl: config.databaseUrl, maxHeapMb: config.analyticsHeapMb } : undefined;
   const ctx = createContext(database.db, { auth: authSettings(config), ...(isolation ? { isolation } : {}) });
-  const app = await buildApp(ctx, { logger: { level: config.logLevel }, purchaseBatchSize: config.purchaseBatchSize, trustProxy: config.trustProxy, webRoot: WEB_ROOT });
+  const app = await buildApp(ctx, { logger: { level: config.logLevel }, purchaseBatchSize: config.purchaseBatchSize, trustProxy: config.trustProxy, webRoot: WEB_ROOT, requestTimeoutMs: config.requestTimeoutMs });
+  dropped.logTo(app.log);
   const where = database.kind === 'pglite' ? `embedded database in ${config.dataDir} (PGlite; no fsync — for trials, development and small single-store use; back it up with \`kopilka backup\`)` : 'PostgreSQL';
   app.log.info(`storage: ${where}`);
   const heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
@@ -69,4 +79,64 @@ export async function serve(config: Config): Promise<void> {
     await app.close();
     await database.close();
   });
+}
+
+/**
+ * Migrations on a connection of their own without the server's statement bound (an index on a
+ * large table may rightly take minutes), retried while the database is still starting: several
+ * servers and their database often start together. Kysely's migration lock serialises them.
+ */
+async function migratePostgres(databaseUrl: string): Promise<void> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    const database = await openDatabase({ databaseUrl, poolSize: 1, onConnectionError: () => {} });
+    try {
+      await migrateToLatest(database.db);
+      return;
+    } catch (err) {
+      if (databaseFailure(err) !== 'unavailable' || Date.now() - started > START_WAIT_MS) throw err;
+      if (attempt === 1) console.error(`kopilka: waiting for PostgreSQL (${(err as Error).message}); giving up after ${START_WAIT_MS / 1000} s`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    } finally {
+      await database.close();
+    }
+  }
+}
+
+/** How long a starting server waits for PostgreSQL to accept connections. */
+const START_WAIT_MS = 60_000;
+
+/**
+ * Connections the database dropped (a restart drops every idle one at once): one log line per
+ * ten seconds with a count, instead of one per connection.
+ */
+function droppedConnectionLog() {
+  let log: { warn(obj: object, msg: string): void } | undefined;
+  let count = 0;
+  let last = '';
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    if (count === 0) return;
+    const line = { dropped: count, reason: last };
+    if (log) log.warn(line, 'PostgreSQL dropped connections; the pool opens new ones as they are needed');
+    else console.error(`kopilka: PostgreSQL dropped ${count} connection(s): ${last}`);
+    count = 0;
+  };
+  return {
+    // The first drop is logged at once; the others of the next ten seconds together after them.
+    note: (err: Error) => {
+      count++;
+      last = err.message;
+      if (timer) return;
+      flush();
+      timer = setTimeout(() => {
+        timer = undefined;
+        flush();
+      }, 10_000);
+      timer.unref();
+    },
+    logTo: (l: { warn(obj: object, msg: string): void }) => {
+      log = l;
+    },
+  };
 }

@@ -69,6 +69,9 @@ export const ERROR_CODES = {
   INVALID_IMPORT: 'The options or the column mapping of the import are not valid.',
   INVALID_ROW: 'A row of the imported file has a missing or malformed value.',
   INVALID_CONFIG: 'The configuration is not valid.',
+  DATABASE_UNAVAILABLE: 'The database cannot be reached just now; nothing was written that a retry would repeat. Retry after the time in Retry-After, with the same receipt id or Idempotency-Key.',
+  DATABASE_TIMEOUT: 'The database did not answer in time; retry after the time in Retry-After, with the same receipt id or Idempotency-Key.',
+  REQUEST_TIMEOUT: 'The request took longer than the server allows; retry after the time in Retry-After, with the same receipt id or Idempotency-Key.',
   INTERNAL: 'An unexpected error occurred.',
 } as const;
 

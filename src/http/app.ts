@@ -8,7 +8,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { AppContext } from '../app/context.js';
 import { PurchaseBatcher } from '../app/purchases/batcher.js';
 import { authHook } from './auth.js';
-import { errorHandler } from './errors.js';
+import { DATABASE_RETRY_AFTER_SECONDS, errorHandler, problem } from './errors.js';
+import { DatabaseState } from './outage.js';
 import { adminUserRoutes } from './routes/admin-users.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { campaignAnalyticsRoutes } from './routes/analytics-campaigns.js';
@@ -45,7 +46,16 @@ export interface BuildOptions {
   trustProxy?: boolean | string;
   /** Serve the built web apps from this directory (dist/web): the member app at /app, the admin panel at /admin. */
   webRoot?: string;
+  /** Answer an API request 503 REQUEST_TIMEOUT when it has taken this long (ms); absent or 0: no bound. */
+  requestTimeoutMs?: number;
+  /** The one database-state tracker of this server (cli/serve.ts shares it with the jobs); made here when absent. */
+  database?: DatabaseState;
 }
+
+/** Routes that may rightly take long (uploads, replays, fits): no request deadline; their statements are still bounded. */
+const LONG_RUNNING = [/^\/v1\/imports\//, /^\/v1\/campaigns\/:id\/backtest$/, /^\/v1\/analytics\/models\/fit$/];
+/** How long readiness waits for the database before saying it is not ready. */
+const READY_TIMEOUT_MS = 2_000;
 
 /**
  * Two validators: bodies are checked strictly (no type coercion, unknown fields rejected);
@@ -81,7 +91,14 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   }).withTypeProvider<TypeBoxTypeProvider>();
   const { strict, lenient } = validators();
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema));
-  app.setErrorHandler(errorHandler);
+  const database = options.database ?? new DatabaseState(app.log);
+  app.setErrorHandler(errorHandler(database));
+  if (options.requestTimeoutMs) deadline(app, options.requestTimeoutMs);
+  // An API request answered without a server error used the database (nearly all of them do):
+  // an outage, if one was logged, is over.
+  app.addHook('onResponse', async (request, reply) => {
+    if (!database.up && reply.statusCode < 500 && request.url.startsWith('/v1/')) database.succeeded();
+  });
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).type('application/problem+json').send({
       type: 'urn:kopilka:problem:not-found',
@@ -116,9 +133,24 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(cookie);
   app.addHook('onRequest', authHook(ctx));
 
-  app.get('/health', { schema: { hide: true } }, async () => {
-    await ctx.db.selectFrom('programs').select('program_id').limit(1).execute();
-    return { status: 'ok' };
+  // Liveness: the process answers; it touches no database connection, so a stalled or absent
+  // database never makes it wait. It says how the database looked to the last request.
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok', ...database.view() }));
+  // Readiness: one round trip to the database within READY_TIMEOUT_MS, else 503.
+  app.get('/health/ready', { schema: { hide: true } }, async (_request, reply) => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), READY_TIMEOUT_MS)));
+    try {
+      const answer = await Promise.race([ctx.db.selectFrom('programs').select('program_id').limit(1).execute(), late]);
+      if (answer === 'late') {
+        void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+        return reply.code(503).type('application/problem+json').send(problem('DATABASE_TIMEOUT', `the database did not answer within ${READY_TIMEOUT_MS} ms`, undefined, { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS }));
+      }
+      database.succeeded();
+      return { status: 'ready', database: 'up' };
+    } finally {
+      clearTimeout(timer);
+    }
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
@@ -148,4 +180,25 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(feedbackRoutes(ctx), { prefix: '/v1' });
   if (options.webRoot) await registerWebApps(app, options.webRoot);
   return app;
+}
+
+/**
+ * A request that has not been answered after `ms` is answered 503 REQUEST_TIMEOUT with
+ * Retry-After, whatever it is waiting for; its work may still finish, and a retry with the same
+ * receipt id or Idempotency-Key returns that result instead of repeating it.
+ */
+function deadline(app: App, ms: number): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.url.startsWith('/v1/') || LONG_RUNNING.some((r) => r.test(request.routeOptions.url ?? ''))) return;
+    const timer = setTimeout(() => {
+      if (reply.sent || reply.raw.headersSent) return;
+      request.log.warn({ timeoutMs: ms }, 'request timed out');
+      void reply.code(503).header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS)).type('application/problem+json')
+        .send(problem('REQUEST_TIMEOUT', `the request was not done within ${ms} ms; retrying with the same receipt id or Idempotency-Key is safe`, undefined, { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS }));
+    }, ms);
+    timer.unref();
+    const clear = () => clearTimeout(timer);
+    reply.raw.once('finish', clear);
+    reply.raw.once('close', clear);
+  });
 }

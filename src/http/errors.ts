@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ERROR_CODES, type ErrorCode, type FieldError } from '../domain/errors.js';
+import { databaseFailure } from '../store/db-errors.js';
+import type { DatabaseState } from './outage.js';
 
 /** HTTP status of every error code; the one place where domain errors meet HTTP. */
 export const STATUS: Record<ErrorCode, number> = {
@@ -69,6 +71,9 @@ export const STATUS: Record<ErrorCode, number> = {
   INVALID_IMPORT: 422,
   INVALID_ROW: 422,
   INVALID_CONFIG: 500,
+  DATABASE_UNAVAILABLE: 503,
+  DATABASE_TIMEOUT: 503,
+  REQUEST_TIMEOUT: 503,
   INTERNAL: 500,
 };
 
@@ -94,10 +99,23 @@ export function problem(code: ErrorCode, detail: string, errors?: FieldError[], 
   };
 }
 
-/** Turns whatever was thrown into an RFC 9457 problem; unexpected errors are logged, not shown. */
-export function errorHandler(err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void {
+/** Seconds a client is asked to wait before retrying while the database is away or slow. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * Turns whatever was thrown into an RFC 9457 problem; unexpected errors are logged, not shown.
+ * The database being away or too slow is no bug: 503 with Retry-After, and one log line per
+ * outage (`database`), not a stack per request.
+ */
+export const errorHandler = (database: DatabaseState) => (err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void => {
   let p: Problem;
-  if (err instanceof DomainError) {
+  const failure = err instanceof DomainError ? null : databaseFailure(err);
+  if (failure) {
+    database.failed(failure, err);
+    p = failure === 'timeout'
+      ? problem('DATABASE_TIMEOUT', 'the database did not answer within the time the server allows; retrying with the same receipt id or Idempotency-Key is safe', undefined, { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS })
+      : problem('DATABASE_UNAVAILABLE', 'the database cannot be reached; retrying with the same receipt id or Idempotency-Key is safe', undefined, { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS });
+  } else if (err instanceof DomainError) {
     p = problem(err.code, err.message, err.errors, err.extra);
   } else if ('validation' in err && err.validation) {
     const errors = err.validation.map((v) => ({
@@ -114,7 +132,7 @@ export function errorHandler(err: FastifyError | Error, request: FastifyRequest,
   }
   if (typeof p.retryAfterSeconds === 'number') void reply.header('retry-after', String(p.retryAfterSeconds));
   void reply.code(p.status).type('application/problem+json').send(p);
-}
+};
 
 function pointerOf(part: string, instancePath: string, params: Record<string, unknown>): string {
   const extra = typeof params.additionalProperty === 'string' ? `/${params.additionalProperty}` : typeof params.missingProperty === 'string' ? `/${params.missingProperty}` : '';

@@ -1,6 +1,7 @@
 import type { AppContext } from '../app/context.js';
 import { deliverDue, type DeliveryReport, type Transports } from '../app/outbox.js';
 import { DEFAULT_RETRY, type RetryPolicy } from '../domain/outbox.js';
+import { databaseFailure } from '../store/db-errors.js';
 
 interface Log {
   info(obj: object, msg: string): void;
@@ -34,7 +35,9 @@ export function startOutbox(ctx: AppContext, transports: Transports, intervalSec
         if (r.sent + r.retrying + r.failed > 0) log.info({ ...r }, 'outbox delivered');
         again = r.sent + r.retrying + r.failed >= 50;
       } catch (err) {
-        log.error({ err }, 'the outbox worker failed; it will run again');
+        // While the database is away this would repeat every interval: one line, no stack.
+        if (databaseFailure(err)) log.warn({ reason: (err as Error).message }, 'the outbox worker could not reach the database; it will run again');
+        else log.error({ err }, 'the outbox worker failed; it will run again');
       } finally {
         running = null;
         if (again) setImmediate(tick);

@@ -26,7 +26,29 @@ export interface DatabaseOptions {
   /** Data directory of the embedded database; 'memory://' for a throw-away one. */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * Bounded waits toward PostgreSQL (docs/adr/0019-surviving-the-database.md); absent or 0: no
+   * bound (the CLI, migrations and the analytics workers, whose statements may rightly run long).
+   */
+  timeouts?: DatabaseTimeouts | undefined;
+  /** Told of each connection that failed (dropped, reset, timed out); never throws. */
+  onConnectionError?: ((err: Error) => void) | undefined;
 }
+
+export interface DatabaseTimeouts {
+  /** Waiting for a pool connection, or for a new one to connect. */
+  connectMs: number;
+  /** One statement, enforced by PostgreSQL (`statement_timeout`, lock waits included). */
+  statementMs: number;
+}
+
+/**
+ * A frozen server never answers, so `statement_timeout` cannot fire: the client gives up this much
+ * later than the server would have, and the connection is dropped, not reused.
+ */
+const CLIENT_GRACE_MS = 2_000;
+/** A transaction left open by a process that hung or died must not hold its row locks for long. */
+const IDLE_IN_TRANSACTION_MS = 60_000;
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -43,12 +65,30 @@ const pgliteParsers = { [INT8]: parseInt8, [NUMERIC]: parseInt8, [DATE]: keepTex
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
+    const t = options.timeouts;
+    const bounded = t && t.statementMs > 0;
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 20,
+      keepAlive: true,
+      ...(t && t.connectMs > 0 ? { connectionTimeoutMillis: t.connectMs } : {}),
+      ...(bounded ? { statement_timeout: t.statementMs, query_timeout: t.statementMs + CLIENT_GRACE_MS, idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS } : {}),
+    });
+    const report = options.onConnectionError ?? ((err: Error) => console.error(`kopilka: a PostgreSQL connection failed: ${err.message}`));
     // An idle connection that the server drops (restart, failover) must not crash the process;
     // the pool replaces it on the next checkout.
-    pool.on('error', (err) => console.error(`kopilka: an idle PostgreSQL connection failed: ${err.message}`));
-    pool.on('connect', (client) => prepareStatements(client));
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    pool.on('error', report);
+    pool.on('connect', (client) => {
+      // A connection in use that the server drops emits 'error' too, and pg-pool listens only
+      // while the connection is idle: without this listener that error would end the process.
+      // The query in flight fails on its own, and the connection is not given back (`release`).
+      client.on('error', (err) => {
+        markBroken(client);
+        report(err);
+      });
+      prepareStatements(client);
+    });
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: releasingBroken(pool) }) });
     return { db, kind: 'postgres', url: options.databaseUrl, close: () => db.destroy() };
   }
   const dataDir = options.dataDir ?? './data';
@@ -74,6 +114,33 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   };
 }
 
+const BROKEN = Symbol('kopilka.brokenConnection');
+type MaybeBroken = pg.PoolClient & { [BROKEN]?: boolean };
+const markBroken = (client: pg.PoolClient) => ((client as MaybeBroken)[BROKEN] = true);
+
+/**
+ * A connection whose statement timed out on the client side still has that statement running (or
+ * a frozen server behind it), and one that failed is unusable: either is released with an error,
+ * so that pg-pool closes it instead of handing it to the next request.
+ */
+function releasingBroken(pool: pg.Pool) {
+  return {
+    connect: async () => {
+      const client = (await pool.connect()) as MaybeBroken;
+      const release = client.release.bind(client);
+      client.release = (err?: Error | boolean) => release(err ?? (client[BROKEN] ? new Error('the connection failed or timed out') : undefined));
+      return client;
+    },
+    end: () => pool.end(),
+  };
+}
+
+/** Errors that leave a connection unusable whatever the pool thinks of it. */
+function breaksConnection(err: unknown): boolean {
+  const message = (err as Error | undefined)?.message ?? '';
+  return message === 'Query read timeout' || message.startsWith('Connection terminated');
+}
+
 /**
  * Parameterised statements become named prepared statements, so PostgreSQL parses and plans each
  * distinct SQL text once per connection instead of on every call (the purchase path runs the same
@@ -93,7 +160,7 @@ const statementNames = new Map<string, string>();
 
 function prepareStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
+  const send = (config: unknown, values?: unknown, callback?: unknown): unknown => {
     if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined && !config.includes(PLAN_EACH_CALL)) {
       let name = statementNames.get(config);
       if (name === undefined && statementNames.size < PREPARED_LIMIT) {
@@ -103,6 +170,16 @@ function prepareStatements(client: pg.PoolClient): void {
       if (name !== undefined) return query({ name, text: config, values });
     }
     return query(config, values, callback);
+  };
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
+    const result = send(config, values, callback);
+    if (result instanceof Promise) {
+      return result.catch((err: unknown) => {
+        if (breaksConnection(err)) markBroken(client);
+        throw err;
+      });
+    }
+    return result;
   };
 }
 

@@ -294,7 +294,19 @@ export interface ImportsTable {
   finished_at: Timestamp | null;
 }
 
+/** A round of a background job, claimed by one server (migration 0012). */
+export interface JobRoundsTable {
+  job: string;
+  round: number;
+  holder: string;
+  started_at: Date;
+  heartbeat_at: Date;
+  finished_at: Date | null;
+  outcome: string | null;
+}
+
 export interface DB extends RulesTables, AnalyticsTables, FeedbackTables {
+  job_rounds: JobRoundsTable;
   programs: ProgramsTable;
   api_keys: ApiKeysTable;
   stores: StoresTable;

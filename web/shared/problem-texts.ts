@@ -57,6 +57,9 @@ export const problemsRu = {
   SURVEY_CLOSED: 'Опрос больше не принимает ответы.',
   SURVEY_ALREADY_ANSWERED: 'Вы уже ответили на этот опрос.',
   INTERNAL: 'Неожиданная ошибка на сервере.',
+  DATABASE_UNAVAILABLE: 'База данных сейчас недоступна. Повторите через несколько секунд.',
+  DATABASE_TIMEOUT: 'База данных не ответила вовремя. Повторите через несколько секунд.',
+  REQUEST_TIMEOUT: 'Сервер не успел ответить. Повторите через несколько секунд.',
   NETWORK: 'Нет связи с сервером.',
 };
 
@@ -117,6 +120,9 @@ export const problemsEn: Record<ProblemCode, string> = {
   SURVEY_CLOSED: 'The survey no longer takes answers.',
   SURVEY_ALREADY_ANSWERED: 'You have already answered this survey.',
   INTERNAL: 'An unexpected error on the server.',
+  DATABASE_UNAVAILABLE: 'The database cannot be reached just now. Try again in a few seconds.',
+  DATABASE_TIMEOUT: 'The database did not answer in time. Try again in a few seconds.',
+  REQUEST_TIMEOUT: 'The server did not answer in time. Try again in a few seconds.',
   NETWORK: 'No connection to the server.',
 };
 
