@@ -13,7 +13,7 @@ const KEEP_MS = 7 * 86_400_000;
  * and no earlier round of the job still runs anywhere (docs/operations.md, "Several servers").
  * Returns whether it ran here. `work`'s errors are the caller's; the round is marked failed.
  */
-export async function runJobRound<T>(ctx: AppContext, job: string, intervalMs: number, holder: string, work: () => Promise<T>): Promise<{ ran: false } | { ran: true; result: T }> {
+export async function runJobRound<T>(ctx: AppContext, job: string, intervalMs: number, holder: string, work: () => Promise<T>): Promise<{ ran: false } | { ran: true; round: number; result: T }> {
   const at = ctx.clock();
   const round = Math.floor(at.getTime() / intervalMs);
   if (!(await claimJobRound(ctx.db, { job, round, holder, at, staleBefore: new Date(at.getTime() - STALE_MS) }))) return { ran: false };
@@ -23,7 +23,7 @@ export async function runJobRound<T>(ctx: AppContext, job: string, intervalMs: n
   try {
     const result = await work();
     outcome = 'done';
-    return { ran: true, result };
+    return { ran: true, round, result };
   } finally {
     clearInterval(heartbeat);
     // The database may be what failed: the round then ends by its stale heartbeat instead.

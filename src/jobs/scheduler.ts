@@ -9,6 +9,7 @@ import { databaseFailure } from '../store/db-errors.js';
 import { analyticsJob } from './analytics.js';
 
 interface Log {
+  debug(obj: object, msg: string): void;
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
@@ -41,7 +42,8 @@ export function startJobs(ctx: AppContext, intervalSeconds: number, log: Log, ho
   const tick = () => {
     if (!analytics) {
       analytics = runJobRound(ctx, 'analytics', intervalMs, holder, () => analyticsJob(ctx, log)).then(
-        () => {
+        (r) => {
+          if (r.ran) log.debug({ job: 'analytics', round: r.round }, 'job round ran here');
           analytics = null;
         },
         (err: unknown) => {
@@ -53,13 +55,14 @@ export function startJobs(ctx: AppContext, intervalSeconds: number, log: Log, ho
     if (running) return;
     running = (async () => {
       try {
-        await runJobRound(ctx, 'ledger', intervalMs, holder, async () => {
+        const r = await runJobRound(ctx, 'ledger', intervalMs, holder, async () => {
           const holds = await cancelTimedOutHolds(ctx);
           const expired = await expirePoints(ctx);
           const purged = await purgeSignInLeftovers(ctx);
           if (holds > 0 || expired.points > 0) log.info({ holdsCancelled: holds, ...expired }, 'jobs ran');
           if (purged.sessions + purged.codes > 0) log.info(purged, 'ended sessions and old codes dropped');
         });
+        if (r.ran) log.debug({ job: 'ledger', round: r.round }, 'job round ran here');
       } catch (err) {
         failed('a background job')(err);
       } finally {

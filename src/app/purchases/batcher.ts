@@ -1,4 +1,5 @@
 import { DomainError, isDomainError } from '../../domain/errors.js';
+import { databaseFailure } from '../../store/db-errors.js';
 import { toMember } from '../../store/members.js';
 import { insertHoldsQuery, loadOpenLotsMany, postEntriesMany } from '../../store/ledger.js';
 import {
@@ -98,8 +99,13 @@ export class PurchaseBatcher {
     let outcomes: Outcome[];
     try {
       outcomes = await this.#write(programId, batch);
-    } catch {
-      // A member that does not exist, a deadlock, a lost connection: one by one, each on its own.
+    } catch (err) {
+      // The database away or too slow: one by one would only wait as long again for each.
+      if (databaseFailure(err)) {
+        for (const p of batch) p.reject(err);
+        return;
+      }
+      // A member that does not exist, a deadlock: one by one, each on its own.
       await Promise.all(batch.map((p) => createWithRetry(this.ctx, programId, p.input).then(p.resolve, p.reject)));
       return;
     }
