@@ -160,6 +160,20 @@ stop_throwaway_postgres() {
   return 0
 }
 
+# The server binaries (initdb, pg_ctl) without starting anything: the outage tests
+# (test/integration/database-outage.test.ts) run a server of their own that they restart and crash.
+ensure_postgres_binaries() {
+  [[ -n "$(_kopilka_pg_bindir)" ]] && return 0
+  if [[ "$(id -u)" != 0 ]]; then
+    _kopilka_pg_log "no PostgreSQL server binaries and not root: the outage tests will fail; install the 'postgresql' package"
+    return 0
+  fi
+  _kopilka_pg_log "installing PostgreSQL's server binaries with apt-get (for the outage tests)"
+  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql; } >&2 ||
+    _kopilka_pg_log "apt-get install postgresql failed"
+  return 0
+}
+
 # Sets and exports TEST_DATABASE_URL (see the top of the file for the order).
 ensure_postgres() {
   if [[ -n "${TEST_DATABASE_URL:-}" ]]; then

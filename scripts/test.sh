@@ -63,6 +63,7 @@ trap stop_throwaway_postgres EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 ensure_postgres
+if printf '%s\n' "${files[@]}" | grep -q 'test/integration/'; then ensure_postgres_binaries; fi
 # Browser tests need Debian's Chromium; install it only when one of them is to run.
 if printf '%s\n' "${files[@]}" | grep -q 'test/browser/'; then
   ensure_chromium

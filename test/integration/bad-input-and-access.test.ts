@@ -116,7 +116,10 @@ for (const kind of DATABASES) {
       const docs = await fetch(`${s.url}/docs`);
       assert.equal(docs.status, 200);
       assert.match(await docs.text(), /swagger/i);
-      assert.deepEqual((await s.request('GET', '/health', undefined, { key: null })).body, { status: 'ok' });
+      const health = await s.request('GET', '/health', undefined, { key: null });
+      assert.equal(health.body.status, 'ok');
+      assert.equal(health.body.database, 'up');
+      assert.deepEqual((await s.request('GET', '/health/ready', undefined, { key: null })).body, { status: 'ready', database: 'up' });
       await assertRefused(await s.request('GET', '/v1/nothing-here'), 404, 'NOT_FOUND');
     });
   });
