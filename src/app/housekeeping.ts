@@ -1,3 +1,4 @@
+import { pingDatabase } from '../store/db-errors.js';
 import { deleteOldCodes } from '../store/member-codes.js';
 import { deleteExpiredSessions } from '../store/sessions.js';
 import type { AppContext } from './context.js';
@@ -10,4 +11,9 @@ import type { AppContext } from './context.js';
 export async function purgeSignInLeftovers(ctx: AppContext): Promise<{ sessions: number; codes: number }> {
   const now = ctx.clock();
   return { sessions: await deleteExpiredSessions(ctx.db, now), codes: await deleteOldCodes(ctx.db, new Date(now.getTime() - 86_400_000)) };
+}
+
+/** Readiness: whether the database answers one query (`GET /health/ready`). */
+export async function databaseAnswers(ctx: AppContext): Promise<void> {
+  await pingDatabase(ctx.db);
 }

@@ -6,6 +6,7 @@ import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { AppContext } from '../app/context.js';
+import { databaseAnswers } from '../app/housekeeping.js';
 import { PurchaseBatcher } from '../app/purchases/batcher.js';
 import { authHook } from './auth.js';
 import { DATABASE_RETRY_AFTER_SECONDS, errorHandler, problem } from './errors.js';
@@ -141,7 +142,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), READY_TIMEOUT_MS)));
     try {
-      const answer = await Promise.race([ctx.db.selectFrom('programs').select('program_id').limit(1).execute(), late]);
+      const answer = await Promise.race([databaseAnswers(ctx), late]);
       if (answer === 'late') {
         void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
         return reply.code(503).type('application/problem+json').send(problem('DATABASE_TIMEOUT', `the database did not answer within ${READY_TIMEOUT_MS} ms`, undefined, { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS }));

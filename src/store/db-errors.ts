@@ -33,3 +33,8 @@ export function databaseFailure(err: unknown): DatabaseFailure | null {
   if (err instanceof AggregateError && err.errors.length > 0) return err.errors.every((e) => databaseFailure(e) === 'unavailable') ? 'unavailable' : null;
   return null;
 }
+
+/** One round trip to the database (readiness). */
+export async function pingDatabase(db: import('kysely').Kysely<import('./schema.js').DB>): Promise<void> {
+  await db.selectFrom('programs').select('program_id').limit(1).execute();
+}
