@@ -41,7 +41,7 @@ describe('the campaign builder simulates a draft and backtests it', () => {
   test('for a hypothetical member, a date ahead, a real member in the control group, and last month in Russian and English', { timeout: SLOW }, async () => {
     const context = await newContext(browser, 'desktop', 'ru-RU');
     const page = await context.newPage();
-    const errors = watchErrors(page, [401, 404]); // 404: the phone nobody has, on purpose
+    const errors = watchErrors(page, [400, 401, 404]); // on purpose: a date too far ahead (400), a phone nobody has (404)
     await page.goto(`${s.url}/admin/`);
     await page.getByLabel('E-mail').fill('marketer@shop.test');
     await page.getByLabel('Пароль').fill(PASSWORD);
@@ -67,6 +67,12 @@ describe('the campaign builder simulates a draft and backtests it', () => {
     const note = await sim.getByTestId('control-groups').innerText();
     assert.match(note, /попадают по номеру участника/);
     assert.match(note, /Вне группы \(показано выше\): скидка 20,00\s₽, баллов: \d+; в группе: скидка 0,00\s₽/);
+
+    // Five years ahead is refused at the date, in Russian; a year ahead is the bound here.
+    await page.getByLabel('Дата покупки').fill('2031-03-01');
+    await page.getByRole('button', { name: 'Проверить' }).click();
+    await page.getByText('Не позже 03.03.2027 12:00 по часам программы', { exact: false }).first().waitFor();
+    assert.equal(await page.getByLabel('Дата покупки').getAttribute('aria-invalid'), 'true');
 
     // The same on Monday 9 March: not on its schedule.
     await page.getByLabel('Дата покупки').fill('2026-03-09');

@@ -71,6 +71,7 @@ for (const kind of DATABASES) {
       assert.equal(tooFar.status, 400, JSON.stringify(tooFar.body));
       assert.equal(tooFar.body.code, 'VALIDATION_FAILED');
       assert.deepEqual(tooFar.body.errors.map((e: any) => e.pointer), ['/receipt/occurredAt']);
+      assert.match(tooFar.body.errors[0].detail, /^must be no later than 2027-03-03 12:00 in the program's time zone/);
       // A New Year campaign planned for the winter after next: its last evening can be tried…
       const newYear = campaign('new-year-2028', { schedule: { from: '2027-12-25', to: '2027-12-31' }, effects: [{ kind: 'discount_fixed', amount: 1_00 }] });
       const lastEvening = await simulate(newYear, {}, '2027-12-31T20:00:00Z');
@@ -129,6 +130,8 @@ for (const kind of DATABASES) {
       assert.deepEqual(someone.body.controlGroups, [
         { campaignId: 'holdout-10', name: 'Campaign holdout-10', percent: 99.99, inGroup: null, outside: { applied: true, discountTotal: 0, pointsEarned: 15 }, inside: { applied: false, discountTotal: 0, pointsEarned: 5 } },
       ]);
+      const wrong = await simulate({ ...holdout, schedule: { from: '2026-05-01', to: '2026-04-01' } });
+      assert.deepEqual([wrong.status, wrong.body.code, wrong.body.errors.map((e: any) => e.pointer)], [422, 'INVALID_RULES', ['/rules/campaigns/0/schedule/to']], 'a mistake in the draft points into the request');
       const both = await simulate(holdout, { memberId: free, member: {} });
       assert.equal(both.status, 400, 'a real member or a hypothetical one, not both');
       const nobody = await simulate(holdout, { identifier: { kind: 'phone', value: '+79990000000' } });

@@ -47,7 +47,8 @@ type SimulateBody = paths['/v1/simulate']['post']['requestBody']['content']['app
 type Result = Awaited<ReturnType<typeof run>>;
 const run = (body: SimulateBody) => unwrap(api.POST('/v1/simulate', { body }));
 
-const relative = (fields: Record<string, string>) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [campaignPointer(k), v]));
+/** The errors the server found in the draft itself, by the pointer inside the campaign (the rest are the simulator's own fields). */
+const draftErrors = (fields: Record<string, string>) => Object.fromEntries(Object.entries(fields).filter(([k]) => k.startsWith('/rules/campaigns/')).map(([k, v]) => [campaignPointer(k), v]));
 const whole = (text: string) => (text.trim() === '' ? undefined : Math.max(0, Math.round(Number(text.replace(/\s/g, '')) || 0)));
 const list = (text: string) => text.split(',').map((x) => x.trim()).filter(Boolean);
 
@@ -120,7 +121,7 @@ export function Simulator(props: {
       try {
         setResult(await run(body));
       } catch (e) {
-        props.onErrors(relative((e as { fields?: () => Record<string, string> }).fields?.() ?? {}));
+        props.onErrors(draftErrors((e as { fields?: () => Record<string, string> }).fields?.() ?? {}));
         throw e;
       }
     });

@@ -3,7 +3,9 @@ import { evaluatePurchase, type PurchaseEvaluation } from '../../domain/purchase
 import type { MemberFacts } from '../../domain/rules/facts.js';
 import { compileRules } from '../../domain/rules/compile.js';
 import { inControlGroup } from '../../domain/rules/control-group.js';
+import { dateOfDay } from '../../domain/rules/schedule.js';
 import { simulationHorizon } from '../../domain/rules/simulation.js';
+import { localTime } from '../../domain/calendar.js';
 import type { Campaign, RuleSet, Tier } from '../../domain/rules/types.js';
 import { availableAt } from '../../domain/ledger.js';
 import type { IdentifierKind } from '../../domain/identifiers.js';
@@ -96,7 +98,7 @@ export async function simulate(ctx: AppContext, programId: string, input: Simula
     const base = input.rules.working ? await workingRules(ctx.db, programId) : (await ctx.rules.inForce(programId, occurredAt)).ruleSet;
     const replace = <T extends { id: string }>(list: T[], drafts: T[] | undefined) => (drafts ? [...list.filter((x) => !drafts.some((d) => d.id === x.id)), ...drafts] : list);
     ruleSet = { ...base, campaigns: replace(base.campaigns, input.rules.campaigns), tiers: replace(base.tiers, input.rules.tiers) };
-    checkRules(ruleSet);
+    checkDrafts(ruleSet, input.rules);
     version = null;
   }
   const compiled = ruleSet ? compileRules(ruleSet, program.settings) : rc.compiled;
@@ -106,7 +108,11 @@ export async function simulate(ctx: AppContext, programId: string, input: Simula
     (await listRuleVersionHeads(ctx.db, programId)).map((h) => h.effectiveFrom),
     program.settings.timeZone,
   );
-  if (occurredAt > horizon) throw invalid('/receipt/occurredAt', `must be no later than ${horizon.toISOString()}: a year ahead, or the end of the latest campaign schedule (five years at most)`);
+  if (occurredAt > horizon) {
+    const local = localTime(horizon, program.settings.timeZone);
+    const hhmm = `${String(Math.floor(local.minute / 60)).padStart(2, '0')}:${String(local.minute % 60).padStart(2, '0')}`;
+    throw invalid('/receipt/occurredAt', `must be no later than ${dateOfDay(local.day)} ${hhmm} in the program's time zone: a year ahead, or the end of the latest campaign schedule (five years at most)`);
+  }
   const context = { ...rc, compiled };
   const place = { storeId: receipt.storeId ?? null, channel: receipt.channel ?? null };
 
@@ -178,6 +184,25 @@ export async function simulate(ctx: AppContext, programId: string, input: Simula
     controlGroups,
     explanation,
   };
+}
+
+/**
+ * Checks the rules a simulation runs; errors in a draft point into the request body
+ * (`/rules/campaigns/0/effects/0/percent`), so that the builder can show them at their fields.
+ */
+function checkDrafts(ruleSet: RuleSet, drafts: NonNullable<SimulateInput['rules']>): void {
+  try {
+    checkRules(ruleSet);
+  } catch (e) {
+    if (!(e instanceof DomainError) || !e.errors) throw e;
+    const errors = e.errors.map((err) => {
+      const m = /^\/(campaigns|tiers)\/(\d+)(.*)$/.exec(err.pointer);
+      const id = m ? ruleSet[m[1] as 'campaigns' | 'tiers'][Number(m[2])]?.id : undefined;
+      const j = m ? (drafts[m[1] as 'campaigns' | 'tiers'] ?? []).findIndex((d) => d.id === id) : -1;
+      return j >= 0 ? { ...err, pointer: `/rules/${m![1]}/${j}${m![3]}` } : err;
+    });
+    throw new DomainError(e.code, e.message, { errors });
+  }
 }
 
 /** The facts of a member who does not exist: what the form gave, and a fresh member otherwise. */
