@@ -214,7 +214,7 @@ export function Simulator(props: {
               {props.segments.map((s) => (
                 <Check
                   name={`sim-segment-${s.id}`}
-                  label={s.name}
+                  label={t('simx.inSegment', { name: s.name })}
                   checked={imagined.segmentIds.includes(s.id)}
                   onChange={(on) => imagine({ segmentIds: on ? [...imagined.segmentIds, s.id] : imagined.segmentIds.filter((x) => x !== s.id) })}
                 />

@@ -59,6 +59,7 @@ export const builderEn: Record<keyof typeof builderRu, string> = {
   'simx.enrolledAtHint': 'Empty: joined today.',
   'simx.lastPurchaseAt': 'Last purchase on',
   'simx.segments': "The member's segments",
+  'simx.inSegment': 'In the segment “{name}”',
   'simx.whenWhere': 'When and where',
   'simx.date': 'Date of the purchase',
   'simx.dateHint': "By the program's clock ({zone}). Up to a year ahead, or to the end of the campaign's schedule.",
