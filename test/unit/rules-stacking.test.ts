@@ -162,6 +162,17 @@ describe('control group', () => {
     assert.deepEqual([e.applied, traceOf(e, 'c').reason], [[], 'control_group']);
     assert.deepEqual(purchase(compiled, HUNDRED, { facts: { member: memberFacts({ id: outside }) } }).applied, ['c']);
   });
+
+  test('a simulation can put a member in or out of a control group whatever their id hashes to', () => {
+    const ids = Array.from({ length: 200 }, (_, i) => `m-${i}`);
+    const inside = ids.find((id) => controlBucket('c', id) < 5_000)!;
+    const compiled = rules([campaign('c', { controlGroupPercent: 50 }), campaign('d', { controlGroupPercent: 50 })]);
+    const out = purchase(compiled, HUNDRED, { facts: { member: memberFacts({ id: inside }), controlGroups: [] }, explain: true });
+    assert.deepEqual(out.applied, ['c', 'd']);
+    assert.ok(traceOf(out, 'c').matched.includes('control group: the member is outside the 50 % control group (as the simulation assumes)'), JSON.stringify(traceOf(out, 'c').matched));
+    const held = purchase(compiled, HUNDRED, { facts: { member: memberFacts({ id: inside }), controlGroups: ['d'] }, explain: true });
+    assert.deepEqual([held.applied, traceOf(held, 'd').reason, traceOf(held, 'd').detail], [['c'], 'control_group', 'the member is in the 50 % control group (as the simulation assumes)']);
+  });
 });
 
 describe('event campaigns', () => {

@@ -63,6 +63,7 @@ const RU_FIELD_RULES: Rule[] = [
   [/^must be above 0 and at most 100, with at most two decimals$/, () => 'Больше 0 и не больше 100, не больше двух знаков после запятой.'],
   [/^must be above 1 with at most two decimals$/, () => 'Больше 1, не больше двух знаков после запятой.'],
   [/^must be at least (\d+)$/, (m) => `Не меньше ${n(m[1])}.`],
+  [/^must be no later than (\d{4})-(\d\d)-(\d\d) (\d\d:\d\d) in the program's time zone/, (m) => `Не позже ${m[3]}.${m[2]}.${m[1]} ${m[4]} по часам программы: на год вперёд или до конца расписания акции, но не дальше пяти лет.`],
   [/^must set points, money or both$/, () => 'Укажите бюджет в баллах, в рублях или оба.'],
   [/^must not be empty$/, () => 'Заполните это поле.'],
 ];

@@ -9071,7 +9071,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replay stored purchases of a date range against a campaign (a draft too): receipts and members it would have touched, and its cost */
+        /** Replay stored purchases of a date range against a campaign (a draft too, or `campaign` as edited, not saved yet): receipts and members it would have touched, and its cost */
         post: {
             parameters: {
                 query?: never;
@@ -9084,6 +9084,362 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        campaign?: {
+                            audience: ({
+                                /** @enum {string} */
+                                kind: "member";
+                            } | {
+                                /** @enum {string} */
+                                kind: "tiers";
+                                /** @enum {unknown} */
+                                match: "any" | "none";
+                                /** @description tier ids */
+                                tierIds: string[];
+                            } | {
+                                /** @enum {string} */
+                                kind: "segments";
+                                /** @enum {unknown} */
+                                match: "any" | "all" | "none";
+                                /** @description segment ids */
+                                segmentIds: string[];
+                            } | {
+                                /** @enum {string} */
+                                kind: "attribute";
+                                name: string;
+                                /** @enum {unknown} */
+                                op: "eq" | "ne";
+                                value: string | number | boolean;
+                            } | {
+                                /** @enum {string} */
+                                kind: "attribute";
+                                name: string;
+                                /** @enum {unknown} */
+                                op: "in" | "not_in";
+                                values: (string | number)[];
+                            } | {
+                                /** @enum {string} */
+                                kind: "attribute";
+                                name: string;
+                                /** @enum {unknown} */
+                                op: "gt" | "gte" | "lt" | "lte";
+                                value: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "attribute";
+                                name: string;
+                                /** @enum {unknown} */
+                                op: "exists" | "not_exists";
+                            } | {
+                                daysAfter: number;
+                                daysBefore: number;
+                                /** @enum {string} */
+                                kind: "birthday";
+                            } | {
+                                /** @enum {string} */
+                                kind: "first_purchase";
+                            } | {
+                                /** @description every n-th purchase, not only the n-th */
+                                every: boolean;
+                                /** @enum {string} */
+                                kind: "nth_purchase";
+                                n: number;
+                            } | {
+                                /** @description no purchase (or, never having bought, enrolled) this many days ago or more */
+                                days: number;
+                                /** @enum {string} */
+                                kind: "lapsed";
+                            } | {
+                                /** @description enrolled fewer than this many days ago */
+                                days: number;
+                                /** @enum {string} */
+                                kind: "new_member";
+                            })[];
+                            /**
+                             * @description main scheme, non-targeted (mass) or targeted campaigns
+                             * @enum {unknown}
+                             */
+                            block: "main" | "mass" | "targeted";
+                            budget?: {
+                                /** @description money in minor units (kopecks) */
+                                money?: number;
+                                /** @description points (integer) */
+                                points?: number;
+                                warnAtPercent: number;
+                            };
+                            conditions: ({
+                                /** @enum {string} */
+                                kind: "total";
+                                lines?: {
+                                    /** @description lines in these categories */
+                                    categories?: string[];
+                                    /** @description but never lines in these categories */
+                                    excludeCategories?: string[];
+                                    /** @description but never lines with these SKUs */
+                                    excludeSkus?: string[];
+                                    /** @description lines with these SKUs */
+                                    skus?: string[];
+                                };
+                                max?: number;
+                                min?: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "quantity";
+                                lines?: {
+                                    /** @description lines in these categories */
+                                    categories?: string[];
+                                    /** @description but never lines in these categories */
+                                    excludeCategories?: string[];
+                                    /** @description but never lines with these SKUs */
+                                    excludeSkus?: string[];
+                                    /** @description lines with these SKUs */
+                                    skus?: string[];
+                                };
+                                max?: number;
+                                min?: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "lines";
+                                lines: {
+                                    /** @description lines in these categories */
+                                    categories?: string[];
+                                    /** @description but never lines in these categories */
+                                    excludeCategories?: string[];
+                                    /** @description but never lines with these SKUs */
+                                    excludeSkus?: string[];
+                                    /** @description lines with these SKUs */
+                                    skus?: string[];
+                                };
+                                /**
+                                 * @description any: some line matches; all: every listed SKU and category is on the receipt
+                                 * @enum {unknown}
+                                 */
+                                match: "any" | "all";
+                            } | {
+                                /** @enum {string} */
+                                kind: "store";
+                                /** @enum {unknown} */
+                                match: "any" | "none";
+                                /** @description store ids */
+                                storeIds: string[];
+                            } | {
+                                /** @description sales channels as the caller names them, e.g. 'pos', 'online', 'app' */
+                                channels: string[];
+                                /** @enum {string} */
+                                kind: "channel";
+                            } | {
+                                /** @enum {string} */
+                                kind: "event_attribute";
+                                name: string;
+                                /** @enum {unknown} */
+                                op: "eq" | "ne";
+                                value: string | number | boolean;
+                            } | {
+                                /** @enum {string} */
+                                kind: "event_attribute";
+                                name: string;
+                                /** @enum {unknown} */
+                                op: "in" | "not_in";
+                                values: (string | number)[];
+                            } | {
+                                /** @enum {string} */
+                                kind: "event_attribute";
+                                name: string;
+                                /** @enum {unknown} */
+                                op: "gt" | "gte" | "lt" | "lte";
+                                value: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "event_attribute";
+                                name: string;
+                                /** @enum {unknown} */
+                                op: "exists" | "not_exists";
+                            })[];
+                            /** @description percent, two decimals at most */
+                            controlGroupPercent: number;
+                            couponSeriesId?: string;
+                            effects: ({
+                                /** @enum {string} */
+                                kind: "points_fixed";
+                                /** @description points (integer) */
+                                points: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_per_item";
+                                lines?: {
+                                    /** @description lines in these categories */
+                                    categories?: string[];
+                                    /** @description but never lines in these categories */
+                                    excludeCategories?: string[];
+                                    /** @description but never lines with these SKUs */
+                                    excludeSkus?: string[];
+                                    /** @description lines with these SKUs */
+                                    skus?: string[];
+                                };
+                                /** @description points (integer) */
+                                points: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_per_amount";
+                                lines?: {
+                                    /** @description lines in these categories */
+                                    categories?: string[];
+                                    /** @description but never lines in these categories */
+                                    excludeCategories?: string[];
+                                    /** @description but never lines with these SKUs */
+                                    excludeSkus?: string[];
+                                    /** @description lines with these SKUs */
+                                    skus?: string[];
+                                };
+                                /** @description for every full `per` minor units paid */
+                                per: number;
+                                /** @description points (integer) */
+                                points: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_percent";
+                                lines?: {
+                                    /** @description lines in these categories */
+                                    categories?: string[];
+                                    /** @description but never lines in these categories */
+                                    excludeCategories?: string[];
+                                    /** @description but never lines with these SKUs */
+                                    excludeSkus?: string[];
+                                    /** @description lines with these SKUs */
+                                    skus?: string[];
+                                };
+                                /** @description percent, two decimals at most */
+                                percent: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "points_multiplier";
+                                lines?: {
+                                    /** @description lines in these categories */
+                                    categories?: string[];
+                                    /** @description but never lines in these categories */
+                                    excludeCategories?: string[];
+                                    /** @description but never lines with these SKUs */
+                                    excludeSkus?: string[];
+                                    /** @description lines with these SKUs */
+                                    skus?: string[];
+                                };
+                                /** @description x the base earning, two decimals at most */
+                                multiplier: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "discount_percent";
+                                lines?: {
+                                    /** @description lines in these categories */
+                                    categories?: string[];
+                                    /** @description but never lines in these categories */
+                                    excludeCategories?: string[];
+                                    /** @description but never lines with these SKUs */
+                                    excludeSkus?: string[];
+                                    /** @description lines with these SKUs */
+                                    skus?: string[];
+                                };
+                                /** @description percent, two decimals at most */
+                                percent: number;
+                            } | {
+                                /** @description money in minor units (kopecks) */
+                                amount: number;
+                                /** @enum {string} */
+                                kind: "discount_fixed";
+                                lines?: {
+                                    /** @description lines in these categories */
+                                    categories?: string[];
+                                    /** @description but never lines in these categories */
+                                    excludeCategories?: string[];
+                                    /** @description but never lines with these SKUs */
+                                    excludeSkus?: string[];
+                                    /** @description lines with these SKUs */
+                                    skus?: string[];
+                                };
+                            } | {
+                                count: number;
+                                /** @enum {string} */
+                                kind: "cheapest_free";
+                                lines?: {
+                                    /** @description lines in these categories */
+                                    categories?: string[];
+                                    /** @description but never lines in these categories */
+                                    excludeCategories?: string[];
+                                    /** @description but never lines with these SKUs */
+                                    excludeSkus?: string[];
+                                    /** @description lines with these SKUs */
+                                    skus?: string[];
+                                };
+                                minQuantity: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "nth_item";
+                                lines?: {
+                                    /** @description lines in these categories */
+                                    categories?: string[];
+                                    /** @description but never lines in these categories */
+                                    excludeCategories?: string[];
+                                    /** @description but never lines with these SKUs */
+                                    excludeSkus?: string[];
+                                    /** @description lines with these SKUs */
+                                    skus?: string[];
+                                };
+                                n: number;
+                                /** @description money in minor units (kopecks) */
+                                price: number;
+                            } | {
+                                /** @enum {string} */
+                                kind: "nth_item";
+                                lines?: {
+                                    /** @description lines in these categories */
+                                    categories?: string[];
+                                    /** @description but never lines in these categories */
+                                    excludeCategories?: string[];
+                                    /** @description but never lines with these SKUs */
+                                    excludeSkus?: string[];
+                                    /** @description lines with these SKUs */
+                                    skus?: string[];
+                                };
+                                n: number;
+                                /** @description percent, two decimals at most */
+                                percent: number;
+                            })[];
+                            /** @description event campaigns only, e.g. 'questionnaire_filled' */
+                            eventType?: string;
+                            id: string;
+                            /** @enum {unknown} */
+                            kind: "purchase" | "event";
+                            limits: {
+                                perMember?: {
+                                    count: number;
+                                    /** @enum {unknown} */
+                                    period: "day" | "week" | "month" | "campaign";
+                                };
+                                /** @description caps on this campaign's discount and points on one receipt */
+                                perReceipt?: {
+                                    /** @description money in minor units (kopecks) */
+                                    discount?: number;
+                                    /** @description points (integer) */
+                                    points?: number;
+                                };
+                            };
+                            name: string;
+                            /** @description higher first */
+                            priority: number;
+                            schedule: {
+                                /** @description a calendar date in the program's time zone, YYYY-MM-DD */
+                                from?: string;
+                                hours?: {
+                                    /** @description HH:MM in the program's time zone, 00:00–24:00 */
+                                    from: string;
+                                    /** @description HH:MM in the program's time zone, 00:00–24:00 */
+                                    to: string;
+                                }[];
+                                /** @description a calendar date in the program's time zone, YYYY-MM-DD */
+                                to?: string;
+                                weekdays?: number[];
+                            };
+                            /** @enum {unknown} */
+                            stacking: "stack" | "exclusive" | "best_of";
+                        };
                         /** Format: date-time */
                         from: string;
                         maxReceipts?: number;
@@ -20542,7 +20898,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Evaluate a receipt against the rules in force, a stored version or drafts, and explain every campaign; nothing is written */
+        /** Evaluate a receipt against the rules in force, a stored version or drafts, for a real or hypothetical member, at any moment up to a year ahead (or the end of the latest campaign schedule), and explain every campaign; nothing is written */
         post: {
             parameters: {
                 query?: never;
@@ -20553,6 +20909,13 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description as if the receipt carried a valid code of each of these coupon series */
+                        couponSeriesIds?: string[];
+                        identifier?: {
+                            kind: "phone" | "email" | "card" | "external_id" | "member_token";
+                            value: string;
+                        };
+                        /** @description a hypothetical member (assumed outside every control group; `controlGroups` in the answer gives the other case) */
                         member?: {
                             attributes?: {
                                 [key: string]: string | number | boolean | null;
@@ -20567,6 +20930,7 @@ export interface paths {
                             segmentIds?: string[];
                             tierId?: string | null;
                         };
+                        /** @description a real member: their tier, history, usage, balance and control groups */
                         memberId?: string;
                         receipt: {
                             channel?: string;
@@ -20983,6 +21347,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description campaigns whose answer depends on the control group: the member passed every other check */
+                            controlGroups: {
+                                campaignId: string;
+                                /** @description a real member's place by the hash of their id; null for a hypothetical member */
+                                inGroup: boolean | null;
+                                inside: {
+                                    applied: boolean;
+                                    discountTotal: number;
+                                    pointsEarned: number;
+                                };
+                                name: string;
+                                outside: {
+                                    applied: boolean;
+                                    discountTotal: number;
+                                    pointsEarned: number;
+                                };
+                                percent: number;
+                            }[];
                             coupons: {
                                 code: string;
                                 reason: string | null;
@@ -20992,6 +21374,14 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                             explanation: string[];
+                            member: {
+                                id: string | null;
+                                kind: "member" | "hypothetical" | "none";
+                                name: string | null;
+                                tierId: string | null;
+                            };
+                            /** Format: date-time */
+                            occurredAt: string;
                             ruleVersion: number | null;
                         };
                     };

@@ -54,16 +54,24 @@ const PAGE = 2_000;
  * what it would have cost. Receipts are taken as the till sent them (before any campaign of the
  * time); the member's tier is the one the purchase was evaluated with; purchase counts and last
  * purchase dates are rebuilt from the history itself; per-member limits and the budget are
- * applied as the scan goes. Nothing is written.
+ * applied as the scan goes. `campaign` replays an edited draft not saved yet (the builder's
+ * screen). Nothing is written.
  */
-export async function backtestCampaign(ctx: AppContext, programId: string, campaignId: string, range: { from: string; to: string; maxReceipts?: number | undefined }): Promise<BacktestResult> {
+export async function backtestCampaign(
+  ctx: AppContext,
+  programId: string,
+  campaignId: string,
+  range: { from: string; to: string; maxReceipts?: number | undefined; campaign?: Campaign | undefined },
+): Promise<BacktestResult> {
   const program = await ctx.programs.get(programId);
-  const row = await findDefinition(ctx.db, 'campaigns', programId, campaignId);
-  if (!row) throw new DomainError('CAMPAIGN_NOT_FOUND', `no campaign ${campaignId}`);
   const from = new Date(range.from);
   const to = new Date(range.to);
   if (!(from < to)) throw new DomainError('VALIDATION_FAILED', 'from must be before to', { errors: [{ pointer: '/to', detail: 'must be after from' }] });
-  const campaign = row.definition as Campaign;
+  // The builder sends the campaign as it stands on the screen, saved or not.
+  if (range.campaign && range.campaign.id !== campaignId) throw new DomainError('VALIDATION_FAILED', `/campaign/id must be ${campaignId}, the campaign of the address`, { errors: [{ pointer: '/campaign/id', detail: `must be ${campaignId}` }] });
+  const row = range.campaign ? null : await findDefinition(ctx.db, 'campaigns', programId, campaignId);
+  if (!range.campaign && !row) throw new DomainError('CAMPAIGN_NOT_FOUND', `no campaign ${campaignId}`);
+  const campaign = range.campaign ?? (row!.definition as Campaign);
   const inForce = await ctx.rules.inForce(programId, to);
   const compiled = compileRules({ campaigns: [campaign], tiers: inForce.ruleSet.tiers, ...(inForce.ruleSet.tierPolicy ? { tierPolicy: inForce.ruleSet.tierPolicy } : {}) }, program.settings);
   const tz = program.settings.timeZone;

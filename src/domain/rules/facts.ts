@@ -48,6 +48,11 @@ export interface CampaignFacts {
   usage: Readonly<Record<string, number>>;
   /** Per campaign id: its cost so far (missing = nothing yet). */
   budgetUsed: Readonly<Record<string, BudgetUsed>>;
+  /**
+   * Simulation only: the campaigns whose control group the member is in, instead of the hash of
+   * the member id (a hypothetical member has no id to hash; control-group.ts). Missing = the hash.
+   */
+  controlGroups?: readonly string[];
 }
 
 /** One line's share of an effect. */

@@ -61,10 +61,12 @@ export function match(c: CompiledCampaign, ctx: MatchContext, facts: CampaignFac
   const budget = budgetLeft(src, facts.budgetUsed[c.id]);
   if (budget.points <= 0 || budget.money <= 0) return refuse(trace, 'budget', '/budget', () => 'the budget is spent', explain);
   if (c.controlBasisPoints > 0 && ctx.member) {
-    const bucket = controlBucket(c.id, ctx.member.id);
-    if (bucket < c.controlBasisPoints) {
-      return refuse(trace, 'control_group', '/controlGroupPercent', () => `the member is in the ${src.controlGroupPercent} % control group (bucket ${bucket} of 10000)`, explain);
-    }
+    const assumed = facts.controlGroups;
+    const bucket = assumed ? null : controlBucket(c.id, ctx.member.id);
+    const held = assumed ? assumed.includes(c.id) : bucket! < c.controlBasisPoints;
+    const where = () => (bucket === null ? 'as the simulation assumes' : `bucket ${bucket} of 10000`);
+    if (held) return refuse(trace, 'control_group', '/controlGroupPercent', () => `the member is in the ${src.controlGroupPercent} % control group (${where()})`, explain);
+    if (explain) trace.matched.push(`control group: the member is outside the ${src.controlGroupPercent} % control group (${where()})`);
   }
   return { c, coupon, budget, trace };
 }

@@ -51,7 +51,9 @@ const SimulateBody = Obj({
     pointsToSpend: Type.Optional(Type.Integer({ minimum: 0 })),
     coupons: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { maxItems: 10 })),
   }),
-  memberId: Type.Optional(Type.String({ maxLength: 100 })),
+  memberId: Type.Optional(Type.String({ maxLength: 100, description: 'a real member: their tier, history, usage, balance and control groups' })),
+  identifier: Type.Optional(IdentifierSchema),
+  couponSeriesIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 10, description: 'as if the receipt carried a valid code of each of these coupon series' })),
   member: Type.Optional(
     Obj({
       tierId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
@@ -62,7 +64,7 @@ const SimulateBody = Obj({
       lastPurchaseAt: Type.Optional(Type.Union([DateTime, Type.Null()])),
       enrolledAt: Type.Optional(DateTime),
       available: Type.Optional(Type.Integer({ minimum: 0, description: 'spendable points' })),
-    }),
+    }, { description: 'a hypothetical member (assumed outside every control group; `controlGroups` in the answer gives the other case)' }),
   ),
   rules: Type.Optional(
     Obj({
@@ -73,10 +75,24 @@ const SimulateBody = Obj({
     }),
   ),
 });
+const ControlOutcome = Obj({ applied: Type.Boolean(), discountTotal: Type.Integer(), pointsEarned: Type.Integer() });
 const SimulateResult = Obj({
   ruleVersion: Type.Union([Type.Integer(), Type.Null()]),
+  occurredAt: DateTime,
+  member: Obj({ kind: Type.Union([Type.Literal('member'), Type.Literal('hypothetical'), Type.Literal('none')]), id: NullableString, name: NullableString, tierId: NullableString }),
   evaluation: AnyObject,
   coupons: Type.Array(Obj({ code: Type.String(), status: Type.String(), reason: NullableString })),
+  controlGroups: Type.Array(
+    Obj({
+      campaignId: Type.String(),
+      name: Type.String(),
+      percent: Type.Number(),
+      inGroup: Type.Union([Type.Boolean(), Type.Null()], { description: "a real member's place by the hash of their id; null for a hypothetical member" }),
+      outside: ControlOutcome,
+      inside: ControlOutcome,
+    }),
+    { description: 'campaigns whose answer depends on the control group: the member passed every other check' },
+  ),
   explanation: Type.Array(Type.String()),
 });
 export const MemberTierSchema = Obj({
@@ -132,7 +148,12 @@ export const engagementRoutes =
       '/simulate',
       {
         config: { roles: ['admin', 'readonly'] },
-        schema: { tags: ['rules'], summary: 'Evaluate a receipt against the rules in force, a stored version or drafts, and explain every campaign; nothing is written', body: SimulateBody, response: { 200: SimulateResult, ...problemResponses } },
+        schema: {
+          tags: ['rules'],
+          summary: 'Evaluate a receipt against the rules in force, a stored version or drafts, for a real or hypothetical member, at any moment up to a year ahead (or the end of the latest campaign schedule), and explain every campaign; nothing is written',
+          body: SimulateBody,
+          response: { 200: SimulateResult, ...problemResponses },
+        },
       },
       async (req) => simulate(ctx, req.actor.programId, req.body as Parameters<typeof simulate>[2]),
     );
@@ -167,9 +188,14 @@ export const engagementRoutes =
         config: { roles: ['admin', 'readonly'] },
         schema: {
           tags: ['campaigns'],
-          summary: 'Replay stored purchases of a date range against a campaign (a draft too): receipts and members it would have touched, and its cost',
+          summary: 'Replay stored purchases of a date range against a campaign (a draft too, or `campaign` as edited, not saved yet): receipts and members it would have touched, and its cost',
           params: IdParams,
-          body: Obj({ from: DateTime, to: DateTime, maxReceipts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })) }),
+          body: Obj({
+            from: DateTime,
+            to: DateTime,
+            maxReceipts: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
+            campaign: Type.Optional(Campaign),
+          }),
           response: { 200: Backtest, ...problemResponses },
         },
       },

@@ -1,119 +1,32 @@
 import { useEffect, useState } from 'preact/hooks';
 import { allItems, api, unwrap, useLoad } from '../../shared/api';
-import { money, num } from '../../shared/format';
-import { useSubmit, val } from '../../shared/form';
+import { num } from '../../shared/format';
+import { useSubmit } from '../../shared/form';
 import { href, navigate } from '../../shared/router';
-import { Card, Field, Loading, Problem, Stat } from '../../shared/ui';
+import { Card, Loading, Problem } from '../../shared/ui';
+import { Backtest } from '../campaign-backtest';
 import type { Choice } from '../campaign-extras';
 import { CampaignForm } from '../campaign-form';
+import { Simulator } from '../campaign-simulator';
 import { blankCampaign, campaignPointer, checkCampaign, type Campaign } from '../campaign-model';
 import type { Session } from '../data';
 import { mayEdit } from '../nav';
 import { i18n, t } from '../t';
 
-interface SampleLine {
-  sku: string;
-  category: string;
-  quantity: string;
-  price: string;
-}
-
 const relative = (fields: Record<string, string>) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [campaignPointer(k), v]));
 
-/** One campaign's line of the simulator's trace (src/domain/rules/facts.ts CampaignTrace). */
-interface TraceLine {
-  campaignId: string;
-  name: string;
-  status: 'applied' | 'not_applied';
-  reason: 'schedule' | 'coupon' | 'member' | 'audience' | 'condition' | 'limit' | 'budget' | 'control_group' | 'stacking' | 'no_effect' | null;
-}
-
-/** Tries the draft on a sample receipt with POST /v1/simulate: nothing is written. */
-function Simulator(props: { draft: Campaign; currency: string; validate: () => boolean; onErrors: (e: Record<string, string>) => void }) {
-  const [lines, setLines] = useState<SampleLine[]>([{ sku: 'MILK', category: 'dairy', quantity: '2', price: '100' }]);
-  const [result, setResult] = useState<{ total: number; discount: number; points: number; bonus: number; trace: TraceLine[]; explanation: string[] }>();
-  const f = useSubmit();
-  const lang = i18n.lang();
-  const setLine = (i: number, patch: Partial<SampleLine>) => setLines(lines.map((l, j) => (j === i ? { ...l, ...patch } : l)));
-  const simulate = () => {
-    if (!props.validate()) return;
-    const receiptLines = lines.map((l) => ({ sku: l.sku.trim() || 'SKU', ...(l.category.trim() ? { category: l.category.trim() } : {}), quantity: Math.max(1, Math.round(Number(l.quantity) || 1)), price: Math.round((Number(l.price.replace(',', '.')) || 0) * 100) }));
-    const total = receiptLines.reduce((s, l) => s + l.quantity * l.price, 0);
-    void f.run(async () => {
-      try {
-        const r = await unwrap(api.POST('/v1/simulate', { body: { receipt: { total, lines: receiptLines }, member: {}, rules: { working: true, campaigns: [props.draft] } } }));
-        const ev = r.evaluation as { total: number; discountTotal: number; pointsEarned: number; bonusPoints: number; trace: TraceLine[] };
-        setResult({ total: ev.total, discount: ev.discountTotal, points: ev.pointsEarned, bonus: ev.bonusPoints, trace: ev.trace, explanation: r.explanation });
-      } catch (e) {
-        props.onErrors(relative((e as { fields?: () => Record<string, string> }).fields?.() ?? {}));
-        throw e;
-      }
-    });
-  };
-  return (
-    <Card title={t('sim.title')} class="simulator">
-      <p class="hint">{t('sim.hint')}</p>
-      {lines.map((l, i) => (
-        <div class="sim-line">
-          <Field label={t('sim.sku')} name={`sku-${i}`}>
-            {(p) => <input {...p} value={l.sku} onInput={(e) => setLine(i, { sku: val(e) })} />}
-          </Field>
-          <Field label={t('sim.category')} name={`category-${i}`}>
-            {(p) => <input {...p} value={l.category} onInput={(e) => setLine(i, { category: val(e) })} />}
-          </Field>
-          <Field label={t('sim.quantity')} name={`quantity-${i}`}>
-            {(p) => <input {...p} inputMode="numeric" value={l.quantity} onInput={(e) => setLine(i, { quantity: val(e) })} />}
-          </Field>
-          <Field label={t('sim.price')} name={`price-${i}`}>
-            {(p) => <input {...p} inputMode="decimal" value={l.price} onInput={(e) => setLine(i, { price: val(e) })} />}
-          </Field>
-        </div>
-      ))}
-      <div class="row">
-        <button type="button" class="secondary" onClick={() => setLines([...lines, { sku: '', category: '', quantity: '1', price: '' }])}>
-          {t('sim.addLine')}
-        </button>
-        <button type="button" onClick={simulate} disabled={f.busy}>
-          {t('sim.run')}
-        </button>
-      </div>
-      <Problem error={f.error} title={t('error.title')} />
-      {result ? (
-        <div data-testid="simulation" aria-live="polite">
-          <div class="stats">
-            <Stat label={t('sim.total')} value={money(result.total, props.currency, lang)} />
-            <Stat label={t('sim.discount')} value={money(result.discount, props.currency, lang)} />
-            <Stat label={t('sim.points')} value={num(result.points, lang)} hint={t('sim.bonus', { n: num(result.bonus, lang) })} />
-          </div>
-          <ul class="plain" data-testid="trace">
-            {result.trace.map((x) => (
-              <li key={x.campaignId}>
-                <strong>{x.name}</strong>: {x.status === 'applied' ? t('sim.applied') : t('sim.notApplied', { reason: t(`sim.reason.${x.reason ?? 'no_effect'}`) })}
-              </li>
-            ))}
-          </ul>
-          <details>
-            <summary>{t('sim.details')}</summary>
-            <pre class="explain" lang="en">
-              {result.explanation.join('\n')}
-            </pre>
-          </details>
-        </div>
-      ) : null}
-    </Card>
-  );
-}
-
-/** What the audience and coupon pickers offer: every segment (rule, RFM, at risk) and the live coupon series. */
-async function loadChoices(): Promise<{ segments: Choice[]; couponSeries: Choice[] }> {
-  const [segments, series] = await Promise.all([
+/** What the audience, coupon and store pickers offer: every segment (rule, RFM, at risk), the live coupon series, the open stores. */
+async function loadChoices(): Promise<{ segments: Choice[]; couponSeries: Choice[]; stores: Choice[] }> {
+  const [segments, series, stores] = await Promise.all([
     allItems((query) => api.GET('/v1/segments', { params: { query } })),
     allItems((query) => api.GET('/v1/coupon-series', { params: { query } })),
+    allItems((query) => api.GET('/v1/stores', { params: { query } })),
   ]);
   const lang = i18n.lang();
   return {
     segments: segments.map((s) => ({ id: s.id, name: s.names?.[lang] ?? s.name, ...(s.memberCount === null ? {} : { hint: t('builder.segmentMembers', { n: num(s.memberCount, lang) }) }) })),
     couponSeries: series.filter((x) => x.status === 'active').map((x) => ({ id: x.id, name: x.series.name })),
+    stores: stores.map((x) => ({ id: x.id, name: x.name })),
   };
 }
 
@@ -179,6 +92,7 @@ export function CampaignBuilder(props: { id: string; session: Session }) {
   if (existing.error) return <Problem error={existing.error} title={t('error.title')} />;
   if (!isNew && !existing.data) return <Loading text={t('app.loading')} />;
   const status = existing.data?.status;
+  const settings = program.data?.settings;
   return (
     <>
       <h1>{isNew ? t('campaigns.new') : c.name}</h1>
@@ -216,8 +130,18 @@ export function CampaignBuilder(props: { id: string; session: Session }) {
             )}
           </form>
         </Card>
-        <Simulator draft={c} currency={program.data?.settings.currency ?? 'RUB'} validate={validate} onErrors={(e) => setErrors((x) => ({ ...x, ...e }))} />
+        <Simulator
+          draft={c}
+          currency={settings?.currency ?? 'RUB'}
+          timeZone={settings?.timeZone ?? 'Europe/Moscow'}
+          tierIds={tiers.data?.items.map((x) => x.id) ?? []}
+          segments={choices.data?.segments ?? []}
+          stores={choices.data?.stores ?? []}
+          validate={validate}
+          onErrors={(e) => setErrors((x) => ({ ...x, ...e }))}
+        />
       </div>
+      <Backtest draft={c} currency={settings?.currency ?? 'RUB'} pointValue={settings?.pointValue ?? 100} timeZone={settings?.timeZone ?? 'Europe/Moscow'} validate={validate} />
     </>
   );
 }
