@@ -9,10 +9,11 @@ import { runImport } from '../app/import/run.js';
 import type { ImportFormat, ImportOptions, ImportProgress, ImportReport, RejectedRow } from '../app/import/types.js';
 import type { Config } from '../config.js';
 import { isDomainError } from '../domain/errors.js';
+import { ENCODING_OPTIONS, type EncodingOption } from '../domain/import/encoding.js';
 import { migrateToLatest, openDatabase, type Database } from '../store/db.js';
 
 export const IMPORT_USAGE = `kopilka import members FILE --program ID [--map COLUMN=FIELD …] [--delimiter ,|;|tab|whitespace]
-                 [--no-header --columns A,B,C] [--rejects FILE]
+                 [--no-header --columns A,B,C] [--encoding auto|utf-8|windows-1251] [--rejects FILE]
 kopilka import purchases FILE --program ID [--map COLUMN=FIELD …] [--format csv|cdnow] [--amounts minor|major]
                  [--create-members] [--earn] [--delimiter …] [--no-header --columns …] [--rejects FILE]
   FILE - reads standard input. Exit code: 0 imported, 3 imported with rejected rows, 1 failed, 2 wrong usage.
@@ -81,6 +82,7 @@ function parse(args: string[]) {
       earn: { type: 'boolean' },
       rejects: { type: 'string' },
       'batch-size': { type: 'string' },
+      encoding: { type: 'string' },
     },
   });
   const [kind, file, ...extra] = positionals;
@@ -91,6 +93,7 @@ function parse(args: string[]) {
   if (file !== '-' && !fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
   if (o.format !== undefined && o.format !== 'csv' && o.format !== 'cdnow') throw new UsageError('--format must be csv or cdnow');
   if (o.amounts !== undefined && o.amounts !== 'minor' && o.amounts !== 'major') throw new UsageError('--amounts must be minor or major');
+  if (o.encoding !== undefined && !(ENCODING_OPTIONS as readonly string[]).includes(o.encoding)) throw new UsageError(`--encoding must be one of ${ENCODING_OPTIONS.join(', ')}`);
   const batchSize = o['batch-size'] === undefined ? undefined : Number(o['batch-size']);
   const options: ImportOptions = {
     kind,
@@ -103,6 +106,7 @@ function parse(args: string[]) {
     createMembers: o['create-members'],
     earn: o.earn,
     batchSize,
+    encoding: o.encoding as EncodingOption | undefined,
     source: file === '-' ? 'stdin' : path.basename(file),
   };
   return { file, programId: o.program, options, rejects: o.rejects };
@@ -121,7 +125,7 @@ async function open(config: Config): Promise<Database | undefined> {
 const n = (x: number) => x.toLocaleString('en-US');
 
 function printReport(r: ImportReport, shown: RejectedRow[], rejectsFile: string | undefined): void {
-  console.log(`import ${r.importId}: ${r.kind} from ${r.source}, ${n(r.rows)} row(s) in ${r.seconds.toFixed(1)} s`);
+  console.log(`import ${r.importId}: ${r.kind} from ${r.source} (${r.encoding}), ${n(r.rows)} row(s) in ${r.seconds.toFixed(1)} s`);
   if (r.kind === 'members') {
     console.log(`  members    ${n(r.membersCreated)} created, ${n(r.membersUpdated)} filled in, ${n(r.membersUnchanged)} already complete`);
   } else {

@@ -56,6 +56,9 @@ export const problemsRu = {
   SURVEY_NOT_FOUND: 'Такого опроса нет или ссылка неверна.',
   SURVEY_CLOSED: 'Опрос больше не принимает ответы.',
   SURVEY_ALREADY_ANSWERED: 'Вы уже ответили на этот опрос.',
+  INVALID_IMPORT: 'Настройки загрузки или сопоставление столбцов не подходят к файлу.',
+  INVALID_ROW: 'В строке файла не хватает значения или оно записано неверно.',
+  UNKNOWN_ENCODING: 'Файл не в кодировке UTF-8 и не в Windows-1251: сохраните его как CSV в UTF-8 и загрузите снова.',
   INTERNAL: 'Неожиданная ошибка на сервере.',
   NETWORK: 'Нет связи с сервером.',
 };
@@ -116,6 +119,9 @@ export const problemsEn: Record<ProblemCode, string> = {
   SURVEY_NOT_FOUND: 'No such survey, or the link is not valid.',
   SURVEY_CLOSED: 'The survey no longer takes answers.',
   SURVEY_ALREADY_ANSWERED: 'You have already answered this survey.',
+  INVALID_IMPORT: 'The import options or the column mapping do not fit the file.',
+  INVALID_ROW: 'A row of the file has a missing or malformed value.',
+  UNKNOWN_ENCODING: 'The file is neither UTF-8 nor Windows-1251 text: save it as UTF-8 CSV and upload it again.',
   INTERNAL: 'An unexpected error on the server.',
   NETWORK: 'No connection to the server.',
 };
@@ -123,7 +129,7 @@ export const problemsEn: Record<ProblemCode, string> = {
 /**
  * Catalogue codes neither app can meet, so they need no translation (the server's detail shows if
  * one ever arrives): the apps send no till receipts with their own totals, currency or idempotency
- * keys, hold no purchases, make no returns or redemptions at a till, import no files, and a bad
+ * keys, hold no purchases, make no returns or redemptions at a till, and a bad
  * server configuration stops the server before any page loads.
  */
 export const NOT_MET_BY_THE_APPS = [
@@ -137,8 +143,6 @@ export const NOT_MET_BY_THE_APPS = [
   'PURCHASE_NOT_RETURNABLE',
   'RETURN_EXCEEDS_PURCHASE',
   'IDEMPOTENCY_KEY_REUSED',
-  'INVALID_IMPORT',
-  'INVALID_ROW',
   'INVALID_CONFIG',
 ] as const;
 

@@ -1,4 +1,5 @@
 import { DomainError, type FieldError } from '../../domain/errors.js';
+import type { EncodingOption } from '../../domain/import/encoding.js';
 import type { AmountUnit } from '../../domain/import/values.js';
 import type { Delimiter, ImportFormat, ImportOptions } from './types.js';
 
@@ -14,6 +15,7 @@ export interface ResolvedOptions {
   createMembers: boolean;
   earn: boolean;
   batchSize: number;
+  encoding: EncodingOption;
   source: string;
   /** Skips a first record that is a header although the format has none (the cdnow preset). */
   skipHeaderLike: ((values: string[]) => boolean) | undefined;
@@ -78,6 +80,7 @@ export function resolveOptions(o: ImportOptions): ResolvedOptions {
     createMembers: o.createMembers ?? preset?.createMembers ?? false,
     earn,
     batchSize,
+    encoding: o.encoding ?? 'auto',
     source: o.source ?? 'upload',
     skipHeaderLike: !header && columns === preset?.columns ? preset?.skipHeaderLike : undefined,
   };

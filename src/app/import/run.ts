@@ -4,6 +4,7 @@ import { resolveMapping } from '../../domain/import/mapping.js';
 import { finishImportRun, insertImportRun } from '../../store/imports.js';
 import type { Actor, AppContext } from '../context.js';
 import { addCounts, rejectAll, type BatchOutcome, type Importer, type Item } from './batch.js';
+import { decodeInput, type DecodedInput } from './decode.js';
 import { MemberImporter } from './members.js';
 import { recordedOptions, resolveOptions, type ResolvedOptions } from './options.js';
 import { PurchaseImporter } from './purchases.js';
@@ -21,10 +22,12 @@ import { emptyCounts, type ImportCounts, type ImportHooks, type ImportOptions, t
  */
 export async function runImport(ctx: AppContext, actor: Actor, input: Readable, options: ImportOptions, hooks: ImportHooks = {}): Promise<ImportReport> {
   const started = Date.now();
+  let decoded: DecodedInput | undefined;
   try {
     const o = resolveOptions(options);
     const program = await ctx.programs.get(actor.programId);
-    const source = new RecordSource(input, o.delimiter);
+    decoded = await decodeInput(input, o.encoding);
+    const source = new RecordSource(decoded.stream, o.delimiter);
     const records = source.records();
     let columns = o.columns;
     if (o.header) {
@@ -48,11 +51,11 @@ export async function runImport(ctx: AppContext, actor: Actor, input: Readable, 
       throw err;
     }
     await finishImportRun(ctx.db, { programId: program.programId, importId, status: 'completed', counts: { ...run.counts }, error: null, at: ctx.clock() });
-    return { importId, kind: o.kind, source: o.source, ...run.counts, ignoredColumns: mapping.ignored, seconds: (Date.now() - started) / 1000 };
+    return { importId, kind: o.kind, source: o.source, encoding: decoded.encoding, ...run.counts, ignoredColumns: mapping.ignored, seconds: (Date.now() - started) / 1000 };
   } catch (err) {
     // What is left of the input is read and dropped, so that an upload's connection stays usable.
-    input.unpipe();
-    input.resume();
+    if (decoded) decoded.drain();
+    else input.resume();
     throw err;
   }
 }

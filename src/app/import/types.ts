@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../domain/errors.js';
+import type { EncodingOption, TextEncoding } from '../../domain/import/encoding.js';
 import type { AmountUnit } from '../../domain/import/values.js';
 import type { ImportKind } from '../../domain/import/mapping.js';
 
@@ -27,6 +28,8 @@ export interface ImportOptions {
   earn?: boolean | undefined;
   /** Rows per transaction (default 2,000; 500 with earn). */
   batchSize?: number | undefined;
+  /** The file's text encoding: `auto` (default) tells UTF-8 from Windows-1251 by the first 64 KiB. */
+  encoding?: EncodingOption | undefined;
   /** What is imported, for the record of the run: a file name or `upload`. */
   source?: string | undefined;
 }
@@ -73,6 +76,8 @@ export interface ImportReport extends ImportCounts {
   importId: string;
   kind: ImportKind;
   source: string;
+  /** The encoding the file was read in (detected, or as asked). */
+  encoding: TextEncoding;
   /** Columns of the file that fill no field. */
   ignoredColumns: string[];
   seconds: number;

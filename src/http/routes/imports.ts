@@ -19,6 +19,7 @@ const CommonQuery = {
   header: Type.Optional(Type.Boolean({ description: 'whether the first line names the columns (default true)' })),
   columns: Type.Optional(Type.String({ maxLength: 4000, description: 'comma-separated column names, for a file without a header' })),
   batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'rows per transaction (default 2000; 1000 with earn)' })),
+  encoding: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('utf-8'), Type.Literal('windows-1251')], { description: '`auto` (default): UTF-8 or Windows-1251, told from the start of the file' })),
 };
 const MembersQuery = Obj(CommonQuery);
 const PurchasesQuery = Obj({
@@ -32,6 +33,7 @@ const PurchasesQuery = Obj({
 const Report = Obj({
   importId: Type.String(),
   kind: Type.Union([Type.Literal('members'), Type.Literal('purchases')]),
+  encoding: Type.Union([Type.Literal('utf-8'), Type.Literal('windows-1251')], { description: 'the encoding the file was read in' }),
   rows: Type.Integer({ description: 'data rows read' }),
   membersCreated: Type.Integer(),
   membersUpdated: Type.Integer({ description: 'existing members whose empty fields or missing identifiers the file filled' }),
@@ -73,6 +75,7 @@ function optionsOf(kind: ImportOptions['kind'], q: Query): ImportOptions {
     createMembers: q.createMembers,
     earn: q.earn,
     batchSize: q.batchSize,
+    encoding: q.encoding,
     source: 'upload',
   };
 }
@@ -90,7 +93,7 @@ export const importRoutes =
     const tags = ['imports'];
     // The body is a stream, checked row by row by the import; only the query string is validated here.
     const validatorCompiler = ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? () => true : queryAjv.compile(schema));
-    const body = { type: 'string', description: 'the file: delimited text, UTF-8 (docs/import.md)' };
+    const body = { type: 'string', description: 'the file: delimited text, UTF-8 or Windows-1251 (docs/import.md)' };
     for (const kind of ['members', 'purchases'] as const) {
       app.post(
         `/imports/${kind}`,
