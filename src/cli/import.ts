@@ -13,7 +13,7 @@ import { ENCODING_OPTIONS, type EncodingOption } from '../domain/import/encoding
 import { migrateToLatest, openDatabase, type Database } from '../store/db.js';
 
 export const IMPORT_USAGE = `kopilka import members FILE --program ID [--map COLUMN=FIELD …] [--delimiter ,|;|tab|whitespace]
-                 [--no-header --columns A,B,C] [--encoding auto|utf-8|windows-1251] [--rejects FILE]
+                 [--update] [--no-header --columns A,B,C] [--encoding auto|utf-8|windows-1251] [--rejects FILE]
 kopilka import purchases FILE --program ID [--map COLUMN=FIELD …] [--format csv|cdnow] [--amounts minor|major]
                  [--create-members] [--earn] [--delimiter …] [--no-header --columns …] [--rejects FILE]
   FILE - reads standard input. Exit code: 0 imported, 3 imported with rejected rows, 1 failed, 2 wrong usage.
@@ -50,7 +50,7 @@ export async function runImportCommand(config: Config, args: string[]): Promise<
       onProgress: (p) => progress.update(p),
     });
     progress.stop();
-    printReport(report, shown, rejects);
+    printReport(report, shown, rejects, options.onExisting === 'update');
     return report.rejected > 0 ? 3 : 0;
   } catch (err) {
     progress.stop();
@@ -80,6 +80,7 @@ function parse(args: string[]) {
       amounts: { type: 'string' },
       'create-members': { type: 'boolean' },
       earn: { type: 'boolean' },
+      update: { type: 'boolean' },
       rejects: { type: 'string' },
       'batch-size': { type: 'string' },
       encoding: { type: 'string' },
@@ -103,6 +104,7 @@ function parse(args: string[]) {
     columns: o.columns?.split(',').map((c) => c.trim()),
     map: o.map?.map(parseMapPair),
     amounts: o.amounts as 'minor' | 'major' | undefined,
+    onExisting: o.update ? 'update' : undefined,
     createMembers: o['create-members'],
     earn: o.earn,
     batchSize,
@@ -124,10 +126,10 @@ async function open(config: Config): Promise<Database | undefined> {
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-function printReport(r: ImportReport, shown: RejectedRow[], rejectsFile: string | undefined): void {
+function printReport(r: ImportReport, shown: RejectedRow[], rejectsFile: string | undefined, updating: boolean): void {
   console.log(`import ${r.importId}: ${r.kind} from ${r.source} (${r.encoding}), ${n(r.rows)} row(s) in ${r.seconds.toFixed(1)} s`);
   if (r.kind === 'members') {
-    console.log(`  members    ${n(r.membersCreated)} created, ${n(r.membersUpdated)} filled in, ${n(r.membersUnchanged)} already complete`);
+    console.log(`  members    ${n(r.membersCreated)} created, ${n(r.membersUpdated)} ${updating ? 'updated' : 'filled in'}, ${n(r.membersUnchanged)} ${updating ? 'unchanged' : 'already complete'}`);
   } else {
     console.log(`  purchases  ${n(r.purchasesImported)} imported, ${n(r.purchasesSkipped)} imported before (skipped)`);
     console.log(`  members    ${n(r.membersCreated)} created`);

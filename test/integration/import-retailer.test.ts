@@ -50,3 +50,41 @@ for (const kind of DATABASES) {
     });
   });
 }
+
+for (const kind of DATABASES) {
+  describe(`re-importing a corrected members file (${kind})`, () => {
+    let s: TestServer;
+    before(async () => {
+      s = await startServer(kind);
+    });
+    after(() => s.close());
+
+    const FIRST = 'externalId,name,city,phone,attributes.tier,consents.sms\nC-1,Анна Иванва,Москва,+79160002001,silver,да\nC-2,Борис,Казань,,gold,\n';
+    const CORRECTED = 'externalId,name,city,phone,attributes.tier,consents.sms\nC-1,Анна Иванова,Тверь,+79160002001,gold,нет\nC-2,Борис,,,gold,\n';
+
+    test('by default a corrected file only fills gaps: nothing the member has changes', async () => {
+      assert.equal((await upload(s, 'members', FIRST)).body.membersCreated, 2);
+      const res = await upload(s, 'members', CORRECTED);
+      assert.deepEqual([res.body.membersUpdated, res.body.membersUnchanged], [0, 2]);
+      const a = (await lookup(s, 'external_id', 'C-1')).body;
+      assert.deepEqual([a.name, a.city, a.attributes], ['Анна Иванва', 'Москва', { tier: 'silver' }]);
+    });
+
+    test('with onExisting=update the file overwrites the fields it gives; empty cells and consents keep what the member has', async () => {
+      const res = await upload(s, 'members', CORRECTED, { onExisting: 'update' });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.deepEqual([res.body.membersUpdated, res.body.membersUnchanged], [1, 1]);
+      const a = (await lookup(s, 'external_id', 'C-1')).body;
+      assert.deepEqual([a.name, a.city, a.phone, a.attributes, a.consents], ['Анна Иванова', 'Тверь', '+79160002001', { tier: 'gold' }, { sms: true }]);
+      const b = (await lookup(s, 'external_id', 'C-2')).body;
+      assert.equal(b.city, 'Казань', 'an empty cell does not erase');
+      const again = await upload(s, 'members', CORRECTED, { onExisting: 'update' });
+      assert.deepEqual([again.body.membersUpdated, again.body.membersUnchanged], [0, 2], 'the same corrected file twice: the second changes nothing');
+    });
+
+    test('update is for members files only', async () => {
+      const res = await upload(s, 'purchases', 'externalId,occurredAt,total\nC-1,2026-01-01,100\n', { onExisting: 'update' });
+      assert.deepEqual([res.status, res.body.code], [400, 'VALIDATION_FAILED'], 'purchases are never overwritten: the option does not exist there');
+    });
+  });
+}

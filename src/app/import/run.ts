@@ -38,7 +38,7 @@ export async function runImport(ctx: AppContext, actor: Actor, input: Readable, 
     const mapping = resolveMapping(o.kind, columns!, o.map);
     const importer: Importer<Item> =
       o.kind === 'members'
-        ? new MemberImporter(ctx, program, mapping, columns!)
+        ? new MemberImporter(ctx, program, mapping, columns!, o.onExisting)
         : new PurchaseImporter(ctx, program, mapping, columns!, { amounts: o.amounts, createMembers: o.createMembers, earn: o.earn });
     const importId = ctx.newId();
     await insertImportRun(ctx.db, { programId: program.programId, importId, kind: o.kind, source: o.source, options: recordedOptions(o), actor: actor.name, at: ctx.clock() });

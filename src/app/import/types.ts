@@ -6,6 +6,9 @@ import type { ImportKind } from '../../domain/import/mapping.js';
 /** Field separators a file may use; `whitespace` is any run of spaces and tabs (fixed-width files). */
 export type Delimiter = ',' | ';' | '\t' | '|' | 'whitespace';
 
+/** What a row naming an existing member does: `fill` only what the member lacks (default), or `update` what differs. */
+export type OnExisting = 'fill' | 'update';
+
 /** Presets for known formats: `cdnow` is the CDNOW purchase history (docs/import.md). */
 export type ImportFormat = 'csv' | 'cdnow';
 
@@ -22,6 +25,8 @@ export interface ImportOptions {
   map?: [string, string][] | undefined;
   /** Amounts as whole minor units (default) or major units with decimals (cdnow: major). */
   amounts?: AmountUnit | undefined;
+  /** Members: what a row naming an existing member does (default `fill`). */
+  onExisting?: OnExisting | undefined;
   /** Purchases: create members for references to unknown external ids, cards, phones or e-mails (default false; cdnow: true). */
   createMembers?: boolean | undefined;
   /** Purchases: earn points as the program's main scheme would have on the purchase date (default false). */
@@ -47,7 +52,7 @@ export interface ImportCounts {
   /** Data rows read (the header and empty lines not counted). */
   rows: number;
   membersCreated: number;
-  /** Existing members whose empty fields or missing identifiers the file filled. */
+  /** Existing members whose empty fields or missing identifiers the file filled (or, with onExisting=update, whose fields it changed). */
   membersUpdated: number;
   /** Rows naming a member that already had everything the row holds. */
   membersUnchanged: number;

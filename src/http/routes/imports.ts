@@ -21,7 +21,10 @@ const CommonQuery = {
   batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'rows per transaction (default 2000; 1000 with earn)' })),
   encoding: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('utf-8'), Type.Literal('windows-1251')], { description: '`auto` (default): UTF-8 or Windows-1251, told from the start of the file' })),
 };
-const MembersQuery = Obj(CommonQuery);
+const MembersQuery = Obj({
+  ...CommonQuery,
+  onExisting: Type.Optional(Type.Union([Type.Literal('fill'), Type.Literal('update')], { description: "a row naming an existing member: `fill` only the member's empty fields (default), or `update` the fields the file gives" })),
+});
 const PurchasesQuery = Obj({
   ...CommonQuery,
   format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('cdnow')], { description: '`cdnow`: the CDNOW purchase history preset' })),
@@ -36,7 +39,7 @@ const Report = Obj({
   encoding: Type.Union([Type.Literal('utf-8'), Type.Literal('windows-1251')], { description: 'the encoding the file was read in' }),
   rows: Type.Integer({ description: 'data rows read' }),
   membersCreated: Type.Integer(),
-  membersUpdated: Type.Integer({ description: 'existing members whose empty fields or missing identifiers the file filled' }),
+  membersUpdated: Type.Integer({ description: 'existing members whose empty fields or missing identifiers the file filled (with onExisting=update: whose fields it changed)' }),
   membersUnchanged: Type.Integer(),
   purchasesImported: Type.Integer(),
   purchasesSkipped: Type.Integer({ description: 'receipts imported before: nothing written' }),
@@ -61,7 +64,7 @@ const Run = Obj({
   finishedAt: Type.Union([DateTime, Type.Null()]),
 });
 
-type Query = Static<typeof PurchasesQuery>;
+type Query = Static<typeof PurchasesQuery> & Partial<Static<typeof MembersQuery>>;
 
 function optionsOf(kind: ImportOptions['kind'], q: Query): ImportOptions {
   return {
@@ -72,6 +75,7 @@ function optionsOf(kind: ImportOptions['kind'], q: Query): ImportOptions {
     columns: q.columns?.split(',').map((c) => c.trim()),
     map: q.map?.map(parseMapPair),
     amounts: q.amounts,
+    onExisting: q.onExisting,
     createMembers: q.createMembers,
     earn: q.earn,
     batchSize: q.batchSize,
