@@ -14,6 +14,7 @@ import { migrateToLatest, openDatabase, type Database } from '../store/db.js';
 
 export const IMPORT_USAGE = `kopilka import members FILE --program ID [--map COLUMN=FIELD …] [--delimiter ,|;|tab|whitespace]
                  [--update] [--no-header --columns A,B,C] [--encoding auto|utf-8|windows-1251] [--rejects FILE]
+kopilka import balances FILE --program ID [--map COLUMN=FIELD …] [--delimiter …] [--rejects FILE]
 kopilka import purchases FILE --program ID [--map COLUMN=FIELD …] [--format csv|cdnow] [--amounts minor|major]
                  [--create-members] [--earn] [--delimiter …] [--no-header --columns …] [--rejects FILE]
   FILE - reads standard input. Exit code: 0 imported, 3 imported with rejected rows, 1 failed, 2 wrong usage.
@@ -21,7 +22,7 @@ kopilka import purchases FILE --program ID [--map COLUMN=FIELD …] [--format cs
 
 class UsageError extends Error {}
 
-/** `kopilka import members|purchases FILE …`: the same use case as the upload endpoints. */
+/** `kopilka import members|purchases|balances FILE …`: the same use case as the upload endpoints. */
 export async function runImportCommand(config: Config, args: string[]): Promise<number> {
   let parsed: { file: string; programId: string; options: ImportOptions; rejects: string | undefined };
   try {
@@ -87,7 +88,7 @@ function parse(args: string[]) {
     },
   });
   const [kind, file, ...extra] = positionals;
-  if (kind !== 'members' && kind !== 'purchases') throw new UsageError('say what the file holds: members or purchases');
+  if (kind !== 'members' && kind !== 'purchases' && kind !== 'balances') throw new UsageError('say what the file holds: members, purchases or balances');
   if (!file) throw new UsageError('FILE is required (- for standard input)');
   if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
   if (!o.program) throw new UsageError('--program ID is required');
@@ -128,7 +129,9 @@ const n = (x: number) => x.toLocaleString('en-US');
 
 function printReport(r: ImportReport, shown: RejectedRow[], rejectsFile: string | undefined, updating: boolean): void {
   console.log(`import ${r.importId}: ${r.kind} from ${r.source} (${r.encoding}), ${n(r.rows)} row(s) in ${r.seconds.toFixed(1)} s`);
-  if (r.kind === 'members') {
+  if (r.kind === 'balances') {
+    console.log(`  balances   ${n(r.balancesImported)} carried over (${n(r.pointsImported)} points), ${n(r.balancesSkipped)} imported before or zero (skipped)`);
+  } else if (r.kind === 'members') {
     console.log(`  members    ${n(r.membersCreated)} created, ${n(r.membersUpdated)} ${updating ? 'updated' : 'filled in'}, ${n(r.membersUnchanged)} ${updating ? 'unchanged' : 'already complete'}`);
   } else {
     console.log(`  purchases  ${n(r.purchasesImported)} imported, ${n(r.purchasesSkipped)} imported before (skipped)`);

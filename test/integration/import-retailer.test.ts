@@ -88,3 +88,59 @@ for (const kind of DATABASES) {
     });
   });
 }
+
+for (const kind of DATABASES) {
+  describe(`opening balances from the previous system (${kind})`, () => {
+    let s: TestServer;
+    before(async () => {
+      s = await startServer(kind);
+      // now: 2026-03-02T09:00Z (12:00 in Moscow)
+      await upload(s, 'members', 'externalId,phone\nB-1,+79160003001\nB-2,+79160003002\nB-3,+79160003003\n');
+    });
+    after(() => s.close());
+
+    const idOf = async (ext: string) => (await lookup(s, 'external_id', ext)).body.id as string;
+    const BALANCES = ['Клиент;Баллы;Сгорают;Активны с', 'B-1;1 500;31.12.2026;', 'B-2;300;2026-06-30T12:00:00+03:00;2026-03-10', 'B-3;0;;', 'B-9;100;31.12.2026;', 'B-3;50;01.01.2026;'].join('\n');
+    const MAP = { delimiter: ';', map: ['Клиент=externalId', 'Баллы=points', 'Сгорают=expiresAt', 'Активны с=availableAt'] };
+
+    test('each balance becomes a lot with its expiry (and activation) through the ledger; the books balance', async () => {
+      const res = await upload(s, 'balances', BALANCES, MAP);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.deepEqual([res.body.kind, res.body.rows, res.body.balancesImported, res.body.pointsImported, res.body.balancesSkipped], ['balances', 5, 2, 1800, 1], 'a zero balance is skipped');
+      const rejects = res.body.rejects.sort((a: any, b: any) => a.line - b.line);
+      assert.deepEqual(rejects.map((r: any) => [r.line, r.code]), [[5, 'MEMBER_NOT_FOUND'], [6, 'INVALID_ROW']]);
+      assert.match(rejects[1].reason, /expired/);
+      const b1 = (await s.request('GET', `/v1/members/${await idOf('B-1')}/balance`)).body;
+      assert.deepEqual([b1.available, b1.total], [1500, 1500]);
+      const lots1 = (await s.request('GET', `/v1/members/${await idOf('B-1')}/lots`, undefined, { key: s.adminKey })).body;
+      assert.equal(JSON.stringify(lots1).includes('2026-12-31T21:00:00.000Z'), true, 'a date alone: spendable through that day in Moscow');
+      const b2 = (await s.request('GET', `/v1/members/${await idOf('B-2')}/balance`)).body;
+      assert.deepEqual([b2.available, b2.pendingTotal, b2.pending], [0, 300, [{ points: 300, availableAt: '2026-03-09T21:00:00.000Z' }]]);
+      const ledger = (await s.request('GET', `/v1/members/${await idOf('B-1')}/ledger`, undefined, { key: s.adminKey })).body;
+      assert.deepEqual(ledger.items.map((e: any) => [e.kind, e.points, e.cause.reason]), [['adjust', 1500, 'opening balance (import)']]);
+      await s.assertBooksBalance();
+    });
+
+    test('the same file twice adds nothing; a different balance for an imported member is refused', async () => {
+      const before = await countRows(s);
+      const again = await upload(s, 'balances', BALANCES, MAP);
+      assert.deepEqual([again.body.balancesImported, again.body.balancesSkipped, again.body.pointsImported], [0, 3, 0]);
+      assert.deepEqual(await countRows(s), before);
+      const changed = await upload(s, 'balances', 'externalId,points,expiresAt\nB-1,1600,31.12.2026\n');
+      assert.deepEqual(changed.body.rejects.map((r: any) => r.code), ['BALANCE_ALREADY_IMPORTED']);
+      assert.equal((await s.request('GET', `/v1/members/${await idOf('B-1')}/balance`)).body.available, 1500);
+      await s.assertBooksBalance();
+    });
+
+    test('a member may have several balances, told apart by a reference column', async () => {
+      const res = await upload(s, 'balances', 'externalId,points,expiresAt,reference\nB-3,10,2026-04-30,lot-1\nB-3,20,2026-05-31,lot-2\nB-3,20,2026-05-31,lot-2\n');
+      assert.deepEqual([res.body.balancesImported, res.body.balancesSkipped, res.body.pointsImported, res.body.rejected], [2, 1, 30, 0]);
+      assert.equal((await s.request('GET', `/v1/members/${await idOf('B-3')}/balance`)).body.available, 30);
+    });
+
+    test('a balances file needs a member and a points column', async () => {
+      const res = await upload(s, 'balances', 'externalId,amount\nB-1,5\n');
+      assert.deepEqual([res.status, res.body.code], [422, 'INVALID_IMPORT']);
+    });
+  });
+}

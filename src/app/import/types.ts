@@ -62,6 +62,12 @@ export interface ImportCounts {
   pointsEarned: number;
   /** Points earned on purchases so old that they had already expired, written down at once. */
   pointsExpired: number;
+  /** Balances: opening balances carried over now. */
+  balancesImported: number;
+  /** Balances imported before (the same values) or of zero points: nothing written. */
+  balancesSkipped: number;
+  /** Points of the opening balances carried over now. */
+  pointsImported: number;
   rejected: number;
 }
 
@@ -74,6 +80,9 @@ export const emptyCounts = (): ImportCounts => ({
   purchasesSkipped: 0,
   pointsEarned: 0,
   pointsExpired: 0,
+  balancesImported: 0,
+  balancesSkipped: 0,
+  pointsImported: 0,
   rejected: 0,
 });
 
