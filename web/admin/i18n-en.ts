@@ -1,6 +1,7 @@
 // The admin panel's strings in English.
 import type { AdminKey } from './i18n-ru.js';
 import { builderEn } from './i18n-builder-en.js';
+import { importEn } from './i18n-import-en.js';
 import { reportsEn } from './i18n-reports-en.js';
 
 export const en: Record<AdminKey, string> = {
@@ -388,6 +389,7 @@ export const en: Record<AdminKey, string> = {
   'results.memberCost': "Cost on members' receipts",
   'results.roi': 'Return on cost',
   ...reportsEn,
+  ...importEn,
   ...builderEn,
 };
 

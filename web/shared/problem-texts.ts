@@ -56,6 +56,8 @@ export const problemsRu = {
   SURVEY_NOT_FOUND: 'Такого опроса нет или ссылка неверна.',
   SURVEY_CLOSED: 'Опрос больше не принимает ответы.',
   SURVEY_ALREADY_ANSWERED: 'Вы уже ответили на этот опрос.',
+  RECEIPT_ALREADY_EXISTS: 'Чек с таким номером уже загружен с другим содержимым.',
+  RECEIPT_TOTAL_MISMATCH: 'Сумма чека не равна сумме его строк.',
   INVALID_IMPORT: 'Настройки загрузки или сопоставление столбцов не подходят к файлу.',
   INVALID_ROW: 'В строке файла не хватает значения или оно записано неверно.',
   BALANCE_ALREADY_IMPORTED: 'Другой начальный остаток этого участника уже загружен; исправьте его корректировкой.',
@@ -120,6 +122,8 @@ export const problemsEn: Record<ProblemCode, string> = {
   SURVEY_NOT_FOUND: 'No such survey, or the link is not valid.',
   SURVEY_CLOSED: 'The survey no longer takes answers.',
   SURVEY_ALREADY_ANSWERED: 'You have already answered this survey.',
+  RECEIPT_ALREADY_EXISTS: 'A receipt with this number was already imported with different contents.',
+  RECEIPT_TOTAL_MISMATCH: 'The receipt total does not equal the sum of its lines.',
   INVALID_IMPORT: 'The import options or the column mapping do not fit the file.',
   INVALID_ROW: 'A row of the file has a missing or malformed value.',
   BALANCE_ALREADY_IMPORTED: "A different opening balance of this member was already imported; correct it with an adjustment.",
@@ -136,8 +140,6 @@ export const problemsEn: Record<ProblemCode, string> = {
  */
 export const NOT_MET_BY_THE_APPS = [
   'CURRENCY_MISMATCH',
-  'RECEIPT_TOTAL_MISMATCH',
-  'RECEIPT_ALREADY_EXISTS',
   'REDEEM_LIMIT_EXCEEDED',
   'BELOW_MIN_REDEEM_BALANCE',
   'PURCHASE_NOT_HELD',

@@ -12000,6 +12000,8 @@ export interface paths {
                     delimiter?: string;
                     /** @description `auto` (default): UTF-8 or Windows-1251, told from the start of the file */
                     encoding?: "auto" | "utf-8" | "windows-1251";
+                    /** @description the uploaded file's name, recorded with the run (default `upload`) */
+                    fileName?: string;
                     /** @description whether the first line names the columns (default true) */
                     header?: boolean;
                     /** @description `column=field`, repeated: which column fills which field */
@@ -12144,6 +12146,8 @@ export interface paths {
                     delimiter?: string;
                     /** @description `auto` (default): UTF-8 or Windows-1251, told from the start of the file */
                     encoding?: "auto" | "utf-8" | "windows-1251";
+                    /** @description the uploaded file's name, recorded with the run (default `upload`) */
+                    fileName?: string;
                     /** @description whether the first line names the columns (default true) */
                     header?: boolean;
                     /** @description `column=field`, repeated: which column fills which field */
@@ -12296,6 +12300,8 @@ export interface paths {
                     earn?: boolean;
                     /** @description `auto` (default): UTF-8 or Windows-1251, told from the start of the file */
                     encoding?: "auto" | "utf-8" | "windows-1251";
+                    /** @description the uploaded file's name, recorded with the run (default `upload`) */
+                    fileName?: string;
                     /** @description `cdnow`: the CDNOW purchase history preset */
                     format?: "csv" | "cdnow";
                     /** @description whether the first line names the columns (default true) */

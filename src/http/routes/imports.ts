@@ -19,6 +19,7 @@ const CommonQuery = {
   header: Type.Optional(Type.Boolean({ description: 'whether the first line names the columns (default true)' })),
   columns: Type.Optional(Type.String({ maxLength: 4000, description: 'comma-separated column names, for a file without a header' })),
   batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'rows per transaction (default 2000; 1000 with earn)' })),
+  fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "the uploaded file's name, recorded with the run (default `upload`)" })),
   encoding: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('utf-8'), Type.Literal('windows-1251')], { description: '`auto` (default): UTF-8 or Windows-1251, told from the start of the file' })),
 };
 const MembersQuery = Obj({
@@ -84,7 +85,7 @@ function optionsOf(kind: ImportOptions['kind'], q: Query): ImportOptions {
     earn: q.earn,
     batchSize: q.batchSize,
     encoding: q.encoding,
-    source: 'upload',
+    source: q.fileName ?? 'upload',
   };
 }
 
