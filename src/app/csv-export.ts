@@ -30,6 +30,8 @@ export interface CsvColumn<R> {
 
 export interface CsvFormat {
   dialect: CsvDialect;
+  /** Line ends of the machine dialect: CRLF (RFC 4180, the default) or LF for exports that always had it. Excel's are CRLF. */
+  machineLineEnd?: 'windows' | 'unix' | undefined;
   /** Decimals of the program's currency (2 for RUB): money is divided by 10^digits in excel-ru. */
   minorDigits: number;
   timeZone: string;
@@ -60,7 +62,7 @@ export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 
 function options(f: CsvFormat) {
   const excel = f.dialect === 'excel-ru';
-  return { bom: excel, delimiter: excel ? ';' : ',', record_delimiter: 'windows' as const };
+  return { bom: excel, delimiter: excel ? ';' : ',', record_delimiter: excel ? ('windows' as const) : (f.machineLineEnd ?? 'windows') };
 }
 
 function headers<R>(columns: readonly CsvColumn<R>[], f: CsvFormat): { key: string; header: string }[] {

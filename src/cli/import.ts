@@ -128,7 +128,8 @@ async function open(config: Config): Promise<Database | undefined> {
 const n = (x: number) => x.toLocaleString('en-US');
 
 function printReport(r: ImportReport, shown: RejectedRow[], rejectsFile: string | undefined, updating: boolean): void {
-  console.log(`import ${r.importId}: ${r.kind} from ${r.source} (${r.encoding}), ${n(r.rows)} row(s) in ${r.seconds.toFixed(1)} s`);
+  console.log(`import ${r.importId}: ${r.kind} from ${r.source}, ${n(r.rows)} row(s) in ${r.seconds.toFixed(1)} s`);
+  console.log(`  encoding   ${r.encoding}`);
   if (r.kind === 'balances') {
     console.log(`  balances   ${n(r.balancesImported)} carried over (${n(r.pointsImported)} points), ${n(r.balancesSkipped)} imported before or zero (skipped)`);
   } else if (r.kind === 'members') {

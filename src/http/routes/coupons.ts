@@ -105,7 +105,8 @@ export const couponRoutes =
           yield* rows;
         }
         const { settings } = await ctx.programs.get(req.actor.programId);
-        const format = { dialect: req.query.dialect ?? 'machine', minorDigits: currencyMinorUnits(settings.currency), timeZone: settings.timeZone };
+        // The machine file keeps the LF line ends it always had; Excel's has CRLF.
+        const format = { dialect: req.query.dialect ?? 'machine', machineLineEnd: 'unix' as const, minorDigits: currencyMinorUnits(settings.currency), timeZone: settings.timeZone };
         return reply
           .type(CSV_CONTENT_TYPE)
           .header('content-disposition', `attachment; filename="${req.params.id}-codes.csv"`)
