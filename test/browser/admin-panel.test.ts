@@ -345,6 +345,7 @@ describe('admin panel in the browser', () => {
     const nav = page.getByRole('navigation');
     await nav.getByRole('link', { name: 'Участники' }).waitFor();
     assert.equal(await nav.getByRole('link', { name: 'Настройки программы' }).count(), 0);
+    assert.equal(await nav.getByRole('link', { name: 'Загрузка данных' }).count(), 0, 'imports are for owners');
     await page.goto(`${s.url}/admin/settings`);
     await page.getByTestId('not-allowed').waitFor();
     assert.match(await page.getByTestId('not-allowed').innerText(), /Нет доступа[\s\S]*поддержка/);
