@@ -9,10 +9,12 @@ import { runImport } from '../app/import/run.js';
 import type { ImportFormat, ImportOptions, ImportProgress, ImportReport, RejectedRow } from '../app/import/types.js';
 import type { Config } from '../config.js';
 import { isDomainError } from '../domain/errors.js';
+import { ENCODING_OPTIONS, type EncodingOption } from '../domain/import/encoding.js';
 import { migrateToLatest, openDatabase, type Database } from '../store/db.js';
 
 export const IMPORT_USAGE = `kopilka import members FILE --program ID [--map COLUMN=FIELD …] [--delimiter ,|;|tab|whitespace]
-                 [--no-header --columns A,B,C] [--rejects FILE]
+                 [--update] [--no-header --columns A,B,C] [--encoding auto|utf-8|windows-1251] [--rejects FILE]
+kopilka import balances FILE --program ID [--map COLUMN=FIELD …] [--delimiter …] [--rejects FILE]
 kopilka import purchases FILE --program ID [--map COLUMN=FIELD …] [--format csv|cdnow] [--amounts minor|major]
                  [--create-members] [--earn] [--delimiter …] [--no-header --columns …] [--rejects FILE]
   FILE - reads standard input. Exit code: 0 imported, 3 imported with rejected rows, 1 failed, 2 wrong usage.
@@ -20,7 +22,7 @@ kopilka import purchases FILE --program ID [--map COLUMN=FIELD …] [--format cs
 
 class UsageError extends Error {}
 
-/** `kopilka import members|purchases FILE …`: the same use case as the upload endpoints. */
+/** `kopilka import members|purchases|balances FILE …`: the same use case as the upload endpoints. */
 export async function runImportCommand(config: Config, args: string[]): Promise<number> {
   let parsed: { file: string; programId: string; options: ImportOptions; rejects: string | undefined };
   try {
@@ -49,7 +51,7 @@ export async function runImportCommand(config: Config, args: string[]): Promise<
       onProgress: (p) => progress.update(p),
     });
     progress.stop();
-    printReport(report, shown, rejects);
+    printReport(report, shown, rejects, options.onExisting === 'update');
     return report.rejected > 0 ? 3 : 0;
   } catch (err) {
     progress.stop();
@@ -79,18 +81,21 @@ function parse(args: string[]) {
       amounts: { type: 'string' },
       'create-members': { type: 'boolean' },
       earn: { type: 'boolean' },
+      update: { type: 'boolean' },
       rejects: { type: 'string' },
       'batch-size': { type: 'string' },
+      encoding: { type: 'string' },
     },
   });
   const [kind, file, ...extra] = positionals;
-  if (kind !== 'members' && kind !== 'purchases') throw new UsageError('say what the file holds: members or purchases');
+  if (kind !== 'members' && kind !== 'purchases' && kind !== 'balances') throw new UsageError('say what the file holds: members, purchases or balances');
   if (!file) throw new UsageError('FILE is required (- for standard input)');
   if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
   if (!o.program) throw new UsageError('--program ID is required');
   if (file !== '-' && !fs.existsSync(file)) throw new UsageError(`no such file: ${file}`);
   if (o.format !== undefined && o.format !== 'csv' && o.format !== 'cdnow') throw new UsageError('--format must be csv or cdnow');
   if (o.amounts !== undefined && o.amounts !== 'minor' && o.amounts !== 'major') throw new UsageError('--amounts must be minor or major');
+  if (o.encoding !== undefined && !(ENCODING_OPTIONS as readonly string[]).includes(o.encoding)) throw new UsageError(`--encoding must be one of ${ENCODING_OPTIONS.join(', ')}`);
   const batchSize = o['batch-size'] === undefined ? undefined : Number(o['batch-size']);
   const options: ImportOptions = {
     kind,
@@ -100,9 +105,11 @@ function parse(args: string[]) {
     columns: o.columns?.split(',').map((c) => c.trim()),
     map: o.map?.map(parseMapPair),
     amounts: o.amounts as 'minor' | 'major' | undefined,
+    onExisting: o.update ? 'update' : undefined,
     createMembers: o['create-members'],
     earn: o.earn,
     batchSize,
+    encoding: o.encoding as EncodingOption | undefined,
     source: file === '-' ? 'stdin' : path.basename(file),
   };
   return { file, programId: o.program, options, rejects: o.rejects };
@@ -120,10 +127,13 @@ async function open(config: Config): Promise<Database | undefined> {
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-function printReport(r: ImportReport, shown: RejectedRow[], rejectsFile: string | undefined): void {
+function printReport(r: ImportReport, shown: RejectedRow[], rejectsFile: string | undefined, updating: boolean): void {
   console.log(`import ${r.importId}: ${r.kind} from ${r.source}, ${n(r.rows)} row(s) in ${r.seconds.toFixed(1)} s`);
-  if (r.kind === 'members') {
-    console.log(`  members    ${n(r.membersCreated)} created, ${n(r.membersUpdated)} filled in, ${n(r.membersUnchanged)} already complete`);
+  console.log(`  encoding   ${r.encoding}`);
+  if (r.kind === 'balances') {
+    console.log(`  balances   ${n(r.balancesImported)} carried over (${n(r.pointsImported)} points), ${n(r.balancesSkipped)} imported before or zero (skipped)`);
+  } else if (r.kind === 'members') {
+    console.log(`  members    ${n(r.membersCreated)} created, ${n(r.membersUpdated)} ${updating ? 'updated' : 'filled in'}, ${n(r.membersUnchanged)} ${updating ? 'unchanged' : 'already complete'}`);
   } else {
     console.log(`  purchases  ${n(r.purchasesImported)} imported, ${n(r.purchasesSkipped)} imported before (skipped)`);
     console.log(`  members    ${n(r.membersCreated)} created`);

@@ -33,7 +33,8 @@ ${ADMIN_USAGE}
                                         run the analytics job or a part of it now
   import members FILE --program ID [--map COLUMN=FIELD …] [--rejects FILE] …
   import purchases FILE --program ID [--format cdnow] [--earn] [--create-members] …
-                                        import history from CSV (docs/import.md;
+  import balances FILE --program ID [--map COLUMN=FIELD …] …
+                                        import history and opening balances from CSV (docs/import.md;
                                         \`kopilka import --help\` for every option)
 
 Configuration (environment): PORT (8080), HOST (0.0.0.0), DATA_DIR (./data),

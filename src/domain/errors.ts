@@ -68,6 +68,8 @@ export const ERROR_CODES = {
   SURVEY_ALREADY_ANSWERED: 'The member has already answered this survey.',
   INVALID_IMPORT: 'The options or the column mapping of the import are not valid.',
   INVALID_ROW: 'A row of the imported file has a missing or malformed value.',
+  BALANCE_ALREADY_IMPORTED: 'A different opening balance was already imported for this member (and reference).',
+  UNKNOWN_ENCODING: 'The imported file is neither UTF-8 nor Windows-1251 text.',
   INVALID_CONFIG: 'The configuration is not valid.',
   DATABASE_UNAVAILABLE: 'The database cannot be reached just now; nothing was written that a retry would repeat. Retry after the time in Retry-After, with the same receipt id or Idempotency-Key.',
   DATABASE_TIMEOUT: 'The database did not answer in time; retry after the time in Retry-After, with the same receipt id or Idempotency-Key.',

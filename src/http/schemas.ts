@@ -35,6 +35,12 @@ export const problemResponses = {
   422: Type.Ref('Problem'),
 };
 
+/** Which CSV: `machine` (default; RFC 4180, minor units) or `excel-ru` (BOM, `;`, Russian headers, roubles with a decimal comma). */
+export const CsvDialect = Type.Union([Type.Literal('machine'), Type.Literal('excel-ru')], {
+  description: '`machine` (default): RFC 4180, comma, money in minor units; `excel-ru`: for Russian Excel — UTF-8 with BOM, `;`, Russian headers, money as 1234,56',
+});
+export const CsvQuery = Obj({ dialect: Type.Optional(CsvDialect) });
+
 export const IdParams = Obj({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 export const PageQuery = Obj({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),

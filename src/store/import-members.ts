@@ -38,7 +38,7 @@ export interface ImportedMember {
   createdAt: Date;
 }
 
-/** Empty fields of an existing member filled by an import; what the member has is kept (coalesce). */
+/** Fields of an existing member set by an import: empty ones filled (coalesce), or, overwriting, the given ones replaced. */
 export type MemberFill = Omit<ImportedMember, 'createdAt'>;
 
 export interface MemberWrites {
@@ -55,9 +55,12 @@ export interface MemberWrites {
  * many were made — fewer than asked means another writer took an identifier meanwhile, and the
  * caller must roll back.
  */
-export async function writeImportedMembers(db: Executor, programId: string, at: Date, w: MemberWrites, also: RawBuilder<unknown>[] = []): Promise<number> {
+export async function writeImportedMembers(db: Executor, programId: string, at: Date, w: MemberWrites, also: RawBuilder<unknown>[] = [], overwrite = false): Promise<number> {
   const c = w.created;
   const f = w.fills;
+  // Filling keeps what the member has; overwriting (a corrected file) lets the file's values win.
+  const pick = (column: string) => (overwrite ? sql.raw(`coalesce(f.${column}, members.${column})`) : sql.raw(`coalesce(members.${column}, f.${column})`));
+  const attributes = overwrite ? sql`members.attributes || f.attributes` : sql`f.attributes || members.attributes`;
   const extra = also.map((q, i) => sql`, ${sql.raw(`also${i}`)} as (${q})`);
   const rows = await sql<{ claimed: number }>`
     with new_members as (
@@ -83,9 +86,9 @@ export async function writeImportedMembers(db: Executor, programId: string, at: 
       select member_id, kind, value, ${at}::timestamptz from claimed),
     filled as (
       update members set
-        name = coalesce(members.name, f.name), phone = coalesce(members.phone, f.phone), email = coalesce(members.email, f.email),
-        birthday = coalesce(members.birthday, f.birthday), gender = coalesce(members.gender, f.gender), city = coalesce(members.city, f.city),
-        attributes = f.attributes || members.attributes, consents = f.consents || members.consents, updated_at = ${at}::timestamptz
+        name = ${pick('name')}, phone = ${pick('phone')}, email = ${pick('email')},
+        birthday = ${pick('birthday')}, gender = ${pick('gender')}, city = ${pick('city')},
+        attributes = ${attributes}, consents = f.consents || members.consents, updated_at = ${at}::timestamptz
       from unnest(${f.map((m) => m.memberId)}::uuid[], ${f.map((m) => m.name)}::text[], ${f.map((m) => m.phone)}::text[], ${f.map((m) => m.email)}::text[],
                   ${f.map((m) => m.birthday)}::date[], ${f.map((m) => m.gender)}::text[], ${f.map((m) => m.city)}::text[],
                   ${f.map((m) => json(m.attributes))}::jsonb[], ${f.map((m) => json(m.consents))}::jsonb[])

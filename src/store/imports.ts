@@ -1,10 +1,11 @@
 import type { Executor } from './executor.js';
 import { json } from './executor.js';
+import type { ImportsTable } from './schema.js';
 
 /** Records the start of an import run. */
 export async function insertImportRun(
   db: Executor,
-  r: { programId: string; importId: string; kind: 'members' | 'purchases'; source: string; options: unknown; actor: string; at: Date },
+  r: { programId: string; importId: string; kind: ImportsTable['kind']; source: string; options: unknown; actor: string; at: Date },
 ): Promise<void> {
   await db
     .insertInto('imports')
@@ -39,7 +40,7 @@ export async function finishImportRun(
 
 export interface ImportRunRow {
   importId: string;
-  kind: 'members' | 'purchases';
+  kind: ImportsTable['kind'];
   source: string;
   status: 'running' | 'completed' | 'failed';
   counts: Record<string, number>;

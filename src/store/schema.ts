@@ -280,10 +280,23 @@ export interface OutboxTable {
   sent_at: Timestamp | null;
 }
 
+/** One imported opening balance per (member, reference): the claim that makes a second import add nothing. */
+export interface OpeningBalancesTable {
+  member_id: string;
+  reference: string;
+  program_id: string;
+  lot_id: string;
+  points: Int8;
+  /** Fingerprint of the file's values: the same balance again is skipped, a different one refused. */
+  request_hash: string;
+  import_id: string | null;
+  created_at: Timestamp;
+}
+
 export interface ImportsTable {
   program_id: string;
   import_id: string;
-  kind: 'members' | 'purchases';
+  kind: 'members' | 'purchases' | 'balances';
   source: string;
   options: Json<unknown>;
   actor: string;
@@ -331,6 +344,7 @@ export interface DB extends RulesTables, AnalyticsTables, FeedbackTables {
   member_codes: MemberCodesTable;
   outbox: OutboxTable;
   imports: ImportsTable;
+  opening_balances: OpeningBalancesTable;
 }
 // Generated is re-exported for later tables with database-side defaults.
 export type { Generated };

@@ -249,12 +249,19 @@ describe('admin panel in the browser', () => {
     assert.equal(await page.locator('input[name=to]').getAttribute('aria-invalid'), 'true');
     await page.getByRole('button', { name: '30 дней' }).click();
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Скачать CSV' }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'CSV для программ' }).click()]);
     const csv = await readFile(await download.path(), 'utf8');
     assert.match(download.suggestedFilename(), /^kpis-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
     const [header, ...rows] = csv.trim().split('\r\n');
     assert.match(header!, /^period,from,to,members,newMembers,/);
     assert.equal(rows.length, 30, 'a row per day');
+    // Beside it, the same series for Russian Excel: BOM, semicolons, Russian headers.
+    const [excel] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'CSV для Excel' }).click()]);
+    const bytes = await readFile(await excel.path());
+    assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
+    const excelLines = bytes.subarray(3).toString('utf8').trim().split('\r\n');
+    assert.match(excelLines[0]!, /^Период;С;По;Участников на конец периода;/);
+    assert.equal(excelLines.length, 31);
 
     await page.getByRole('navigation').getByRole('link', { name: 'Аналитика' }).click();
     const grid = page.getByTestId('rfm-grid');
@@ -338,6 +345,7 @@ describe('admin panel in the browser', () => {
     const nav = page.getByRole('navigation');
     await nav.getByRole('link', { name: 'Участники' }).waitFor();
     assert.equal(await nav.getByRole('link', { name: 'Настройки программы' }).count(), 0);
+    assert.equal(await nav.getByRole('link', { name: 'Загрузка данных' }).count(), 0, 'imports are for owners');
     await page.goto(`${s.url}/admin/settings`);
     await page.getByTestId('not-allowed').waitFor();
     assert.match(await page.getByTestId('not-allowed').innerText(), /Нет доступа[\s\S]*поддержка/);

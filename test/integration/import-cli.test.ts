@@ -58,6 +58,7 @@ describe('kopilka import (command line, embedded database)', () => {
     const r = await kopilka(['import', 'members', file, '--program', programId, '--delimiter', ';', '--map', 'Client=externalId', '--rejects', rejects], data);
     assert.equal(r.code, 3, show(r));
     assert.match(r.stdout, /members from members\.csv, 3 row\(s\)/, show(r));
+    assert.match(r.stdout, /\n +encoding +utf-8\n/, show(r));
     assert.match(r.stdout, /members +2 created, 0 filled in, 0 already complete/, show(r));
     assert.match(r.stdout, /rejected +1\n +line 3: INVALID_IDENTIFIER Phone: not a phone is not a valid phone number/, show(r));
     assert.equal(fs.readFileSync(rejects, 'utf8'), 'line,code,reason,Client,Phone,Name\n3,INVALID_IDENTIFIER,Phone: not a phone is not a valid phone number,C-2,not a phone,Борис; старший\n');

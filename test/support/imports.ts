@@ -16,8 +16,8 @@ export const CDNOW_MASTER = path.join(sharedDataDir(), 'cdnow', 'CDNOW_master.tx
  */
 export async function upload(
   s: TestServer,
-  kind: 'members' | 'purchases',
-  body: string | { file: string },
+  kind: 'members' | 'purchases' | 'balances',
+  body: string | Uint8Array | { file: string },
   query: Record<string, string | string[]> = {},
   key: string | null = s.adminKey,
 ): Promise<Response> {
@@ -28,7 +28,7 @@ export async function upload(
   const res = await fetch(`${s.url}/v1/imports/${kind}${qs.size > 0 ? `?${qs}` : ''}`, {
     method: 'POST',
     headers,
-    body: typeof body === 'string' ? body : (Readable.toWeb(fs.createReadStream(body.file)) as ReadableStream),
+    body: typeof body === 'string' || body instanceof Uint8Array ? body : (Readable.toWeb(fs.createReadStream(body.file)) as ReadableStream),
     duplex: 'half',
   } as RequestInit);
   const text = await res.text();

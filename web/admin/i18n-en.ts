@@ -1,6 +1,7 @@
 // The admin panel's strings in English.
 import type { AdminKey } from './i18n-ru.js';
 import { builderEn } from './i18n-builder-en.js';
+import { importEn } from './i18n-import-en.js';
 import { reportsEn } from './i18n-reports-en.js';
 
 export const en: Record<AdminKey, string> = {
@@ -113,7 +114,8 @@ export const en: Record<AdminKey, string> = {
   'coupons.codes': 'Codes',
   'coupons.codesOf': 'Codes of {name}',
   'coupons.count': 'How many codes',
-  'coupons.csv': 'Codes of {name} (CSV)',
+  'coupons.csv': 'Codes of {name}: CSV for scripts',
+  'coupons.csvExcel': 'Codes of {name}: CSV for Excel (Russian)',
   'coupons.kind': 'Kind',
   'coupons.member': 'Member',
   'coupons.more': '100 more codes',
@@ -387,6 +389,7 @@ export const en: Record<AdminKey, string> = {
   'results.memberCost': "Cost on members' receipts",
   'results.roi': 'Return on cost',
   ...reportsEn,
+  ...importEn,
   ...builderEn,
 };
 

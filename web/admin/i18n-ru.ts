@@ -1,5 +1,6 @@
 // The admin panel's strings in Russian (the source: English is typed by these keys).
 import { builderRu } from './i18n-builder-ru.js';
+import { importRu } from './i18n-import-ru.js';
 import { reportsRu } from './i18n-reports-ru.js';
 
 export const ru = {
@@ -112,7 +113,8 @@ export const ru = {
   'coupons.codes': 'Кодов',
   'coupons.codesOf': 'Коды серии {name}',
   'coupons.count': 'Сколько кодов',
-  'coupons.csv': 'Коды {name} (CSV)',
+  'coupons.csv': 'Коды {name}: CSV для программ',
+  'coupons.csvExcel': 'Коды {name}: CSV для Excel',
   'coupons.kind': 'Вид',
   'coupons.member': 'Участник',
   'coupons.more': 'Ещё 100 кодов',
@@ -386,6 +388,7 @@ export const ru = {
   'results.memberCost': 'Затраты на чеки участников',
   'results.roi': 'Окупаемость затрат',
   ...reportsRu,
+  ...importRu,
   ...builderRu,
 };
 

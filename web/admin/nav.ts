@@ -14,6 +14,7 @@ export const SECTIONS: { path: string; label: AdminKey; roles: Role[] }[] = [
   { path: '/stores', label: 'nav.stores', roles: ALL },
   { path: '/feedback', label: 'nav.feedback', roles: ['owner', 'marketer', 'support'] },
   { path: '/settings', label: 'nav.settings', roles: ['owner', 'marketer'] },
+  { path: '/import', label: 'nav.import', roles: ['owner'] },
   { path: '/audit', label: 'nav.audit', roles: ['owner', 'analyst', 'marketer'] },
   { path: '/api-keys', label: 'nav.apiKeys', roles: ['owner'] },
   { path: '/admin-users', label: 'nav.adminUsers', roles: ['owner'] },

@@ -56,6 +56,12 @@ export const problemsRu = {
   SURVEY_NOT_FOUND: 'Такого опроса нет или ссылка неверна.',
   SURVEY_CLOSED: 'Опрос больше не принимает ответы.',
   SURVEY_ALREADY_ANSWERED: 'Вы уже ответили на этот опрос.',
+  RECEIPT_ALREADY_EXISTS: 'Чек с таким номером уже загружен с другим содержимым.',
+  RECEIPT_TOTAL_MISMATCH: 'Сумма чека не равна сумме его строк.',
+  INVALID_IMPORT: 'Настройки загрузки или сопоставление столбцов не подходят к файлу.',
+  INVALID_ROW: 'В строке файла не хватает значения или оно записано неверно.',
+  BALANCE_ALREADY_IMPORTED: 'Другой начальный остаток этого участника уже загружен; исправьте его корректировкой.',
+  UNKNOWN_ENCODING: 'Файл не в кодировке UTF-8 и не в Windows-1251: сохраните его как CSV в UTF-8 и загрузите снова.',
   INTERNAL: 'Неожиданная ошибка на сервере.',
   DATABASE_UNAVAILABLE: 'База данных сейчас недоступна. Повторите через несколько секунд.',
   DATABASE_TIMEOUT: 'База данных не ответила вовремя. Повторите через несколько секунд.',
@@ -119,6 +125,12 @@ export const problemsEn: Record<ProblemCode, string> = {
   SURVEY_NOT_FOUND: 'No such survey, or the link is not valid.',
   SURVEY_CLOSED: 'The survey no longer takes answers.',
   SURVEY_ALREADY_ANSWERED: 'You have already answered this survey.',
+  RECEIPT_ALREADY_EXISTS: 'A receipt with this number was already imported with different contents.',
+  RECEIPT_TOTAL_MISMATCH: 'The receipt total does not equal the sum of its lines.',
+  INVALID_IMPORT: 'The import options or the column mapping do not fit the file.',
+  INVALID_ROW: 'A row of the file has a missing or malformed value.',
+  BALANCE_ALREADY_IMPORTED: "A different opening balance of this member was already imported; correct it with an adjustment.",
+  UNKNOWN_ENCODING: 'The file is neither UTF-8 nor Windows-1251 text: save it as UTF-8 CSV and upload it again.',
   INTERNAL: 'An unexpected error on the server.',
   DATABASE_UNAVAILABLE: 'The database cannot be reached just now. Try again in a few seconds.',
   DATABASE_TIMEOUT: 'The database did not answer in time. Try again in a few seconds.',
@@ -129,13 +141,11 @@ export const problemsEn: Record<ProblemCode, string> = {
 /**
  * Catalogue codes neither app can meet, so they need no translation (the server's detail shows if
  * one ever arrives): the apps send no till receipts with their own totals, currency or idempotency
- * keys, hold no purchases, make no returns or redemptions at a till, import no files, and a bad
+ * keys, hold no purchases, make no returns or redemptions at a till, and a bad
  * server configuration stops the server before any page loads.
  */
 export const NOT_MET_BY_THE_APPS = [
   'CURRENCY_MISMATCH',
-  'RECEIPT_TOTAL_MISMATCH',
-  'RECEIPT_ALREADY_EXISTS',
   'REDEEM_LIMIT_EXCEEDED',
   'BELOW_MIN_REDEEM_BALANCE',
   'PURCHASE_NOT_HELD',
@@ -143,8 +153,6 @@ export const NOT_MET_BY_THE_APPS = [
   'PURCHASE_NOT_RETURNABLE',
   'RETURN_EXCEEDS_PURCHASE',
   'IDEMPOTENCY_KEY_REUSED',
-  'INVALID_IMPORT',
-  'INVALID_ROW',
   'INVALID_CONFIG',
 ] as const;
 

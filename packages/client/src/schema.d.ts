@@ -1310,10 +1310,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** KPIs of a range, in total and as a series by day, week or month; CSV with Accept: text/csv or format=csv */
+        /** KPIs of a range, in total and as a series by day, week or month; CSV with Accept: text/csv or format=csv (dialect=excel-ru for Russian Excel) */
         get: {
             parameters: {
                 query: {
+                    /** @description `machine` (default): RFC 4180, comma, money in minor units; `excel-ru`: for Russian Excel — UTF-8 with BOM, `;`, Russian headers, money as 1234,56 */
+                    dialect?: "machine" | "excel-ru";
                     /** @description csv: the series as CSV (or send Accept: text/csv) */
                     format?: "json" | "csv";
                     /** @description YYYY-MM-DD in the program's time zone */
@@ -11961,10 +11963,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every code of the series as CSV (code, member, uses), streamed */
+        /** Every code of the series as CSV (code, member, uses), streamed; dialect=excel-ru for Russian Excel */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description `machine` (default): RFC 4180, comma, money in minor units; `excel-ru`: for Russian Excel — UTF-8 with BOM, `;`, Russian headers, money as 1234,56 */
+                    dialect?: "machine" | "excel-ru";
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -12330,6 +12335,152 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/imports/balances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import members' opening point balances from the previous system (a CSV file) */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description rows per transaction (default 2000; 1000 with earn) */
+                    batchSize?: number;
+                    /** @description comma-separated column names, for a file without a header */
+                    columns?: string;
+                    /** @description `,` (default), `;`, `tab`, `|` or `whitespace` */
+                    delimiter?: string;
+                    /** @description `auto` (default): UTF-8 or Windows-1251, told from the start of the file */
+                    encoding?: "auto" | "utf-8" | "windows-1251";
+                    /** @description the uploaded file's name, recorded with the run (default `upload`) */
+                    fileName?: string;
+                    /** @description whether the first line names the columns (default true) */
+                    header?: boolean;
+                    /** @description `column=field`, repeated: which column fills which field */
+                    map?: string[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description the file: delimited text, UTF-8 or Windows-1251 (docs/import.md) */
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                    "text/plain": string;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description opening balances carried over now */
+                            balancesImported: number;
+                            /** @description opening balances imported before (the same values) or of zero points: nothing written */
+                            balancesSkipped: number;
+                            /** @description the encoding the file was read in */
+                            encoding: "utf-8" | "windows-1251";
+                            ignoredColumns: string[];
+                            importId: string;
+                            kind: "members" | "purchases" | "balances";
+                            membersCreated: number;
+                            membersUnchanged: number;
+                            /** @description existing members whose empty fields or missing identifiers the file filled (with onExisting=update: whose fields it changed) */
+                            membersUpdated: number;
+                            pointsEarned: number;
+                            /** @description points earned on purchases so old that they had already expired */
+                            pointsExpired: number;
+                            /** @description points of the opening balances carried over now */
+                            pointsImported: number;
+                            purchasesImported: number;
+                            /** @description receipts imported before: nothing written */
+                            purchasesSkipped: number;
+                            /** @description rows not imported */
+                            rejected: number;
+                            /** @description the rejected rows (the first 1000), with their line numbers in the file */
+                            rejects: {
+                                code: string;
+                                line: number;
+                                reason: string;
+                                values: string[];
+                            }[];
+                            rejectsTruncated: boolean;
+                            /** @description data rows read */
+                            rows: number;
+                            seconds: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/imports/members": {
         parameters: {
             query?: never;
@@ -12349,16 +12500,22 @@ export interface paths {
                     columns?: string;
                     /** @description `,` (default), `;`, `tab`, `|` or `whitespace` */
                     delimiter?: string;
+                    /** @description `auto` (default): UTF-8 or Windows-1251, told from the start of the file */
+                    encoding?: "auto" | "utf-8" | "windows-1251";
+                    /** @description the uploaded file's name, recorded with the run (default `upload`) */
+                    fileName?: string;
                     /** @description whether the first line names the columns (default true) */
                     header?: boolean;
                     /** @description `column=field`, repeated: which column fills which field */
                     map?: string[];
+                    /** @description a row naming an existing member: `fill` only the member's empty fields (default), or `update` the fields the file gives */
+                    onExisting?: "fill" | "update";
                 };
                 header?: never;
                 path?: never;
                 cookie?: never;
             };
-            /** @description the file: delimited text, UTF-8 (docs/import.md) */
+            /** @description the file: delimited text, UTF-8 or Windows-1251 (docs/import.md) */
             requestBody: {
                 content: {
                     "text/csv": string;
@@ -12373,16 +12530,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description opening balances carried over now */
+                            balancesImported: number;
+                            /** @description opening balances imported before (the same values) or of zero points: nothing written */
+                            balancesSkipped: number;
+                            /** @description the encoding the file was read in */
+                            encoding: "utf-8" | "windows-1251";
                             ignoredColumns: string[];
                             importId: string;
-                            kind: "members" | "purchases";
+                            kind: "members" | "purchases" | "balances";
                             membersCreated: number;
                             membersUnchanged: number;
-                            /** @description existing members whose empty fields or missing identifiers the file filled */
+                            /** @description existing members whose empty fields or missing identifiers the file filled (with onExisting=update: whose fields it changed) */
                             membersUpdated: number;
                             pointsEarned: number;
                             /** @description points earned on purchases so old that they had already expired */
                             pointsExpired: number;
+                            /** @description points of the opening balances carried over now */
+                            pointsImported: number;
                             purchasesImported: number;
                             /** @description receipts imported before: nothing written */
                             purchasesSkipped: number;
@@ -12489,6 +12654,10 @@ export interface paths {
                     delimiter?: string;
                     /** @description earn points as the main scheme would have on the purchase date (default false) */
                     earn?: boolean;
+                    /** @description `auto` (default): UTF-8 or Windows-1251, told from the start of the file */
+                    encoding?: "auto" | "utf-8" | "windows-1251";
+                    /** @description the uploaded file's name, recorded with the run (default `upload`) */
+                    fileName?: string;
                     /** @description `cdnow`: the CDNOW purchase history preset */
                     format?: "csv" | "cdnow";
                     /** @description whether the first line names the columns (default true) */
@@ -12500,7 +12669,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            /** @description the file: delimited text, UTF-8 (docs/import.md) */
+            /** @description the file: delimited text, UTF-8 or Windows-1251 (docs/import.md) */
             requestBody: {
                 content: {
                     "text/csv": string;
@@ -12515,16 +12684,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description opening balances carried over now */
+                            balancesImported: number;
+                            /** @description opening balances imported before (the same values) or of zero points: nothing written */
+                            balancesSkipped: number;
+                            /** @description the encoding the file was read in */
+                            encoding: "utf-8" | "windows-1251";
                             ignoredColumns: string[];
                             importId: string;
-                            kind: "members" | "purchases";
+                            kind: "members" | "purchases" | "balances";
                             membersCreated: number;
                             membersUnchanged: number;
-                            /** @description existing members whose empty fields or missing identifiers the file filled */
+                            /** @description existing members whose empty fields or missing identifiers the file filled (with onExisting=update: whose fields it changed) */
                             membersUpdated: number;
                             pointsEarned: number;
                             /** @description points earned on purchases so old that they had already expired */
                             pointsExpired: number;
+                            /** @description points of the opening balances carried over now */
+                            pointsImported: number;
                             purchasesImported: number;
                             /** @description receipts imported before: nothing written */
                             purchasesSkipped: number;

@@ -75,19 +75,6 @@ export async function getKpis(ctx: AppContext, programId: string, q: { from: str
   };
 }
 
-/** The KPI series as CSV (RFC 4180: comma-separated, CRLF), one row per period, money in minor units. */
-export function kpisCsv(report: KpiReport): string {
-  const first = report.series[0];
-  const keys = first ? (Object.keys(first) as (keyof typeof first)[]) : ['period', 'from', 'to'];
-  const cell = (v: unknown) => {
-    if (v === null || v === undefined) return '';
-    const text = String(v);
-    return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  const lines = [keys.join(','), ...report.series.map((row) => keys.map((k) => cell(row[k as keyof typeof row])).join(','))];
-  return `${lines.join('\r\n')}\r\n`;
-}
-
 export interface CohortReport {
   from: string;
   to: string;

@@ -6,7 +6,7 @@ import { findIdentifierOwners, writeImportedMembers, type ImportedMember, type M
 import type { AppContext, CachedProgram } from '../context.js';
 import { BatchConflict, field, rejectionOf, type BatchOutcome, type Importer, type Item } from './batch.js';
 import type { SourceRecord } from './source.js';
-import type { RejectedRow } from './types.js';
+import type { OnExisting, RejectedRow } from './types.js';
 
 /** A member as a row of the file gives it, every value checked and normalised. */
 export interface MemberItem extends Item {
@@ -23,8 +23,10 @@ const IDENTIFIER_FIELDS = [['externalId', 'external_id'], ['card', 'card'], ['ph
  * when none is known, the member is created; when they all belong to one member, that member is
  * the row's, and the row only fills what the member lacks (empty profile fields, missing
  * attributes and consents, identifiers nobody holds) — nothing the member has is overwritten, so
- * a second import of the same file changes nothing. Identifiers of two different members in one
- * row refuse the row.
+ * a second import of the same file changes nothing. With `onExisting: 'update'` (a corrected
+ * file), the row's non-empty profile fields and attributes replace the member's; consents are
+ * still only filled, so that a consent the member withdrew is not given back by an old CRM export.
+ * Identifiers of two different members in one row refuse the row.
  */
 export class MemberImporter implements Importer<MemberItem> {
   constructor(
@@ -32,6 +34,7 @@ export class MemberImporter implements Importer<MemberItem> {
     private readonly program: CachedProgram,
     private readonly mapping: Mapping,
     private readonly columns: readonly string[],
+    private readonly onExisting: OnExisting = 'fill',
   ) {}
 
   add(record: SourceRecord): { items: MemberItem[]; rejects: RejectedRow[] } {
@@ -96,7 +99,7 @@ export class MemberImporter implements Importer<MemberItem> {
       const now = this.ctx.clock();
       const keys = new Map<string, Identifier>();
       for (const i of items) for (const id of i.identifiers) keys.set(`${id.kind}:${id.value}`, id);
-      const plan = new MembersPlan(this.ctx, await findIdentifierOwners(trx, programId, [...keys.values()]), now);
+      const plan = new MembersPlan(this.ctx, await findIdentifierOwners(trx, programId, [...keys.values()]), now, this.onExisting === 'update');
       const outcome: BatchOutcome = { counts: { membersCreated: 0, membersUpdated: 0, membersUnchanged: 0 }, rejects: [] };
       for (const item of items) {
         const result = plan.add(item);
@@ -105,7 +108,7 @@ export class MemberImporter implements Importer<MemberItem> {
       }
       const writes = plan.writes();
       if (writes.created.length + writes.claims.length + writes.fills.length > 0) {
-        const claimed = await writeImportedMembers(trx, programId, now, writes);
+        const claimed = await writeImportedMembers(trx, programId, now, writes, [], this.onExisting === 'update');
         if (claimed !== writes.claims.length) throw new BatchConflict('an identifier of the batch was claimed by another writer meanwhile');
       }
       return outcome;
@@ -132,6 +135,7 @@ class MembersPlan {
     private readonly ctx: AppContext,
     owners: OwnerRow[],
     private readonly now: Date,
+    private readonly overwrite: boolean,
   ) {
     for (const o of owners) {
       this.#owners.set(`${o.kind}:${o.value}`, o.member_id);
@@ -184,20 +188,23 @@ class MembersPlan {
     }
   }
 
-  /** Fills what the member lacks from the row; the phone and e-mail only when they are (now) the member's identifiers. */
+  /**
+   * Fills what the member lacks from the row (or, overwriting, replaces what differs); the phone
+   * and e-mail only when they are (now) the member's identifiers.
+   */
   #fill(member: PlannedMember, item: MemberItem, ownKeys: Set<string>): boolean {
     const patch: MemberFill = { memberId: member.memberId, name: null, phone: null, email: null, birthday: null, gender: null, city: null, attributes: {}, consents: {} };
     let changed = false;
     for (const f of PROFILE) {
       const value = item.profile[f];
-      if (value === null || member.current[f] !== null) continue;
+      if (value === null || member.current[f] === value || (member.current[f] !== null && !this.overwrite)) continue;
       if ((f === 'phone' || f === 'email') && !(ownKeys.has(`${f}:${value}`) && this.#owners.get(`${f}:${value}`) === member.memberId)) continue;
       member.current[f] = value;
       patch[f] = value;
       changed = true;
     }
     for (const [k, value] of Object.entries(item.profile.attributes)) {
-      if (k in member.current.attributes) continue;
+      if (k in member.current.attributes && (!this.overwrite || member.current.attributes[k] === value)) continue;
       member.current.attributes[k] = patch.attributes[k] = value;
       changed = true;
     }
@@ -206,7 +213,7 @@ class MembersPlan {
       member.current.consents[k] = patch.consents[k] = value;
       changed = true;
     }
-    if (changed && !member.isNew) member.fill = mergeFill(member.fill, patch);
+    if (changed && !member.isNew) member.fill = this.overwrite ? mergeFill(patch, member.fill) : mergeFill(member.fill, patch);
     return changed;
   }
 
@@ -221,8 +228,12 @@ class MembersPlan {
   }
 }
 
-function mergeFill(a: MemberFill | null, b: MemberFill): MemberFill {
-  if (!a) return b;
+/** Two fills of one member: `a`'s values win over `b`'s. */
+function mergeFill(a: MemberFill, b: MemberFill | null): MemberFill;
+function mergeFill(a: MemberFill | null, b: MemberFill): MemberFill;
+function mergeFill(a: MemberFill | null, b: MemberFill | null): MemberFill {
+  if (!a) return b!;
+  if (!b) return a;
   const pick = <K extends keyof MemberFill>(k: K) => a[k] ?? b[k];
   return {
     memberId: a.memberId,

@@ -1,6 +1,7 @@
 import { DomainError, type FieldError } from '../../domain/errors.js';
+import type { EncodingOption } from '../../domain/import/encoding.js';
 import type { AmountUnit } from '../../domain/import/values.js';
-import type { Delimiter, ImportFormat, ImportOptions } from './types.js';
+import type { Delimiter, ImportFormat, ImportOptions, OnExisting } from './types.js';
 
 /** The options an import runs with, every default filled in. */
 export interface ResolvedOptions {
@@ -11,9 +12,11 @@ export interface ResolvedOptions {
   columns: string[] | undefined;
   map: [string, string][];
   amounts: AmountUnit;
+  onExisting: OnExisting;
   createMembers: boolean;
   earn: boolean;
   batchSize: number;
+  encoding: EncodingOption;
   source: string;
   /** Skips a first record that is a header although the format has none (the cdnow preset). */
   skipHeaderLike: ((values: string[]) => boolean) | undefined;
@@ -62,6 +65,7 @@ export function resolveOptions(o: ImportOptions): ResolvedOptions {
   const columns = o.columns ?? (o.header === true ? undefined : preset?.columns);
   if (!header && !columns) errors.push({ pointer: '/columns', detail: 'a file without a header needs --columns naming its columns' });
   if (o.earn && o.kind !== 'purchases') errors.push({ pointer: '/earn', detail: 'only purchases earn points' });
+  if (o.onExisting === 'update' && o.kind !== 'members') errors.push({ pointer: '/onExisting', detail: 'only a members file updates what exists (purchases and balances are never changed by a second import)' });
   if (o.createMembers && o.kind !== 'purchases') errors.push({ pointer: '/createMembers', detail: 'a members import always creates members' });
   const earn = o.earn ?? false;
   const batchSize = o.batchSize ?? (earn ? DEFAULT_EARN_BATCH_SIZE : DEFAULT_BATCH_SIZE);
@@ -75,9 +79,11 @@ export function resolveOptions(o: ImportOptions): ResolvedOptions {
     columns,
     map: o.map ?? [],
     amounts: o.amounts ?? preset?.amounts ?? 'minor',
+    onExisting: o.onExisting ?? 'fill',
     createMembers: o.createMembers ?? preset?.createMembers ?? false,
     earn,
     batchSize,
+    encoding: o.encoding ?? 'auto',
     source: o.source ?? 'upload',
     skipHeaderLike: !header && columns === preset?.columns ? preset?.skipHeaderLike : undefined,
   };

@@ -53,6 +53,19 @@ const REF_KINDS: Record<(typeof MEMBER_REFERENCES)[number], IdentifierKind | 'me
   email: 'email',
 };
 
+/** How a row names its member: the first of the mapped reference columns with a value (memberId, externalId, card, phone, email). */
+export function memberReferenceOf(m: Mapping, v: readonly string[], columns: readonly string[]): MemberReference {
+  const refField = MEMBER_REFERENCES.find((f) => cell(m, v, f) !== undefined);
+  if (!refField) throw new DomainError('INVALID_ROW', `the row names no member (${MEMBER_REFERENCES.filter((f) => m.fields.has(f)).join(', ')} empty)`);
+  const kind = REF_KINDS[refField];
+  const value = field(columns[m.fields.get(refField)!] ?? refField, cell(m, v, refField), (t) => {
+    if (kind !== 'member_id') return normaliseIdentifier(kind, t);
+    if (!isUuid(t)) throw new DomainError('MEMBER_NOT_FOUND', `no member ${t} in this program`);
+    return t.toLowerCase();
+  })!;
+  return { kind, value };
+}
+
 /** The sku of a line when the file has none (a purchase without line detail). */
 export const IMPORTED_SKU = 'import';
 
@@ -129,14 +142,7 @@ export class PurchaseRows {
     const v = record.values;
     const col = (f: string) => this.columns[m.fields.get(f)!] ?? f;
     const get = <T>(f: string, parse: (t: string) => T) => field(col(f), cell(m, v, f), parse);
-    const refField = MEMBER_REFERENCES.find((f) => cell(m, v, f) !== undefined);
-    if (!refField) throw new DomainError('INVALID_ROW', `the row names no member (${MEMBER_REFERENCES.filter((f) => m.fields.has(f)).join(', ')} empty)`);
-    const kind = REF_KINDS[refField];
-    const value = get(refField, (t) => {
-      if (kind !== 'member_id') return normaliseIdentifier(kind, t);
-      if (!isUuid(t)) throw new DomainError('MEMBER_NOT_FOUND', `no member ${t} in this program`);
-      return t.toLowerCase();
-    })!;
+    const { kind, value } = memberReferenceOf(m, v, this.columns);
     const occurredAt = get('occurredAt', (t) => parseInstant(t, this.program.settings.timeZone));
     if (!occurredAt) throw new DomainError('INVALID_ROW', `${col('occurredAt')}: the date of the purchase is missing`);
     if (occurredAt.getTime() > this.ctx.clock().getTime() + MAX_AHEAD_MS) throw new DomainError('INVALID_ROW', `${col('occurredAt')}: ${occurredAt.toISOString()} is in the future`);

@@ -3,7 +3,9 @@ import { DomainError } from '../../domain/errors.js';
 import { resolveMapping } from '../../domain/import/mapping.js';
 import { finishImportRun, insertImportRun } from '../../store/imports.js';
 import type { Actor, AppContext } from '../context.js';
+import { BalanceImporter } from './balances.js';
 import { addCounts, rejectAll, type BatchOutcome, type Importer, type Item } from './batch.js';
+import { decodeInput, type DecodedInput } from './decode.js';
 import { MemberImporter } from './members.js';
 import { recordedOptions, resolveOptions, type ResolvedOptions } from './options.js';
 import { PurchaseImporter } from './purchases.js';
@@ -11,7 +13,7 @@ import { RecordSource, type SourceRecord } from './source.js';
 import { emptyCounts, type ImportCounts, type ImportHooks, type ImportOptions, type ImportReport, type RejectedRow } from './types.js';
 
 /**
- * Imports a file of members or purchases (the CLI's `kopilka import` and the upload endpoints).
+ * Imports a file of members, purchases or opening balances (the CLI's `kopilka import` and the upload endpoints).
  * The file is read as a stream and written in batches, each one transaction; while a batch is
  * written the next one is read and checked, so at most two batches are in memory. A row that
  * fails a check is refused before its batch is written; a batch that fails for a reason no row
@@ -21,10 +23,12 @@ import { emptyCounts, type ImportCounts, type ImportHooks, type ImportOptions, t
  */
 export async function runImport(ctx: AppContext, actor: Actor, input: Readable, options: ImportOptions, hooks: ImportHooks = {}): Promise<ImportReport> {
   const started = Date.now();
+  let decoded: DecodedInput | undefined;
   try {
     const o = resolveOptions(options);
     const program = await ctx.programs.get(actor.programId);
-    const source = new RecordSource(input, o.delimiter);
+    decoded = await decodeInput(input, o.encoding);
+    const source = new RecordSource(decoded.stream, o.delimiter);
     const records = source.records();
     let columns = o.columns;
     if (o.header) {
@@ -33,11 +37,13 @@ export async function runImport(ctx: AppContext, actor: Actor, input: Readable, 
       columns ??= first.values.map((v) => v.trim());
     }
     const mapping = resolveMapping(o.kind, columns!, o.map);
+    const importId = ctx.newId();
     const importer: Importer<Item> =
       o.kind === 'members'
-        ? new MemberImporter(ctx, program, mapping, columns!)
-        : new PurchaseImporter(ctx, program, mapping, columns!, { amounts: o.amounts, createMembers: o.createMembers, earn: o.earn });
-    const importId = ctx.newId();
+        ? new MemberImporter(ctx, program, mapping, columns!, o.onExisting)
+        : o.kind === 'balances'
+          ? new BalanceImporter(ctx, program, mapping, columns!, { importId, actor: actor.name })
+          : new PurchaseImporter(ctx, program, mapping, columns!, { amounts: o.amounts, createMembers: o.createMembers, earn: o.earn });
     await insertImportRun(ctx.db, { programId: program.programId, importId, kind: o.kind, source: o.source, options: recordedOptions(o), actor: actor.name, at: ctx.clock() });
     hooks.onStart?.(columns!);
     const run = new Run(importer, o, source, hooks);
@@ -48,11 +54,11 @@ export async function runImport(ctx: AppContext, actor: Actor, input: Readable, 
       throw err;
     }
     await finishImportRun(ctx.db, { programId: program.programId, importId, status: 'completed', counts: { ...run.counts }, error: null, at: ctx.clock() });
-    return { importId, kind: o.kind, source: o.source, ...run.counts, ignoredColumns: mapping.ignored, seconds: (Date.now() - started) / 1000 };
+    return { importId, kind: o.kind, source: o.source, encoding: decoded.encoding, ...run.counts, ignoredColumns: mapping.ignored, seconds: (Date.now() - started) / 1000 };
   } catch (err) {
     // What is left of the input is read and dropped, so that an upload's connection stays usable.
-    input.unpipe();
-    input.resume();
+    if (decoded) decoded.drain();
+    else input.resume();
     throw err;
   }
 }

@@ -1,9 +1,13 @@
 import type { ErrorCode } from '../../domain/errors.js';
+import type { EncodingOption, TextEncoding } from '../../domain/import/encoding.js';
 import type { AmountUnit } from '../../domain/import/values.js';
 import type { ImportKind } from '../../domain/import/mapping.js';
 
 /** Field separators a file may use; `whitespace` is any run of spaces and tabs (fixed-width files). */
 export type Delimiter = ',' | ';' | '\t' | '|' | 'whitespace';
+
+/** What a row naming an existing member does: `fill` only what the member lacks (default), or `update` what differs. */
+export type OnExisting = 'fill' | 'update';
 
 /** Presets for known formats: `cdnow` is the CDNOW purchase history (docs/import.md). */
 export type ImportFormat = 'csv' | 'cdnow';
@@ -21,12 +25,16 @@ export interface ImportOptions {
   map?: [string, string][] | undefined;
   /** Amounts as whole minor units (default) or major units with decimals (cdnow: major). */
   amounts?: AmountUnit | undefined;
+  /** Members: what a row naming an existing member does (default `fill`). */
+  onExisting?: OnExisting | undefined;
   /** Purchases: create members for references to unknown external ids, cards, phones or e-mails (default false; cdnow: true). */
   createMembers?: boolean | undefined;
   /** Purchases: earn points as the program's main scheme would have on the purchase date (default false). */
   earn?: boolean | undefined;
   /** Rows per transaction (default 2,000; 500 with earn). */
   batchSize?: number | undefined;
+  /** The file's text encoding: `auto` (default) tells UTF-8 from Windows-1251 by the first 64 KiB. */
+  encoding?: EncodingOption | undefined;
   /** What is imported, for the record of the run: a file name or `upload`. */
   source?: string | undefined;
 }
@@ -44,7 +52,7 @@ export interface ImportCounts {
   /** Data rows read (the header and empty lines not counted). */
   rows: number;
   membersCreated: number;
-  /** Existing members whose empty fields or missing identifiers the file filled. */
+  /** Existing members whose empty fields or missing identifiers the file filled (or, with onExisting=update, whose fields it changed). */
   membersUpdated: number;
   /** Rows naming a member that already had everything the row holds. */
   membersUnchanged: number;
@@ -54,6 +62,12 @@ export interface ImportCounts {
   pointsEarned: number;
   /** Points earned on purchases so old that they had already expired, written down at once. */
   pointsExpired: number;
+  /** Balances: opening balances carried over now. */
+  balancesImported: number;
+  /** Balances imported before (the same values) or of zero points: nothing written. */
+  balancesSkipped: number;
+  /** Points of the opening balances carried over now. */
+  pointsImported: number;
   rejected: number;
 }
 
@@ -66,6 +80,9 @@ export const emptyCounts = (): ImportCounts => ({
   purchasesSkipped: 0,
   pointsEarned: 0,
   pointsExpired: 0,
+  balancesImported: 0,
+  balancesSkipped: 0,
+  pointsImported: 0,
   rejected: 0,
 });
 
@@ -73,6 +90,8 @@ export interface ImportReport extends ImportCounts {
   importId: string;
   kind: ImportKind;
   source: string;
+  /** The encoding the file was read in (detected, or as asked). */
+  encoding: TextEncoding;
   /** Columns of the file that fill no field. */
   ignoredColumns: string[];
   seconds: number;

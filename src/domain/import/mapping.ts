@@ -1,7 +1,7 @@
 import { DomainError, type FieldError } from '../errors.js';
 
-/** What a file holds: members (profiles and identifiers) or purchases of members. */
-export type ImportKind = 'members' | 'purchases';
+/** What a file holds: members (profiles and identifiers), purchases of members, or members' opening point balances. */
+export type ImportKind = 'members' | 'purchases' | 'balances';
 
 /** Fields a column of a members file can fill; besides these, `attributes.<name>` and `consents.<channel>`. */
 export const MEMBER_FIELDS = ['externalId', 'phone', 'email', 'card', 'name', 'firstName', 'lastName', 'birthday', 'gender', 'city', 'enrolledAt'] as const;
@@ -10,6 +10,9 @@ export const MEMBER_FIELDS = ['externalId', 'phone', 'email', 'card', 'name', 'f
 export const PURCHASE_FIELDS = [
   'receiptId', 'memberId', 'externalId', 'phone', 'card', 'email', 'occurredAt', 'total', 'quantity', 'price', 'lineTotal', 'sku', 'category', 'storeId', 'channel',
 ] as const;
+
+/** Fields a column of a balances file can fill (docs/import.md, "Balances"). */
+export const BALANCE_FIELDS = ['memberId', 'externalId', 'phone', 'card', 'email', 'points', 'expiresAt', 'availableAt', 'reference'] as const;
 
 export type MemberField = (typeof MEMBER_FIELDS)[number];
 export type PurchaseField = (typeof PURCHASE_FIELDS)[number];
@@ -42,7 +45,7 @@ const isSkip = (s: string) => s === '' || s === '-' || s === '_';
  * that field. Anything that cannot work is refused as a whole (INVALID_IMPORT) before a row is read.
  */
 export function resolveMapping(kind: ImportKind, columns: readonly string[], map: readonly (readonly [string, string])[] = []): Mapping {
-  const known: readonly string[] = kind === 'members' ? MEMBER_FIELDS : PURCHASE_FIELDS;
+  const known: readonly string[] = kind === 'members' ? MEMBER_FIELDS : kind === 'balances' ? BALANCE_FIELDS : PURCHASE_FIELDS;
   const byLoose = new Map(known.map((f) => [loose(f), f]));
   const errors: FieldError[] = [];
   const targets = new Map<number, string | null>();
@@ -107,6 +110,11 @@ function missing(kind: ImportKind, m: Mapping): FieldError[] {
     if (has('name') && (has('firstName') || has('lastName'))) out.push({ pointer: '/map', detail: 'map either name or firstName/lastName, not both' });
     return out;
   }
+  if (kind === 'balances') {
+    if (!MEMBER_REFERENCES.some(has)) out.push({ pointer: '/map', detail: `a balances file needs a column naming the member: ${MEMBER_REFERENCES.join(', ')}` });
+    if (!has('points')) out.push({ pointer: '/map', detail: 'a balances file needs a points column (the balance to carry over)' });
+    return out;
+  }
   if (!MEMBER_REFERENCES.some(has)) out.push({ pointer: '/map', detail: `a purchases file needs a column naming the member: ${MEMBER_REFERENCES.join(', ')}` });
   if (!has('occurredAt')) out.push({ pointer: '/map', detail: 'a purchases file needs an occurredAt column (the date of the purchase)' });
   if (!has('total') && !has('lineTotal') && !has('price')) out.push({ pointer: '/map', detail: 'a purchases file needs a total column (or lineTotal or price)' });
@@ -114,6 +122,7 @@ function missing(kind: ImportKind, m: Mapping): FieldError[] {
 }
 
 function fieldList(kind: ImportKind): string {
+  if (kind === 'balances') return BALANCE_FIELDS.join(', ');
   return kind === 'members' ? `${MEMBER_FIELDS.join(', ')}, attributes.<name>, consents.<channel>` : PURCHASE_FIELDS.join(', ');
 }
 

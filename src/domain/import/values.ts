@@ -43,6 +43,24 @@ export function parseQuantity(text: string): number {
   return safe(Number(t), text);
 }
 
+/** Points: a whole number, zero or more ("1 234" with a thousands separator is 1234). */
+export function parsePoints(text: string): number {
+  const t = text.replace(/[\s\u00a0\u202f]/g, '');
+  if (!/^\d+$/.test(t)) throw bad(`"${text}" is not a whole number of points`);
+  return safe(Number(t), text);
+}
+
+/**
+ * The instant points expire. A date alone is the last day they may be spent: they expire at the
+ * end of it (the start of the next day in `zone`); a time is taken as it is.
+ */
+export function parseExpiry(text: string, zone: string): Date {
+  const at = parseInstant(text, zone);
+  const t = text.trim();
+  if (!(/^\d{8}$/.test(t) || /^\d{4}-\d{2}-\d{2}$/.test(t) || /^\d{2}\.\d{2}\.\d{4}$/.test(t))) return at;
+  return DateTime.fromJSDate(at, { zone }).plus({ days: 1 }).toJSDate();
+}
+
 /*
  * Parsing dates through luxon costs tens of microseconds; history files repeat the same few
  * hundred dates many times, so date-only values are remembered (per zone).

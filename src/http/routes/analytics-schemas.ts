@@ -1,5 +1,5 @@
 import { Type, type TSchema } from 'typebox';
-import { DateTime, Obj } from '../schemas.js';
+import { CsvDialect, DateTime, Obj } from '../schemas.js';
 
 /** Schemas of the analytics reports (routes/analytics.ts). */
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -51,6 +51,7 @@ export const KpiQuery = Obj({
   storeId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   interval: Type.Optional(Interval),
   format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'csv: the series as CSV (or send Accept: text/csv)' })),
+  dialect: Type.Optional(CsvDialect),
 });
 export const KpiReport = Obj({
   from: Day,

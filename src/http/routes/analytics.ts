@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { getBlocks, getPayback, getPointsReport, setBudgets } from '../../app/analytics/economics.js';
-import { getCohorts, getKpis, kpisCsv } from '../../app/analytics/kpis.js';
+import { kpisCsv } from '../../app/analytics/kpi-csv.js';
+import { getCohorts, getKpis } from '../../app/analytics/kpis.js';
+import { CSV_CONTENT_TYPE } from '../../app/csv-export.js';
 import { getAnalyticsSettings, updateAnalyticsSettings } from '../../app/analytics/settings.js';
 import type { AppContext } from '../../app/context.js';
 import type { App } from '../app.js';
@@ -33,7 +35,7 @@ export const analyticsRoutes =
         config: read,
         schema: {
           tags,
-          summary: 'KPIs of a range, in total and as a series by day, week or month; CSV with Accept: text/csv or format=csv',
+          summary: 'KPIs of a range, in total and as a series by day, week or month; CSV with Accept: text/csv or format=csv (dialect=excel-ru for Russian Excel)',
           querystring: KpiQuery,
           produces: ['application/json', 'text/csv'],
           response: { 200: KpiReport, ...problemResponses },
@@ -44,9 +46,9 @@ export const analyticsRoutes =
         const csv = req.query.format === 'csv' || (req.query.format === undefined && (req.headers.accept ?? '').includes('text/csv'));
         if (!csv) return report;
         return reply
-          .type('text/csv; charset=utf-8')
+          .type(CSV_CONTENT_TYPE)
           .header('content-disposition', `attachment; filename="kpis-${report.from}-${report.to}${report.storeId ? `-${report.storeId.replace(/[^\w-]/g, '_')}` : ''}.csv"`)
-          .send(kpisCsv(report));
+          .send(kpisCsv(report, req.query.dialect));
       },
     );
     app.get(

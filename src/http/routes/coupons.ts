@@ -1,13 +1,14 @@
-import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
 import { archiveCouponSeries, COUPON_CODE_LIST, COUPON_SERIES_LIST, couponCodes, createCouponSeries, generateCoupons, getCouponSeries, pageCouponCodes, pageCouponSeries } from '../../app/rules/coupon-series.js';
 import { MEMBER_COUPON_LIST, memberCoupons } from '../../app/offers.js';
+import { CSV_CONTENT_TYPE, csvStream, type CsvColumn } from '../../app/csv-export.js';
 import { CouponSeries } from '../../domain/coupon-series.js';
+import { currencyMinorUnits } from '../../domain/settings.js';
 import type { App } from '../app.js';
 import { listParams, listQuery, listResponse } from '../list-query.js';
-import { DateTime, IdParams, Obj, problemResponses, Uuid } from '../schemas.js';
+import { CsvQuery, DateTime, IdParams, Obj, problemResponses, Uuid } from '../schemas.js';
 
 const SeriesView = Obj({
   id: Type.String(),
@@ -21,6 +22,14 @@ const SeriesView = Obj({
 });
 
 const CouponCode = Obj({ code: Type.String(), memberId: Type.Union([Type.String(), Type.Null()], { description: 'the member a personal code is bound to' }), uses: Type.Integer(), createdAt: DateTime });
+
+/** The codes CSV (machine headers as before: code, member_id, uses, created_at). */
+const COUPON_CSV: CsvColumn<{ code: string; memberId: string | null; uses: number; createdAt: Date }>[] = [
+  { key: 'code', ru: 'Код', kind: 'text', value: (r) => r.code },
+  { key: 'member_id', ru: 'Участник', kind: 'text', value: (r) => r.memberId },
+  { key: 'uses', ru: 'Использований', kind: 'integer', value: (r) => r.uses },
+  { key: 'created_at', ru: 'Создан', kind: 'instant', value: (r) => r.createdAt },
+];
 
 export const couponRoutes =
   (ctx: AppContext): FastifyPluginAsync =>
@@ -86,22 +95,22 @@ export const couponRoutes =
     );
     app.get(
       '/coupon-series/:id/codes.csv',
-      { config: read, schema: { tags, summary: 'Every code of the series as CSV (code, member, uses), streamed', params: IdParams } },
+      { config: read, schema: { tags, summary: 'Every code of the series as CSV (code, member, uses), streamed; dialect=excel-ru for Russian Excel', params: IdParams, querystring: CsvQuery, produces: ['text/csv'] } },
       async (req, reply) => {
         const rows = couponCodes(ctx, req.actor.programId, req.params.id);
         const first = await rows.next(); // an unknown series fails here, before any byte is sent
-        async function* lines() {
-          yield 'code,member_id,uses,created_at\n';
-          if (!first.done) {
-            const r = first.value;
-            yield `${r.code},${r.memberId ?? ''},${r.uses},${r.createdAt.toISOString()}\n`;
-            for await (const c of rows) yield `${c.code},${c.memberId ?? ''},${c.uses},${c.createdAt.toISOString()}\n`;
-          }
+        async function* all() {
+          if (first.done) return;
+          yield first.value;
+          yield* rows;
         }
+        const { settings } = await ctx.programs.get(req.actor.programId);
+        // The machine file keeps the LF line ends it always had; Excel's has CRLF.
+        const format = { dialect: req.query.dialect ?? 'machine', machineLineEnd: 'unix' as const, minorDigits: currencyMinorUnits(settings.currency), timeZone: settings.timeZone };
         return reply
-          .type('text/csv; charset=utf-8')
+          .type(CSV_CONTENT_TYPE)
           .header('content-disposition', `attachment; filename="${req.params.id}-codes.csv"`)
-          .send(Readable.from(lines()));
+          .send(csvStream(COUPON_CSV, all(), format));
       },
     );
   };

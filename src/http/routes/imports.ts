@@ -19,8 +19,14 @@ const CommonQuery = {
   header: Type.Optional(Type.Boolean({ description: 'whether the first line names the columns (default true)' })),
   columns: Type.Optional(Type.String({ maxLength: 4000, description: 'comma-separated column names, for a file without a header' })),
   batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'rows per transaction (default 2000; 1000 with earn)' })),
+  fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "the uploaded file's name, recorded with the run (default `upload`)" })),
+  encoding: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('utf-8'), Type.Literal('windows-1251')], { description: '`auto` (default): UTF-8 or Windows-1251, told from the start of the file' })),
 };
-const MembersQuery = Obj(CommonQuery);
+const MembersQuery = Obj({
+  ...CommonQuery,
+  onExisting: Type.Optional(Type.Union([Type.Literal('fill'), Type.Literal('update')], { description: "a row naming an existing member: `fill` only the member's empty fields (default), or `update` the fields the file gives" })),
+});
+const BalancesQuery = Obj(CommonQuery);
 const PurchasesQuery = Obj({
   ...CommonQuery,
   format: Type.Optional(Type.Union([Type.Literal('csv'), Type.Literal('cdnow')], { description: '`cdnow`: the CDNOW purchase history preset' })),
@@ -31,15 +37,19 @@ const PurchasesQuery = Obj({
 
 const Report = Obj({
   importId: Type.String(),
-  kind: Type.Union([Type.Literal('members'), Type.Literal('purchases')]),
+  kind: Type.Union([Type.Literal('members'), Type.Literal('purchases'), Type.Literal('balances')]),
+  encoding: Type.Union([Type.Literal('utf-8'), Type.Literal('windows-1251')], { description: 'the encoding the file was read in' }),
   rows: Type.Integer({ description: 'data rows read' }),
   membersCreated: Type.Integer(),
-  membersUpdated: Type.Integer({ description: 'existing members whose empty fields or missing identifiers the file filled' }),
+  membersUpdated: Type.Integer({ description: 'existing members whose empty fields or missing identifiers the file filled (with onExisting=update: whose fields it changed)' }),
   membersUnchanged: Type.Integer(),
   purchasesImported: Type.Integer(),
   purchasesSkipped: Type.Integer({ description: 'receipts imported before: nothing written' }),
   pointsEarned: Type.Integer(),
   pointsExpired: Type.Integer({ description: 'points earned on purchases so old that they had already expired' }),
+  balancesImported: Type.Integer({ description: 'opening balances carried over now' }),
+  balancesSkipped: Type.Integer({ description: 'opening balances imported before (the same values) or of zero points: nothing written' }),
+  pointsImported: Type.Integer({ description: 'points of the opening balances carried over now' }),
   rejected: Type.Integer({ description: 'rows not imported' }),
   rejects: Type.Array(Obj({ line: Type.Integer(), code: Type.String(), reason: Type.String(), values: Type.Array(Type.String()) }), {
     description: `the rejected rows (the first ${MAX_REJECTS_SHOWN}), with their line numbers in the file`,
@@ -59,7 +69,7 @@ const Run = Obj({
   finishedAt: Type.Union([DateTime, Type.Null()]),
 });
 
-type Query = Static<typeof PurchasesQuery>;
+type Query = Static<typeof PurchasesQuery> & Partial<Static<typeof MembersQuery>>;
 
 function optionsOf(kind: ImportOptions['kind'], q: Query): ImportOptions {
   return {
@@ -70,10 +80,12 @@ function optionsOf(kind: ImportOptions['kind'], q: Query): ImportOptions {
     columns: q.columns?.split(',').map((c) => c.trim()),
     map: q.map?.map(parseMapPair),
     amounts: q.amounts,
+    onExisting: q.onExisting,
     createMembers: q.createMembers,
     earn: q.earn,
     batchSize: q.batchSize,
-    source: 'upload',
+    encoding: q.encoding,
+    source: q.fileName ?? 'upload',
   };
 }
 
@@ -90,8 +102,13 @@ export const importRoutes =
     const tags = ['imports'];
     // The body is a stream, checked row by row by the import; only the query string is validated here.
     const validatorCompiler = ({ schema, httpPart }: { schema: object; httpPart?: string }) => (httpPart === 'body' ? () => true : queryAjv.compile(schema));
-    const body = { type: 'string', description: 'the file: delimited text, UTF-8 (docs/import.md)' };
-    for (const kind of ['members', 'purchases'] as const) {
+    const body = { type: 'string', description: 'the file: delimited text, UTF-8 or Windows-1251 (docs/import.md)' };
+    const summaries = {
+      members: ['Import members from a CSV file', MembersQuery],
+      purchases: ['Import purchases (history) from a CSV file', PurchasesQuery],
+      balances: ["Import members' opening point balances from the previous system (a CSV file)", BalancesQuery],
+    } as const;
+    for (const kind of ['members', 'purchases', 'balances'] as const) {
       app.post(
         `/imports/${kind}`,
         {
@@ -99,10 +116,10 @@ export const importRoutes =
           validatorCompiler,
           schema: {
             tags,
-            summary: kind === 'members' ? 'Import members from a CSV file' : 'Import purchases (history) from a CSV file',
+            summary: summaries[kind][0],
             consumes: ['text/csv', 'text/plain'],
             body,
-            querystring: kind === 'members' ? MembersQuery : PurchasesQuery,
+            querystring: summaries[kind][1],
             response: { 200: Report, ...problemResponses },
           },
         },

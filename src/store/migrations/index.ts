@@ -11,6 +11,7 @@ import * as m0009 from './0009-list-paging.js';
 import * as m0010 from './0010-purchase-indexes.js';
 import * as m0011 from './0011-campaign-comparison.js';
 import * as m0012 from './0012-job-rounds.js';
+import * as m0017 from './0017-opening-balances.js';
 
 /** Migrations in order; a static list so that the same code runs from src (tsx) and dist. */
 export const migrations: Record<string, Migration> = {
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '0010-purchase-indexes': m0010,
   '0011-campaign-comparison': m0011,
   '0012-job-rounds': m0012,
+  '0017-opening-balances': m0017,
 };
 
 export const migrationProvider: MigrationProvider = {

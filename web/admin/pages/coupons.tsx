@@ -62,6 +62,9 @@ export function Coupons(props: { session: Session }) {
                   <button type="button" class="secondary" aria-pressed={codesOf === s.id} onClick={() => setCodesOf(codesOf === s.id ? undefined : s.id)}>
                     {t('coupons.showCodes', { name: s.id })}
                   </button>
+                  <a href={`/v1/coupon-series/${encodeURIComponent(s.id)}/codes.csv?dialect=excel-ru`} download>
+                    {t('coupons.csvExcel', { name: s.id })}
+                  </a>
                   <a href={`/v1/coupon-series/${encodeURIComponent(s.id)}/codes.csv`} download>
                     {t('coupons.csv', { name: s.id })}
                   </a>

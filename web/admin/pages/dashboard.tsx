@@ -17,9 +17,11 @@ const loadKpis = (range: Range, storeId: string) =>
   unwrap(api.GET('/v1/analytics/kpis', { params: { query: { from: range.from, to: range.to, interval: intervalFor(range.from, range.to), ...(storeId ? { storeId } : {}) } } }));
 
 /** The CSV of the same report: a plain link, the session cookie authenticates a GET. */
-function csvHref(range: Range, storeId: string): string {
+/** The KPI series as CSV: for Russian Excel (BOM, `;`, roubles "1234,56") or in the machine format. */
+function csvHref(range: Range, storeId: string, excel: boolean): string {
   const q = new URLSearchParams({ from: range.from, to: range.to, interval: intervalFor(range.from, range.to), format: 'csv' });
   if (storeId) q.set('storeId', storeId);
+  if (excel) q.set('dialect', 'excel-ru');
   return `/v1/analytics/kpis?${q.toString()}`;
 }
 
@@ -130,7 +132,10 @@ function DashboardFor(props: { timeZone: string; currency: string; stores: { id:
             </select>
           )}
         </Field>
-        <a class="button secondary" href={csvHref(range, storeId)} download data-testid="csv">
+        <a class="button secondary" href={csvHref(range, storeId, true)} download data-testid="csv-excel">
+          {t('dash.csvExcel')}
+        </a>
+        <a class="button secondary" href={csvHref(range, storeId, false)} download data-testid="csv">
           {t('dash.csv')}
         </a>
       </div>

@@ -11,6 +11,7 @@ import { Campaigns } from './campaigns';
 import { Coupons } from './coupons';
 import { Dashboard } from './dashboard';
 import { FeedbackInbox } from './feedback';
+import { Import } from './imports';
 import { MemberPage } from './member';
 import { Members } from './members';
 import { Settings } from './settings';
@@ -32,6 +33,7 @@ export function Page(props: { path: string; session: Session }) {
   if (path === '/coupons') return <Coupons session={session} />;
   if (path === '/stores') return <Stores session={session} />;
   if (path === '/settings') return <Settings />;
+  if (path === '/import') return <Import />;
   if (path === '/audit') return <Audit />;
   if (path === '/api-keys') return <ApiKeys />;
   if (path === '/admin-users') return <AdminUsers />;
