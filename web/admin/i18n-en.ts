@@ -1,5 +1,6 @@
 // The admin panel's strings in English.
 import type { AdminKey } from './i18n-ru.js';
+import { readableEn } from './i18n-readable-en.js';
 import { builderEn } from './i18n-builder-en.js';
 import { reportsEn } from './i18n-reports-en.js';
 
@@ -111,9 +112,9 @@ export const en: Record<AdminKey, string> = {
   'coupons.code': 'Shared code',
   'coupons.codeColumn': 'Code',
   'coupons.codes': 'Codes',
-  'coupons.codesOf': 'Codes of {name}',
+  'coupons.codesOf': 'Codes of “{name}”',
   'coupons.count': 'How many codes',
-  'coupons.csv': 'Codes of {name} (CSV)',
+  'coupons.csv': 'Codes of “{name}” (CSV)',
   'coupons.kind': 'Kind',
   'coupons.member': 'Member',
   'coupons.more': '100 more codes',
@@ -122,7 +123,7 @@ export const en: Record<AdminKey, string> = {
   'coupons.prefix': 'Prefix',
   'coupons.prefixHint': 'Capital Latin letters and digits.',
   'coupons.shared': 'Shared code',
-  'coupons.showCodes': 'Codes of {name}',
+  'coupons.showCodes': 'Codes of “{name}”',
   'coupons.unique': 'Unique codes',
   'coupons.used': 'Used',
   'coupons.uses': 'Uses',
@@ -388,5 +389,6 @@ export const en: Record<AdminKey, string> = {
   'results.roi': 'Return on cost',
   ...reportsEn,
   ...builderEn,
+  ...readableEn,
 };
 
