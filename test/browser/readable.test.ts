@@ -126,26 +126,105 @@ describe('pages a person can read', () => {
     await page.getByRole('button', { name: /^(Войти|Sign in)$/ }).click();
   }
 
+  test('a new member sees how much is left to the first tier, and deleting the account asks first and says what happens to the points', { timeout: SLOW }, async () => {
+    const context = await newContext(browser, 'phone', 'ru-RU');
+    const page = await context.newPage();
+    const errors = watchErrors(page, [401, 404, 429]); // 429: a second code asked for too soon, on purpose
+    await page.goto(`${s.url}/app/`);
+    await page.getByLabel('На e-mail').check();
+    await page.getByRole('textbox', { name: 'E-mail' }).fill('newcomer@example.ru');
+    await page.getByRole('button', { name: 'Получить код' }).click();
+    await page.getByText(/Мы отправили код/).waitFor();
+    // Asking again at once: the member reads why in Russian, not the problem's code.
+    await page.getByRole('button', { name: 'Отправить ещё раз' }).click();
+    await page.getByText('Новый код можно запросить через минуту после прошлого.').first().waitFor();
+    assert.doesNotMatch(await page.locator('main').innerText(), /RESEND_TOO_SOON/);
+    assert.equal((await runOutboxOnce(s.ctx, { email })).sent, 1);
+    const code = /\b(\d{6})\b/.exec((await sink.take('newcomer@example.ru')).text)![1]!;
+    await page.getByLabel('Код из сообщения').fill(code);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.getByLabel('Имя').fill('Пётр');
+    await page.getByRole('button', { name: 'Вступить' }).click();
+    await page.getByRole('heading', { name: 'Здравствуйте, Пётр!' }).waitFor();
+    const missing = page.getByTestId('tier-missing');
+    await missing.waitFor();
+    assert.equal((await missing.innerText()).replace(/\s/g, ' '), 'До уровня «Серебро» осталось купить на 10 000 ₽');
+    await checkPage(page, 'readable-member-new-tier');
+
+    const memberId = (await s.request('GET', '/v1/members/lookup?kind=email&value=newcomer@example.ru')).body.id as string;
+    const credited = await s.request('POST', `/v1/members/${memberId}/adjustments`, { points: 21, reason: 'Приветственные баллы' }, { key: s.adminKey });
+    assert.equal(credited.status, 201, JSON.stringify(credited.body));
+    await page.getByRole('link', { name: 'Профиль' }).click();
+    await page.getByRole('button', { name: 'Удалить аккаунт…' }).click();
+    const confirmation = page.getByTestId('delete-confirmation');
+    await confirmation.waitFor();
+    // What deleteMe does (src/app/my-data.ts): the profile and identifiers go, the points stay on the books, nobody's.
+    assert.equal((await page.getByTestId('delete-points').innerText()).replace(/\s/g, ' '), 'На счёте 21 балл. После удаления его никто не сможет потратить, и вернуть его будет нельзя: он останется в учёте программы за обезличенной записью.');
+    assert.match(await confirmation.innerText(), /Карта и её код перестанут работать/);
+    await checkPage(page, 'readable-member-delete-confirmation');
+    await page.getByRole('button', { name: 'Не удалять' }).click();
+    await confirmation.waitFor({ state: 'detached' });
+    assert.equal((await s.request('GET', `/v1/members/${memberId}`, undefined, { key: s.adminKey })).body.status, 'active', 'nothing is deleted without the second step');
+    await page.getByRole('button', { name: 'Удалить аккаунт…' }).click();
+    await page.getByRole('button', { name: 'Да, удалить навсегда' }).click();
+    await page.getByRole('button', { name: 'Получить код' }).waitFor();
+    const gone = await s.request('GET', `/v1/members/${memberId}`, undefined, { key: s.adminKey });
+    assert.equal(gone.body.status, 'anonymised');
+    const balance = await s.request('GET', `/v1/members/${memberId}/balance`, undefined, { key: s.adminKey });
+    assert.equal(balance.body.available, 21, 'the points stay on the books, as the page said');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('the audit log says who by name, what in words and which fields changed', { timeout: SLOW }, async () => {
+    const context = await newContext(browser, 'desktop', 'ru-RU');
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${s.url}/admin/`);
+    await page.getByLabel('E-mail').fill('konstantsiya.preobrazhenskaya-saltykova@domashniy-pogrebok.ru');
+    await page.getByLabel('Пароль').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.getByTestId('figures').waitFor();
+    const changed = await page.evaluate(`fetch('/v1/program', { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-kopilka-csrf': '1' }, body: JSON.stringify({ settings: { maxRedeemPercent: 45 } }) }).then((r) => r.status)`);
+    assert.equal(changed, 200);
+    await page.getByRole('navigation').getByRole('link', { name: 'Журнал изменений' }).click();
+    const first = page.getByTestId('audit').locator('tbody tr').first();
+    await first.waitFor();
+    const text = (await first.innerText()).replace(/\s+/g, ' ');
+    assert.match(text, new RegExp(`${OWNER} konstantsiya\\.preobrazhenskaya-saltykova@domashniy-pogrebok\\.ru Изменение Программа`));
+    assert.match(text, /Доля оплаты баллами settings\.maxRedeemPercent 30 45/);
+    assert.doesNotMatch(text, /admin-user:|"before"/);
+    await checkPage(page, 'readable-admin-audit');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('every member app page fits 390 px and its cards, in Russian and in English; no English in Russian', { timeout: SLOW }, async () => {
     const found: string[] = [];
-    for (const lang of ['ru', 'en'] as const) {
-      const context = await newContext(browser, 'phone', lang === 'ru' ? 'ru-RU' : 'en-GB');
-      const page = await context.newPage();
-      const errors = watchErrors(page);
-      await page.goto(`${s.url}/app/`);
+    const context = await newContext(browser, 'phone', 'ru-RU');
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const setLang = (lang: 'ru' | 'en') => page.evaluate(`localStorage.setItem('kopilka.member.lang', '${lang}')`);
+    await page.goto(`${s.url}/app/`);
+    for (const lang of ['en', 'ru'] as const) {
+      await setLang(lang);
+      await page.reload();
       await settle(page);
       found.push(...(await problems(page, lang)));
-      await memberSignIn(page, 'aleksandra@example.ru');
-      await page.getByTestId('balance-available').waitFor();
+    }
+    await memberSignIn(page, 'aleksandra@example.ru');
+    await page.getByTestId('balance-available').waitFor();
+    for (const lang of ['ru', 'en'] as const) {
+      await setLang(lang);
       for (const p of ['/', '/history', '/offers', '/stores', '/profile', '/feedback']) {
         await page.goto(`${s.url}/app${p}`);
         await settle(page);
         found.push(...(await problems(page, lang)));
         if (lang === 'ru' && p === '/') await checkPage(page, 'readable-member-home');
       }
-      assert.deepEqual(errors, []);
-      await context.close();
     }
     assert.deepEqual(found, []);
+    assert.deepEqual(errors, []);
+    await context.close();
   });
 });

@@ -48,7 +48,7 @@ export async function overflows(page: Page): Promise<string[]> {
 
 const TEXTS = String.raw`(() => {
   const out = [];
-  const skip = (e) => e !== null && e.closest('code, script, style, [lang]:not([lang^="ru"])') !== null;
+  const skip = (e) => e !== null && e.closest('code, script, style, [data-as-typed], [lang]:not([lang^="ru"])') !== null;
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     if (!skip(n.parentElement) && n.textContent.trim()) out.push(n.textContent);
@@ -68,7 +68,8 @@ const TEXTS = String.raw`(() => {
  * Words in Latin letters a Russian page shows (text, and the readable attributes aria-label, title,
  * placeholder, alt), except: the brand and accepted abbreviations (ALLOWED_LATIN), e-mail and web
  * addresses (data a person typed), `<code>` (ids, coupon codes, card tokens: data, not language),
- * and text marked as another language (`lang="en"`: the "EN" of the language switch).
+ * text marked as typed data (`data-as-typed`: a recorded value in the audit log) and
+ * text marked as another language (`lang="en"`: the "EN" of the language switch).
  */
 export const ALLOWED_LATIN = new Set(['Kopilka', 'E-mail', 'e-mail', 'RU', 'QR', 'API', 'CSV', 'JSON', 'SMS', 'RFM', 'R', 'F', 'M', 'FM', 'NPS', 'N']);
 

@@ -40,14 +40,21 @@ function Who(props: { who: Entry['who'] }) {
   return <>{t(`audit.who.${w.kind}` as AdminKey)}</>;
 }
 
-/** A value as a person reads it: numbers in the language's format, yes/no, text as it is, the rest as compact JSON. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A recorded value as a person reads it: numbers in the language's format, yes/no, instants as the
+ * page's dates; text as it was typed (`data-as-typed`: a name is data, not the page's language),
+ * a machine value (an id, a kind, a status) and anything else as code.
+ */
 function Value(props: { v: unknown; lang: Lang }) {
   const v = props.v;
   if (v === undefined || v === null || v === '') return <span class="muted">—</span>;
   if (typeof v === 'number') return <>{num(v, props.lang)}</>;
   if (typeof v === 'boolean') return <>{t(v ? 'audit.yes' : 'audit.no')}</>;
-  if (typeof v === 'string') return <>{v}</>;
-  return <code class="audit-json">{JSON.stringify(v)}</code>;
+  if (typeof v === 'string' && INSTANT.test(v)) return <>{dateTime(v, props.lang)}</>;
+  if (typeof v === 'string' && !/^[\w.:-]+$/.test(v)) return <span data-as-typed="">{v}</span>;
+  return <code class="audit-json">{typeof v === 'string' ? v : JSON.stringify(v)}</code>;
 }
 
 function Changes(props: { entry: Entry; lang: Lang }) {
