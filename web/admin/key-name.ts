@@ -1,10 +1,17 @@
+import type { AdminKey } from './i18n';
 import { t } from './t';
 
 /**
- * An API key's name as the panel shows it: a key made without a name is called "`<role>` key" by
- * the server (src/app/api-keys.ts); that reads in the panel's language ("Ключ: касса").
+ * The role of a key made without a name: the server calls it "`<role>` key" (src/app/api-keys.ts),
+ * which the panel shows in its own words instead.
  */
+export function unnamedKeyRole(name: string): string | null {
+  const role = /^(pos|admin|readonly) key$/.exec(name)?.[1];
+  return role ? t(`keyRole.${role}` as AdminKey) : null;
+}
+
+/** An API key's name as the panel shows it: "Без названия (касса)" for a key made without one. */
 export function keyName(name: string): string {
-  const role = /^(pos|admin|readonly) key$/.exec(name)?.[1] as 'pos' | 'admin' | 'readonly' | undefined;
-  return role ? t('keys.defaultName', { role: t(`keyRole.${role}`) }) : name;
+  const role = unnamedKeyRole(name);
+  return role ? t('keys.defaultName', { role }) : name;
 }

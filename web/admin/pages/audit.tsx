@@ -6,7 +6,7 @@ import type { Lang } from '../../shared/i18n';
 import { fieldName } from '../../shared/problems';
 import { Card, Field } from '../../shared/ui';
 import type { AdminKey } from '../i18n';
-import { keyName } from '../key-name';
+import { unnamedKeyRole } from '../key-name';
 import { ListTable, useList } from '../list';
 import { i18n, t, tn } from '../t';
 
@@ -36,7 +36,10 @@ function Who(props: { who: Entry['who'] }) {
       <>{t('audit.who.adminGone')}</>
     );
   }
-  if (w.kind === 'api_key') return <>{w.name ? t('audit.who.apiKey', { name: keyName(w.name) }) : t('audit.who.apiKeyGone')}</>;
+  if (w.kind === 'api_key') {
+    const role = w.name ? unnamedKeyRole(w.name) : null;
+    return <>{!w.name ? t('audit.who.apiKeyGone') : role ? t('audit.who.apiKeyRole', { role }) : t('audit.who.apiKey', { name: w.name })}</>;
+  }
   return <>{t(`audit.who.${w.kind}` as AdminKey)}</>;
 }
 

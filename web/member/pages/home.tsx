@@ -44,7 +44,7 @@ function LoyaltyCard() {
       <div class="qr" role="img" aria-label={t('card.qr')} dangerouslySetInnerHTML={{ __html: qr }} />
       <div class="barcode" role="img" aria-label={t('card.barcode')} dangerouslySetInnerHTML={{ __html: code128Svg(card.data.value) }} />
       <p class="token" data-testid="card-token">
-        {card.data.value}
+        <code>{card.data.value}</code>
       </p>
       <div class="row" style={{ justifyContent: 'center' }}>
         <button type="button" onClick={() => setFull(true)}>
@@ -78,7 +78,7 @@ function Balance(props: { program: Program }) {
       <p class="big" data-testid="balance-available">
         {num(d.available, lang)}
       </p>
-      <p class="muted">{t('balance.availableHint', { value: money(d.available * props.program.pointValue, props.program.currency, lang) })}</p>
+      <p class="muted">{t('balance.availableHint', { value: moneyWhole(d.available * props.program.pointValue, props.program.currency, lang) })}</p>
       <div class="stats">
         <Stat label={t('balance.pending')} value={num(d.pendingTotal, lang)} />
         <Stat label={t('balance.held')} value={num(d.held, lang)} />
