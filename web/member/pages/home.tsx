@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'preact/hooks';
 import { useLoad } from '../../shared/api';
-import { date, money, moneyWhole, num } from '../../shared/format';
+import { date, moneyWhole, num } from '../../shared/format';
 import { Card, Loading, Problem, Stat } from '../../shared/ui';
 import { code128Svg } from '../code128';
 import { load, type Me, type Program, type Tier } from '../data';
