@@ -291,7 +291,7 @@ const en: Record<MemberKey, string> = {
   'effect.pointsMultiplier': 'Points ×{x}',
   'effect.discountPercent': '{percent} % off',
   'effect.discountFixed': '{amount} off',
-  'effect.cheapestFree.one': 'the cheapest item free when you buy {min} or more',
+  'effect.cheapestFree.one': '{count} cheapest item free when you buy {min} or more',
   'effect.cheapestFree.few': '{count} cheapest items free when you buy {min} or more',
   'effect.cheapestFree.many': '{count} cheapest items free when you buy {min} or more',
   'effect.cheapestFree.other': '{count} cheapest items free when you buy {min} or more',
