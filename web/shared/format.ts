@@ -31,9 +31,3 @@ export const moneyWhole = (minor: number, currency: string, lang: Lang): string 
 /** Money in whole units, rounded (for figures where kopecks are noise): 1 370 386 850 → "13 703 869 ₽". */
 export const moneyRounded = (minor: number, currency: string, lang: Lang): string =>
   new Intl.NumberFormat(locale(lang), { style: 'currency', currency, minimumFractionDigits: 0, maximumFractionDigits: 0 }).format(minor / 100);
-
-/** The plural category of a count in the language (Intl.PluralRules): ru 1 → one, 3 → few, 5 → many, 1,5 → other. */
-export const pluralOf = (n: number, lang: Lang): Intl.LDMLPluralRule => new Intl.PluralRules(locale(lang)).select(n);
-
-/** A share with its sign spelled by the caller's words ("выше на 9,3 %" / "ниже на 9,3 %"): the magnitude, and which way. */
-export const signedShare = (share: number): { magnitude: number; direction: 'up' | 'down' | 'same' } => ({ magnitude: Math.abs(share), direction: share > 0 ? 'up' : share < 0 ? 'down' : 'same' });
