@@ -1,4 +1,4 @@
-import type { Lang } from './i18n';
+import type { Lang } from './i18n.js';
 
 const locale = (lang: Lang) => (lang === 'ru' ? 'ru-RU' : 'en-GB');
 
