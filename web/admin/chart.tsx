@@ -7,9 +7,25 @@ import 'uplot/dist/uPlot.min.css';
 export interface Series {
   label: string;
   values: (number | null)[];
-  /** How a value reads in the table and on the axis (money, a count). */
+  /** How a value reads in the table (money, a count). */
   format: (v: number) => string;
+  /** How it reads on the axis, where room is short ("273 тыс. ₽"); `format` when not given. */
+  axisFormat?: (v: number) => string;
 }
+
+/**
+ * The y axis as wide as its longest label (uPlot measures with the axis's own font), so that no
+ * label is clipped ("000,00 ₽"); uPlot calls it again after the labels change.
+ */
+const fitAxis: uPlot.Axis.Size = (self, values, axisIdx, cycleNum) => {
+  const axis = self.axes[axisIdx]!;
+  if (cycleNum > 1) return (axis as { _size?: number })._size ?? 60;
+  const longest = (values ?? []).reduce((a, v) => (v.length > a.length ? v : a), '');
+  // Set up by uPlot as [css font, size] (the type says the string it was given).
+  const font = (axis.font as unknown as [string, number] | undefined)?.[0];
+  if (font) self.ctx.font = font;
+  return Math.ceil((axis.ticks?.size ?? 10) + (axis.gap ?? 5) + self.ctx.measureText(longest).width / devicePixelRatio) + 4;
+};
 
 /** Two distinguishable colours with at least 3:1 against white (WCAG non-text contrast). */
 const COLOURS = ['#0a5bb5', '#b35900', '#1d6b32', '#7b2a9e'];
@@ -19,7 +35,7 @@ export function TimeChart(props: { title: string; summary: string; tableLabel: s
   const { x, series } = props;
   useEffect(() => {
     if (!box.current) return;
-    const fmt = series[0]?.format ?? String;
+    const fmt = series[0]?.axisFormat ?? series[0]?.format ?? String;
     const plot = new uPlot(
       {
         width: box.current.clientWidth || 600,
@@ -34,7 +50,7 @@ export function TimeChart(props: { title: string; summary: string; tableLabel: s
             ...(props.bars ? { paths: uPlot.paths.bars!({ size: [0.6 / series.length, 40] }), fill: COLOURS[i % COLOURS.length] } : {}),
           })),
         ],
-        axes: [{ space: 70, values: (_u, splits) => splits.map((v) => props.xFormat(v)) }, { size: 70, values: (_u, splits) => splits.map((v) => fmt(v)) }],
+        axes: [{ space: 70, values: (_u, splits) => splits.map((v) => props.xFormat(v)) }, { size: fitAxis, values: (_u, splits) => splits.map((v) => fmt(v)) }],
         legend: { show: false },
         cursor: { show: false },
       },

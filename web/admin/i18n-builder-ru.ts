@@ -34,7 +34,7 @@ export const builderRu = {
   'builder.noCoupon': 'Без купона',
   'builder.json': 'Акция в JSON — для остальных условий',
   'builder.jsonLabel': 'JSON акции',
-  'builder.jsonHint': 'Магазины, каналы, атрибуты, несколько правил аудитории — по формату из docs/rules.md.',
+  'builder.jsonHint': 'Магазины, каналы, атрибуты, несколько правил аудитории — по формату из руководства по правилам акций.',
   'builder.applyJson': 'Применить JSON',
   'builder.badJson': 'Это не JSON-объект акции.',
   'simx.who': 'Кто покупает',

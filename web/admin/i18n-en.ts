@@ -1,5 +1,6 @@
 // The admin panel's strings in English.
 import type { AdminKey } from './i18n-ru.js';
+import { readableEn } from './i18n-readable-en.js';
 import { builderEn } from './i18n-builder-en.js';
 import { importEn } from './i18n-import-en.js';
 import { reportsEn } from './i18n-reports-en.js';
@@ -112,10 +113,10 @@ export const en: Record<AdminKey, string> = {
   'coupons.code': 'Shared code',
   'coupons.codeColumn': 'Code',
   'coupons.codes': 'Codes',
-  'coupons.codesOf': 'Codes of {name}',
+  'coupons.codesOf': 'Codes of “{name}”',
   'coupons.count': 'How many codes',
-  'coupons.csv': 'Codes of {name}: CSV for scripts',
-  'coupons.csvExcel': 'Codes of {name}: CSV for Excel (Russian)',
+  'coupons.csv': 'Codes of “{name}”: CSV for scripts',
+  'coupons.csvExcel': 'Codes of “{name}”: CSV for Excel (Russian)',
   'coupons.kind': 'Kind',
   'coupons.member': 'Member',
   'coupons.more': '100 more codes',
@@ -124,7 +125,7 @@ export const en: Record<AdminKey, string> = {
   'coupons.prefix': 'Prefix',
   'coupons.prefixHint': 'Capital Latin letters and digits.',
   'coupons.shared': 'Shared code',
-  'coupons.showCodes': 'Codes of {name}',
+  'coupons.showCodes': 'Codes of “{name}”',
   'coupons.unique': 'Unique codes',
   'coupons.used': 'Used',
   'coupons.uses': 'Uses',
@@ -391,5 +392,6 @@ export const en: Record<AdminKey, string> = {
   ...reportsEn,
   ...importEn,
   ...builderEn,
+  ...readableEn,
 };
 

@@ -61,7 +61,7 @@ export const reportsEn: Record<keyof typeof reportsRu, string> = {
   'nav.analytics': 'Analytics',
   'report.empty': 'No data for this period.',
   'rfm.title': 'RFM: recency × frequency and spend',
-  'rfm.computed': 'Computed {at}: {members} members with purchases in the last {days} days.',
+  'rfm.computed': 'Computed {at}: {members} with purchases in the last {days}.',
   'rfm.notYet': 'Not computed yet: it runs once a day.',
   'rfm.caption': 'Members by recency (rows) and frequency with spend (columns)',
   'rfm.corner': 'Recency ↓ / frequency and spend →',

@@ -1,4 +1,5 @@
 // The admin panel's strings in Russian (the source: English is typed by these keys).
+import { readableRu } from './i18n-readable-ru.js';
 import { builderRu } from './i18n-builder-ru.js';
 import { importRu } from './i18n-import-ru.js';
 import { reportsRu } from './i18n-reports-ru.js';
@@ -81,7 +82,7 @@ export const ru = {
   'campaign.effects': 'Что даёт акция',
   'campaign.from': 'Начало',
   'campaign.id': 'Код',
-  'campaign.idHint': 'Постоянный код для API, например double-points.',
+  'campaign.idHint': 'Постоянный код акции для API: латинские буквы, цифры и дефисы.',
   'campaign.limits': 'Лимиты, бюджет и контрольная группа',
   'campaign.minTotal': 'Чек от, ₽',
   'campaign.minTotalHint': 'Пусто — на любой чек.',
@@ -111,10 +112,10 @@ export const ru = {
   'coupons.code': 'Общий код',
   'coupons.codeColumn': 'Код',
   'coupons.codes': 'Кодов',
-  'coupons.codesOf': 'Коды серии {name}',
+  'coupons.codesOf': 'Коды серии «{name}»',
   'coupons.count': 'Сколько кодов',
-  'coupons.csv': 'Коды {name}: CSV для программ',
-  'coupons.csvExcel': 'Коды {name}: CSV для Excel',
+  'coupons.csv': 'Коды «{name}»: CSV для программ',
+  'coupons.csvExcel': 'Коды «{name}»: CSV для Excel',
   'coupons.kind': 'Вид',
   'coupons.member': 'Участник',
   'coupons.more': 'Ещё 100 кодов',
@@ -123,7 +124,7 @@ export const ru = {
   'coupons.prefix': 'Префикс',
   'coupons.prefixHint': 'Заглавные латинские буквы и цифры.',
   'coupons.shared': 'Общий код',
-  'coupons.showCodes': 'Коды {name}',
+  'coupons.showCodes': 'Коды «{name}»',
   'coupons.unique': 'Уникальные коды',
   'coupons.used': 'Использовано',
   'coupons.uses': 'Использований',
@@ -152,7 +153,7 @@ export const ru = {
   'kind.phone': 'Телефон',
   'kind.email': 'E-mail',
   'kind.card': 'Карта',
-  'kind.external_id': 'Внешний id',
+  'kind.external_id': 'Внешний код',
   'kind.member_token': 'Виртуальная карта',
   'kind.name': 'Имя',
   'ledger.points': 'Баллы',
@@ -390,6 +391,7 @@ export const ru = {
   ...reportsRu,
   ...importRu,
   ...builderRu,
+  ...readableRu,
 };
 
 export type AdminKey = keyof typeof ru;

@@ -3,3 +3,4 @@ import { dictionaries, type AdminKey } from './i18n';
 
 export const i18n = createI18n<AdminKey>(dictionaries, 'kopilka.admin.lang');
 export const t = i18n.t;
+export const tn = i18n.tn;

@@ -1,29 +1,36 @@
 // Campaign effects and schedules in the member's words.
-import { date, money } from '../shared/format';
+import { date, money, num } from '../shared/format';
+import type { Lang } from '../shared/i18n';
 import type { Effect, Offers } from './data';
-import { i18n, t } from './t';
+import { i18n, t, tn } from './t';
+
+const ORDINAL_EN: Record<Intl.LDMLPluralRule, string> = { one: 'st', two: 'nd', few: 'rd', other: 'th', zero: 'th', many: 'th' };
+
+/** "каждый 3-й" in Russian (the template adds "-й"), "every 3rd" in English. */
+const nth = (n: number, lang: Lang) => (lang === 'ru' ? num(n, lang) : `${num(n, lang)}${ORDINAL_EN[new Intl.PluralRules('en-GB', { type: 'ordinal' }).select(n)]}`);
 
 export function describeEffect(e: Effect, currency: string): string {
   const lang = i18n.lang();
+  const n = (x: number) => num(x, lang);
   switch (e.kind) {
     case 'points_fixed':
-      return t('effect.pointsFixed', { points: e.points });
+      return tn('effect.pointsFixed', e.points, { points: n(e.points) });
     case 'points_per_item':
-      return t('effect.pointsPerItem', { points: e.points });
+      return tn('effect.pointsPerItem', e.points, { points: n(e.points) });
     case 'points_per_amount':
-      return t('effect.pointsPerAmount', { points: e.points, amount: money(e.per, currency, lang) });
+      return tn('effect.pointsPerAmount', e.points, { points: n(e.points), amount: money(e.per, currency, lang) });
     case 'points_percent':
-      return t('effect.pointsPercent', { percent: e.percent });
+      return t('effect.pointsPercent', { percent: n(e.percent) });
     case 'points_multiplier':
-      return t('effect.pointsMultiplier', { x: e.multiplier });
+      return t('effect.pointsMultiplier', { x: n(e.multiplier) });
     case 'discount_percent':
-      return t('effect.discountPercent', { percent: e.percent });
+      return t('effect.discountPercent', { percent: n(e.percent) });
     case 'discount_fixed':
       return t('effect.discountFixed', { amount: money(e.amount, currency, lang) });
     case 'cheapest_free':
-      return t('effect.cheapestFree', { count: e.count, min: e.minQuantity });
+      return tn('effect.cheapestFree', e.count, { count: n(e.count), min: n(e.minQuantity) });
     case 'nth_item':
-      return 'price' in e ? t('effect.nthItemPrice', { n: e.n, price: money(e.price, currency, lang) }) : t('effect.nthItemPercent', { n: e.n, percent: e.percent });
+      return 'price' in e ? t('effect.nthItemPrice', { n: nth(e.n, lang), price: money(e.price, currency, lang) }) : t('effect.nthItemPercent', { n: nth(e.n, lang), percent: n(e.percent) });
   }
 }
 

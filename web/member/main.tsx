@@ -1,7 +1,10 @@
 import { render } from 'preact';
 import '../shared/base.css';
 import './member.css';
+import { problemDisplay } from '../shared/ui';
 import { App } from './app';
+
+problemDisplay.showCode = false;
 
 render(<App />, document.getElementById('root')!);
 

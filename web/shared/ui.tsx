@@ -38,13 +38,19 @@ export function Check(props: { label: string; checked: boolean; onChange: (v: bo
   );
 }
 
+/**
+ * How problems show in this app: the admin panel shows the stable code too (staff quote it to
+ * support); the member app does not (`RESEND_TOO_SOON` means nothing to a shopper). Set once at start.
+ */
+export const problemDisplay = { showCode: true };
+
 /** A failed load or send: the problem in the page's language, with its code for support, and which fields it names. */
 export function Problem(props: { error: ApiError | undefined; title: string }) {
   if (!props.error) return null;
   const fields = props.error.fieldList();
   return (
     <div class="problem" role="alert">
-      <strong>{props.title}</strong> {props.error.text()} <code>{props.error.code}</code>
+      <strong>{props.title}</strong> {props.error.text()} {problemDisplay.showCode ? <code>{props.error.code}</code> : null}
       {fields.length > 0 ? (
         <ul class="problem__fields">
           {fields.map((f) => (

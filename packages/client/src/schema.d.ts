@@ -2924,15 +2924,31 @@ export interface paths {
                         "application/json": {
                             items: {
                                 action: string;
-                                /** @description who: `key:<id>`, `admin:<id>` or `cli` */
+                                /** @description who, as recorded: `admin-user:<id>`, `key:<id>`, `member:<id>`, `system`, `first-start`, `demo` or `cli` */
                                 actor: string;
                                 after: unknown;
                                 /** Format: date-time */
                                 at: string;
                                 before: unknown;
+                                /** @description the fields that differ between before and after (absent on one side: no value) */
+                                changes: {
+                                    after?: unknown;
+                                    before?: unknown;
+                                    /** @description dotted path of the field, e.g. `settings.pendingDays`; empty for a whole value */
+                                    path: string;
+                                }[];
                                 entity: string;
                                 entityId: string;
                                 id: string;
+                                /** @description who made the change, as a reader knows them */
+                                who: {
+                                    /** @description the admin user's e-mail */
+                                    email: string | null;
+                                    id: string | null;
+                                    kind: "admin_user" | "api_key" | "member" | "system" | "first_start" | "demo" | "cli";
+                                    /** @description the admin user's or API key's name today (null when deleted since) */
+                                    name: string | null;
+                                };
                             }[];
                             nextCursor: string | null;
                         };

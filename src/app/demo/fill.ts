@@ -5,6 +5,7 @@ import type { DB } from '../../store/schema.js';
 import { checkBooks } from '../../store/verify.js';
 import { countMembers } from '../../store/members.js';
 import { insertStores } from '../../store/stores.js';
+import { audit, DEMO_ACTOR } from '../audit.js';
 import { createContext, type Actor, type AppContext } from '../context.js';
 import { expirePoints } from '../ledger.js';
 import { enrolMember, type MemberInput } from '../members.js';
@@ -188,7 +189,7 @@ export async function fillDemo(db: Kysely<DB>, options: DemoOptions): Promise<De
 
   const members = planMembers(options.seed, options.members, from, now, zone);
   const events = planEvents(options.seed, members, from, now, zone);
-  const actor: Actor = { programId, role: 'admin', name: 'demo' };
+  const actor: Actor = { programId, role: 'admin', name: DEMO_ACTOR };
 
   const summary = { memberPurchases: 0, anonymousPurchases: 0, purchasesSpendingPoints: 0, returns: 0, revenue: 0 };
   let nextExpiryRun = DateTime.fromMillis(from, { zone }).startOf('month').plus({ months: 1 }).toMillis();
@@ -225,6 +226,15 @@ export async function fillDemo(db: Kysely<DB>, options: DemoOptions): Promise<De
   }
   simulated = now;
   await expirePoints(ctx);
+  // One entry in the audit log says where all of this came from (the members and purchases have none of their own).
+  await audit(ctx, db, actor, {
+    action: 'demo_fill',
+    entity: 'program',
+    entityId: programId,
+    before: null,
+    after: { programCreated, members: members.length, months: options.months, seed: options.seed, stores: STORES.length, purchases: summary.memberPurchases + summary.anonymousPurchases, returns: summary.returns },
+    at: new Date(now),
+  });
 
   const books = await checkBooks(db, programId);
   const account = books.accounts.find((a) => a.programId === programId);

@@ -4,17 +4,29 @@ import { AUDIT_LIST, getAuditLog } from '../../app/audit.js';
 import type { AppContext } from '../../app/context.js';
 import type { App } from '../app.js';
 import { listParams, listQuery, listResponse } from '../list-query.js';
-import { DateTime, Obj, problemResponses } from '../schemas.js';
+import { DateTime, NullableString, Obj, problemResponses } from '../schemas.js';
 
 const AuditEntry = Obj({
   id: Type.String(),
   at: DateTime,
-  actor: Type.String({ description: 'who: `key:<id>`, `admin:<id>` or `cli`' }),
+  actor: Type.String({ description: 'who, as recorded: `admin-user:<id>`, `key:<id>`, `member:<id>`, `system`, `first-start`, `demo` or `cli`' }),
+  who: Obj(
+    {
+      kind: Type.Union([Type.Literal('admin_user'), Type.Literal('api_key'), Type.Literal('member'), Type.Literal('system'), Type.Literal('first_start'), Type.Literal('demo'), Type.Literal('cli')]),
+      id: NullableString,
+      name: Type.Union([Type.String(), Type.Null()], { description: "the admin user's or API key's name today (null when deleted since)" }),
+      email: Type.Union([Type.String(), Type.Null()], { description: "the admin user's e-mail" }),
+    },
+    { description: 'who made the change, as a reader knows them' },
+  ),
   action: Type.String(),
   entity: Type.String(),
   entityId: Type.String(),
   before: Type.Unknown(),
   after: Type.Unknown(),
+  changes: Type.Array(Obj({ path: Type.String({ description: 'dotted path of the field, e.g. `settings.pendingDays`; empty for a whole value' }), before: Type.Optional(Type.Unknown()), after: Type.Optional(Type.Unknown()) }), {
+    description: 'the fields that differ between before and after (absent on one side: no value)',
+  }),
 });
 const AuditQuery = listQuery(AUDIT_LIST, {
   entity: Type.Optional(Type.String({ maxLength: 50 })),

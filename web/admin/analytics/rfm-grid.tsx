@@ -4,7 +4,7 @@ import { api, unwrap, useLoad } from '../../shared/api';
 import { dateTime, num } from '../../shared/format';
 import { Card, Loading, Problem } from '../../shared/ui';
 import { percent } from '../report-format';
-import { i18n, t } from '../t';
+import { i18n, t, tn } from '../t';
 
 /** A light-to-mid blue by share of the largest cell; the text stays dark, so contrast holds (≥ 7:1). */
 export const shade = (value: number, max: number): string => {
@@ -25,7 +25,7 @@ export function RfmGrid() {
   const range = (measure: 'r' | 'f' | 'm', score: number) => r.ranges.find((x) => x.measure === measure && x.score === score);
   return (
     <Card title={t('rfm.title')}>
-      <p class="hint">{r.computedAt ? t('rfm.computed', { at: dateTime(r.computedAt, lang), members: num(r.members, lang), days: r.windowDays }) : t('rfm.notYet')}</p>
+      <p class="hint">{r.computedAt ? t('rfm.computed', { at: dateTime(r.computedAt, lang), members: tn('count.members', r.members, { n: num(r.members, lang) }), days: tn('count.days', r.windowDays, { n: num(r.windowDays, lang) }) }) : t('rfm.notYet')}</p>
       <div class="table-scroll" tabIndex={0} role="region" aria-label={t('rfm.title')}>
         <table class="rfm-grid" data-testid="rfm-grid">
           <caption class="visually-hidden">{t('rfm.caption')}</caption>

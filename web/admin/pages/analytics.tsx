@@ -10,7 +10,8 @@ import type { Session } from '../data';
 import { mayEdit } from '../nav';
 import { RangePicker } from '../range-picker';
 import { presetRange, todayIn, type Range } from '../report-range';
-import { t } from '../t';
+import { date } from '../../shared/format';
+import { i18n, t } from '../t';
 
 /** Retention by cohort, cost by block against budgets, payback, RFM, NPS and the models (docs/analytics.md). */
 export function Analytics(props: { session: Session }) {
@@ -29,7 +30,7 @@ function AnalyticsFor(props: { today: string; owner: boolean }) {
       <div class="toolbar">
         <RangePicker range={range} today={props.today} onChange={setRange} />
       </div>
-      <p class="muted">{t('dash.rangeShown', { from: range.from, to: range.to })}</p>
+      <p class="muted">{t('dash.rangeShown', { from: date(`${range.from}T12:00:00Z`, i18n.lang()), to: date(`${range.to}T12:00:00Z`, i18n.lang()) })}</p>
       <Cohorts range={range} />
       <Blocks range={range} mayEdit={props.owner} />
       <Payback range={range} />

@@ -4,6 +4,7 @@ import { dateTime } from '../../shared/format';
 import { useSubmit, val } from '../../shared/form';
 import { Card, Field, Problem } from '../../shared/ui';
 import { ListTable, useList } from '../list';
+import { keyName } from '../key-name';
 import { i18n, t } from '../t';
 
 const ROLES = ['pos', 'admin', 'readonly'] as const;
@@ -43,7 +44,7 @@ export function ApiKeys() {
           list={list}
           testId="api-keys"
           columns={[
-            { label: t('keys.name'), sort: 'name', cell: (k) => k.name },
+            { label: t('keys.name'), sort: 'name', cell: (k) => keyName(k.name) },
             { label: t('keys.role'), sort: 'role', cell: (k) => t(`keyRole.${k.role}`) },
             { label: t('keys.prefix'), cell: (k) => <code>{k.prefix}…</code> },
             { label: t('keys.created'), sort: 'createdAt', firstDirection: 'desc', cell: (k) => dateTime(k.createdAt, lang) },

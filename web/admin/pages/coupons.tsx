@@ -12,7 +12,7 @@ import { i18n, t } from '../t';
 export function Coupons(props: { session: Session }) {
   const list = useList((q) => unwrap(api.GET('/v1/coupon-series', { params: { query: q } })), { defaultSort: '-createdAt' });
   const [form, setForm] = useState({ id: '', name: '', kind: 'unique' as 'unique' | 'shared', count: '100', prefix: '', code: '' });
-  const [codesOf, setCodesOf] = useState<string>();
+  const [codesOf, setCodesOf] = useState<{ id: string; name: string }>();
   const f = useSubmit();
   const more = useSubmit();
   const lang = i18n.lang();
@@ -47,7 +47,7 @@ export function Coupons(props: { session: Session }) {
               sort: 'name',
               cell: (s) => (
                 <>
-                  {s.series.name} <span class="muted">{s.id}</span>
+                  {s.series.name} <code class="muted">{s.id}</code>
                 </>
               ),
             },
@@ -59,14 +59,14 @@ export function Coupons(props: { session: Session }) {
               label: t('coupons.actions'),
               cell: (s) => (
                 <span class="row">
-                  <button type="button" class="secondary" aria-pressed={codesOf === s.id} onClick={() => setCodesOf(codesOf === s.id ? undefined : s.id)}>
-                    {t('coupons.showCodes', { name: s.id })}
+                  <button type="button" class="secondary" aria-pressed={codesOf?.id === s.id} onClick={() => setCodesOf(codesOf?.id === s.id ? undefined : { id: s.id, name: s.series.name })}>
+                    {t('coupons.showCodes', { name: s.series.name })}
                   </button>
                   <a href={`/v1/coupon-series/${encodeURIComponent(s.id)}/codes.csv?dialect=excel-ru`} download>
                     {t('coupons.csvExcel', { name: s.id })}
                   </a>
                   <a href={`/v1/coupon-series/${encodeURIComponent(s.id)}/codes.csv`} download>
-                    {t('coupons.csv', { name: s.id })}
+                    {t('coupons.csv', { name: s.series.name })}
                   </a>
                   {canEdit && s.status === 'active' ? (
                     <button type="button" class="secondary" disabled={more.busy} onClick={() => void more.run(() => unwrap(api.POST('/v1/coupon-series/{id}/archive', { params: { path: { id: s.id } } }))).then(() => list.reload())}>
@@ -86,7 +86,7 @@ export function Coupons(props: { session: Session }) {
           ]}
         />
       </Card>
-      {codesOf ? <SeriesCodes key={codesOf} id={codesOf} /> : null}
+      {codesOf ? <SeriesCodes key={codesOf.id} id={codesOf.id} name={codesOf.name} /> : null}
       {canEdit ? (
         <Card title={t('coupons.add')}>
           <Problem error={f.error} title={t('error.title')} />
@@ -132,11 +132,11 @@ export function Coupons(props: { session: Session }) {
 }
 
 /** The codes of one series with their uses, a page at a time. */
-function SeriesCodes(props: { id: string }) {
+function SeriesCodes(props: { id: string; name: string }) {
   const lang = i18n.lang();
   const list = useList((q) => unwrap(api.GET('/v1/coupon-series/{id}/codes', { params: { path: { id: props.id }, query: q } })), { defaultSort: 'code' });
   return (
-    <Card title={t('coupons.codesOf', { name: props.id })}>
+    <Card title={t('coupons.codesOf', { name: props.name })}>
       <ListTable
         list={list}
         testId="coupon-codes"

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import { allItems, api, unwrap, useLoad, type ApiError } from '../../shared/api';
-import { money, num } from '../../shared/format';
+import { date, dateTime, moneyCompact, moneyRounded, num, numCompact } from '../../shared/format';
 import { val } from '../../shared/form';
 import { Card, Field, Loading, Problem, Stat } from '../../shared/ui';
 import { TimeChart, type Series } from '../chart';
@@ -49,7 +49,10 @@ function chartsOf(k: Kpis, currency: string, store: boolean, lang: Lang) {
   const x = k.series.map((s) => dayToX(s.period));
   const periods = k.series.map((s) => periodLabel(s.period, k.interval, lang));
   const count = (v: number) => num(v, lang);
-  const rub = (v: number) => money(v, currency, lang);
+  const rub = (v: number) => moneyRounded(v, currency, lang);
+  // Axes in short figures ("273 тыс. ₽"), the table and the summary in full ones.
+  const countAxis = (v: number) => numCompact(v, lang);
+  const rubAxis = (v: number) => moneyCompact(v, currency, lang);
   const pick = (f: (s: Kpis['series'][number]) => number | null) => k.series.map(f);
   const charts: { id: string; title: string; summary: string; series: Series[] }[] = [
     {
@@ -57,8 +60,8 @@ function chartsOf(k: Kpis, currency: string, store: boolean, lang: Lang) {
       title: t('dash.chart.purchases'),
       summary: t('dash.chart.purchasesSummary', { members: count(k.totals.memberPurchases), anonymous: count(k.totals.anonymousPurchases) }),
       series: [
-        { label: t('dash.withMember'), values: pick((s) => s.memberPurchases), format: count },
-        { label: t('dash.withoutMember'), values: pick((s) => s.anonymousPurchases), format: count },
+        { label: t('dash.withMember'), values: pick((s) => s.memberPurchases), format: count, axisFormat: countAxis },
+        { label: t('dash.withoutMember'), values: pick((s) => s.anonymousPurchases), format: count, axisFormat: countAxis },
       ],
     },
     {
@@ -66,8 +69,8 @@ function chartsOf(k: Kpis, currency: string, store: boolean, lang: Lang) {
       title: t('dash.chart.sales'),
       summary: t('dash.chart.salesSummary', { members: rub(k.totals.memberSales), anonymous: rub(k.totals.anonymousSales) }),
       series: [
-        { label: t('dash.withMember'), values: pick((s) => s.memberSales), format: rub },
-        { label: t('dash.withoutMember'), values: pick((s) => s.anonymousSales), format: rub },
+        { label: t('dash.withMember'), values: pick((s) => s.memberSales), format: rub, axisFormat: rubAxis },
+        { label: t('dash.withoutMember'), values: pick((s) => s.anonymousSales), format: rub, axisFormat: rubAxis },
       ],
     },
   ];
@@ -78,8 +81,8 @@ function chartsOf(k: Kpis, currency: string, store: boolean, lang: Lang) {
         title: t('dash.chart.members'),
         summary: t('dash.chart.membersSummary', { fresh: count(k.totals.newMembers ?? 0), active: count(k.totals.activeMembers) }),
         series: [
-          { label: t('dash.newMembers'), values: pick((s) => s.newMembers), format: count },
-          { label: t('dash.activeMembers'), values: pick((s) => s.activeMembers), format: count },
+          { label: t('dash.newMembers'), values: pick((s) => s.newMembers), format: count, axisFormat: countAxis },
+          { label: t('dash.activeMembers'), values: pick((s) => s.activeMembers), format: count, axisFormat: countAxis },
         ],
       },
       {
@@ -87,9 +90,9 @@ function chartsOf(k: Kpis, currency: string, store: boolean, lang: Lang) {
         title: t('dash.chart.points'),
         summary: t('dash.chart.pointsSummary', { issued: count(k.totals.pointsIssued ?? 0), redeemed: count(k.totals.pointsRedeemed ?? 0), expired: count(k.totals.pointsExpired ?? 0) }),
         series: [
-          { label: t('dash.pointsIssued'), values: pick((s) => s.pointsIssued), format: count },
-          { label: t('dash.pointsRedeemed'), values: pick((s) => s.pointsRedeemed), format: count },
-          { label: t('dash.pointsExpired'), values: pick((s) => s.pointsExpired), format: count },
+          { label: t('dash.pointsIssued'), values: pick((s) => s.pointsIssued), format: count, axisFormat: countAxis },
+          { label: t('dash.pointsRedeemed'), values: pick((s) => s.pointsRedeemed), format: count, axisFormat: countAxis },
+          { label: t('dash.pointsExpired'), values: pick((s) => s.pointsExpired), format: count, axisFormat: countAxis },
         ],
       },
     );
@@ -115,7 +118,7 @@ function DashboardFor(props: { timeZone: string; currency: string; stores: { id:
   const lang = i18n.lang();
   const k = kpis.data;
   const p = points.data;
-  const rub = (v: number | null) => (v === null ? '—' : money(v, props.currency, lang));
+  const rub = (v: number | null) => (v === null ? '—' : moneyRounded(v, props.currency, lang));
   const count = (v: number | null) => (v === null ? '—' : num(v, lang));
   return (
     <>
@@ -140,8 +143,8 @@ function DashboardFor(props: { timeZone: string; currency: string; stores: { id:
         </a>
       </div>
       <p class="muted" data-testid="range">
-        {t('dash.rangeShown', { from: range.from, to: range.to })}
-        {k?.freshness.aggregatedAt ? ` ${t('dash.freshness', { at: new Date(k.freshness.aggregatedAt).toLocaleString(lang === 'ru' ? 'ru-RU' : 'en-GB') })}` : ''}
+        {t('dash.rangeShown', { from: date(`${range.from}T12:00:00Z`, lang), to: date(`${range.to}T12:00:00Z`, lang) })}
+        {k?.freshness.aggregatedAt ? ` ${t('dash.freshness', { at: dateTime(k.freshness.aggregatedAt, lang) })}` : ''}
       </p>
       <Problem error={kpis.error ?? points.error} title={t('error.title')} />
       {!k ? (
@@ -161,7 +164,11 @@ function DashboardFor(props: { timeZone: string; currency: string; stores: { id:
             <Stat label={t('dash.purchasesWithout')} value={count(k.totals.anonymousPurchases)} hint={t('dash.averageReceipt', { value: rub(k.totals.anonymousAverageReceipt) })} />
             <Stat label={t('dash.salesWith')} value={rub(k.totals.memberSales)} hint={k.totals.memberSalesShare === null ? undefined : t('dash.shareOfSales', { share: percent(k.totals.memberSalesShare, lang) })} />
             <Stat label={t('dash.salesWithout')} value={rub(k.totals.anonymousSales)} />
-            <Stat label={t('dash.uplift')} value={k.totals.averageReceiptUplift === null ? '—' : percent(k.totals.averageReceiptUplift, lang)} hint={t('dash.upliftHint')} />
+            <Stat
+              label={t(k.totals.averageReceiptUplift !== null && k.totals.averageReceiptUplift < 0 ? 'dash.upliftDown' : 'dash.uplift')}
+              value={k.totals.averageReceiptUplift === null ? '—' : percent(Math.abs(k.totals.averageReceiptUplift), lang)}
+              hint={t('dash.upliftHint')}
+            />
             <Stat label={t('dash.netSales')} value={rub(k.totals.netSales)} />
           </div>
           {p ? (

@@ -11,6 +11,15 @@ import type { AdminKey } from '../i18n';
 import { i18n, t } from '../t';
 import { ListTable, useList } from '../list';
 
+/** The channels a member agreed to, by their names: "SMS, e-mail" (an unknown channel as it is). */
+function consentList(consents: Record<string, unknown>): string {
+  const names: Record<string, AdminKey> = { sms: 'consent.sms', email: 'consent.email', push: 'consent.push' };
+  return Object.entries(consents)
+    .filter(([, v]) => v)
+    .map(([k]) => (names[k] ? t(names[k]) : k))
+    .join(', ');
+}
+
 function Adjust(props: { memberId: string; onDone: () => void }) {
   const [points, setPoints] = useState('');
   const [reason, setReason] = useState('');
@@ -96,7 +105,7 @@ export function MemberPage(props: { id: string; session: Session }) {
               <dt>{t('member.city')}</dt>
               <dd>{m.city ?? '—'}</dd>
               <dt>{t('member.consents')}</dt>
-              <dd>{Object.entries(m.consents).filter(([, v]) => v).map(([k]) => k).join(', ') || '—'}</dd>
+              <dd>{consentList(m.consents) || '—'}</dd>
               <dt>{t('member.joined')}</dt>
               <dd>{dateTime(m.createdAt, lang)}</dd>
             </dl>
@@ -153,7 +162,6 @@ export function MemberPage(props: { id: string; session: Session }) {
               </>
             ) : null}
           </Card>
-          <MemberLots memberId={id} refreshKey={balance.data?.asOf} />
           <Card title={t('member.tier')}>
             {tier.data?.tier ? (
               <p>
@@ -204,6 +212,8 @@ export function MemberPage(props: { id: string; session: Session }) {
           ) : null}
         </div>
       </div>
+      {/* Six columns of dates and big numbers: the whole width, under the two columns. */}
+      <MemberLots memberId={id} refreshKey={balance.data?.asOf} />
     </>
   );
 }

@@ -60,7 +60,7 @@ export function Stores(props: { session: Session }) {
               sort: 'name',
               cell: (s) => (
                 <>
-                  {s.name} <span class="muted">{s.id}</span>
+                  {s.name} <code class="muted">{s.id}</code>
                 </>
               ),
             },

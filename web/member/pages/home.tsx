@@ -1,11 +1,11 @@
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'preact/hooks';
 import { useLoad } from '../../shared/api';
-import { date, money, num } from '../../shared/format';
+import { date, moneyWhole, num } from '../../shared/format';
 import { Card, Loading, Problem, Stat } from '../../shared/ui';
 import { code128Svg } from '../code128';
 import { load, type Me, type Program, type Tier } from '../data';
-import { i18n, t } from '../t';
+import { i18n, t, tn } from '../t';
 
 /** The card to show at the till: a QR code and a barcode of the card token, black on white. */
 function LoyaltyCard() {
@@ -44,7 +44,7 @@ function LoyaltyCard() {
       <div class="qr" role="img" aria-label={t('card.qr')} dangerouslySetInnerHTML={{ __html: qr }} />
       <div class="barcode" role="img" aria-label={t('card.barcode')} dangerouslySetInnerHTML={{ __html: code128Svg(card.data.value) }} />
       <p class="token" data-testid="card-token">
-        {card.data.value}
+        <code>{card.data.value}</code>
       </p>
       <div class="row" style={{ justifyContent: 'center' }}>
         <button type="button" onClick={() => setFull(true)}>
@@ -78,7 +78,7 @@ function Balance(props: { program: Program }) {
       <p class="big" data-testid="balance-available">
         {num(d.available, lang)}
       </p>
-      <p class="muted">{t('balance.availableHint', { value: money(d.available * props.program.pointValue, props.program.currency, lang) })}</p>
+      <p class="muted">{t('balance.availableHint', { value: moneyWhole(d.available * props.program.pointValue, props.program.currency, lang) })}</p>
       <div class="stats">
         <Stat label={t('balance.pending')} value={num(d.pendingTotal, lang)} />
         <Stat label={t('balance.held')} value={num(d.held, lang)} />
@@ -112,26 +112,35 @@ function TierCard(props: { program: Program }) {
   const tier = useLoad(load.tier, []);
   const lang = i18n.lang();
   if (tier.error) return <Problem error={tier.error} title={t('error.title')} />;
-  if (!tier.data?.tier) return null;
-  const d: Tier = tier.data;
-  const benefits = d.tier!.benefits as { earnMultiplier?: number; discountPercent?: number; perks?: string[] };
-  const metric = (n: number, m: string) => (m === 'spend' ? money(n, props.program.currency, lang) : num(n, lang));
+  const d: Tier | undefined = tier.data;
+  // A program without tiers has nothing to show; a new member sees the way to the first one.
+  if (!d || (!d.tier && !d.next)) return null;
+  const benefits = (d.tier?.benefits ?? {}) as { earnMultiplier?: number; discountPercent?: number; perks?: string[] };
+  const next = d.next;
+  const missing = (n: NonNullable<Tier['next']>) => {
+    const value = n.metric === 'spend' ? moneyWhole(n.missing, props.program.currency, lang) : num(n.missing, lang);
+    if (n.metric === 'spend') return t('tier.missing.spend', { name: n.name, value });
+    return tn(n.metric === 'purchases' ? 'tier.missing.purchases' : 'tier.missing.points', n.missing, { name: n.name, value });
+  };
   return (
-    <Card title={t('tier.title', { name: d.tier!.name })}>
-      <ul class="plain">
-        {benefits.earnMultiplier && benefits.earnMultiplier > 1 ? <li>{t('tier.multiplier', { x: benefits.earnMultiplier })}</li> : null}
-        {benefits.discountPercent ? <li>{t('tier.discount', { percent: benefits.discountPercent })}</li> : null}
-        {(benefits.perks ?? []).map((p) => (
-          <li>{p}</li>
-        ))}
-      </ul>
-      {d.next ? (
+    <Card title={d.tier ? t('tier.title', { name: d.tier.name }) : t('tier.none')}>
+      {d.tier ? (
+        <ul class="plain">
+          {benefits.earnMultiplier && benefits.earnMultiplier > 1 ? <li>{t('tier.multiplier', { x: num(benefits.earnMultiplier, lang) })}</li> : null}
+          {benefits.discountPercent ? <li>{t('tier.discount', { percent: num(benefits.discountPercent, lang) })}</li> : null}
+          {(benefits.perks ?? []).map((p) => (
+            <li>{p}</li>
+          ))}
+        </ul>
+      ) : (
+        <p>{t('tier.noneYet')}</p>
+      )}
+      {next ? (
         <>
-          <h3>{t('tier.next', { name: d.next.name })}</h3>
-          <div class="progress" role="progressbar" aria-label={t('tier.progress')} aria-valuemin={0} aria-valuemax={d.next.min} aria-valuenow={d.next.current}>
-            <div style={{ width: `${Math.min(100, Math.round((100 * d.next.current) / Math.max(1, d.next.min)))}%` }} />
+          <p data-testid="tier-missing">{missing(next)}</p>
+          <div class="progress" role="progressbar" aria-label={t('tier.progress', { name: next.name })} aria-valuemin={0} aria-valuemax={next.min} aria-valuenow={next.current}>
+            <div style={{ width: `${Math.min(100, Math.round((100 * next.current) / Math.max(1, next.min)))}%` }} />
           </div>
-          <p class="muted">{t(`tier.missing.${d.next.metric === 'spend' ? 'spend' : d.next.metric === 'purchases' ? 'purchases' : 'points'}`, { value: metric(d.next.missing, d.next.metric) })}</p>
         </>
       ) : (
         <p class="muted">{t('tier.top')}</p>

@@ -1,10 +1,11 @@
-import { useState } from 'preact/hooks';
-import { api, ApiError, unwrap } from '../../shared/api';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, unwrap, useLoad } from '../../shared/api';
+import { num } from '../../shared/format';
 import { href } from '../../shared/router';
 import { Card, Check, Field, Problem } from '../../shared/ui';
-import type { Me, Program } from '../data';
+import { load, type Me, type Program } from '../data';
 import { CHANNELS, checkProfile, profileBody, ProfileFields, type Channel, type ProfileValue } from '../profile-fields';
-import { t } from '../t';
+import { i18n, t, tn } from '../t';
 
 interface Prefs {
   channels: Channel[];
@@ -124,11 +125,48 @@ export function Profile(props: { me: Me; program: Program; onMe: (me: Me) => voi
       </Card>
       <Card title={t('profile.delete')}>
         <p>{t('profile.deleteText')}</p>
-        <Check name="confirm-delete" label={t('profile.deleteConfirm')} checked={confirmDelete} onChange={setConfirmDelete} />
-        <button type="button" class="danger" disabled={!confirmDelete || busy} onClick={() => void deleteAccount()}>
-          {t('profile.deleteButton')}
-        </button>
+        {confirmDelete ? (
+          <DeleteConfirmation busy={busy} onCancel={() => setConfirmDelete(false)} onConfirm={() => void deleteAccount()} />
+        ) : (
+          <button type="button" class="danger" disabled={busy} onClick={() => setConfirmDelete(true)}>
+            {t('profile.deleteButton')}
+          </button>
+        )}
       </Card>
     </>
+  );
+}
+
+/**
+ * The second step of "Delete my account": exactly what DELETE /v1/me does (src/app/my-data.ts,
+ * deleteMe): the profile, consents, identifiers and card token and the member's feedback go and
+ * sessions end; entries, lots and purchases stay under the anonymous member, so the points are
+ * nobody's to spend and stay on the books.
+ */
+function DeleteConfirmation(props: { busy: boolean; onCancel: () => void; onConfirm: () => void }) {
+  const balance = useLoad(load.balance, []);
+  const lang = i18n.lang();
+  const ask = useRef<HTMLHeadingElement>(null);
+  useEffect(() => ask.current?.focus(), []);
+  const b = balance.data;
+  const points = b ? b.available + b.pendingTotal + b.held : undefined;
+  return (
+    <div class="confirm" role="group" aria-labelledby="delete-ask" data-testid="delete-confirmation">
+      <h3 id="delete-ask" tabIndex={-1} ref={ask}>
+        {t('profile.deleteAsk')}
+      </h3>
+      <p>{t('profile.deleteWhat')}</p>
+      <Problem error={balance.error} title={t('error.title')} />
+      {points === undefined ? null : <p data-testid="delete-points">{points === 0 ? t('profile.deleteNoPoints') : tn('profile.deletePoints', points, { n: num(points, lang) })}</p>}
+      <p>{t('profile.deleteHistory')}</p>
+      <div class="row">
+        <button type="button" class="danger" disabled={props.busy || points === undefined} onClick={props.onConfirm}>
+          {t('profile.deleteYes')}
+        </button>
+        <button type="button" class="secondary" onClick={props.onCancel}>
+          {t('profile.deleteCancel')}
+        </button>
+      </div>
+    </div>
   );
 }
