@@ -118,6 +118,13 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
   app.addSchema(Problem);
 
+  // Routes whose body may be left out: the OpenAPI document says so (the plugin marks every body required).
+  const optionalBodies = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    if (route.schema?.body && IsOptional(route.schema.body)) {
+      for (const method of [route.method].flat()) optionalBodies.add(`${method.toLowerCase()} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+    }
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -136,6 +143,16 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       security: [{ apiKey: [] }, { adminSession: [] }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    transformObject: (doc) => {
+      if (!('openapiObject' in doc)) return doc.swaggerObject;
+      const { openapiObject } = doc;
+      for (const [path, item] of Object.entries(openapiObject.paths ?? {})) {
+        for (const [method, op] of Object.entries(item as Record<string, { requestBody?: { required?: boolean } }>)) {
+          if (op.requestBody && optionalBodies.has(`${method} ${path}`)) op.requestBody.required = false;
+        }
+      }
+      return openapiObject;
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(cookie);

@@ -144,6 +144,9 @@ for (const kind of DATABASES) {
       const withoutHeader = await s.request('POST', `/v1/members/${member}/block`, undefined, { key: s.adminKey });
       assert.equal(withoutHeader.status, 200, 'an optional body may be left out with no content-type either');
       await s.request('POST', `/v1/members/${member}/unblock`, undefined, { key: s.adminKey });
+      const doc = (await s.request('GET', '/openapi.json')).body;
+      assert.equal(doc.paths['/v1/members/{id}/block'].post.requestBody.required, false, 'the API document says the body may be left out');
+      assert.equal(doc.paths['/v1/purchases'].post.requestBody.required, true);
       const badBlock = await s.request('POST', `/v1/members/${member}/block`, { reason: 5 }, { key: s.adminKey });
       assert.deepEqual([badBlock.status, badBlock.body.code], [400, 'VALIDATION_FAILED'], 'a body that is sent is still checked');
       // A route that needs a body still says which one is missing; broken JSON is still refused.
