@@ -123,6 +123,27 @@ export function lotViews<L extends Lot>(lots: readonly L[], holds: readonly Hold
     );
 }
 
+/**
+ * Points earned but not yet spendable at `at` (the return window), and when the first of them
+ * become spendable; told to a member who asks to spend more than is available.
+ */
+export function pendingOf(lots: readonly Lot[], at: Date): { pending: number; nextAvailableAt: Date | null } {
+  const waiting = lots.filter((l) => l.remaining > 0 && isPending(l, at) && !isExpired(l, l.availableAt));
+  const next = waiting.reduce<Date | null>((m, l) => (m === null || l.availableAt.getTime() < m.getTime() ? l.availableAt : m), null);
+  return { pending: waiting.reduce((s, l) => s + l.remaining, 0), nextAvailableAt: next };
+}
+
+/** The extra fields of INSUFFICIENT_POINTS: what is spendable, and what is pending and from when. */
+export function shortOfPoints(available: number, pending: { pending: number; nextAvailableAt: Date | null }): Record<string, unknown> {
+  return { available, pending: pending.pending, nextAvailableAt: pending.nextAvailableAt?.toISOString() ?? null };
+}
+
+/** The detail of INSUFFICIENT_POINTS, e.g. "asked for 100 points, 0 available (120 pending, spendable from 2026-03-16T09:00:00.000Z)". */
+export function shortOfPointsDetail(asked: number, available: number, pending: { pending: number; nextAvailableAt: Date | null }): string {
+  const waiting = pending.pending > 0 && pending.nextAvailableAt ? ` (${pending.pending} pending, the first spendable from ${pending.nextAvailableAt.toISOString()})` : '';
+  return `asked to spend ${asked} points, ${available} available${waiting}`;
+}
+
 /** Spendable points at `at` (the `available` of balanceAt, without the rest). */
 export function availableAt(lots: readonly Lot[], holds: readonly Hold[], at: Date): number {
   return spendableLots(lots, holds, at).reduce((s, m) => s + m.amount, 0) - debtOf(lots);
@@ -136,7 +157,8 @@ export function planRedeem(lots: readonly Lot[], holds: readonly Hold[], amount:
   if (amount === 0) return []; // spending nothing is always possible, even with a negative balance
   const available = availableAt(lots, holds, at);
   if (amount > available) {
-    throw new DomainError('INSUFFICIENT_POINTS', `asked for ${amount} points, ${available} available`, { extra: { available } });
+    const pending = pendingOf(lots, at);
+    throw new DomainError('INSUFFICIENT_POINTS', shortOfPointsDetail(amount, available, pending), { extra: shortOfPoints(available, pending) });
   }
   return takeInOrder(spendableLots(lots, holds, at), amount).taken;
 }

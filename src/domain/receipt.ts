@@ -1,6 +1,7 @@
 import { allocate, divide } from './arithmetic.js';
 import { availableAt, expiresAt } from './calendar.js';
 import { DomainError, type FieldError } from './errors.js';
+import { shortOfPoints, shortOfPointsDetail } from './ledger.js';
 import { currencyMinorUnits, type ProgramSettings } from './settings.js';
 
 /** A receipt line as the till sends it. Amounts are minor units. */
@@ -44,6 +45,8 @@ export interface MemberState {
   status: 'active' | 'blocked' | 'anonymised';
   /** Points spendable now. */
   available: number;
+  /** Points earned but still in the return window, and when the first become spendable: asked only when a spend is short. */
+  pending?: (() => { pending: number; nextAvailableAt: Date | null }) | undefined;
 }
 
 export interface Evaluation {
@@ -121,8 +124,9 @@ export function assertSpendAllowed(member: MemberState | null, pointsToSpend: nu
     throw new DomainError('BELOW_MIN_REDEEM_BALANCE', `the balance ${member.available} is below ${settings.minRedeemBalance}`);
   }
   if (pointsToSpend > member.available) {
-    throw new DomainError('INSUFFICIENT_POINTS', `asked to spend ${pointsToSpend}, available ${member.available}`, {
-      extra: { available: member.available },
+    const pending = member.pending?.() ?? { pending: 0, nextAvailableAt: null };
+    throw new DomainError('INSUFFICIENT_POINTS', shortOfPointsDetail(pointsToSpend, member.available, pending), {
+      extra: shortOfPoints(member.available, pending),
     });
   }
   if (pointsToSpend > max) {

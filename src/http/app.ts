@@ -34,6 +34,7 @@ import { segmentRoutes } from './routes/segments.js';
 import { storeRoutes } from './routes/stores.js';
 import { walletRoutes } from './routes/wallet.js';
 import { Problem } from './schemas.js';
+import { IsOptional } from 'typebox';
 import { registerWebApps } from './web.js';
 
 export type App = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
@@ -90,8 +91,32 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     bodyLimit: 1_048_576,
     trustProxy: options.trustProxy ?? false,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // `content-type: application/json` with an empty body (many HTTP clients send the header on
+  // every POST) means "no body", as a request without the header does: a route whose body is
+  // optional (confirm, cancel, sign-out, block, …) takes it; one that needs a body answers
+  // VALIDATION_FAILED as for any missing body. Anything else is parsed by Fastify's own JSON
+  // parser, with its protection against prototype poisoning.
+  const parseJson = app.getDefaultJsonParser('error', 'ignore');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if ((body as string).trim() === '') done(null, undefined);
+    else void parseJson(req, body as string, done);
+  });
   const { strict, lenient } = validators();
-  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema));
+  app.setValidatorCompiler(({ schema, httpPart }) => {
+    if (httpPart !== 'body') return lenient.compile(schema);
+    const check = strict.compile(schema);
+    if (!IsOptional(schema)) return check;
+    // A body declared Type.Optional may be left out (Fastify validates a missing body as null).
+    const optional = (data: unknown) => {
+      if (data === null || data === undefined) return true;
+      const ok = check(data);
+      optional.errors = check.errors;
+      return ok;
+    };
+    optional.errors = null as typeof check.errors;
+    return optional;
+  });
   const database = options.database ?? new DatabaseState(app.log);
   app.setErrorHandler(errorHandler(database));
   if (options.requestTimeoutMs) deadline(app, options.requestTimeoutMs);
@@ -111,6 +136,13 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
   app.addSchema(Problem);
 
+  // Routes whose body may be left out: the OpenAPI document says so (the plugin marks every body required).
+  const optionalBodies = new Set<string>();
+  app.addHook('onRoute', (route) => {
+    if (route.schema?.body && IsOptional(route.schema.body)) {
+      for (const method of [route.method].flat()) optionalBodies.add(`${method.toLowerCase()} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+    }
+  });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -129,6 +161,16 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       security: [{ apiKey: [] }, { adminSession: [] }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    transformObject: (doc) => {
+      if (!('openapiObject' in doc)) return doc.swaggerObject;
+      const { openapiObject } = doc;
+      for (const [path, item] of Object.entries(openapiObject.paths ?? {})) {
+        for (const [method, op] of Object.entries(item as Record<string, { requestBody?: { required?: boolean } }>)) {
+          if (op.requestBody && optionalBodies.has(`${method} ${path}`)) op.requestBody.required = false;
+        }
+      }
+      return openapiObject;
+    },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(cookie);

@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from './executor.js';
 import { json } from './executor.js';
-import type { MembersTable, PurchaseStatus } from './schema.js';
+import type { CancelReason, MembersTable, PurchaseStatus } from './schema.js';
 
 /** The member's row and, from the wallet locked with it, what the rules ask about the member's purchases and tier. */
 export type LockedMember = Selectable<MembersTable> & {
@@ -96,6 +96,8 @@ export interface PurchaseRow {
   status: PurchaseStatus;
   occurredAt: Date;
   holdExpiresAt: Date | null;
+  cancelReason: CancelReason | null;
+  /** What create answered, or the confirm or cancel that changed the purchase after it. */
   result: unknown;
 }
 
@@ -146,7 +148,7 @@ export function insertPurchaseQuery(db: Executor, rows: PurchaseRowInput[]) {
 export async function findPurchase(db: Executor, memberId: string, purchaseId: string): Promise<PurchaseRow | undefined> {
   const r = await db
     .selectFrom('purchases')
-    .select(['purchase_id', 'member_id', 'program_id', 'receipt_id', 'status', 'occurred_at', 'hold_expires_at', 'result'])
+    .select(['purchase_id', 'member_id', 'program_id', 'receipt_id', 'status', 'occurred_at', 'hold_expires_at', 'cancel_reason', 'result'])
     .where('member_id', '=', memberId)
     .where('purchase_id', '=', purchaseId)
     .executeTakeFirst();
@@ -159,6 +161,7 @@ export async function findPurchase(db: Executor, memberId: string, purchaseId: s
       status: r.status,
       occurredAt: r.occurred_at,
       holdExpiresAt: r.hold_expires_at,
+      cancelReason: r.cancel_reason,
       result: r.result,
     }
   );
@@ -168,7 +171,7 @@ export async function setPurchaseState(
   db: Executor,
   memberId: string,
   purchaseId: string,
-  s: { status: PurchaseStatus; result: unknown; pointsSpent?: number; pointsEarned?: number; at: Date },
+  s: { status: PurchaseStatus; result: unknown; pointsSpent?: number; pointsEarned?: number; cancelReason?: CancelReason; at: Date },
 ): Promise<void> {
   await db
     .updateTable('purchases')
@@ -176,6 +179,7 @@ export async function setPurchaseState(
       status: s.status,
       result: json(s.result),
       updated_at: s.at,
+      ...(s.cancelReason !== undefined ? { cancel_reason: s.cancelReason } : {}),
       ...(s.pointsSpent !== undefined ? { points_spent: s.pointsSpent } : {}),
       ...(s.pointsEarned !== undefined ? { points_earned: s.pointsEarned } : {}),
     })

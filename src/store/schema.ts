@@ -141,6 +141,8 @@ export interface HoldsTable {
 }
 
 export type PurchaseStatus = 'held' | 'completed' | 'cancelled';
+/** `cancel`: cancelled while the hold was in force; `hold_timeout`: the hold ran out first. */
+export type CancelReason = 'cancel' | 'hold_timeout';
 
 export interface PurchasesTable {
   member_id: string;
@@ -159,6 +161,8 @@ export interface PurchasesTable {
   rule_version: number | null;
   paid_total: Int8 | null;
   hold_expires_at: Timestamp | null;
+  /** Why a cancelled two-phase purchase was cancelled (null for the others). */
+  cancel_reason: CancelReason | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

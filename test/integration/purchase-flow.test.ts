@@ -99,6 +99,63 @@ for (const kind of DATABASES) {
       assert.equal((await s.request('GET', `/v1/members/${member}/balance`)).body.available, 1000, 'a refused purchase changes nothing');
     });
 
+    test('spending points that are still pending says how many are pending and from when they may be spent', async () => {
+      const member = await enrol(s);
+      const first = await s.request('POST', '/v1/purchases', receipt([line('A', 1, 1000)], { memberId: member }));
+      assert.equal(first.body.pointsEarned, 50);
+      s.clock.advanceDays(1);
+      await s.request('POST', '/v1/purchases', receipt([line('B', 1, 400)], { memberId: member }));
+      const spend = await s.request('POST', '/v1/purchases', receipt([line('C', 1, 1000)], { memberId: member, pointsToSpend: 30 }));
+      assert.equal(spend.status, 409);
+      assert.equal(spend.body.code, 'INSUFFICIENT_POINTS');
+      assert.deepEqual([spend.body.available, spend.body.pending, spend.body.nextAvailableAt], [0, 70, '2026-03-16T09:00:00.000Z']);
+      assert.match(spend.body.detail, /70 pending, the first spendable from 2026-03-16T09:00:00.000Z/);
+      const calc = await s.request('POST', '/v1/purchases/calculate', receipt([line('C', 1, 1000)], { memberId: member, pointsToSpend: 30 }));
+      assert.deepEqual([calc.body.code, calc.body.pending, calc.body.nextAvailableAt], ['INSUFFICIENT_POINTS', 70, '2026-03-16T09:00:00.000Z']);
+      s.clock.current = new Date('2026-03-02T09:00:00Z');
+    });
+
+    test('a member with nothing pending is told so (pending 0, no date)', async () => {
+      const member = await enrol(s);
+      const spend = await s.request('POST', '/v1/purchases', receipt([line('C', 1, 1000)], { memberId: member, pointsToSpend: 1 }));
+      assert.deepEqual([spend.body.code, spend.body.available, spend.body.pending, spend.body.nextAvailableAt], ['INSUFFICIENT_POINTS', 0, 0, null]);
+    });
+
+    test('a body-less POST sent with content-type: application/json and an empty body is taken as having no body', async () => {
+      const json = { headers: { 'content-type': 'application/json' } };
+      const member = await enrol(s);
+      await s.request('POST', `/v1/members/${member}/adjustments`, { points: 100, reason: 'gift' }, { key: s.adminKey });
+      const held = await s.request('POST', '/v1/purchases', receipt([line('A', 1, 1000)], { memberId: member, pointsToSpend: 50, twoPhase: true }));
+      const confirmed = await s.request('POST', `/v1/purchases/${held.body.purchaseId}/confirm`, undefined, json);
+      assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
+      assert.equal(confirmed.body.status, 'completed');
+      const held2 = await s.request('POST', '/v1/purchases', receipt([line('A', 1, 1000)], { memberId: member, pointsToSpend: 50, twoPhase: true }));
+      const cancelled = await s.request('POST', `/v1/purchases/${held2.body.purchaseId}/cancel`, undefined, json);
+      assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+      assert.equal(cancelled.body.status, 'cancelled');
+      // Elsewhere too: an optional body (block), and none at all (unblock).
+      const admin = { key: s.adminKey, headers: json.headers };
+      const blocked = await s.request('POST', `/v1/members/${member}/block`, undefined, admin);
+      assert.equal(blocked.status, 200, JSON.stringify(blocked.body));
+      const unblocked = await s.request('POST', `/v1/members/${member}/unblock`, undefined, admin);
+      assert.equal(unblocked.status, 200, JSON.stringify(unblocked.body));
+      const published = await s.request('POST', '/v1/rules/publish', undefined, admin);
+      assert.equal(published.status, 201, JSON.stringify(published.body));
+      const withoutHeader = await s.request('POST', `/v1/members/${member}/block`, undefined, { key: s.adminKey });
+      assert.equal(withoutHeader.status, 200, 'an optional body may be left out with no content-type either');
+      await s.request('POST', `/v1/members/${member}/unblock`, undefined, { key: s.adminKey });
+      const doc = (await s.request('GET', '/openapi.json')).body;
+      assert.equal(doc.paths['/v1/members/{id}/block'].post.requestBody.required, false, 'the API document says the body may be left out');
+      assert.equal(doc.paths['/v1/purchases'].post.requestBody.required, true);
+      const badBlock = await s.request('POST', `/v1/members/${member}/block`, { reason: 5 }, { key: s.adminKey });
+      assert.deepEqual([badBlock.status, badBlock.body.code], [400, 'VALIDATION_FAILED'], 'a body that is sent is still checked');
+      // A route that needs a body still says which one is missing; broken JSON is still refused.
+      const noReceipt = await s.request('POST', '/v1/purchases', undefined, json);
+      assert.deepEqual([noReceipt.status, noReceipt.body.code], [400, 'VALIDATION_FAILED']);
+      const broken = await fetch(`${s.url}/v1/purchases/${held2.body.purchaseId}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${s.posKey}`, 'content-type': 'application/json' }, body: '{' });
+      assert.equal(broken.status, 400);
+    });
+
     test('a receipt without a member is recorded on its own', async () => {
       const res = await s.request('POST', '/v1/purchases', receipt([line('A', 2, 50)], { storeId: 'S1' }));
       assert.equal(res.status, 201, JSON.stringify(res.body));

@@ -61,7 +61,7 @@ for (const kind of DATABASES) {
       s.clock.advance(-15 * 60_000);
     });
 
-    test('confirming after the timeout answers HOLD_EXPIRED and cancels', async () => {
+    test('confirming after the timeout answers HOLD_EXPIRED and cancels; a cancel after that does not change why', async () => {
       const member = await enrol(s);
       await credit(s, member, 100);
       const held = await s.request('POST', '/v1/purchases', receipt([line('A', 1, 1000)], { memberId: member, pointsToSpend: 50, twoPhase: true }));
@@ -70,8 +70,91 @@ for (const kind of DATABASES) {
       assert.equal(late.status, 409);
       assert.equal(late.body.code, 'HOLD_EXPIRED');
       const cancel = await s.request('POST', `/v1/purchases/${held.body.purchaseId}/cancel`);
-      assert.equal(cancel.body.status, 'cancelled');
+      assert.deepEqual([cancel.body.status, cancel.body.cancelReason], ['cancelled', 'hold_timeout']);
+      const again = await s.request('POST', `/v1/purchases/${held.body.purchaseId}/confirm`);
+      assert.deepEqual([again.status, again.body.code], [409, 'HOLD_EXPIRED']);
       s.clock.advance(-16 * 60_000);
+      await s.assertBooksBalance();
+    });
+
+    test('a confirm after the hold-timeout job has run answers HOLD_EXPIRED, and the purchase keeps holdExpiresAt', async () => {
+      const member = await enrol(s);
+      await credit(s, member, 100);
+      const held = await s.request('POST', '/v1/purchases', receipt([line('A', 1, 1000)], { memberId: member, pointsToSpend: 50, twoPhase: true }));
+      s.clock.advance(15 * 60_000);
+      assert.ok((await cancelTimedOutHolds(s.ctx)) >= 1);
+      const late = await s.request('POST', `/v1/purchases/${held.body.purchaseId}/confirm`);
+      assert.equal(late.status, 409, JSON.stringify(late.body));
+      assert.equal(late.body.code, 'HOLD_EXPIRED');
+      assert.equal(late.body.holdExpiresAt, '2026-03-02T09:15:00.000Z');
+      const stored = (await s.request('GET', `/v1/purchases/${held.body.purchaseId}`)).body;
+      assert.deepEqual([stored.status, stored.cancelReason, stored.holdExpiresAt], ['cancelled', 'hold_timeout', '2026-03-02T09:15:00.000Z']);
+      s.clock.advance(-15 * 60_000);
+      await s.assertBooksBalance();
+    });
+
+    test("a confirm after the till's own cancel answers PURCHASE_NOT_HELD, also once the hold's time has passed and the job has run", async () => {
+      const member = await enrol(s);
+      await credit(s, member, 100);
+      const held = await s.request('POST', '/v1/purchases', receipt([line('A', 1, 1000)], { memberId: member, pointsToSpend: 50, twoPhase: true }));
+      const cancelled = await s.request('POST', `/v1/purchases/${held.body.purchaseId}/cancel`);
+      assert.deepEqual([cancelled.body.status, cancelled.body.cancelReason, cancelled.body.holdExpiresAt], ['cancelled', 'cancel', '2026-03-02T09:15:00.000Z']);
+      s.clock.advance(20 * 60_000);
+      await cancelTimedOutHolds(s.ctx);
+      const late = await s.request('POST', `/v1/purchases/${held.body.purchaseId}/confirm`);
+      assert.deepEqual([late.status, late.body.code], [409, 'PURCHASE_NOT_HELD']);
+      assert.equal((await s.request('GET', `/v1/purchases/${held.body.purchaseId}`)).body.cancelReason, 'cancel');
+      s.clock.advance(-20 * 60_000);
+    });
+
+    test("a cancelled purchase's record agrees with itself: its terms (points, lines, money to pay) stay as they were held", async () => {
+      const member = await enrol(s);
+      await credit(s, member, 300);
+      const held = await s.request('POST', '/v1/purchases', receipt([line('A', 2, 500), line('B', 1, 1000)], { memberId: member, pointsToSpend: 200, twoPhase: true }));
+      const cancelled = (await s.request('POST', `/v1/purchases/${held.body.purchaseId}/cancel`)).body;
+      const sum = (xs: any[], f: string) => xs.reduce((t, l) => t + l[f], 0);
+      assert.equal(cancelled.pointsSpent, sum(cancelled.lines, 'pointsSpent'));
+      assert.equal(cancelled.pointsEarned, sum(cancelled.lines, 'pointsEarned'));
+      assert.equal(cancelled.paidTotal, sum(cancelled.lines, 'paid'));
+      const { status, balanceAfter, cancelReason, receiptText, ...terms } = cancelled;
+      const { status: s0, balanceAfter: b0, cancelReason: c0, receiptText: r0, ...heldTerms } = held.body;
+      assert.deepEqual(terms, heldTerms, 'the terms are what was held');
+      assert.deepEqual([status, cancelReason, balanceAfter, receiptText], ['cancelled', 'cancel', 300, []]);
+      assert.deepEqual([s0, c0, b0], ['held', null, 100]);
+      assert.deepEqual([cancelled.pointsSpent, cancelled.paidTotal], [200, 180_000]);
+      await s.assertBooksBalance();
+    });
+
+    test('a create resent after the till cancelled it answers the purchase as it stands: cancelled, so the till does not confirm it', async () => {
+      const member = await enrol(s);
+      await credit(s, member, 100);
+      const body = receipt([line('A', 1, 1000)], { memberId: member, pointsToSpend: 50, twoPhase: true });
+      const held = await s.request('POST', '/v1/purchases', body);
+      await s.request('POST', `/v1/purchases/${held.body.purchaseId}/cancel`);
+      const resent = await s.request('POST', '/v1/purchases', body);
+      assert.equal(resent.status, 201, JSON.stringify(resent.body));
+      assert.deepEqual([resent.body.purchaseId, resent.body.status, resent.body.cancelReason], [held.body.purchaseId, 'cancelled', 'cancel']);
+      assert.deepEqual(resent.body, (await s.request('GET', `/v1/purchases/${held.body.purchaseId}`)).body, 'the same as reading the purchase');
+      assert.equal((await s.request('GET', `/v1/members/${member}/balance`)).body.available, 100, 'nothing held again');
+      // Resent after a confirm: completed, nothing spent twice.
+      const body2 = receipt([line('A', 1, 1000)], { memberId: member, pointsToSpend: 50, twoPhase: true });
+      const held2 = await s.request('POST', '/v1/purchases', body2);
+      const confirmed = await s.request('POST', `/v1/purchases/${held2.body.purchaseId}/confirm`);
+      assert.deepEqual((await s.request('POST', '/v1/purchases', body2)).body, confirmed.body);
+      await s.assertBooksBalance();
+    });
+
+    test('a create resent after its hold ran out answers cancelled by the timeout, whether or not the job ran', async () => {
+      const member = await enrol(s);
+      await credit(s, member, 100);
+      const body = receipt([line('A', 1, 1000)], { memberId: member, pointsToSpend: 50, twoPhase: true });
+      const held = await s.request('POST', '/v1/purchases', body);
+      s.clock.advance(15 * 60_000);
+      const resent = await s.request('POST', '/v1/purchases', body);
+      assert.deepEqual([resent.body.purchaseId, resent.body.status, resent.body.cancelReason, resent.body.balanceAfter], [held.body.purchaseId, 'cancelled', 'hold_timeout', 100]);
+      const late = await s.request('POST', `/v1/purchases/${held.body.purchaseId}/confirm`);
+      assert.deepEqual([late.status, late.body.code], [409, 'HOLD_EXPIRED']);
+      s.clock.advance(-15 * 60_000);
       await s.assertBooksBalance();
     });
   });
@@ -109,6 +192,7 @@ for (const kind of DATABASES) {
       await s.request('POST', '/v1/purchases', receipt([line('A', 1, 4000)], { memberId: member, pointsToSpend: 1000 }));
       const r = await s.request('POST', `/v1/purchases/${p.body.purchaseId}/returns`, { lines: [{ line: 0, quantity: 1 }] });
       assert.equal(r.body.pointsOwed, 1000 - 150, 'the 150 earned on the second purchase are taken first');
+      assert.deepEqual([r.body.pointsClawedBack, r.body.pointsWithheld], [150, 0]);
       assert.equal(r.body.refundDue, 2_000_000);
       assert.equal((await s.request('GET', `/v1/members/${member}/balance`)).body.available, -850);
       const payOff = await s.request('POST', '/v1/purchases', receipt([line('B', 1, 20_000)], { memberId: member }));
@@ -126,6 +210,7 @@ for (const kind of DATABASES) {
       await s.request('POST', '/v1/purchases', receipt([line('A', 1, 4000)], { memberId: member, pointsToSpend: 1000 }));
       const r = await s.request('POST', `/v1/purchases/${p.body.purchaseId}/returns`, { lines: [{ line: 0, quantity: 1 }] });
       assert.equal(r.body.pointsOwed, 0);
+      assert.deepEqual([r.body.pointsClawedBack, r.body.pointsWithheld], [150, 850], 'the same split as under negative_balance: 150 taken, the rest settled another way');
       assert.equal(r.body.refundWithheld, 850 * 100);
       assert.equal(r.body.refundDue, 2_000_000 - 85_000);
       assert.equal((await s.request('GET', `/v1/members/${member}/balance`)).body.available, 0);

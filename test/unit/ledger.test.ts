@@ -11,6 +11,7 @@ import {
   planEarn,
   planExpiry,
   planRedeem,
+  pendingOf,
   lotViews,
   spendableLots,
   type Hold,
@@ -185,6 +186,20 @@ describe('planRedeem: spending points', () => {
   test('pending and expired points cannot be spent', () => {
     const only = [lot('pending', 100, 1, 100), lot('expired', 100, -100, -1)];
     assert.throws(() => planRedeem(only, [], 1, T), (err: unknown) => err instanceof DomainError && err.code === 'INSUFFICIENT_POINTS');
+  });
+
+  test('a spend refused for want of points says how many are pending and when the first become spendable', () => {
+    const only = [lot('later', 30, 5, 100), lot('sooner', 70, 2, 100), lot('never', 40, 3, 1), lot('expired', 100, -100, -1), lot('spendable', 10, -1, 100)];
+    assert.deepEqual(pendingOf(only, T), { pending: 100, nextAvailableAt: day(2) });
+    assert.deepEqual(pendingOf([lot('spendable', 10, -1, 100)], T), { pending: 0, nextAvailableAt: null });
+    assert.throws(
+      () => planRedeem(only, [], 11, T),
+      (err: unknown) =>
+        err instanceof DomainError &&
+        err.code === 'INSUFFICIENT_POINTS' &&
+        JSON.stringify(err.extra) === JSON.stringify({ available: 10, pending: 100, nextAvailableAt: day(2).toISOString() }) &&
+        err.message.includes('100 pending'),
+    );
   });
 
   test('property: a redeem of any amount up to the available balance takes exactly that amount and leaves no lot below what is held on it', () => {

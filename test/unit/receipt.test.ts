@@ -231,7 +231,13 @@ describe('evaluateReceipt: spending', () => {
 
   test('spending more than the member has is INSUFFICIENT_POINTS and tells what is available', () => {
     const err = domainError(() => evaluateReceipt(THOUSAND, settings(), member(50), 60, NOW), 'INSUFFICIENT_POINTS');
-    assert.deepEqual(err.extra, { available: 50 });
+    assert.deepEqual(err.extra, { available: 50, pending: 0, nextAvailableAt: null });
+  });
+
+  test('INSUFFICIENT_POINTS also tells the points pending and when the first become spendable', () => {
+    const pending = { pending: 120, nextAvailableAt: new Date('2026-03-16T09:00:00Z') };
+    const err = domainError(() => evaluateReceipt(THOUSAND, settings(), { ...member(0), pending: () => pending }, 60, NOW), 'INSUFFICIENT_POINTS');
+    assert.deepEqual(err.extra, { available: 0, pending: 120, nextAvailableAt: '2026-03-16T09:00:00.000Z' });
   });
 
   test('spending more than the program allows on the receipt is REDEEM_LIMIT_EXCEEDED and tells the limit', () => {

@@ -11889,7 +11889,7 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody: {
+            requestBody?: {
                 content: {
                     "application/json": {
                         count?: number;
@@ -15084,7 +15084,7 @@ export interface paths {
                 };
                 cookie?: never;
             };
-            requestBody: {
+            requestBody?: {
                 content: {
                     "application/json": {
                         reason?: string;
@@ -17454,21 +17454,27 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description spendable points after the operation that gave this answer (create, confirm or cancel); null without a member */
                             balanceAfter: number | null;
+                            /** @description spendable points before the purchase was created; null without a member */
                             balanceBefore: number | null;
-                            /** @description points (integer) */
+                            /** @description points: by the main scheme's rate */
                             basePoints: number;
-                            /** @description points (integer) */
+                            /** @description points: from the tier's multiplier and campaigns */
                             bonusPoints: number;
+                            /** @description why a cancelled purchase was cancelled: cancel (cancelled while held) or hold_timeout (the hold ran out first; a confirm answers HOLD_EXPIRED). Null unless cancelled */
+                            cancelReason: "cancel" | "hold_timeout" | null;
                             coupons: {
                                 code: string;
                                 reason: string | null;
                                 status: "applied" | "not_applied" | "refused";
                             }[];
                             currency: string;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: campaigns' and the tier's money off, in all */
                             discountTotal: number;
+                            /** @description when the earned points become spendable (end of the return window); null when nothing is earned */
                             earnedAvailableAt: string | null;
+                            /** @description when they expire; null: never, or nothing is earned */
                             earnedExpiresAt: string | null;
                             effects: {
                                 block: "main" | "mass" | "targeted";
@@ -17494,59 +17500,64 @@ export interface paths {
                                 points: number;
                                 tierId: string | null;
                             }[];
+                            /** @description two-phase only: when the hold ends unless confirmed; kept after confirm and cancel. Null for a one-phase purchase */
                             holdExpiresAt: string | null;
                             lines: {
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: quantity × price − the till's discount */
                                 amount: number;
-                                /** @description points (integer) */
+                                /** @description points: by the main scheme's rate */
                                 basePoints: number;
-                                /** @description points (integer) */
+                                /** @description points: from the tier's multiplier and campaigns */
                                 bonusPoints: number;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: campaigns' money off the line */
                                 campaignDiscount: number;
                                 category: string | null;
+                                /** @description the position of the line in the receipt, from 0 (a return names lines by it) */
                                 index: number;
                                 name: string | null;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: what the line leaves to pay in money: amount − campaignDiscount − tierDiscount − pointsDiscount */
                                 paid: number;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: the money those points cover */
                                 pointsDiscount: number;
-                                /** @description points (integer) */
+                                /** @description points: what the line earns, basePoints + bonusPoints (what a return of it takes back) */
                                 pointsEarned: number;
-                                /** @description points (integer) */
+                                /** @description points: the line's share of the purchase's pointsSpent */
                                 pointsSpent: number;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: unit price as sent */
                                 price: number;
                                 quantity: number;
                                 sku: string;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: the tier's money off the line */
                                 tierDiscount: number;
                             }[];
-                            /** @description points (integer) */
+                            /** @description points: the most points the member could spend on this receipt when it was evaluated */
                             maxPointsToSpend: number;
                             memberId: string | null;
                             memberStatus: "active" | "blocked" | "anonymised" | null;
                             /** Format: date-time */
                             occurredAt: string;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: what the receipt leaves to pay in money after campaign and tier discounts and points; the sum of the lines' paid. A cancelled purchase keeps the figure it had */
                             paidTotal: number;
-                            /** @description points (integer) */
+                            /** @description points: what the purchase earns, basePoints + bonusPoints; the sum of the lines' pointsEarned. Earned on confirm for a two-phase purchase; nothing is earned when cancelled */
                             pointsEarned: number;
-                            /** @description points (integer) */
+                            /** @description points: what the purchase pays with; the sum of the lines' pointsSpent. Held while held, spent once completed, released (nothing spent) when cancelled */
                             pointsSpent: number;
+                            /** @description null from calculate */
                             purchaseId: string | null;
                             receiptId: string;
+                            /** @description lines to print; empty for a cancelled purchase */
                             receiptText: string[];
                             ruleVersion: number | null;
+                            /** @description calculated: nothing written; held: the points are reserved until confirm, cancel or holdExpiresAt; completed: spent and earned; cancelled: nothing was spent or earned (see cancelReason) */
                             status: "calculated" | "held" | "completed" | "cancelled";
                             tier: {
                                 id: string;
                                 name: string;
                                 rank: number;
                             } | null;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: the receipt total as sent */
                             total: number;
-                            /** @description uses counted towards campaigns' per-member limits */
+                            /** @description uses counted towards campaigns' per-member limits (given back if the purchase is cancelled) */
                             usage: {
                                 campaignId: string;
                                 period: string;
@@ -17642,21 +17653,27 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description spendable points after the operation that gave this answer (create, confirm or cancel); null without a member */
                             balanceAfter: number | null;
+                            /** @description spendable points before the purchase was created; null without a member */
                             balanceBefore: number | null;
-                            /** @description points (integer) */
+                            /** @description points: by the main scheme's rate */
                             basePoints: number;
-                            /** @description points (integer) */
+                            /** @description points: from the tier's multiplier and campaigns */
                             bonusPoints: number;
+                            /** @description why a cancelled purchase was cancelled: cancel (cancelled while held) or hold_timeout (the hold ran out first; a confirm answers HOLD_EXPIRED). Null unless cancelled */
+                            cancelReason: "cancel" | "hold_timeout" | null;
                             coupons: {
                                 code: string;
                                 reason: string | null;
                                 status: "applied" | "not_applied" | "refused";
                             }[];
                             currency: string;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: campaigns' and the tier's money off, in all */
                             discountTotal: number;
+                            /** @description when the earned points become spendable (end of the return window); null when nothing is earned */
                             earnedAvailableAt: string | null;
+                            /** @description when they expire; null: never, or nothing is earned */
                             earnedExpiresAt: string | null;
                             effects: {
                                 block: "main" | "mass" | "targeted";
@@ -17682,59 +17699,64 @@ export interface paths {
                                 points: number;
                                 tierId: string | null;
                             }[];
+                            /** @description two-phase only: when the hold ends unless confirmed; kept after confirm and cancel. Null for a one-phase purchase */
                             holdExpiresAt: string | null;
                             lines: {
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: quantity × price − the till's discount */
                                 amount: number;
-                                /** @description points (integer) */
+                                /** @description points: by the main scheme's rate */
                                 basePoints: number;
-                                /** @description points (integer) */
+                                /** @description points: from the tier's multiplier and campaigns */
                                 bonusPoints: number;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: campaigns' money off the line */
                                 campaignDiscount: number;
                                 category: string | null;
+                                /** @description the position of the line in the receipt, from 0 (a return names lines by it) */
                                 index: number;
                                 name: string | null;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: what the line leaves to pay in money: amount − campaignDiscount − tierDiscount − pointsDiscount */
                                 paid: number;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: the money those points cover */
                                 pointsDiscount: number;
-                                /** @description points (integer) */
+                                /** @description points: what the line earns, basePoints + bonusPoints (what a return of it takes back) */
                                 pointsEarned: number;
-                                /** @description points (integer) */
+                                /** @description points: the line's share of the purchase's pointsSpent */
                                 pointsSpent: number;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: unit price as sent */
                                 price: number;
                                 quantity: number;
                                 sku: string;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: the tier's money off the line */
                                 tierDiscount: number;
                             }[];
-                            /** @description points (integer) */
+                            /** @description points: the most points the member could spend on this receipt when it was evaluated */
                             maxPointsToSpend: number;
                             memberId: string | null;
                             memberStatus: "active" | "blocked" | "anonymised" | null;
                             /** Format: date-time */
                             occurredAt: string;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: what the receipt leaves to pay in money after campaign and tier discounts and points; the sum of the lines' paid. A cancelled purchase keeps the figure it had */
                             paidTotal: number;
-                            /** @description points (integer) */
+                            /** @description points: what the purchase earns, basePoints + bonusPoints; the sum of the lines' pointsEarned. Earned on confirm for a two-phase purchase; nothing is earned when cancelled */
                             pointsEarned: number;
-                            /** @description points (integer) */
+                            /** @description points: what the purchase pays with; the sum of the lines' pointsSpent. Held while held, spent once completed, released (nothing spent) when cancelled */
                             pointsSpent: number;
+                            /** @description null from calculate */
                             purchaseId: string | null;
                             receiptId: string;
+                            /** @description lines to print; empty for a cancelled purchase */
                             receiptText: string[];
                             ruleVersion: number | null;
+                            /** @description calculated: nothing written; held: the points are reserved until confirm, cancel or holdExpiresAt; completed: spent and earned; cancelled: nothing was spent or earned (see cancelReason) */
                             status: "calculated" | "held" | "completed" | "cancelled";
                             tier: {
                                 id: string;
                                 name: string;
                                 rank: number;
                             } | null;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: the receipt total as sent */
                             total: number;
-                            /** @description uses counted towards campaigns' per-member limits */
+                            /** @description uses counted towards campaigns' per-member limits (given back if the purchase is cancelled) */
                             usage: {
                                 campaignId: string;
                                 period: string;
@@ -17834,21 +17856,27 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description spendable points after the operation that gave this answer (create, confirm or cancel); null without a member */
                             balanceAfter: number | null;
+                            /** @description spendable points before the purchase was created; null without a member */
                             balanceBefore: number | null;
-                            /** @description points (integer) */
+                            /** @description points: by the main scheme's rate */
                             basePoints: number;
-                            /** @description points (integer) */
+                            /** @description points: from the tier's multiplier and campaigns */
                             bonusPoints: number;
+                            /** @description why a cancelled purchase was cancelled: cancel (cancelled while held) or hold_timeout (the hold ran out first; a confirm answers HOLD_EXPIRED). Null unless cancelled */
+                            cancelReason: "cancel" | "hold_timeout" | null;
                             coupons: {
                                 code: string;
                                 reason: string | null;
                                 status: "applied" | "not_applied" | "refused";
                             }[];
                             currency: string;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: campaigns' and the tier's money off, in all */
                             discountTotal: number;
+                            /** @description when the earned points become spendable (end of the return window); null when nothing is earned */
                             earnedAvailableAt: string | null;
+                            /** @description when they expire; null: never, or nothing is earned */
                             earnedExpiresAt: string | null;
                             effects: {
                                 block: "main" | "mass" | "targeted";
@@ -17874,59 +17902,64 @@ export interface paths {
                                 points: number;
                                 tierId: string | null;
                             }[];
+                            /** @description two-phase only: when the hold ends unless confirmed; kept after confirm and cancel. Null for a one-phase purchase */
                             holdExpiresAt: string | null;
                             lines: {
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: quantity × price − the till's discount */
                                 amount: number;
-                                /** @description points (integer) */
+                                /** @description points: by the main scheme's rate */
                                 basePoints: number;
-                                /** @description points (integer) */
+                                /** @description points: from the tier's multiplier and campaigns */
                                 bonusPoints: number;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: campaigns' money off the line */
                                 campaignDiscount: number;
                                 category: string | null;
+                                /** @description the position of the line in the receipt, from 0 (a return names lines by it) */
                                 index: number;
                                 name: string | null;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: what the line leaves to pay in money: amount − campaignDiscount − tierDiscount − pointsDiscount */
                                 paid: number;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: the money those points cover */
                                 pointsDiscount: number;
-                                /** @description points (integer) */
+                                /** @description points: what the line earns, basePoints + bonusPoints (what a return of it takes back) */
                                 pointsEarned: number;
-                                /** @description points (integer) */
+                                /** @description points: the line's share of the purchase's pointsSpent */
                                 pointsSpent: number;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: unit price as sent */
                                 price: number;
                                 quantity: number;
                                 sku: string;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: the tier's money off the line */
                                 tierDiscount: number;
                             }[];
-                            /** @description points (integer) */
+                            /** @description points: the most points the member could spend on this receipt when it was evaluated */
                             maxPointsToSpend: number;
                             memberId: string | null;
                             memberStatus: "active" | "blocked" | "anonymised" | null;
                             /** Format: date-time */
                             occurredAt: string;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: what the receipt leaves to pay in money after campaign and tier discounts and points; the sum of the lines' paid. A cancelled purchase keeps the figure it had */
                             paidTotal: number;
-                            /** @description points (integer) */
+                            /** @description points: what the purchase earns, basePoints + bonusPoints; the sum of the lines' pointsEarned. Earned on confirm for a two-phase purchase; nothing is earned when cancelled */
                             pointsEarned: number;
-                            /** @description points (integer) */
+                            /** @description points: what the purchase pays with; the sum of the lines' pointsSpent. Held while held, spent once completed, released (nothing spent) when cancelled */
                             pointsSpent: number;
+                            /** @description null from calculate */
                             purchaseId: string | null;
                             receiptId: string;
+                            /** @description lines to print; empty for a cancelled purchase */
                             receiptText: string[];
                             ruleVersion: number | null;
+                            /** @description calculated: nothing written; held: the points are reserved until confirm, cancel or holdExpiresAt; completed: spent and earned; cancelled: nothing was spent or earned (see cancelReason) */
                             status: "calculated" | "held" | "completed" | "cancelled";
                             tier: {
                                 id: string;
                                 name: string;
                                 rank: number;
                             } | null;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: the receipt total as sent */
                             total: number;
-                            /** @description uses counted towards campaigns' per-member limits */
+                            /** @description uses counted towards campaigns' per-member limits (given back if the purchase is cancelled) */
                             usage: {
                                 campaignId: string;
                                 period: string;
@@ -18024,21 +18057,27 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description spendable points after the operation that gave this answer (create, confirm or cancel); null without a member */
                             balanceAfter: number | null;
+                            /** @description spendable points before the purchase was created; null without a member */
                             balanceBefore: number | null;
-                            /** @description points (integer) */
+                            /** @description points: by the main scheme's rate */
                             basePoints: number;
-                            /** @description points (integer) */
+                            /** @description points: from the tier's multiplier and campaigns */
                             bonusPoints: number;
+                            /** @description why a cancelled purchase was cancelled: cancel (cancelled while held) or hold_timeout (the hold ran out first; a confirm answers HOLD_EXPIRED). Null unless cancelled */
+                            cancelReason: "cancel" | "hold_timeout" | null;
                             coupons: {
                                 code: string;
                                 reason: string | null;
                                 status: "applied" | "not_applied" | "refused";
                             }[];
                             currency: string;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: campaigns' and the tier's money off, in all */
                             discountTotal: number;
+                            /** @description when the earned points become spendable (end of the return window); null when nothing is earned */
                             earnedAvailableAt: string | null;
+                            /** @description when they expire; null: never, or nothing is earned */
                             earnedExpiresAt: string | null;
                             effects: {
                                 block: "main" | "mass" | "targeted";
@@ -18064,59 +18103,64 @@ export interface paths {
                                 points: number;
                                 tierId: string | null;
                             }[];
+                            /** @description two-phase only: when the hold ends unless confirmed; kept after confirm and cancel. Null for a one-phase purchase */
                             holdExpiresAt: string | null;
                             lines: {
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: quantity × price − the till's discount */
                                 amount: number;
-                                /** @description points (integer) */
+                                /** @description points: by the main scheme's rate */
                                 basePoints: number;
-                                /** @description points (integer) */
+                                /** @description points: from the tier's multiplier and campaigns */
                                 bonusPoints: number;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: campaigns' money off the line */
                                 campaignDiscount: number;
                                 category: string | null;
+                                /** @description the position of the line in the receipt, from 0 (a return names lines by it) */
                                 index: number;
                                 name: string | null;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: what the line leaves to pay in money: amount − campaignDiscount − tierDiscount − pointsDiscount */
                                 paid: number;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: the money those points cover */
                                 pointsDiscount: number;
-                                /** @description points (integer) */
+                                /** @description points: what the line earns, basePoints + bonusPoints (what a return of it takes back) */
                                 pointsEarned: number;
-                                /** @description points (integer) */
+                                /** @description points: the line's share of the purchase's pointsSpent */
                                 pointsSpent: number;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: unit price as sent */
                                 price: number;
                                 quantity: number;
                                 sku: string;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: the tier's money off the line */
                                 tierDiscount: number;
                             }[];
-                            /** @description points (integer) */
+                            /** @description points: the most points the member could spend on this receipt when it was evaluated */
                             maxPointsToSpend: number;
                             memberId: string | null;
                             memberStatus: "active" | "blocked" | "anonymised" | null;
                             /** Format: date-time */
                             occurredAt: string;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: what the receipt leaves to pay in money after campaign and tier discounts and points; the sum of the lines' paid. A cancelled purchase keeps the figure it had */
                             paidTotal: number;
-                            /** @description points (integer) */
+                            /** @description points: what the purchase earns, basePoints + bonusPoints; the sum of the lines' pointsEarned. Earned on confirm for a two-phase purchase; nothing is earned when cancelled */
                             pointsEarned: number;
-                            /** @description points (integer) */
+                            /** @description points: what the purchase pays with; the sum of the lines' pointsSpent. Held while held, spent once completed, released (nothing spent) when cancelled */
                             pointsSpent: number;
+                            /** @description null from calculate */
                             purchaseId: string | null;
                             receiptId: string;
+                            /** @description lines to print; empty for a cancelled purchase */
                             receiptText: string[];
                             ruleVersion: number | null;
+                            /** @description calculated: nothing written; held: the points are reserved until confirm, cancel or holdExpiresAt; completed: spent and earned; cancelled: nothing was spent or earned (see cancelReason) */
                             status: "calculated" | "held" | "completed" | "cancelled";
                             tier: {
                                 id: string;
                                 name: string;
                                 rank: number;
                             } | null;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: the receipt total as sent */
                             total: number;
-                            /** @description uses counted towards campaigns' per-member limits */
+                            /** @description uses counted towards campaigns' per-member limits (given back if the purchase is cancelled) */
                             usage: {
                                 campaignId: string;
                                 period: string;
@@ -18226,32 +18270,35 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description spendable points after the return; null without a member */
                             balanceAfter: number | null;
                             /** Format: date-time */
                             createdAt: string;
                             lines: {
                                 line: number;
-                                /** @description points (integer) */
+                                /** @description points: earned on the returned units, to be settled */
                                 pointsToClawBack: number;
-                                /** @description points (integer) */
+                                /** @description points: paid for the returned units, given back */
                                 pointsToRestore: number;
                                 quantity: number;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: money for the returned units, before withholding */
                                 refund: number;
                             }[];
                             memberId: string | null;
-                            /** @description points (integer) */
+                            /** @description points: earned on the returned goods and taken from the member's points (the purchase's own lot first). With pointsWithheld and pointsOwed it makes up the lines' pointsToClawBack, under either policy */
                             pointsClawedBack: number;
-                            /** @description points (integer) */
+                            /** @description points: earned on the returned goods and neither taken nor withheld: they now stand as a negative balance */
                             pointsOwed: number;
-                            /** @description points (integer) */
+                            /** @description points: paid for the returned goods, given back */
                             pointsRestored: number;
+                            /** @description points: earned on the returned goods, not taken from points but settled with money kept from the refund (withhold_from_refund only) */
+                            pointsWithheld: number;
                             purchaseId: string;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: money for the returned goods, before withholding */
                             refund: number;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: refund − refundWithheld: what the till pays out */
                             refundDue: number;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: kept from the refund to settle points the member no longer has: pointsWithheld × the point value */
                             refundWithheld: number;
                             returnId: string;
                         };
@@ -18381,21 +18428,27 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description spendable points after the operation that gave this answer (create, confirm or cancel); null without a member */
                             balanceAfter: number | null;
+                            /** @description spendable points before the purchase was created; null without a member */
                             balanceBefore: number | null;
-                            /** @description points (integer) */
+                            /** @description points: by the main scheme's rate */
                             basePoints: number;
-                            /** @description points (integer) */
+                            /** @description points: from the tier's multiplier and campaigns */
                             bonusPoints: number;
+                            /** @description why a cancelled purchase was cancelled: cancel (cancelled while held) or hold_timeout (the hold ran out first; a confirm answers HOLD_EXPIRED). Null unless cancelled */
+                            cancelReason: "cancel" | "hold_timeout" | null;
                             coupons: {
                                 code: string;
                                 reason: string | null;
                                 status: "applied" | "not_applied" | "refused";
                             }[];
                             currency: string;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: campaigns' and the tier's money off, in all */
                             discountTotal: number;
+                            /** @description when the earned points become spendable (end of the return window); null when nothing is earned */
                             earnedAvailableAt: string | null;
+                            /** @description when they expire; null: never, or nothing is earned */
                             earnedExpiresAt: string | null;
                             effects: {
                                 block: "main" | "mass" | "targeted";
@@ -18421,59 +18474,64 @@ export interface paths {
                                 points: number;
                                 tierId: string | null;
                             }[];
+                            /** @description two-phase only: when the hold ends unless confirmed; kept after confirm and cancel. Null for a one-phase purchase */
                             holdExpiresAt: string | null;
                             lines: {
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: quantity × price − the till's discount */
                                 amount: number;
-                                /** @description points (integer) */
+                                /** @description points: by the main scheme's rate */
                                 basePoints: number;
-                                /** @description points (integer) */
+                                /** @description points: from the tier's multiplier and campaigns */
                                 bonusPoints: number;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: campaigns' money off the line */
                                 campaignDiscount: number;
                                 category: string | null;
+                                /** @description the position of the line in the receipt, from 0 (a return names lines by it) */
                                 index: number;
                                 name: string | null;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: what the line leaves to pay in money: amount − campaignDiscount − tierDiscount − pointsDiscount */
                                 paid: number;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: the money those points cover */
                                 pointsDiscount: number;
-                                /** @description points (integer) */
+                                /** @description points: what the line earns, basePoints + bonusPoints (what a return of it takes back) */
                                 pointsEarned: number;
-                                /** @description points (integer) */
+                                /** @description points: the line's share of the purchase's pointsSpent */
                                 pointsSpent: number;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: unit price as sent */
                                 price: number;
                                 quantity: number;
                                 sku: string;
-                                /** @description money in minor units (kopecks) */
+                                /** @description minor units: the tier's money off the line */
                                 tierDiscount: number;
                             }[];
-                            /** @description points (integer) */
+                            /** @description points: the most points the member could spend on this receipt when it was evaluated */
                             maxPointsToSpend: number;
                             memberId: string | null;
                             memberStatus: "active" | "blocked" | "anonymised" | null;
                             /** Format: date-time */
                             occurredAt: string;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: what the receipt leaves to pay in money after campaign and tier discounts and points; the sum of the lines' paid. A cancelled purchase keeps the figure it had */
                             paidTotal: number;
-                            /** @description points (integer) */
+                            /** @description points: what the purchase earns, basePoints + bonusPoints; the sum of the lines' pointsEarned. Earned on confirm for a two-phase purchase; nothing is earned when cancelled */
                             pointsEarned: number;
-                            /** @description points (integer) */
+                            /** @description points: what the purchase pays with; the sum of the lines' pointsSpent. Held while held, spent once completed, released (nothing spent) when cancelled */
                             pointsSpent: number;
+                            /** @description null from calculate */
                             purchaseId: string | null;
                             receiptId: string;
+                            /** @description lines to print; empty for a cancelled purchase */
                             receiptText: string[];
                             ruleVersion: number | null;
+                            /** @description calculated: nothing written; held: the points are reserved until confirm, cancel or holdExpiresAt; completed: spent and earned; cancelled: nothing was spent or earned (see cancelReason) */
                             status: "calculated" | "held" | "completed" | "cancelled";
                             tier: {
                                 id: string;
                                 name: string;
                                 rank: number;
                             } | null;
-                            /** @description money in minor units (kopecks) */
+                            /** @description minor units: the receipt total as sent */
                             total: number;
-                            /** @description uses counted towards campaigns' per-member limits */
+                            /** @description uses counted towards campaigns' per-member limits (given back if the purchase is cancelled) */
                             usage: {
                                 campaignId: string;
                                 period: string;
@@ -18560,7 +18618,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody: {
+            requestBody?: {
                 content: {
                     "application/json": {
                         /** Format: date-time */

@@ -5,7 +5,6 @@ import { insertHoldsQuery, loadOpenLotsMany, postEntriesMany } from '../../store
 import {
   claimReceiptsAndLockMembers,
   findAnonymousPurchase,
-  findPurchase,
   findReceiptClaim,
   insertPurchaseQuery,
   releaseClaimsQuery,
@@ -15,6 +14,7 @@ import { requestHash, type AppContext } from '../context.js';
 import { isUuid } from '../members.js';
 import { createPurchase, placeOf, planMemberPurchase, walletFactsOf, type MemberPurchasePlan } from './create.js';
 import { evaluateWith, occurredAtOf, resolvePurchaseMember } from './evaluate.js';
+import { anonymousView, replayPurchase } from './hold-end.js';
 import { loadMemberRuleState, loadRulesBase, loadRulesContext, type RulesContext } from './rules.js';
 import { takesShared } from './settle.js';
 import type { PurchaseInput, PurchaseResult } from './types.js';
@@ -185,15 +185,16 @@ export class PurchaseBatcher {
     });
   }
 
-  /** A receipt id claimed before: the first answer, a conflict, or — if that claim was released meanwhile — a fresh try. */
+  /** A receipt id claimed before: the purchase as it stands (as createPurchase answers a retry), a conflict, or — if that claim was released meanwhile — a fresh try. */
   async #answerPrior(programId: string, p: Pending): Promise<PurchaseResult> {
     const prior = await findReceiptClaim(this.ctx.db, programId, p.input.receiptId).catch(() => undefined);
     if (!prior) return createWithRetry(this.ctx, programId, p.input);
     if (prior.requestHash !== requestHash(p.input)) {
       throw new DomainError('RECEIPT_ALREADY_EXISTS', `receipt ${p.input.receiptId} was already recorded with different contents`, { extra: { purchaseId: prior.purchaseId } });
     }
-    const stored = prior.memberId ? await findPurchase(this.ctx.db, prior.memberId, prior.purchaseId) : await findAnonymousPurchase(this.ctx.db, programId, prior.purchaseId);
-    return stored!.result as PurchaseResult;
+    const memberId = prior.memberId;
+    if (!memberId) return anonymousView((await findAnonymousPurchase(this.ctx.db, programId, prior.purchaseId))!.result);
+    return this.ctx.db.transaction().execute((trx) => replayPurchase(this.ctx, trx, memberId, prior.purchaseId));
   }
 }
 

@@ -13,7 +13,6 @@ import {
   claimReceipt,
   claimReceiptAndLockMember,
   findAnonymousPurchase,
-  findPurchase,
   findReceiptClaim,
   insertAnonymousPurchase,
   insertPurchaseQuery,
@@ -26,13 +25,16 @@ import { LedgerChange } from '../ledger-state.js';
 import { isUuid } from '../members.js';
 import { couponViews, evaluateWith, occurredAtOf, resolvePurchaseMember, toResult } from './evaluate.js';
 import { budgetWarningRows, effectRows, type BudgetMoves, loadMemberRuleState, loadRulesContext, tierAfter, usageRows, type MemberRuleState, type RulesContext, type WalletFacts } from './rules.js';
+import { anonymousView, replayPurchase } from './hold-end.js';
 import { settle } from './settle.js';
 import type { PurchaseInput, PurchaseResult } from './types.js';
 
 /**
  * create: evaluates the receipt exactly as calculate does and writes it: spends (or holds) the
  * points asked for and earns what the money paid earns. Idempotent on the receipt id: a retry
- * answers the first result and writes nothing; another receipt with the same id is a conflict.
+ * answers the purchase as it stands (the first result, or for a two-phase purchase what its
+ * confirm or cancel made of it: docs/adr/0021-two-phase-outcomes.md) and writes nothing but a
+ * timed-out hold's cancellation; another receipt with the same id is a conflict.
  */
 export async function createPurchase(ctx: AppContext, programId: string, input: PurchaseInput): Promise<PurchaseResult> {
   const program = await ctx.programs.get(programId);
@@ -65,10 +67,10 @@ export async function createPurchase(ctx: AppContext, programId: string, input: 
           extra: { purchaseId: prior.purchaseId },
         });
       }
-      const stored = prior.memberId
-        ? await findPurchase(trx, prior.memberId, prior.purchaseId)
-        : await findAnonymousPurchase(trx, programId, prior.purchaseId);
-      return stored!.result as PurchaseResult;
+      // A retry answers the purchase as it stands: a two-phase one may be confirmed or cancelled by now.
+      return prior.memberId
+        ? replayPurchase(ctx, trx, prior.memberId, prior.purchaseId)
+        : anonymousView((await findAnonymousPurchase(trx, programId, prior.purchaseId))!.result);
     }
 
     if (!locked) {

@@ -1,5 +1,5 @@
 import { DomainError } from '../../domain/errors.js';
-import { availableAt } from '../../domain/ledger.js';
+import { availableAt, pendingOf } from '../../domain/ledger.js';
 import { evaluatePurchase, type PurchaseEvaluation } from '../../domain/purchase.js';
 import { receiptText } from '../../domain/receipt-text.js';
 import type { Executor } from '../../store/executor.js';
@@ -82,7 +82,7 @@ export function evaluateWith(
   const available = member ? availableAt(state.lots, state.holds, now) : null;
   const evaluation = evaluatePurchase(rc.compiled, {
     receipt: { total: input.total, currency: input.currency, lines: input.lines },
-    member: member ? { status: member.status, available: available ?? 0 } : null,
+    member: member ? { status: member.status, available: available ?? 0, pending: () => pendingOf(state.lots, now) } : null,
     facts: rules.facts,
     pointsToSpend: input.pointsToSpend ?? 0,
     occurredAt,
@@ -147,6 +147,7 @@ export function toResult(
     balanceBefore: e.balanceBefore,
     balanceAfter: e.balanceAfter,
     holdExpiresAt: e.holdExpiresAt?.toISOString() ?? null,
+    cancelReason: null,
     receiptText: receiptText(ev, e.balanceAfter, e.occurredAt, s.locale, s.timeZone, promotionsOf(rc, ev), s.currency),
   };
 }

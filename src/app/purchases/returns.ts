@@ -35,7 +35,9 @@ export async function returnPurchase(
     const purchase = memberId ? await findPurchase(trx, memberId, purchaseId) : await findAnonymousPurchase(trx, programId, purchaseId, true);
     if (!purchase) throw new DomainError('PURCHASE_NOT_FOUND');
     const prior = purchase.result as PurchaseResult;
-    if (prior.status !== 'completed') throw new DomainError('PURCHASE_NOT_RETURNABLE', `the purchase is ${prior.status}`);
+    // The state is the row's status; the stored answer only gives the lines' terms.
+    const status = 'status' in purchase ? purchase.status : 'completed';
+    if (status !== 'completed') throw new DomainError('PURCHASE_NOT_RETURNABLE', `the purchase is ${status}`);
     const returnedBefore = new Map<number, number>();
     for (const r of (await returnsOfPurchase(trx, { programId, memberId, purchaseId })) as ReturnResult[]) {
       for (const l of r.lines) returnedBefore.set(l.line, (returnedBefore.get(l.line) ?? 0) + l.quantity);
@@ -45,6 +47,7 @@ export async function returnPurchase(
     const restore = lines.reduce((s, l) => s + l.pointsToRestore, 0);
     const clawBack = lines.reduce((s, l) => s + l.pointsToClawBack, 0);
     const returnId = ctx.newId();
+    let shortfall = 0;
     let withheldPoints = 0;
     let owed = 0;
     let balanceAfter: number | null = null;
@@ -61,8 +64,9 @@ export async function returnPurchase(
       }
       if (clawBack > 0) {
         const own = await lotsOfPurchase(trx, memberId, purchaseId);
-        const { taken, shortfall } = planClawback(working, holds, own, clawBack, now);
-        for (const t of taken) change.post(t.lotId, 'issued', 'return_clawback', t.amount, cause);
+        const plan = planClawback(working, holds, own, clawBack, now);
+        shortfall = plan.shortfall;
+        for (const t of plan.taken) change.post(t.lotId, 'issued', 'return_clawback', t.amount, cause);
         if (settings.clawbackPolicy === 'withhold_from_refund') withheldPoints = Math.min(shortfall, Math.floor(refund / settings.pointValue));
         owed = shortfall - withheldPoints;
         if (owed > 0) {
@@ -83,7 +87,9 @@ export async function returnPurchase(
       refundWithheld,
       refundDue: refund - refundWithheld,
       pointsRestored: restore,
-      pointsClawedBack: clawBack - withheldPoints,
+      // Each point earned on the returned goods is settled one way, under either policy.
+      pointsClawedBack: clawBack - shortfall,
+      pointsWithheld: withheldPoints,
       pointsOwed: owed,
       balanceAfter,
       createdAt: now.toISOString(),

@@ -7,7 +7,7 @@ import type { DB } from '../../store/schema.js';
 import type { AppContext } from '../context.js';
 import { LedgerChange } from '../ledger-state.js';
 import { earn } from './create.js';
-import { releaseCancelled } from './release.js';
+import { anonymousView, cancelHeld, holdRanOut, purchaseView } from './hold-end.js';
 import type { PurchaseResult } from './types.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -22,10 +22,22 @@ export async function locatePurchase(ctx: AppContext, programId: string, purchas
 /** A recorded purchase as create (or the last confirm or cancel) answered it. */
 export async function getPurchase(ctx: AppContext, programId: string, purchaseId: string): Promise<PurchaseResult> {
   const { memberId } = await locatePurchase(ctx, programId, purchaseId);
-  const row = memberId ? await findPurchase(ctx.db, memberId, purchaseId) : await findAnonymousPurchase(ctx.db, programId, purchaseId);
+  if (!memberId) {
+    const anonymous = await findAnonymousPurchase(ctx.db, programId, purchaseId);
+    if (!anonymous) throw new DomainError('PURCHASE_NOT_FOUND');
+    return anonymousView(anonymous.result);
+  }
+  const row = await findPurchase(ctx.db, memberId, purchaseId);
   if (!row) throw new DomainError('PURCHASE_NOT_FOUND');
-  return row.result as PurchaseResult;
+  return purchaseView(row);
 }
+
+const notHeld = (p: PurchaseRow, purchaseId: string) =>
+  p.cancelReason === 'hold_timeout'
+    ? new DomainError('HOLD_EXPIRED', `the hold of purchase ${purchaseId} timed out at ${p.holdExpiresAt?.toISOString() ?? '?'}; the purchase was cancelled`, {
+        extra: { holdExpiresAt: p.holdExpiresAt?.toISOString() ?? null },
+      })
+    : new DomainError('PURCHASE_NOT_HELD', 'the purchase was cancelled');
 
 async function lockedPurchase(trx: Transaction<DB>, memberId: string, purchaseId: string): Promise<PurchaseRow> {
   await lockWallet(trx, memberId);
@@ -36,7 +48,9 @@ async function lockedPurchase(trx: Transaction<DB>, memberId: string, purchaseId
 
 /**
  * confirm: the held points are spent and the purchase earns. Confirming a confirmed purchase
- * answers the same result; a hold that has timed out cancels the purchase and answers HOLD_EXPIRED.
+ * answers the same result. A hold that has timed out answers HOLD_EXPIRED — whether the job has
+ * cancelled the purchase already or this confirm does it now; a purchase cancelled while held
+ * answers PURCHASE_NOT_HELD.
  */
 export async function confirmPurchase(ctx: AppContext, programId: string, purchaseId: string): Promise<PurchaseResult> {
   const { memberId } = await locatePurchase(ctx, programId, purchaseId);
@@ -45,13 +59,13 @@ export async function confirmPurchase(ctx: AppContext, programId: string, purcha
   const program = await ctx.programs.get(programId);
   const outcome = await ctx.db.transaction().execute(async (trx) => {
     const p = await lockedPurchase(trx, memberId, purchaseId);
-    const prior = p.result as PurchaseResult;
+    const prior = purchaseView(p);
     if (p.status === 'completed') return { result: prior };
-    if (p.status === 'cancelled') throw new DomainError('PURCHASE_NOT_HELD', 'the purchase was cancelled');
+    if (p.status === 'cancelled') throw notHeld(p, purchaseId);
     const now = ctx.clock();
-    if (p.holdExpiresAt && p.holdExpiresAt.getTime() <= now.getTime()) {
-      await cancelHeld(ctx, trx, p, now);
-      return { expired: true as const };
+    if (holdRanOut(p, now)) {
+      await cancelHeld(ctx, trx, p, 'hold_timeout', now);
+      return { expired: { ...p, cancelReason: 'hold_timeout' as const } };
     }
     const { lots, holds } = await loadOpenLots(trx, memberId);
     const change = new LedgerChange(ctx);
@@ -67,7 +81,6 @@ export async function confirmPurchase(ctx: AppContext, programId: string, purcha
       ...prior,
       status: 'completed',
       balanceAfter,
-      holdExpiresAt: null,
       receiptText: receiptText(
         { pointsSpent: prior.pointsSpent, pointsEarned: prior.pointsEarned, earnedAvailableAt: new Date(prior.earnedAvailableAt ?? now) },
         balanceAfter,
@@ -82,30 +95,26 @@ export async function confirmPurchase(ctx: AppContext, programId: string, purcha
     await setPurchaseState(trx, memberId, purchaseId, { status: 'completed', result, pointsEarned: prior.pointsEarned, at: now });
     return { result };
   });
-  if ('expired' in outcome) throw new DomainError('HOLD_EXPIRED', `the hold of purchase ${purchaseId} timed out; the purchase was cancelled`);
-  return outcome.result;
+  // The cancellation is committed; the confirm still fails.
+  if (outcome.expired) throw notHeld(outcome.expired, purchaseId);
+  return outcome.result!;
 }
 
-/** cancel: releases the held points. Cancelling a cancelled purchase answers the same result. */
+/**
+ * cancel: releases the held points. Cancelling a cancelled purchase answers the same result. A
+ * hold that has already run out was ended by the timeout, and is recorded so (a later confirm
+ * answers HOLD_EXPIRED either way).
+ */
 export async function cancelPurchase(ctx: AppContext, programId: string, purchaseId: string): Promise<PurchaseResult> {
   const { memberId } = await locatePurchase(ctx, programId, purchaseId);
   if (!memberId) throw new DomainError('PURCHASE_NOT_HELD', 'a purchase without a member cannot be cancelled; return it');
   return ctx.db.transaction().execute(async (trx) => {
     const p = await lockedPurchase(trx, memberId, purchaseId);
-    if (p.status === 'cancelled') return p.result as PurchaseResult;
+    if (p.status === 'cancelled') return purchaseView(p);
     if (p.status === 'completed') throw new DomainError('PURCHASE_NOT_HELD', 'the purchase is complete; use a return');
-    return cancelHeld(ctx, trx, p, ctx.clock());
+    const now = ctx.clock();
+    return cancelHeld(ctx, trx, p, holdRanOut(p, now) ? 'hold_timeout' : 'cancel', now);
   });
-}
-
-async function cancelHeld(ctx: AppContext, trx: Transaction<DB>, p: PurchaseRow, now: Date): Promise<PurchaseResult> {
-  await deleteHolds(trx, p.memberId, p.purchaseId);
-  await releaseCancelled(trx, p.programId, p.memberId, p.purchaseId, p.result as PurchaseResult, now);
-  const { lots, holds } = await loadOpenLots(trx, p.memberId);
-  const balanceAfter = new LedgerChange(ctx).availableAfter(lots, holds, now);
-  const result: PurchaseResult = { ...(p.result as PurchaseResult), status: 'cancelled', pointsSpent: 0, pointsEarned: 0, balanceAfter, holdExpiresAt: null, receiptText: [] };
-  await setPurchaseState(trx, p.memberId, p.purchaseId, { status: 'cancelled', result, pointsSpent: 0, at: now });
-  return result;
 }
 
 /** The hold-timeout job: cancels two-phase purchases whose hold has run out. */
@@ -117,7 +126,7 @@ export async function cancelTimedOutHolds(ctx: AppContext, batchSize = 500): Pro
       await ctx.db.transaction().execute(async (trx) => {
         const p = await lockedPurchase(trx, d.memberId, d.purchaseId);
         if (p.status === 'held') {
-          await cancelHeld(ctx, trx, p, ctx.clock());
+          await cancelHeld(ctx, trx, p, 'hold_timeout', ctx.clock());
           cancelled++;
         }
       });

@@ -36,7 +36,16 @@ export interface CouponView {
 
 export type PurchaseStatusView = 'calculated' | 'held' | 'completed' | 'cancelled';
 
-/** What calculate answers and create records; the evaluation part is the same for both. */
+/** Why a two-phase purchase was cancelled: by a cancel while held, or because the hold ran out. */
+export type CancelReason = 'cancel' | 'hold_timeout';
+
+/**
+ * What calculate answers and create records; the evaluation part is the same for both. The
+ * evaluation fields (totals, points, lines, effects) are the purchase's terms as create decided
+ * them, whatever became of it: held, they are what confirm will carry out; cancelled, what was
+ * dropped (nothing was spent or earned). `status`, `cancelReason` and `balanceAfter` say what
+ * happened (docs/adr/0021-two-phase-outcomes.md).
+ */
 export interface PurchaseResult {
   purchaseId: string | null;
   receiptId: string;
@@ -68,7 +77,10 @@ export interface PurchaseResult {
   /** Spendable points before and after this purchase (null without a member). */
   balanceBefore: number | null;
   balanceAfter: number | null;
+  /** When the hold of a two-phase purchase ends (kept after confirm or cancel); null for a one-phase one. */
   holdExpiresAt: string | null;
+  /** Set when status is cancelled: `cancel` (cancelled while held) or `hold_timeout`. */
+  cancelReason: CancelReason | null;
   receiptText: string[];
 }
 
@@ -87,9 +99,17 @@ export interface ReturnResult {
   refundWithheld: number;
   /** refund − refundWithheld: what the till pays out. */
   refundDue: number;
+  /** Points the member had paid for the returned goods, given back. */
   pointsRestored: number;
+  /**
+   * The points earned on the returned goods (the lines' pointsToClawBack) are settled three
+   * ways, the same under both clawback policies: pointsClawedBack + pointsWithheld + pointsOwed.
+   * pointsClawedBack: taken from the member's points (the purchase's own lot first).
+   */
   pointsClawedBack: number;
-  /** Points that could not be taken back and now stand as a negative balance. */
+  /** Settled with money kept from the refund (withhold_from_refund only): refundWithheld = pointsWithheld × point value. */
+  pointsWithheld: number;
+  /** Neither taken nor withheld: they now stand as a negative balance. */
   pointsOwed: number;
   balanceAfter: number | null;
   createdAt: string;

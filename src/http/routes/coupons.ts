@@ -70,11 +70,11 @@ export const couponRoutes =
           tags,
           summary: 'More codes for a unique series, or one personal code bound to a member',
           params: IdParams,
-          body: Obj({ count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })), memberId: Type.Optional(Uuid) }),
+          body: Type.Optional(Obj({ count: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })), memberId: Type.Optional(Uuid) })),
           response: { 201: Obj({ codes: Type.Array(Type.String()) }), ...problemResponses },
         },
       },
-      async (req, reply) => reply.code(201).send(await generateCoupons(ctx, req.actor, req.params.id, req.body)),
+      async (req, reply) => reply.code(201).send(await generateCoupons(ctx, req.actor, req.params.id, req.body ?? {})),
     );
     app.post('/coupon-series/:id/archive', { config: write, schema: { tags, summary: 'Archive a series: its codes stop counting', params: IdParams, response: { 200: SeriesView, ...problemResponses } } }, async (req) =>
       archiveCouponSeries(ctx, req.actor, req.params.id),

@@ -33,22 +33,27 @@ const Receipt = Obj({
   coupons: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 10, description: 'coupon codes the customer presented' })),
 });
 
+const pts = (description: string) => Type.Integer({ description: `points: ${description}` });
+const money = (description: string) => Type.Integer({ minimum: 0, description: `minor units: ${description}` });
+
+// The evaluation fields are the purchase's terms as create decided them, whatever became of it
+// (docs/pos-integration.md, "What each field means"; docs/adr/0021-two-phase-outcomes.md).
 const EvaluatedLine = Obj({
-  index: Type.Integer(),
+  index: Type.Integer({ description: 'the position of the line in the receipt, from 0 (a return names lines by it)' }),
   sku: Type.String(),
   name: NullableString,
   category: NullableString,
   quantity: Type.Integer(),
-  price: Minor,
-  amount: Minor,
-  pointsSpent: Points,
-  pointsDiscount: Minor,
-  paid: Minor,
-  pointsEarned: Points,
-  campaignDiscount: Minor,
-  tierDiscount: Minor,
-  basePoints: Points,
-  bonusPoints: Points,
+  price: money('unit price as sent'),
+  amount: money("quantity × price − the till's discount"),
+  pointsSpent: pts("the line's share of the purchase's pointsSpent"),
+  pointsDiscount: money('the money those points cover'),
+  paid: money('what the line leaves to pay in money: amount − campaignDiscount − tierDiscount − pointsDiscount'),
+  pointsEarned: pts('what the line earns, basePoints + bonusPoints (what a return of it takes back)'),
+  campaignDiscount: money("campaigns' money off the line"),
+  tierDiscount: money("the tier's money off the line"),
+  basePoints: pts("by the main scheme's rate"),
+  bonusPoints: pts("from the tier's multiplier and campaigns"),
 });
 
 const Effect = Obj({
@@ -71,33 +76,38 @@ const CouponOutcome = Obj({
 });
 
 const Result = Obj({
-  purchaseId: NullableString,
+  purchaseId: Type.Union([Type.String(), Type.Null()], { description: 'null from calculate' }),
   receiptId: Type.String(),
-  status: Type.Union([Type.Literal('calculated'), Type.Literal('held'), Type.Literal('completed'), Type.Literal('cancelled')]),
+  status: Type.Union([Type.Literal('calculated'), Type.Literal('held'), Type.Literal('completed'), Type.Literal('cancelled')], {
+    description: 'calculated: nothing written; held: the points are reserved until confirm, cancel or holdExpiresAt; completed: spent and earned; cancelled: nothing was spent or earned (see cancelReason)',
+  }),
   memberId: NullableString,
   memberStatus: Type.Union([Type.Literal('active'), Type.Literal('blocked'), Type.Literal('anonymised'), Type.Null()]),
   currency: Type.String(),
   occurredAt: DateTime,
-  total: Minor,
-  paidTotal: Minor,
-  maxPointsToSpend: Points,
-  pointsSpent: Points,
-  pointsEarned: Points,
-  earnedAvailableAt: Type.Union([DateTime, Type.Null()]),
-  earnedExpiresAt: Type.Union([DateTime, Type.Null()]),
-  discountTotal: Minor,
-  basePoints: Points,
-  bonusPoints: Points,
+  total: money('the receipt total as sent'),
+  paidTotal: money('what the receipt leaves to pay in money after campaign and tier discounts and points; the sum of the lines\' paid. A cancelled purchase keeps the figure it had'),
+  maxPointsToSpend: pts('the most points the member could spend on this receipt when it was evaluated'),
+  pointsSpent: pts('what the purchase pays with; the sum of the lines\' pointsSpent. Held while held, spent once completed, released (nothing spent) when cancelled'),
+  pointsEarned: pts('what the purchase earns, basePoints + bonusPoints; the sum of the lines\' pointsEarned. Earned on confirm for a two-phase purchase; nothing is earned when cancelled'),
+  earnedAvailableAt: Type.Union([DateTime, Type.Null()], { description: 'when the earned points become spendable (end of the return window); null when nothing is earned' }),
+  earnedExpiresAt: Type.Union([DateTime, Type.Null()], { description: 'when they expire; null: never, or nothing is earned' }),
+  discountTotal: money("campaigns' and the tier's money off, in all"),
+  basePoints: pts("by the main scheme's rate"),
+  bonusPoints: pts("from the tier's multiplier and campaigns"),
   lines: Type.Array(EvaluatedLine),
   effects: Type.Array(Effect),
   coupons: Type.Array(CouponOutcome),
   tier: Type.Union([Obj({ id: Type.String(), name: Type.String(), rank: Type.Integer() }), Type.Null()]),
   ruleVersion: Type.Union([Type.Integer(), Type.Null()]),
-  usage: Type.Array(Obj({ campaignId: Type.String(), period: Type.String() }), { description: "uses counted towards campaigns' per-member limits" }),
-  balanceBefore: Type.Union([Points, Type.Null()]),
-  balanceAfter: Type.Union([Points, Type.Null()]),
-  holdExpiresAt: Type.Union([DateTime, Type.Null()]),
-  receiptText: Type.Array(Type.String()),
+  usage: Type.Array(Obj({ campaignId: Type.String(), period: Type.String() }), { description: "uses counted towards campaigns' per-member limits (given back if the purchase is cancelled)" }),
+  balanceBefore: Type.Union([Points, Type.Null()], { description: 'spendable points before the purchase was created; null without a member' }),
+  balanceAfter: Type.Union([Points, Type.Null()], { description: "spendable points after the operation that gave this answer (create, confirm or cancel); null without a member" }),
+  holdExpiresAt: Type.Union([DateTime, Type.Null()], { description: 'two-phase only: when the hold ends unless confirmed; kept after confirm and cancel. Null for a one-phase purchase' }),
+  cancelReason: Type.Union([Type.Literal('cancel'), Type.Literal('hold_timeout'), Type.Null()], {
+    description: 'why a cancelled purchase was cancelled: cancel (cancelled while held) or hold_timeout (the hold ran out first; a confirm answers HOLD_EXPIRED). Null unless cancelled',
+  }),
+  receiptText: Type.Array(Type.String(), { description: 'lines to print; empty for a cancelled purchase' }),
 });
 
 const ReturnBody = Obj({
@@ -107,14 +117,23 @@ const ReturnResult = Obj({
   returnId: Type.String(),
   purchaseId: Type.String(),
   memberId: NullableString,
-  lines: Type.Array(Obj({ line: Type.Integer(), quantity: Type.Integer(), refund: Minor, pointsToClawBack: Points, pointsToRestore: Points })),
-  refund: Minor,
-  refundWithheld: Minor,
-  refundDue: Minor,
-  pointsRestored: Points,
-  pointsClawedBack: Points,
-  pointsOwed: Points,
-  balanceAfter: Type.Union([Points, Type.Null()]),
+  lines: Type.Array(
+    Obj({
+      line: Type.Integer(),
+      quantity: Type.Integer(),
+      refund: money('money for the returned units, before withholding'),
+      pointsToClawBack: pts('earned on the returned units, to be settled'),
+      pointsToRestore: pts('paid for the returned units, given back'),
+    }),
+  ),
+  refund: money('money for the returned goods, before withholding'),
+  refundWithheld: money('kept from the refund to settle points the member no longer has: pointsWithheld × the point value'),
+  refundDue: money('refund − refundWithheld: what the till pays out'),
+  pointsRestored: pts('paid for the returned goods, given back'),
+  pointsClawedBack: pts("earned on the returned goods and taken from the member's points (the purchase's own lot first). With pointsWithheld and pointsOwed it makes up the lines' pointsToClawBack, under either policy"),
+  pointsWithheld: pts('earned on the returned goods, not taken from points but settled with money kept from the refund (withhold_from_refund only)'),
+  pointsOwed: pts('earned on the returned goods and neither taken nor withheld: they now stand as a negative balance'),
+  balanceAfter: Type.Union([Points, Type.Null()], { description: 'spendable points after the return; null without a member' }),
   createdAt: DateTime,
 });
 

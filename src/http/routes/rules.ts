@@ -117,9 +117,9 @@ export const rulesRoutes =
     app.get('/rules/versions/:version', { config: read, schema: { tags: vTags, summary: 'One rules version with its rules', params: Obj({ version: Type.Integer({ minimum: 1 }) }), response: { 200: VersionView, ...problemResponses } } }, async (req) =>
       getRuleVersion(ctx, req.actor.programId, req.params.version),
     );
-    app.post('/rules/publish', { config: write, schema: { tags: vTags, summary: 'Publish the working copy as a new version, now or at effectiveFrom', body: Obj({ effectiveFrom: Type.Optional(DateTime), note: Type.Optional(Type.String({ maxLength: 500 })) }), response: { 201: VersionView, ...problemResponses } } }, async (req, reply) => {
-      const at = req.body.effectiveFrom ? new Date(req.body.effectiveFrom) : undefined;
-      const version = await ctx.db.transaction().execute((tx) => publishRules(ctx, tx, req.actor, { effectiveFrom: at, note: req.body.note }));
+    app.post('/rules/publish', { config: write, schema: { tags: vTags, summary: 'Publish the working copy as a new version, now or at effectiveFrom', body: Type.Optional(Obj({ effectiveFrom: Type.Optional(DateTime), note: Type.Optional(Type.String({ maxLength: 500 })) })), response: { 201: VersionView, ...problemResponses } } }, async (req, reply) => {
+      const at = req.body?.effectiveFrom ? new Date(req.body.effectiveFrom) : undefined;
+      const version = await ctx.db.transaction().execute((tx) => publishRules(ctx, tx, req.actor, { effectiveFrom: at, note: req.body?.note }));
       return reply.code(201).send(version);
     });
   };
