@@ -1,6 +1,7 @@
 // The admin panel's strings in English.
 import type { AdminKey } from './i18n-ru.js';
 import { builderEn } from './i18n-builder-en.js';
+import { legalEn } from './i18n-legal-en.js';
 import { reportsEn } from './i18n-reports-en.js';
 
 export const en: Record<AdminKey, string> = {
@@ -388,5 +389,6 @@ export const en: Record<AdminKey, string> = {
   'results.roi': 'Return on cost',
   ...reportsEn,
   ...builderEn,
+  ...legalEn,
 };
 

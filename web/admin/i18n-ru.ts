@@ -1,5 +1,6 @@
 // The admin panel's strings in Russian (the source: English is typed by these keys).
 import { builderRu } from './i18n-builder-ru.js';
+import { legalRu } from './i18n-legal-ru.js';
 import { reportsRu } from './i18n-reports-ru.js';
 
 export const ru = {
@@ -387,6 +388,7 @@ export const ru = {
   'results.roi': 'Окупаемость затрат',
   ...reportsRu,
   ...builderRu,
+  ...legalRu,
 };
 
 export type AdminKey = keyof typeof ru;

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, unwrap, useLoad } from '../../shared/api';
 import { useSubmit, val } from '../../shared/form';
 import { Card, Field, Loading, Problem } from '../../shared/ui';
+import { ExclusionsEditor, exclusionsBody, exclusionsText, type ExclusionsText } from '../exclusions-editor';
 import { t } from '../t';
 
 interface Form {
@@ -14,6 +15,7 @@ interface Form {
   expiringSoonDays: string;
   locale: 'ru' | 'en';
   questionnaire: Record<QField, FieldUse>;
+  exclusions: ExclusionsText;
 }
 
 type QField = 'name' | 'birthday' | 'gender' | 'city';
@@ -39,6 +41,7 @@ export function Settings() {
       expiringSoonDays: String(s.expiringSoonDays),
       locale: s.locale,
       questionnaire: s.questionnaire,
+      exclusions: exclusionsText(s.earnExclusions, s.redeemExclusions),
     });
   }, [program.data]);
   if (program.error) return <Problem error={program.error} title={t('error.title')} />;
@@ -69,6 +72,7 @@ export function Settings() {
               expiringSoonDays: int(form.expiringSoonDays),
               locale: form.locale,
               questionnaire: form.questionnaire,
+              ...exclusionsBody(form.exclusions),
             },
           },
         }),
@@ -129,6 +133,7 @@ export function Settings() {
               </Field>
             ))}
           </fieldset>
+          <ExclusionsEditor value={form.exclusions} onChange={(exclusions) => setForm({ ...form, exclusions })} errors={e} />
           <div>
             <button type="submit" disabled={f.busy}>
               {t('settings.save')}
