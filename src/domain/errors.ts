@@ -69,6 +69,9 @@ export const ERROR_CODES = {
   INVALID_IMPORT: 'The options or the column mapping of the import are not valid.',
   INVALID_ROW: 'A row of the imported file has a missing or malformed value.',
   INVALID_CONFIG: 'The configuration is not valid.',
+  AGREEMENT_REQUIRED: "The program requires acceptance of its published rules or personal-data consent to enrol.",
+  AGREEMENT_NOT_IN_FORCE: 'The member has no acceptance of this text in force to withdraw.',
+  DOCUMENT_NOT_FOUND: 'The program has not published this text, or not this version of it.',
   INTERNAL: 'An unexpected error occurred.',
 } as const;
 

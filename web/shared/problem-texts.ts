@@ -58,6 +58,9 @@ export const problemsRu = {
   SURVEY_ALREADY_ANSWERED: 'Вы уже ответили на этот опрос.',
   INTERNAL: 'Неожиданная ошибка на сервере.',
   NETWORK: 'Нет связи с сервером.',
+  AGREEMENT_REQUIRED: 'Чтобы вступить, примите правила программы и дайте согласие на обработку персональных данных.',
+  AGREEMENT_NOT_IN_FORCE: 'Это согласие уже отозвано или не давалось.',
+  DOCUMENT_NOT_FOUND: 'Программа ещё не опубликовала этот документ.',
 };
 
 export type ProblemCode = keyof typeof problemsRu;
@@ -118,6 +121,9 @@ export const problemsEn: Record<ProblemCode, string> = {
   SURVEY_ALREADY_ANSWERED: 'You have already answered this survey.',
   INTERNAL: 'An unexpected error on the server.',
   NETWORK: 'No connection to the server.',
+  AGREEMENT_REQUIRED: 'To join, accept the program rules and consent to the processing of personal data.',
+  AGREEMENT_NOT_IN_FORCE: 'This consent was already withdrawn or never given.',
+  DOCUMENT_NOT_FOUND: 'The program has not published this text yet.',
 };
 
 /**
