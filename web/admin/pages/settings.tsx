@@ -3,6 +3,7 @@ import { api, unwrap, useLoad } from '../../shared/api';
 import { useSubmit, val } from '../../shared/form';
 import { Card, Field, Loading, Problem } from '../../shared/ui';
 import { ExclusionsEditor, exclusionsBody, exclusionsText, type ExclusionsText } from '../exclusions-editor';
+import { LegalTexts, RequiredAgreements } from '../legal-admin';
 import { t } from '../t';
 
 interface Form {
@@ -16,6 +17,7 @@ interface Form {
   locale: 'ru' | 'en';
   questionnaire: Record<QField, FieldUse>;
   exclusions: ExclusionsText;
+  requiredAgreements: ('rules' | 'personal_data')[];
 }
 
 type QField = 'name' | 'birthday' | 'gender' | 'city';
@@ -42,6 +44,7 @@ export function Settings() {
       locale: s.locale,
       questionnaire: s.questionnaire,
       exclusions: exclusionsText(s.earnExclusions, s.redeemExclusions),
+      requiredAgreements: s.requiredAgreements,
     });
   }, [program.data]);
   if (program.error) return <Problem error={program.error} title={t('error.title')} />;
@@ -73,6 +76,7 @@ export function Settings() {
               locale: form.locale,
               questionnaire: form.questionnaire,
               ...exclusionsBody(form.exclusions),
+              requiredAgreements: form.requiredAgreements,
             },
           },
         }),
@@ -134,6 +138,7 @@ export function Settings() {
             ))}
           </fieldset>
           <ExclusionsEditor value={form.exclusions} onChange={(exclusions) => setForm({ ...form, exclusions })} errors={e} />
+          <RequiredAgreements value={form.requiredAgreements} onChange={(requiredAgreements) => setForm({ ...form, requiredAgreements })} />
           <div>
             <button type="submit" disabled={f.busy}>
               {t('settings.save')}
@@ -141,6 +146,7 @@ export function Settings() {
           </div>
         </form>
       </Card>
+      <LegalTexts />
     </>
   );
 }

@@ -3,6 +3,7 @@ import { api, ApiError, unwrap } from '../../shared/api';
 import { href } from '../../shared/router';
 import { Card, Check, Field, Problem } from '../../shared/ui';
 import type { Me, Program } from '../data';
+import { ProfileAgreements } from '../legal';
 import { CHANNELS, checkProfile, profileBody, ProfileFields, type Channel, type ProfileValue } from '../profile-fields';
 import { t } from '../t';
 
@@ -107,6 +108,7 @@ export function Profile(props: { me: Me; program: Program; onMe: (me: Me) => voi
           </button>
         </form>
       </Card>
+      <ProfileAgreements program={props.program} />
       <Card title={t('profile.more')}>
         <p>
           <a href={href('/feedback')}>{t('feedback.title')}</a>
