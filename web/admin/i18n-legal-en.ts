@@ -42,6 +42,7 @@ export const legalEn: Record<keyof typeof legalRu, string> = {
   'newMember.signedHint': 'Tick only when you hold the signed form.',
   'newMember.signedDoc': '{name} (version {version})',
   'newMember.mustSign': 'The program requires these to join.',
+  'newMember.marketing': 'Marketing consent',
   'newMember.consentSms': 'Agrees to SMS',
   'newMember.consentEmail': 'Agrees to e-mails',
   'newMember.submit': 'Enrol',

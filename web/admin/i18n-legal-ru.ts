@@ -40,6 +40,7 @@ export const legalRu = {
   'newMember.signedHint': 'Отмечайте, только если у вас есть подписанная анкета.',
   'newMember.signedDoc': '{name} (редакция {version})',
   'newMember.mustSign': 'Программа требует эти согласия для вступления.',
+  'newMember.marketing': 'Согласие на рассылки',
   'newMember.consentSms': 'Согласен получать SMS',
   'newMember.consentEmail': 'Согласен получать письма',
   'newMember.submit': 'Зарегистрировать',

@@ -127,7 +127,7 @@ export function NewMember(props: { onClose: () => void }) {
           {(p) => <input {...p} type="email" autocomplete="off" value={form.email} onInput={text('email')} />}
         </Field>
         {published.length > 0 ? (
-          <fieldset class="choice">
+          <fieldset class="choice wide-choices">
             <legend>{t('newMember.signed')}</legend>
             <p class="hint">{t('newMember.signedHint')}</p>
             {published.map((d) => (
@@ -140,8 +140,8 @@ export function NewMember(props: { onClose: () => void }) {
             ) : null}
           </fieldset>
         ) : null}
-        <fieldset class="choice">
-          <legend>{t('member.consents')}</legend>
+        <fieldset class="choice wide-choices">
+          <legend>{t('newMember.marketing')}</legend>
           <Check name="consent-sms" label={t('newMember.consentSms')} checked={consents.sms} onChange={(sms) => setConsents({ ...consents, sms })} />
           <Check name="consent-email" label={t('newMember.consentEmail')} checked={consents.email} onChange={(email) => setConsents({ ...consents, email })} />
         </fieldset>
