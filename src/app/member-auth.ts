@@ -122,7 +122,7 @@ export async function verifyCode(ctx: AppContext, input: CodeTarget & { code: st
 }
 
 /** The questionnaire of the member app's join: the verified phone or e-mail comes from the code. */
-export type JoinProfile = Pick<MemberInput, 'name' | 'birthday' | 'gender' | 'city' | 'consents' | 'attributes'>;
+export type JoinProfile = Pick<MemberInput, 'name' | 'birthday' | 'gender' | 'city' | 'consents' | 'attributes' | 'agreements'>;
 
 /**
  * Enrols a new member with the phone or e-mail the code was sent to, through the same enrolment
@@ -130,7 +130,8 @@ export type JoinProfile = Pick<MemberInput, 'name' | 'birthday' | 'gender' | 'ci
  */
 export async function joinProgram(ctx: AppContext, input: CodeTarget & { code: string; profile: JoinProfile }): Promise<MemberSignIn> {
   const t = target(input);
-  const missing = questionnaireErrors((await ctx.programs.get(input.programId)).settings.questionnaire, input.profile);
+  const { settings } = await ctx.programs.get(input.programId);
+  const missing = questionnaireErrors(settings.questionnaire, input.profile);
   if (missing.length > 0) throw new DomainError('VALIDATION_FAILED', `the program asks for ${missing.map((e) => e.pointer.slice(1)).join(', ')}`, { errors: missing });
   const now = ctx.clock();
   const outcome = await ctx.db.transaction().execute(async (trx) => {
@@ -139,7 +140,7 @@ export async function joinProgram(ctx: AppContext, input: CodeTarget & { code: s
     if (await findMemberIdByIdentifier(trx, t.programId, t.kind, t.value)) {
       return { ok: false as const, error: new DomainError('IDENTIFIER_TAKEN', `a member already has this ${t.kind}; sign in with POST /v1/auth/member/verify and the same code`) };
     }
-    const member = await enrolMemberIn(trx, ctx, t.programId, { ...input.profile, [t.kind]: t.value });
+    const member = await enrolMemberIn(trx, ctx, t.programId, { ...input.profile, [t.kind]: t.value }, { channel: 'app', actor: 'member', requiredAgreements: settings.requiredAgreements });
     await consumeMemberCode(trx, t.programId, check.code.codeId, now);
     return { ok: true as const, member, ...(await openSession(trx, ctx, t.programId, member.id, now)) };
   });

@@ -18,6 +18,8 @@ import {
   type MemberRow,
 } from '../store/members.js';
 import type { DB } from '../store/schema.js';
+import type { AcceptanceInput, AgreementChannel, DocumentKind } from '../domain/agreements.js';
+import { acceptAtEnrolment, channelOf } from './agreements.js';
 import type { Actor, AppContext } from './context.js';
 import { idempotent } from './idempotent.js';
 
@@ -29,7 +31,11 @@ export type MemberView = Omit<MemberRow, 'memberId' | 'programId' | 'createdAt' 
   updatedAt: string;
 };
 
-export type MemberInput = Partial<MemberProfile> & { identifiers?: { kind: IdentifierKind; value: string }[] };
+export type MemberInput = Partial<MemberProfile> & {
+  identifiers?: { kind: IdentifierKind; value: string }[];
+  /** The program's texts the person accepted on enrolling (docs/legal.md); recorded with their versions. */
+  agreements?: AcceptanceInput[] | undefined;
+};
 
 const view = (m: MemberRow, identifiers: { kind: string; value: string }[]): MemberView => ({
   id: m.memberId,
@@ -73,14 +79,26 @@ async function claimAll(trx: Executor, programId: string, memberId: string, ids:
 }
 
 export async function enrolMember(ctx: AppContext, actor: Actor, input: MemberInput, idempotencyKey?: string): Promise<MemberView> {
+  // Read before the transaction: on the embedded database a read outside it would wait for it.
+  const { requiredAgreements } = (await ctx.programs.get(actor.programId)).settings;
   const { result } = await idempotent(ctx, { programId: actor.programId, key: idempotencyKey, operation: 'enrol member', request: input }, (trx) =>
-    enrolMemberIn(trx, ctx, actor.programId, input),
+    enrolMemberIn(trx, ctx, actor.programId, input, { channel: channelOf(actor), actor: actor.name, requiredAgreements }),
   );
   return result;
 }
 
-/** Enrols a member inside a transaction the caller holds (the member app's join does, with its code). */
-export async function enrolMemberIn(trx: Transaction<DB>, ctx: AppContext, programId: string, input: MemberInput): Promise<MemberView> {
+/**
+ * Enrols a member inside a transaction the caller holds (the member app's join does, with its
+ * code), with the acceptances of the program's texts given through `by`'s channel; the texts
+ * the program requires (its settings, read before the transaction) must be among them.
+ */
+export async function enrolMemberIn(
+  trx: Transaction<DB>,
+  ctx: AppContext,
+  programId: string,
+  input: MemberInput,
+  by: { channel: AgreementChannel; actor: string; requiredAgreements: readonly DocumentKind[] },
+): Promise<MemberView> {
   const phone = input.phone ? normaliseIdentifier('phone', input.phone) : null;
   const email = input.email ? normaliseIdentifier('email', input.email) : null;
   const ids = identifiersOf(input, phone, email);
@@ -101,6 +119,8 @@ export async function enrolMemberIn(trx: Transaction<DB>, ctx: AppContext, progr
   });
   await insertWallet(trx, { memberId, programId, at });
   await claimAll(trx, programId, memberId, ids, at);
+  const actor = by.channel === 'app' ? `member:${memberId}` : by.actor;
+  await acceptAtEnrolment(trx, ctx, { programId, memberId, required: by.requiredAgreements, channel: by.channel, actor, at }, input.agreements ?? []);
   return loadView(trx, programId, memberId);
 }
 
@@ -151,7 +171,7 @@ export async function listProgramMembers(ctx: AppContext, actor: Actor, q: ListQ
 }
 
 /** Edits the profile; a changed phone or e-mail moves the identifier with it. */
-export async function editMember(ctx: AppContext, actor: Actor, memberId: string, patch: Omit<MemberInput, 'identifiers'>): Promise<MemberView> {
+export async function editMember(ctx: AppContext, actor: Actor, memberId: string, patch: Omit<MemberInput, 'identifiers' | 'agreements'>): Promise<MemberView> {
   return ctx.db.transaction().execute(async (trx) => {
     const m = await requireMember(trx, actor.programId, memberId);
     const at = ctx.clock();

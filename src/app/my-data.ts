@@ -3,6 +3,7 @@ import { lockWallet } from '../store/ledger.js';
 import { anonymiseMemberRow, deleteMemberSessionsOf, purchasesOfMember } from '../store/member-data.js';
 import { listIdentifiers, releaseIdentifier } from '../store/members.js';
 import { DomainError } from '../domain/errors.js';
+import { memberAgreements } from './agreements.js';
 import { audit } from './audit.js';
 import type { Actor, AppContext } from './context.js';
 import { getBalance, getLedger } from './ledger.js';
@@ -22,11 +23,12 @@ export async function exportMyData(ctx: AppContext, actor: Actor) {
     ledger.push(...page.items);
     cursor = page.nextCursor ?? undefined;
   } while (cursor && ledger.length < EXPORT_LIMIT);
-  const [balance, tier, purchases, feedback] = await Promise.all([
+  const [balance, tier, purchases, feedback, agreements] = await Promise.all([
     getBalance(ctx, actor, memberId),
     getMemberTier(ctx, actor.programId, memberId),
     purchasesOfMember(ctx.db, memberId, EXPORT_LIMIT),
     feedbackOfMember(ctx.db, memberId),
+    memberAgreements(ctx, actor, memberId),
   ]);
   return {
     exportedAt: ctx.clock().toISOString(),
@@ -36,6 +38,8 @@ export async function exportMyData(ctx: AppContext, actor: Actor) {
     tier,
     ledger,
     purchases,
+    /** The program's texts accepted and the history of acceptances and withdrawals (docs/legal.md). */
+    agreements,
     feedback: feedback.map((f) => ({ id: f.feedbackId, topic: f.topic, message: f.message, storeId: f.storeId, createdAt: f.createdAt.toISOString() })),
   };
 }

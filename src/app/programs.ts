@@ -1,4 +1,6 @@
+import type { DocumentKind } from '../domain/agreements.js';
 import { DomainError } from '../domain/errors.js';
+import { latestDocuments } from '../store/agreements.js';
 import { DEFAULT_SETTINGS, mergeSettings, validateSettings, type ProgramSettings } from '../domain/settings.js';
 import { insertProgram, listPrograms, updateProgram } from '../store/programs.js';
 import { audit } from './audit.js';
@@ -55,6 +57,8 @@ export interface PublicProgram {
   /** Value of one point in minor units. */
   pointValue: number;
   questionnaire: ProgramSettings['questionnaire'];
+  /** The legal texts published now (their bodies: GET /v1/auth/program/documents/{kind}) and which of them joining requires. */
+  documents: { kind: DocumentKind; version: number; title: string; publishedAt: string; required: boolean }[];
 }
 
 /**
@@ -69,5 +73,6 @@ export async function publicProgram(ctx: AppContext, programId: string | undefin
     id = all[0]!.id;
   }
   const p = await getProgram(ctx, id);
-  return { id: p.id, name: p.name, currency: p.settings.currency, locale: p.settings.locale, pointValue: p.settings.pointValue, questionnaire: p.settings.questionnaire };
+  const documents = (await latestDocuments(ctx.db, p.id)).map((d) => ({ kind: d.kind, version: d.version, title: d.title, publishedAt: d.publishedAt.toISOString(), required: p.settings.requiredAgreements.includes(d.kind) }));
+  return { id: p.id, name: p.name, currency: p.settings.currency, locale: p.settings.locale, pointValue: p.settings.pointValue, questionnaire: p.settings.questionnaire, documents };
 }

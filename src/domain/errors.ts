@@ -74,6 +74,9 @@ export const ERROR_CODES = {
   DATABASE_UNAVAILABLE: 'The database cannot be reached just now; nothing was written that a retry would repeat. Retry after the time in Retry-After, with the same receipt id or Idempotency-Key.',
   DATABASE_TIMEOUT: 'The database did not answer in time; retry after the time in Retry-After, with the same receipt id or Idempotency-Key.',
   REQUEST_TIMEOUT: 'The request took longer than the server allows; retry after the time in Retry-After, with the same receipt id or Idempotency-Key.',
+  AGREEMENT_REQUIRED: "The program requires acceptance of its published rules or personal-data consent to enrol.",
+  AGREEMENT_NOT_IN_FORCE: 'The member has no acceptance of this text in force to withdraw.',
+  DOCUMENT_NOT_FOUND: 'The program has not published this text, or not this version of it.',
   INTERNAL: 'An unexpected error occurred.',
 } as const;
 

@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import type { RoundingMode } from './arithmetic.js';
+import type { DocumentKind } from './agreements.js';
 import { DomainError, type FieldError } from './errors.js';
 
 /** How purchases earn points in the main scheme. */
@@ -53,6 +54,11 @@ export interface ProgramSettings {
   couponUseBackOnReturn: boolean;
   /** The member app's questionnaire (joining and the profile). */
   questionnaire: Questionnaire;
+  /**
+   * Texts a person must accept to enrol, once the program has published them (rules, personal-data
+   * consent): enrolment without them is refused with AGREEMENT_REQUIRED (docs/legal.md).
+   */
+  requiredAgreements: DocumentKind[];
 }
 
 export const DEFAULT_SETTINGS: ProgramSettings = {
@@ -73,6 +79,7 @@ export const DEFAULT_SETTINGS: ProgramSettings = {
   expiringSoonDays: 30,
   couponUseBackOnReturn: true,
   questionnaire: { name: 'required', birthday: 'optional', gender: 'optional', city: 'optional' },
+  requiredAgreements: ['rules', 'personal_data'],
 };
 
 /** The questionnaire's required fields that a member left empty, as field errors. */
@@ -129,6 +136,7 @@ export function validateSettings(s: ProgramSettings): void {
   if (!(Number.isInteger(s.pointValue) && s.pointValue >= 1)) bad('/pointValue', 'must be a positive integer (minor units)');
   if (!(Number.isInteger(s.maxRedeemPercent) && s.maxRedeemPercent >= 0 && s.maxRedeemPercent <= 100)) bad('/maxRedeemPercent', 'must be an integer from 0 to 100');
   if (!(Number.isInteger(s.pendingDays) && s.pendingDays >= 0)) bad('/pendingDays', 'must be a non-negative integer');
+  if (new Set(s.requiredAgreements).size !== s.requiredAgreements.length) bad('/requiredAgreements', 'names a text twice');
   if (errors.length > 0) throw new DomainError('INVALID_SETTINGS', errors.map((e) => `${e.pointer}: ${e.detail}`).join('; '), { errors });
 }
 

@@ -12,6 +12,7 @@ import { authHook } from './auth.js';
 import { DATABASE_RETRY_AFTER_SECONDS, errorHandler, problem } from './errors.js';
 import { DatabaseState } from './outage.js';
 import { adminUserRoutes } from './routes/admin-users.js';
+import { agreementRoutes } from './routes/agreements.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { campaignAnalyticsRoutes } from './routes/analytics-campaigns.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -221,6 +222,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(importRoutes(ctx, lenient), { prefix: '/v1' });
   await app.register(meDataRoutes(ctx), { prefix: '/v1' });
   await app.register(feedbackRoutes(ctx), { prefix: '/v1' });
+  await app.register(agreementRoutes(ctx), { prefix: '/v1' });
   if (options.webRoot) await registerWebApps(app, options.webRoot);
   return app;
 }

@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
+import { DOCUMENT_KINDS } from '../domain/agreements.js';
 import { IDENTIFIER_KINDS } from '../domain/identifiers.js';
 
 /** Objects reject fields they do not know (DESIGN.md: unknown fields are errors, not ignored). */
@@ -13,6 +14,14 @@ export const Minor = Type.Integer({ minimum: 0, description: 'money in minor uni
 
 export const IdentifierKind = Type.Union(IDENTIFIER_KINDS.map((k) => Type.Literal(k)));
 export const IdentifierSchema = Obj({ kind: IdentifierKind, value: Type.String({ minLength: 1, maxLength: 200 }) });
+
+/** The program's legal texts: its rules and its consent to the processing of personal data (docs/legal.md). */
+export const DocumentKindSchema = Type.Union([Type.Literal(DOCUMENT_KINDS[0]), Type.Literal(DOCUMENT_KINDS[1])], { description: 'rules (the program rules) or personal_data (consent to the processing of personal data)' });
+/** Accepted texts: the version the person saw, or none for the version published now. */
+export const Acceptances = Type.Array(Obj({ kind: DocumentKindSchema, version: Type.Optional(Type.Integer({ minimum: 1 })) }), {
+  maxItems: 2,
+  description: 'texts the person accepted (docs/legal.md); a version left out is the one published now',
+});
 
 export const Problem = Type.Object(
   {

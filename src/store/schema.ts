@@ -74,6 +74,28 @@ export interface MembersTable {
   updated_at: Timestamp;
 }
 
+export interface ProgramDocumentsTable {
+  program_id: string;
+  kind: 'rules' | 'personal_data';
+  version: number;
+  title: string;
+  body: string;
+  published_at: Timestamp;
+  published_by: string;
+}
+
+export interface MemberAgreementsTable {
+  member_id: string;
+  agreement_id: string;
+  program_id: string;
+  kind: 'rules' | 'personal_data';
+  version: number;
+  action: 'accepted' | 'withdrawn';
+  channel: 'app' | 'till' | 'admin';
+  actor: string;
+  at: Timestamp;
+}
+
 export interface MemberIdentifiersTable {
   member_id: string;
   kind: string;
@@ -349,6 +371,8 @@ export interface DB extends RulesTables, AnalyticsTables, FeedbackTables {
   outbox: OutboxTable;
   imports: ImportsTable;
   opening_balances: OpeningBalancesTable;
+  program_documents: ProgramDocumentsTable;
+  member_agreements: MemberAgreementsTable;
 }
 // Generated is re-exported for later tables with database-side defaults.
 export type { Generated };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Effect } from '../../src/domain/rules/types.js';
-import { active, campaign, line, purchase, receiptOf, rules, traceOf } from '../support/rules.js';
+import { active, campaign, facts, line, memberFacts, purchase, receiptOf, rules, tier, traceOf } from '../support/rules.js';
 
 // DEFAULT_SETTINGS: 5 % back rounded down, 1 point = 1 ₽, at most 30 % of a receipt in points.
 const withEffect = (...effects: Effect[]) => rules([campaign('c', { effects })]);
@@ -111,6 +111,25 @@ describe('points effects', () => {
     const compiled = rules([campaign('c', { effects: [{ kind: 'points_per_item', points: 5 }] })], { settings: { earnExclusions: { categories: ['tobacco'], skus: [] } } });
     const e = purchase(compiled, receiptOf(line('cigs', 20_000, 2, 'tobacco'), line('milk', 8_000, 1, 'milk')));
     assert.deepEqual(e.lines.map((l) => l.bonusPoints), [0, 5]);
+  });
+
+  test('discounts skip lines that may not be paid with points: no percent, no share of a fixed amount, no free unit on tobacco', () => {
+    const settings = { redeemExclusions: { categories: ['tobacco'], skus: ['gift-card'] } };
+    const receipt = receiptOf(line('cigs', 20_000, 2, 'tobacco'), line('milk', 8_000, 1, 'milk'), line('gift-card', 100_000, 1, 'cards'));
+    const percent = purchase(rules([campaign('c', { effects: [{ kind: 'discount_percent', percent: 10 }] })], { settings }), receipt);
+    assert.deepEqual(percent.lines.map((l) => l.campaignDiscount), [0, 800, 0]);
+    const fixed = purchase(rules([campaign('c', { effects: [{ kind: 'discount_fixed', amount: 50_000 }] })], { settings }), receipt);
+    assert.deepEqual(fixed.lines.map((l) => l.campaignDiscount), [0, 8_000, 0], 'at most what the discountable lines cost');
+    // Three units on the receipt, but only one may be discounted: the offer "cheapest free from 2" does not apply.
+    const free = purchase(rules([campaign('c', { effects: [{ kind: 'cheapest_free', count: 1, minQuantity: 2 }] })], { settings }), receipt);
+    assert.deepEqual(free.lines.map((l) => l.campaignDiscount), [0, 0, 0]);
+  });
+
+  test("the tier's discount skips lines that may not be paid with points", () => {
+    const gold = tier('gold', 1, { benefits: { earnMultiplier: 1, discountPercent: 10, perks: [] } });
+    const compiled = rules([], { tiers: [gold], settings: { redeemExclusions: { categories: ['tobacco'], skus: [] } } });
+    const e = purchase(compiled, receiptOf(line('cigs', 20_000, 1, 'tobacco'), line('milk', 8_000, 1, 'milk')), { facts: facts({ member: memberFacts({ tierId: 'gold' }) }) });
+    assert.deepEqual(e.lines.map((l) => l.tierDiscount), [0, 800]);
   });
 
   test('a receipt without a member gets discounts but no points', () => {

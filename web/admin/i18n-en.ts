@@ -3,6 +3,7 @@ import type { AdminKey } from './i18n-ru.js';
 import { readableEn } from './i18n-readable-en.js';
 import { builderEn } from './i18n-builder-en.js';
 import { importEn } from './i18n-import-en.js';
+import { legalEn } from './i18n-legal-en.js';
 import { reportsEn } from './i18n-reports-en.js';
 
 export const en: Record<AdminKey, string> = {
@@ -393,5 +394,6 @@ export const en: Record<AdminKey, string> = {
   ...importEn,
   ...builderEn,
   ...readableEn,
+  ...legalEn,
 };
 

@@ -2,6 +2,7 @@
 import { readableRu } from './i18n-readable-ru.js';
 import { builderRu } from './i18n-builder-ru.js';
 import { importRu } from './i18n-import-ru.js';
+import { legalRu } from './i18n-legal-ru.js';
 import { reportsRu } from './i18n-reports-ru.js';
 
 export const ru = {
@@ -392,6 +393,7 @@ export const ru = {
   ...importRu,
   ...builderRu,
   ...readableRu,
+  ...legalRu,
 };
 
 export type AdminKey = keyof typeof ru;

@@ -3,6 +3,7 @@ import { api, unwrap, useLoad } from '../shared/api';
 import { href, onLinkClick, useRoute } from '../shared/router';
 import { LangSwitch, Loading, Problem } from '../shared/ui';
 import { load, programIdFromUrl, type Me, type Program } from './data';
+import { DocumentPage, documentKindOf } from './legal';
 import { FeedbackPage } from './pages/feedback';
 import { History } from './pages/history';
 import { Home } from './pages/home';
@@ -16,6 +17,8 @@ export function App() {
   const [, rerender] = useState(0);
   useEffect(() => i18n.subscribe(() => rerender((x) => x + 1)), []);
   const program = useLoad(() => load.program(programIdFromUrl()), []);
+  const { path } = useRoute();
+  const documentKind = documentKindOf(path);
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   useEffect(() => {
     load.me().then(setMe, () => setMe(null));
@@ -43,7 +46,9 @@ export function App() {
       </header>
       <main id="main" tabIndex={-1}>
         <Problem error={program.error} title={t('error.title')} />
-        {me === undefined || !program.data ? (
+        {documentKind ? (
+          <DocumentPage kind={documentKind} programId={program.data?.id ?? programIdFromUrl()} />
+        ) : me === undefined || !program.data ? (
           program.error ? null : <Loading text={t('app.loading')} />
         ) : me === null ? (
           <SignIn program={program.data} onSignedIn={setMe} />

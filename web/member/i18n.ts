@@ -170,6 +170,24 @@ const ru = {
   'topic.idea': 'Предложение',
   'topic.praise': 'Благодарность',
   'topic.other': 'Другое',
+  // The program's legal texts (web/member/legal.tsx).
+  'legal.title': 'Правила и согласия',
+  'legal.mustAccept': 'Без этого вступить нельзя: отметьте пункты со звёздочкой.',
+  'legal.accept.rules': 'Я принимаю',
+  'legal.accept.personal_data': 'Я даю',
+  'legal.doc.rules': 'правила программы',
+  'legal.doc.personal_data': 'согласие на обработку персональных данных',
+  'legal.name.rules': 'Правила программы',
+  'legal.name.personal_data': 'Согласие на обработку персональных данных',
+  'legal.version': 'Редакция {version} от {date}',
+  'legal.acceptedOn': 'Принято {date}, редакция {version}',
+  'legal.withdrawnOn': 'Отозвано {date}',
+  'legal.notAccepted': 'Не принято',
+  'legal.newVersion': 'Вышла новая редакция {version}.',
+  'legal.give.rules': 'Принять правила',
+  'legal.give.personal_data': 'Дать согласие',
+  'legal.withdraw': 'Отозвать согласие',
+  'legal.withdrawHint': 'Отзыв сохранится в истории, и программа сразу о нём узнает. Чтобы стереть свои данные, удалите аккаунт ниже.',
 };
 
 export type MemberKey = keyof typeof ru;
@@ -345,6 +363,23 @@ const en: Record<MemberKey, string> = {
   'topic.idea': 'Idea',
   'topic.praise': 'Thanks',
   'topic.other': 'Other',
+  'legal.title': 'Rules and consents',
+  'legal.mustAccept': 'You cannot join without these: tick the items marked with an asterisk.',
+  'legal.accept.rules': 'I accept the',
+  'legal.accept.personal_data': 'I give my',
+  'legal.doc.rules': 'program rules',
+  'legal.doc.personal_data': 'consent to the processing of personal data',
+  'legal.name.rules': 'Program rules',
+  'legal.name.personal_data': 'Consent to the processing of personal data',
+  'legal.version': 'Version {version} of {date}',
+  'legal.acceptedOn': 'Accepted on {date}, version {version}',
+  'legal.withdrawnOn': 'Withdrawn on {date}',
+  'legal.notAccepted': 'Not accepted',
+  'legal.newVersion': 'A new version {version} is out.',
+  'legal.give.rules': 'Accept the rules',
+  'legal.give.personal_data': 'Give consent',
+  'legal.withdraw': 'Withdraw consent',
+  'legal.withdrawHint': 'The withdrawal is kept in the history and the program learns of it at once. To erase your data, delete your account below.',
 };
 
 export const dictionaries = { ru, en };

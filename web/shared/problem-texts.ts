@@ -67,6 +67,9 @@ export const problemsRu = {
   DATABASE_TIMEOUT: 'База данных не ответила вовремя. Повторите через несколько секунд.',
   REQUEST_TIMEOUT: 'Сервер не успел ответить. Повторите через несколько секунд.',
   NETWORK: 'Нет связи с сервером.',
+  AGREEMENT_REQUIRED: 'Чтобы вступить, примите правила программы и дайте согласие на обработку персональных данных.',
+  AGREEMENT_NOT_IN_FORCE: 'Это согласие уже отозвано или не давалось.',
+  DOCUMENT_NOT_FOUND: 'Программа ещё не опубликовала этот документ.',
 };
 
 export type ProblemCode = keyof typeof problemsRu;
@@ -136,6 +139,9 @@ export const problemsEn: Record<ProblemCode, string> = {
   DATABASE_TIMEOUT: 'The database did not answer in time. Try again in a few seconds.',
   REQUEST_TIMEOUT: 'The server did not answer in time. Try again in a few seconds.',
   NETWORK: 'No connection to the server.',
+  AGREEMENT_REQUIRED: 'To join, accept the program rules and consent to the processing of personal data.',
+  AGREEMENT_NOT_IN_FORCE: 'This consent was already withdrawn or never given.',
+  DOCUMENT_NOT_FOUND: 'The program has not published this text yet.',
 };
 
 /**

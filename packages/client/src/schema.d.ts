@@ -3503,6 +3503,12 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description texts the person accepted (docs/legal.md); a version left out is the one published now */
+                        agreements?: {
+                            /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                            kind: "rules" | "personal_data";
+                            version?: number;
+                        }[];
                         birthday?: string | null;
                         city?: string | null;
                         /** @description the six digits sent */
@@ -3526,6 +3532,12 @@ export interface paths {
                         /** Format: uuid */
                         programId: string;
                     } | {
+                        /** @description texts the person accepted (docs/legal.md); a version left out is the one published now */
+                        agreements?: {
+                            /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                            kind: "rules" | "personal_data";
+                            version?: number;
+                        }[];
                         birthday?: string | null;
                         city?: string | null;
                         /** @description the six digits sent */
@@ -3960,6 +3972,17 @@ export interface paths {
                     content: {
                         "application/json": {
                             currency: string;
+                            /** @description the legal texts published now; their bodies: GET /v1/auth/program/documents/{kind} */
+                            documents: {
+                                /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                                kind: "rules" | "personal_data";
+                                /** Format: date-time */
+                                publishedAt: string;
+                                /** @description joining requires its acceptance */
+                                required: boolean;
+                                title: string;
+                                version: number;
+                            }[];
                             id: string;
                             locale: "ru" | "en";
                             name: string;
@@ -3972,6 +3995,111 @@ export interface paths {
                                 gender: "required" | "optional" | "off";
                                 name: "required" | "optional" | "off";
                             };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/program/documents/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A program's published text (public, for the member app's join form): the latest version, or `version` */
+        get: {
+            parameters: {
+                query?: {
+                    programId?: string;
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                    kind: "rules" | "personal_data";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description plain text; paragraphs are separated by an empty line */
+                            body: string;
+                            /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                            kind: "rules" | "personal_data";
+                            /** Format: date-time */
+                            publishedAt: string;
+                            title: string;
+                            version: number;
                         };
                     };
                 };
@@ -13104,6 +13232,345 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/me/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The texts I accepted, and when I accepted or withdrew them */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description every acceptance and withdrawal, oldest first; nothing is ever overwritten */
+                            history: {
+                                action: "accepted" | "withdrawn";
+                                actor: string;
+                                /** Format: date-time */
+                                at: string;
+                                /** @description the member app, the till or web shop (an API key), the admin panel */
+                                channel: "app" | "till" | "admin";
+                                /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                                kind: "rules" | "personal_data";
+                                version: number;
+                            }[];
+                            /** @description texts accepted and not withdrawn */
+                            inForce: {
+                                /** Format: date-time */
+                                acceptedAt: string;
+                                /** @description the member app, the till or web shop (an API key), the admin panel */
+                                channel: "app" | "till" | "admin";
+                                /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                                kind: "rules" | "personal_data";
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Accept a text (the version published now, or `version`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                        kind: "rules" | "personal_data";
+                        /** @description the version the person saw; left out: the one published now */
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description every acceptance and withdrawal, oldest first; nothing is ever overwritten */
+                            history: {
+                                action: "accepted" | "withdrawn";
+                                actor: string;
+                                /** Format: date-time */
+                                at: string;
+                                /** @description the member app, the till or web shop (an API key), the admin panel */
+                                channel: "app" | "till" | "admin";
+                                /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                                kind: "rules" | "personal_data";
+                                version: number;
+                            }[];
+                            /** @description texts accepted and not withdrawn */
+                            inForce: {
+                                /** Format: date-time */
+                                acceptedAt: string;
+                                /** @description the member app, the till or web shop (an API key), the admin panel */
+                                channel: "app" | "till" | "admin";
+                                /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                                kind: "rules" | "personal_data";
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/agreements/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw my acceptance of a text, e.g. my consent to the processing of personal data */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                        kind: "rules" | "personal_data";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description every acceptance and withdrawal, oldest first; nothing is ever overwritten */
+                            history: {
+                                action: "accepted" | "withdrawn";
+                                actor: string;
+                                /** Format: date-time */
+                                at: string;
+                                /** @description the member app, the till or web shop (an API key), the admin panel */
+                                channel: "app" | "till" | "admin";
+                                /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                                kind: "rules" | "personal_data";
+                                version: number;
+                            }[];
+                            /** @description texts accepted and not withdrawn */
+                            inForce: {
+                                /** Format: date-time */
+                                acceptedAt: string;
+                                /** @description the member app, the till or web shop (an API key), the admin panel */
+                                channel: "app" | "till" | "admin";
+                                /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                                kind: "rules" | "personal_data";
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/balance": {
         parameters: {
             query?: never;
@@ -13419,7 +13886,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Everything the program keeps about me: profile, identifiers, balance, tier, ledger, purchases, feedback */
+        /** Everything the program keeps about me: profile, identifiers, balance, tier, ledger, purchases, accepted texts and their history, feedback */
         get: {
             parameters: {
                 query?: never;
@@ -14482,6 +14949,12 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description texts the person accepted (docs/legal.md); a version left out is the one published now */
+                        agreements?: {
+                            /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                            kind: "rules" | "personal_data";
+                            version?: number;
+                        }[];
                         /** @description custom attributes of the program */
                         attributes?: {
                             [key: string]: unknown;
@@ -14884,6 +15357,351 @@ export interface paths {
                             /** @description points (integer) */
                             points: number;
                             reason: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members/{id}/agreements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A member's accepted texts and the history of acceptances and withdrawals */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description every acceptance and withdrawal, oldest first; nothing is ever overwritten */
+                            history: {
+                                action: "accepted" | "withdrawn";
+                                actor: string;
+                                /** Format: date-time */
+                                at: string;
+                                /** @description the member app, the till or web shop (an API key), the admin panel */
+                                channel: "app" | "till" | "admin";
+                                /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                                kind: "rules" | "personal_data";
+                                version: number;
+                            }[];
+                            /** @description texts accepted and not withdrawn */
+                            inForce: {
+                                /** Format: date-time */
+                                acceptedAt: string;
+                                /** @description the member app, the till or web shop (an API key), the admin panel */
+                                channel: "app" | "till" | "admin";
+                                /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                                kind: "rules" | "personal_data";
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record that the member accepted a text (e.g. a new version of the rules, signed at the till) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                        kind: "rules" | "personal_data";
+                        /** @description the version the person saw; left out: the one published now */
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description every acceptance and withdrawal, oldest first; nothing is ever overwritten */
+                            history: {
+                                action: "accepted" | "withdrawn";
+                                actor: string;
+                                /** Format: date-time */
+                                at: string;
+                                /** @description the member app, the till or web shop (an API key), the admin panel */
+                                channel: "app" | "till" | "admin";
+                                /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                                kind: "rules" | "personal_data";
+                                version: number;
+                            }[];
+                            /** @description texts accepted and not withdrawn */
+                            inForce: {
+                                /** Format: date-time */
+                                acceptedAt: string;
+                                /** @description the member app, the till or web shop (an API key), the admin panel */
+                                channel: "app" | "till" | "admin";
+                                /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                                kind: "rules" | "personal_data";
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members/{id}/agreements/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record that the member withdrew an acceptance (the acceptance stays on record) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                        kind: "rules" | "personal_data";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description every acceptance and withdrawal, oldest first; nothing is ever overwritten */
+                            history: {
+                                action: "accepted" | "withdrawn";
+                                actor: string;
+                                /** Format: date-time */
+                                at: string;
+                                /** @description the member app, the till or web shop (an API key), the admin panel */
+                                channel: "app" | "till" | "admin";
+                                /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                                kind: "rules" | "personal_data";
+                                version: number;
+                            }[];
+                            /** @description texts accepted and not withdrawn */
+                            inForce: {
+                                /** Format: date-time */
+                                acceptedAt: string;
+                                /** @description the member app, the till or web shop (an API key), the admin panel */
+                                channel: "app" | "till" | "admin";
+                                /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                                kind: "rules" | "personal_data";
+                                version: number;
+                            }[];
                         };
                     };
                 };
@@ -17122,6 +17940,8 @@ export interface paths {
                                     categories: string[];
                                     skus: string[];
                                 };
+                                /** @description texts a person must accept to enrol once the program has published them (docs/legal.md) */
+                                requiredAgreements: ("rules" | "personal_data")[];
                                 rounding: "floor" | "ceil" | "half_up" | "half_even";
                                 /** @description IANA zone for calendar rules, e.g. Europe/Moscow */
                                 timeZone: string;
@@ -17256,6 +18076,8 @@ export interface paths {
                                 categories: string[];
                                 skus: string[];
                             };
+                            /** @description texts a person must accept to enrol once the program has published them (docs/legal.md) */
+                            requiredAgreements?: ("rules" | "personal_data")[];
                             rounding?: "floor" | "ceil" | "half_up" | "half_even";
                             /** @description IANA zone for calendar rules, e.g. Europe/Moscow */
                             timeZone?: string;
@@ -17327,6 +18149,8 @@ export interface paths {
                                     categories: string[];
                                     skus: string[];
                                 };
+                                /** @description texts a person must accept to enrol once the program has published them (docs/legal.md) */
+                                requiredAgreements: ("rules" | "personal_data")[];
                                 rounding: "floor" | "ceil" | "half_up" | "half_even";
                                 /** @description IANA zone for calendar rules, e.g. Europe/Moscow */
                                 timeZone: string;
@@ -17390,6 +18214,423 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/program/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The published texts in force and which of them enrolment requires */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the latest published version of each text */
+                            documents: {
+                                /** @description plain text; paragraphs are separated by an empty line */
+                                body: string;
+                                /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                                kind: "rules" | "personal_data";
+                                /** Format: date-time */
+                                publishedAt: string;
+                                title: string;
+                                version: number;
+                            }[];
+                            /** @description texts enrolment requires once published */
+                            required: ("rules" | "personal_data")[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/documents/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a new version of a text (admin keys and owners); members accept it from then on */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                    kind: "rules" | "personal_data";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description plain text; paragraphs are separated by an empty line */
+                            body: string;
+                            /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                            kind: "rules" | "personal_data";
+                            /** Format: date-time */
+                            publishedAt: string;
+                            title: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/documents/{kind}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every published version of a text, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                    kind: "rules" | "personal_data";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                publishedAt: string;
+                                publishedBy: string;
+                                title: string;
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/documents/{kind}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One published version of a text */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                    kind: "rules" | "personal_data";
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description plain text; paragraphs are separated by an empty line */
+                            body: string;
+                            /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
+                            kind: "rules" | "personal_data";
+                            /** Format: date-time */
+                            publishedAt: string;
+                            title: string;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/purchases": {

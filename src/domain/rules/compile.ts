@@ -57,6 +57,11 @@ export interface CompiledRules {
   tierPolicy: TierPolicy | null;
   /** Lines the program's main scheme excludes from earning; campaign points skip them too. */
   earnExcluded: LineTest;
+  /**
+   * Lines that may not be paid with points; the program pays none of their price, so campaign
+   * and tier discounts skip them too (docs/adr/0022-legal-texts-and-exclusions.md).
+   */
+  redeemExcluded: LineTest;
   money: Money;
 }
 
@@ -90,6 +95,7 @@ export function compileRules(ruleSet: unknown, settings: ProgramSettings, option
     tierList: [...rules.tiers].sort((a, b) => a.rank - b.rank),
     tierPolicy: rules.tierPolicy ?? null,
     earnExcluded: compileFilter({ skus: settings.earnExclusions.skus, categories: settings.earnExclusions.categories }).test,
+    redeemExcluded: compileFilter({ skus: settings.redeemExclusions.skus, categories: settings.redeemExclusions.categories }).test,
     money,
   };
 }

@@ -11,6 +11,13 @@ export function earnEligible(rules: CompiledRules, view: ReceiptView): boolean[]
   return out;
 }
 
+/** Which lines campaign and tier discounts may touch: those the program lets points pay for. */
+export function discountEligible(rules: CompiledRules, view: ReceiptView): boolean[] {
+  const out: boolean[] = [];
+  for (let i = 0; i < view.n; i++) out.push(!rules.redeemExcluded(view.sku[i]!, view.category[i]!));
+  return out;
+}
+
 /**
  * Base points per line on the money paid: the main scheme's rate on the eligible lines' sum,
  * rounded once by the program's mode, then split over those lines by what they paid.

@@ -14,7 +14,7 @@ import { localTime } from '../calendar.js';
 import type { ReceiptInput } from '../receipt.js';
 import { budgetWarnings } from './budget.js';
 import type { CompiledRules } from './compile.js';
-import { baseEarning, earnEligible } from './earning.js';
+import { baseEarning, discountEligible, earnEligible } from './earning.js';
 import { basisPoints, type EarnState } from './effects.js';
 import type { AppliedEffect, BudgetUsed, BudgetWarning, CampaignFacts, CampaignTrace, RulesResult } from './facts.js';
 import { receiptView, type ReceiptView } from './lines.js';
@@ -49,6 +49,8 @@ export interface DiscountStage {
   effects: AppliedEffect[];
   /** Lines that may earn points (not excluded by the program). */
   eligible: boolean[];
+  /** Lines that campaign and tier discounts may touch (not excluded from redeeming). */
+  discountable: boolean[];
 }
 
 const zeros = (n: number) => new Array<number>(n).fill(0);
@@ -74,19 +76,20 @@ export function startEvaluation(rules: CompiledRules, input: CampaignInput): Dis
   }
   const remaining = view.amount.slice();
   const eligible = earnEligible(rules, view);
+  const discountable = discountEligible(rules, view);
   const pv = rules.settings.pointValue;
   const hasMember = input.facts.member !== null;
   const applied = applyInOrder<Applied>(
     candidates,
     {
       value(cand) {
-        const d = campaignDiscounts(cand, view, remaining, pv);
+        const d = campaignDiscounts(cand, view, remaining, pv, discountable);
         if (!hasMember || cand.c.points.length === 0) return d.spent.costMinor;
         const state: EarnState = { view, paid: d.after, base: baseEarning(rules, d.after, eligible), eligible };
         return d.spent.costMinor + campaignPoints(cand, state, d.budget, pv).spent.costMinor;
       },
       apply(cand) {
-        const d = campaignDiscounts(cand, view, remaining, pv);
+        const d = campaignDiscounts(cand, view, remaining, pv, discountable);
         const pointsToCome = hasMember && cand.c.points.length > 0;
         if (d.effects.length === 0 && !pointsToCome) return d.budgetStopped ? 'budget' : 'no_effect';
         if (d.after !== remaining) for (let i = 0; i < view.n; i++) remaining[i] = d.after[i]!;
@@ -102,12 +105,13 @@ export function startEvaluation(rules: CompiledRules, input: CampaignInput): Dis
   const effects = applied.flatMap((a) => a.effects);
   let tierDiscount = zeros(view.n);
   if (tier && tier.benefits.discountPercent > 0) {
-    const total = divide(BigInt(remaining.reduce((s, r) => s + r, 0)) * BigInt(basisPoints(tier.benefits.discountPercent)), 10_000, 'half_up');
-    tierDiscount = total > 0 ? allocate(total, remaining, remaining) : tierDiscount;
+    const weights = remaining.map((r, i) => (discountable[i] ? r : 0));
+    const total = divide(BigInt(weights.reduce((s, r) => s + r, 0)) * BigInt(basisPoints(tier.benefits.discountPercent)), 10_000, 'half_up');
+    tierDiscount = total > 0 ? allocate(total, weights, weights) : tierDiscount;
     for (let i = 0; i < view.n; i++) remaining[i]! -= tierDiscount[i]!;
     if (total > 0) effects.push(tierEffect(tier, 'tier_discount', tierDiscount, 0, pv));
   }
-  return { rules, input, view, remaining, campaignDiscount, tierDiscount, tier, applied, trace, effects, eligible };
+  return { rules, input, view, remaining, campaignDiscount, tierDiscount, tier, applied, trace, effects, eligible, discountable };
 }
 
 function tierEffect(tier: Tier, kind: 'tier_discount' | 'tier_multiplier', perLine: number[], points: 0 | 1, pv: number): AppliedEffect {

@@ -64,17 +64,22 @@ export interface DiscountOutcome {
   budgetStopped: boolean;
 }
 
-/** The campaign's discounts on lines that still cost `remaining`; pure (nothing is changed). */
-export function campaignDiscounts(cand: Candidate, view: ReceiptView, remaining: readonly number[], pv: number): DiscountOutcome {
+/**
+ * The campaign's discounts on lines that still cost `remaining`; pure (nothing is changed). Lines
+ * not `discountable` (the program's redeem exclusions) are hidden from the effects as if they cost
+ * nothing: no percent, no share of a fixed amount, no free or n-th unit falls on them.
+ */
+export function campaignDiscounts(cand: Candidate, view: ReceiptView, remaining: readonly number[], pv: number, discountable: readonly boolean[]): DiscountOutcome {
   if (cand.c.discounts.length === 0) return { effects: [], after: remaining as number[], budget: cand.budget, spent: { points: 0, costMinor: 0 }, budgetStopped: false };
   const after = remaining.slice();
+  const allDiscountable = discountable.every(Boolean);
   const budget = { ...cand.budget };
   const cap = cand.c.source.limits.perReceipt?.discount ?? Number.POSITIVE_INFINITY;
   const effects: AppliedEffect[] = [];
   let total = 0;
   let budgetStopped = false;
   for (const d of cand.c.discounts) {
-    let perLine = d.apply(view, after);
+    let perLine = d.apply(view, allDiscountable ? after : after.map((a, i) => (discountable[i] ? a : 0)));
     let amount = sum(perLine);
     if (amount === 0) continue;
     let cut = false;

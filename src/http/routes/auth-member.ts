@@ -5,7 +5,7 @@ import { joinProgram, requestCode, signOutMember, verifyCode, type CodeTarget } 
 import { DomainError } from '../../domain/errors.js';
 import type { App } from '../app.js';
 import { CSRF_HEADER, MEMBER_COOKIE, clearSessionCookie, setSessionCookie } from '../auth.js';
-import { DateTime, Obj, Uuid } from '../schemas.js';
+import { Acceptances, DateTime, Obj, Uuid } from '../schemas.js';
 import { authProblemResponses } from './auth-admin.js';
 import { MemberSchema, MessagePreferences } from './members.js';
 
@@ -23,6 +23,7 @@ const Questionnaire = {
   city: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
   consents: Type.Optional(Type.Record(Type.String({ maxLength: 50 }), Type.Boolean(), { description: 'marketing consent per channel, e.g. {"sms": true}' })),
   messagePreferences: Type.Optional(MessagePreferences),
+  agreements: Type.Optional(Acceptances),
 };
 
 const CodeSent = Obj({ channel: Type.Union([Type.Literal('sms'), Type.Literal('email')]), sentTo: Type.String({ description: 'masked' }), expiresAt: DateTime, resendAfter: DateTime });
@@ -74,8 +75,8 @@ export const memberAuthRoutes =
         },
       },
       async (req, reply) => {
-        const { code, name, birthday, gender, city, consents, messagePreferences } = req.body;
-        const profile = { name, birthday, gender, city, consents, ...(messagePreferences ? { attributes: { messagePreferences } } : {}) };
+        const { code, name, birthday, gender, city, consents, messagePreferences, agreements } = req.body;
+        const profile = { name, birthday, gender, city, consents, agreements, ...(messagePreferences ? { attributes: { messagePreferences } } : {}) };
         const signedIn = await joinProgram(ctx, { ...codeTarget(req.body), code, profile });
         setSessionCookie(req, reply, MEMBER_COOKIE, signedIn.token, ctx.auth.memberSession);
         return reply.code(201).send(signedIn);

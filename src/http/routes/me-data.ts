@@ -78,7 +78,7 @@ export const meDataRoutes =
       '/me/export',
       {
         config,
-        schema: { tags, security, summary: 'Everything the program keeps about me: profile, identifiers, balance, tier, ledger, purchases, feedback', response: { 200: AnyObject, ...problemResponses } },
+        schema: { tags, security, summary: 'Everything the program keeps about me: profile, identifiers, balance, tier, ledger, purchases, accepted texts and their history, feedback', response: { 200: AnyObject, ...problemResponses } },
       },
       async (req, reply) => {
         const data = await exportMyData(ctx, req.actor);

@@ -4,7 +4,7 @@ import type { AppContext } from '../../app/context.js';
 import { addIdentifier, editMember, enrolMember, getMember, listProgramMembers, MEMBER_LIST, lookupMember, removeIdentifier, setBlocked } from '../../app/members.js';
 import type { App } from '../app.js';
 import { listParams, listQuery, listResponse } from '../list-query.js';
-import { DateTime, IdempotencyHeaders, IdentifierKind, IdentifierSchema, IdParams, NullableString, Obj, problemResponses } from '../schemas.js';
+import { Acceptances, DateTime, IdempotencyHeaders, IdentifierKind, IdentifierSchema, IdParams, NullableString, Obj, problemResponses } from '../schemas.js';
 
 const Profile = {
   name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
@@ -25,7 +25,7 @@ export const MessagePreferences = Obj({
   to: HourMinute,
 });
 
-const NewMember = Obj({ ...Profile, identifiers: Type.Optional(Type.Array(IdentifierSchema, { maxItems: 20 })) });
+const NewMember = Obj({ ...Profile, identifiers: Type.Optional(Type.Array(IdentifierSchema, { maxItems: 20 })), agreements: Type.Optional(Acceptances) });
 const PatchMember = Obj(Profile);
 
 export const MemberSchema = Obj({

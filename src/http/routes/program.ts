@@ -4,7 +4,7 @@ import type { AppContext } from '../../app/context.js';
 import { getProgram, publicProgram, updateProgramSettings } from '../../app/programs.js';
 import type { ProgramSettings } from '../../domain/settings.js';
 import type { App } from '../app.js';
-import { Obj, problemResponses, Uuid, type Static } from '../schemas.js';
+import { DateTime, DocumentKindSchema, Obj, problemResponses, Uuid, type Static } from '../schemas.js';
 
 const Exclusions = Obj({ categories: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 1000 }), skus: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 10000 }) });
 
@@ -39,6 +39,7 @@ export const SettingsSchema = Obj({
   expiringSoonDays: Type.Integer({ minimum: 1, maximum: 365 }),
   couponUseBackOnReturn: Type.Boolean({ description: 'a purchase returned in full gives its coupon uses back' }),
   questionnaire: Questionnaire,
+  requiredAgreements: Type.Array(DocumentKindSchema, { maxItems: 2, description: 'texts a person must accept to enrol once the program has published them (docs/legal.md)' }),
 });
 
 // The HTTP schema and the domain type describe the same settings; this fails to compile if they drift.
@@ -65,7 +66,9 @@ export const programRoutes =
           summary: 'The program a sign-in page is for (public): by id, or the only program on this server',
           security: [],
           querystring: Obj({ programId: Type.Optional(Uuid) }),
-          response: { 200: Obj({ id: Type.String(), name: Type.String(), currency: Type.String(), locale: Type.Union([Type.Literal('ru'), Type.Literal('en')]), pointValue: Type.Integer({ description: 'value of one point in minor units' }), questionnaire: Questionnaire }), ...problemResponses },
+          response: { 200: Obj({ id: Type.String(), name: Type.String(), currency: Type.String(), locale: Type.Union([Type.Literal('ru'), Type.Literal('en')]), pointValue: Type.Integer({ description: 'value of one point in minor units' }), questionnaire: Questionnaire,
+            documents: Type.Array(Obj({ kind: DocumentKindSchema, version: Type.Integer(), title: Type.String(), publishedAt: DateTime, required: Type.Boolean({ description: 'joining requires its acceptance' }) }), { description: 'the legal texts published now; their bodies: GET /v1/auth/program/documents/{kind}' }),
+          }), ...problemResponses },
         },
       },
       async (req) => publicProgram(ctx, req.query.programId),

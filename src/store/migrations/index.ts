@@ -13,6 +13,7 @@ import * as m0011 from './0011-campaign-comparison.js';
 import * as m0012 from './0012-job-rounds.js';
 import * as m0017 from './0017-opening-balances.js';
 import * as m0014 from './0014-hold-end.js';
+import * as m0015 from './0015-legal-texts.js';
 
 /** Migrations in order; a static list so that the same code runs from src (tsx) and dist. */
 export const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   '0012-job-rounds': m0012,
   '0017-opening-balances': m0017,
   '0014-hold-end': m0014,
+  '0015-legal-texts': m0015,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -24,7 +24,7 @@ export function Page(props: { path: string; session: Session }) {
   let m: Record<string, string> | null;
   if (path === '/') return <Dashboard session={session} />;
   if (path === '/analytics') return <Analytics session={session} />;
-  if (path === '/members') return <Members />;
+  if (path === '/members') return <Members session={session} />;
   if ((m = match('/members/:id', path))) return <MemberPage id={m.id!} session={session} />;
   if (path === '/campaigns') return <Campaigns session={session} />;
   if ((m = match('/campaigns/:id/results', path))) return <CampaignResults id={m.id!} />;

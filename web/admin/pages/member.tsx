@@ -4,6 +4,7 @@ import { date, dateTime, num } from '../../shared/format';
 import { useSubmit, val } from '../../shared/form';
 import { Card, Field, Loading, Problem, Stat } from '../../shared/ui';
 import { MemberEdit } from '../member-edit';
+import { MemberAgreements } from '../legal-admin';
 import { MemberLots } from '../member-lots';
 import { mayEdit } from '../nav';
 import type { Session } from '../data';
@@ -118,6 +119,7 @@ export function MemberPage(props: { id: string; session: Session }) {
               ))}
             </ul>
           </Card>
+          <MemberAgreements memberId={id} />
           {canEdit && m.status !== 'anonymised' ? <MemberEdit key={m.updatedAt} id={id} member={m} onSaved={member.reload} /> : null}
           <Card title={t('member.history')}>
             <ListTable

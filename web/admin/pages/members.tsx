@@ -6,13 +6,17 @@ import { href, navigate } from '../../shared/router';
 import { Card, Field, Problem } from '../../shared/ui';
 import type { AdminKey } from '../i18n';
 import { ListTable, useList } from '../list';
+import { NewMember } from '../legal-admin';
+import { mayEdit } from '../nav';
+import type { Session } from '../data';
 import { i18n, t } from '../t';
 
 const KINDS = ['phone', 'card', 'email', 'external_id', 'member_token'] as const;
 type Kind = (typeof KINDS)[number] | 'name';
 
 /** Find a member by an identifier (one answer) or by name (a list); the program's members below, newest first, sorted and paged on the server. */
-export function Members() {
+export function Members(props: { session: Session }) {
+  const [adding, setAdding] = useState(false);
   const [kind, setKind] = useState<Kind>('phone');
   const [value, setValue] = useState('');
   const [name, setName] = useState('');
@@ -33,7 +37,15 @@ export function Members() {
   };
   return (
     <>
-      <h1>{t('nav.members')}</h1>
+      <div class="row heading-row">
+        <h1>{t('nav.members')}</h1>
+        {mayEdit(props.session.user.role, 'members') && !adding ? (
+          <button type="button" onClick={() => setAdding(true)}>
+            {t('newMember.open')}
+          </button>
+        ) : null}
+      </div>
+      {adding ? <NewMember onClose={() => setAdding(false)} /> : null}
       <Card>
         <form class="toolbar" onSubmit={find} noValidate role="search">
           <Field label={t('members.by')} name="kind">

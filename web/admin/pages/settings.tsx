@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, unwrap, useLoad } from '../../shared/api';
 import { useSubmit, val } from '../../shared/form';
 import { Card, Field, Loading, Problem } from '../../shared/ui';
+import { ExclusionsEditor, exclusionsBody, exclusionsText, type ExclusionsText } from '../exclusions-editor';
+import { LegalTexts, RequiredAgreements } from '../legal-admin';
 import { t } from '../t';
 
 interface Form {
@@ -14,6 +16,8 @@ interface Form {
   expiringSoonDays: string;
   locale: 'ru' | 'en';
   questionnaire: Record<QField, FieldUse>;
+  exclusions: ExclusionsText;
+  requiredAgreements: ('rules' | 'personal_data')[];
 }
 
 type QField = 'name' | 'birthday' | 'gender' | 'city';
@@ -39,6 +43,8 @@ export function Settings() {
       expiringSoonDays: String(s.expiringSoonDays),
       locale: s.locale,
       questionnaire: s.questionnaire,
+      exclusions: exclusionsText(s.earnExclusions, s.redeemExclusions),
+      requiredAgreements: s.requiredAgreements,
     });
   }, [program.data]);
   if (program.error) return <Problem error={program.error} title={t('error.title')} />;
@@ -69,6 +75,8 @@ export function Settings() {
               expiringSoonDays: int(form.expiringSoonDays),
               locale: form.locale,
               questionnaire: form.questionnaire,
+              ...exclusionsBody(form.exclusions),
+              requiredAgreements: form.requiredAgreements,
             },
           },
         }),
@@ -129,6 +137,8 @@ export function Settings() {
               </Field>
             ))}
           </fieldset>
+          <ExclusionsEditor value={form.exclusions} onChange={(exclusions) => setForm({ ...form, exclusions })} errors={e} />
+          <RequiredAgreements value={form.requiredAgreements} onChange={(requiredAgreements) => setForm({ ...form, requiredAgreements })} />
           <div>
             <button type="submit" disabled={f.busy}>
               {t('settings.save')}
@@ -136,6 +146,7 @@ export function Settings() {
           </div>
         </form>
       </Card>
+      <LegalTexts />
     </>
   );
 }

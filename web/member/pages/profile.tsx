@@ -4,6 +4,7 @@ import { num } from '../../shared/format';
 import { href } from '../../shared/router';
 import { Card, Check, Field, Problem } from '../../shared/ui';
 import { load, type Me, type Program } from '../data';
+import { ProfileAgreements } from '../legal';
 import { CHANNELS, checkProfile, profileBody, ProfileFields, type Channel, type ProfileValue } from '../profile-fields';
 import { i18n, t, tn } from '../t';
 
@@ -108,6 +109,7 @@ export function Profile(props: { me: Me; program: Program; onMe: (me: Me) => voi
           </button>
         </form>
       </Card>
+      <ProfileAgreements program={props.program} />
       <Card title={t('profile.more')}>
         <p>
           <a href={href('/feedback')}>{t('feedback.title')}</a>
