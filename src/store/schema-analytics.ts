@@ -23,6 +23,10 @@ export interface AnalyticsStateTable {
   segments_at: Timestamp | null;
   /** Program-local day of the last full recompute of segments and RFM. */
   full_day: Day | null;
+  /** The earliest instant of back-dated history written since the job last acted on it (migration 0013). */
+  history_from: Timestamp | null;
+  /** How many times history was marked: the job clears the mark only if none came while it ran. */
+  history_marks: ColumnType<number, number | undefined, number>;
   updated_at: Timestamp;
 }
 

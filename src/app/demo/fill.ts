@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import type { ReceiptLineInput } from '../../domain/receipt.js';
 import type { DB } from '../../store/schema.js';
+import { markHistory } from '../../store/analytics-aggregate.js';
 import { checkBooks } from '../../store/verify.js';
 import { countMembers } from '../../store/members.js';
 import { insertStores } from '../../store/stores.js';
@@ -225,6 +226,9 @@ export async function fillDemo(db: Kysely<DB>, options: DemoOptions): Promise<De
   }
   simulated = now;
   await expirePoints(ctx);
+  // Everything above is dated in the past, created_at too: the analytics job's next run
+  // recomputes every day from the first enrolment, and RFM, segments and models at once (docs/adr/0020).
+  await markHistory(db, programId, new Date(Math.min(from, events[0]?.at ?? from)), new Date(now));
 
   const books = await checkBooks(db, programId);
   const account = books.accounts.find((a) => a.programId === programId);
