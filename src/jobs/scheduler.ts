@@ -2,6 +2,7 @@ import type { AppContext } from '../app/context.js';
 import { purgeSignInLeftovers } from '../app/housekeeping.js';
 import { expirePoints } from '../app/ledger.js';
 import { cancelTimedOutHolds } from '../app/purchases/two-phase.js';
+import { reviewTiers } from '../app/rules/tier-review-job.js';
 import { analyticsJob } from './analytics.js';
 
 interface Log {
@@ -37,6 +38,7 @@ export function startJobs(ctx: AppContext, intervalSeconds: number, log: Log): (
       try {
         const holds = await cancelTimedOutHolds(ctx);
         const expired = await expirePoints(ctx);
+        await reviewTiers(ctx);
         const purged = await purgeSignInLeftovers(ctx);
         if (holds > 0 || expired.points > 0) log.info({ holdsCancelled: holds, ...expired }, 'jobs ran');
         if (purged.sessions + purged.codes > 0) log.info(purged, 'ended sessions and old codes dropped');
