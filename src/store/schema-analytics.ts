@@ -200,6 +200,8 @@ export interface CampaignComparisonsTable {
   window_to: Day;
   population_from: Day;
   lookback_from: Day;
+  /** The campaign's weekly slots the outcomes count purchases in, as JSON; '' for every hour (migration 0013). */
+  slots: ColumnType<string, string | undefined, string>;
   /** Clock reading when the run that last updated the rows started: the figures are as of it. */
   aggregated_at: Timestamp;
   updated_at: Timestamp;

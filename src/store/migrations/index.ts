@@ -10,7 +10,7 @@ import * as m0008 from './0008-campaign-analytics.js';
 import * as m0009 from './0009-list-paging.js';
 import * as m0010 from './0010-purchase-indexes.js';
 import * as m0011 from './0011-campaign-comparison.js';
-import * as m0013 from './0013-history-and-tier-reviews.js';
+import * as m0013 from './0013-history-tiers-slots.js';
 
 /** Migrations in order; a static list so that the same code runs from src (tsx) and dist. */
 export const migrations: Record<string, Migration> = {
@@ -25,7 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0009-list-paging': m0009,
   '0010-purchase-indexes': m0010,
   '0011-campaign-comparison': m0011,
-  '0013-history-and-tier-reviews': m0013,
+  '0013-history-tiers-slots': m0013,
 };
 
 export const migrationProvider: MigrationProvider = {

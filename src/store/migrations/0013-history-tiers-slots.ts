@@ -11,15 +11,20 @@ import { sql, type Kysely } from 'kysely';
  * their tier's period began, so that each run finds those whose review is due without reading
  * every wallet. Partial: most members hold no tier, and a purchase that leaves the tier as it was
  * changes no indexed column (its wallet update stays a HOT update).
+ *
+ * And the campaigns' stored comparisons (docs/adr/0017) count only purchases in the campaign's
+ * weekly slots (its weekdays and hours): `slots` records which, so that an edit of them refills.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table analytics_state add column history_from timestamptz`.execute(db);
   await sql`alter table analytics_state add column history_marks bigint not null default 0`.execute(db);
+  await sql`alter table campaign_comparisons add column slots text not null default ''`.execute(db);
   await sql`create index wallets_tier_review on wallets (program_id, tier_since) where tier_id is not null`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop index if exists wallets_tier_review`.execute(db);
+  await sql`alter table campaign_comparisons drop column slots`.execute(db);
   await sql`alter table analytics_state drop column history_marks`.execute(db);
   await sql`alter table analytics_state drop column history_from`.execute(db);
 }
