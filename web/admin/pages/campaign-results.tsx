@@ -113,6 +113,11 @@ function Results(props: { id: string; initial: { from: string; to: string } }) {
                   ['results.visits', k.visits.reason],
                 ] as const
               ).map(([label, reason]) => (reason ? <p class="hint">{`${t(label)}: ${t(`results.reason.${reason}`)}`}</p> : null))}
+              {k.spend.significant ? null : (
+                <p data-testid="campaign-verdict">
+                  <strong>{t('results.noEffect')}</strong>
+                </p>
+              )}
               <div class="stats" data-testid="campaign-headline">
                 {/* An effect is stated only when its 95 % interval leaves out zero; otherwise the estimate is a hint. */}
                 {(
@@ -121,12 +126,12 @@ function Results(props: { id: string; initial: { from: string; to: string } }) {
                     [t('results.incrementalMargin', { percent: num(r.marginPercent, lang) }), rub(k.incrementalMargin), range(k.incrementalMarginInterval, rub)],
                   ] as const
                 ).map(([label, value, interval]) => (
-                  <Stat label={label} value={k.spend.significant ? value : t('results.noEffect')} hint={k.spend.significant ? interval : t('results.noEffectHint', { value, range: interval })} />
+                  <Stat label={label} value={k.spend.significant ? value : t('results.notMeasurable')} hint={k.spend.significant ? interval : t('results.noEffectHint', { value, range: interval })} />
                 ))}
                 <Stat label={t('results.memberCost')} value={rub(k.memberCost)} />
                 <Stat
                   label={t('results.roi')}
-                  value={k.spend.significant ? percent(k.roi, lang) : t('results.noEffect')}
+                  value={k.spend.significant ? percent(k.roi, lang) : t('results.notMeasurable')}
                   hint={k.spend.significant ? range(k.roiInterval, (x) => percent(x, lang)) : t('results.noEffectHint', { value: percent(k.roi, lang), range: range(k.roiInterval, (x) => percent(x, lang)) })}
                 />
               </div>
