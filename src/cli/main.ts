@@ -4,6 +4,7 @@ import { createContext } from '../app/context.js';
 import { expirePoints } from '../app/ledger.js';
 import { createProgram } from '../app/programs.js';
 import { cancelTimedOutHolds } from '../app/purchases/two-phase.js';
+import { reviewTiers } from '../app/rules/tier-review-job.js';
 import { loadConfig, type Config } from '../config.js';
 import { isDomainError } from '../domain/errors.js';
 import { migrateToLatest, openDatabase, type Database } from '../store/db.js';
@@ -24,7 +25,7 @@ Usage: kopilka <command> [options]
   apikey revoke --program ID --id KEY_ID
 ${ADMIN_USAGE}
   verify [--program ID]                 check the books; exits 1 on any mismatch
-  jobs                                  run the expiry write-down and hold timeouts once
+  jobs                                  run the expiry write-down, hold timeouts and tier reviews once
   backup --out FILE                     dump the embedded database to a file
   restore --from FILE                   load a dump into an empty DATA_DIR
   demo [--program ID] [--members N] [--months N] [--seed N]
@@ -142,7 +143,8 @@ export async function main(argv: string[]): Promise<number> {
         const ctx = createContext(db);
         const holds = await cancelTimedOutHolds(ctx);
         const expired = await expirePoints(ctx);
-        console.log(`holds cancelled: ${holds}; points expired: ${expired.points} of ${expired.members} member(s)`);
+        const tiers = await reviewTiers(ctx);
+        console.log(`holds cancelled: ${holds}; points expired: ${expired.points} of ${expired.members} member(s); tier reviews written: ${tiers.changes} for ${tiers.members} member(s)`);
         return 0;
       });
     case 'analytics': {

@@ -52,6 +52,12 @@ export interface TierDecision {
   reviewAt: Date | null;
   /** While in grace: when the downgrade takes effect. */
   graceUntil: Date | null;
+  /**
+   * When the change took effect, the date its history row bears: the moment decided at for an
+   * upgrade (or no change), the period's end for a review that keeps the tier, the period's end
+   * (or the end of grace) for a downgrade — not the day someone next looked.
+   */
+  effectiveAt: Date;
 }
 
 const zoned = (d: Date, timeZone: string) => DateTime.fromJSDate(d, { zone: timeZone });
@@ -115,7 +121,7 @@ export function decideTier(
   const now = qualifiedTier(tiers, totals.current);
   const reviewAt = (since: Date | null, tier: Tier | null) => (tier && since ? periodEnd(policy, since, timeZone) : null);
   if (now && (!current || now.rank > current.rank)) {
-    return { tierId: now.id, since: at, change: 'upgrade', reason: `upgrade to ${now.id}: ${why(now, totals.current)} in the current window`, reviewAt: reviewAt(at, now), graceUntil: null };
+    return { tierId: now.id, since: at, change: 'upgrade', reason: `upgrade to ${now.id}: ${why(now, totals.current)} in the current window`, reviewAt: reviewAt(at, now), graceUntil: null, effectiveAt: at };
   }
   const unchanged = (reason: string, graceUntil: Date | null = null): TierDecision => ({
     tierId: current?.id ?? null,
@@ -124,6 +130,7 @@ export function decideTier(
     reason,
     reviewAt: reviewAt(state.since, current),
     graceUntil,
+    effectiveAt: at,
   });
   if (!current) return unchanged(state.tierId === null ? 'qualifies for no tier' : `tier ${state.tierId} no longer exists; qualifies for no tier`);
   const windows = tierWindows(policy, state, at, timeZone);
@@ -133,7 +140,7 @@ export function decideTier(
   const target = byReview && (!now || byReview.rank >= now.rank) ? byReview : now;
   if (target && target.rank >= current.rank) {
     const basis = byReview && byReview.rank >= current.rank ? `${why(byReview, totals.review!)} in the period to ${day(r, timeZone)}` : `${why(now!, totals.current)} in the current window`;
-    return { tierId: current.id, since: r, change: 'keep', reason: `keeps ${current.id} at the review of ${day(r, timeZone)}: ${basis}`, reviewAt: reviewAt(r, current), graceUntil: null };
+    return { tierId: current.id, since: r, change: 'keep', reason: `keeps ${current.id} at the review of ${day(r, timeZone)}: ${basis}`, reviewAt: reviewAt(r, current), graceUntil: null, effectiveAt: r };
   }
   const graceUntil = zoned(r, timeZone).plus({ days: policy.graceDays }).toJSDate();
   const shortfall = `${current.qualification.metric} ${totals.review?.[current.qualification.metric] ?? 0} < ${current.qualification.min} in the period to ${day(r, timeZone)}`;
@@ -145,5 +152,34 @@ export function decideTier(
     reason: `downgrade from ${current.id} to ${target?.id ?? 'no tier'}: ${shortfall}${policy.graceDays > 0 ? `, grace ended ${day(graceUntil, timeZone)}` : ''}`,
     reviewAt: reviewAt(r, target),
     graceUntil: null,
+    effectiveAt: graceUntil,
   };
+}
+
+/**
+ * Tiers held since before this instant may have a review due at `now` (and those in grace are
+ * among them): for a calendar window, since before the current period began; for a rolling
+ * window of D days, since D days ago or earlier.
+ */
+export function reviewDueSince(policy: TierPolicy, now: Date, timeZone: string): Date {
+  const w = policy.window;
+  if (w.kind === 'rolling') return new Date(zoned(now, timeZone).minus({ days: w.days }).toMillis() + 1);
+  return zoned(now, timeZone).startOf(w.period).toJSDate();
+}
+
+/**
+ * The next moment a review of the member's tier takes effect, if it is due by `now`: the end of
+ * the tier's period or, when the review at that end granted grace (`graceUntil`, from
+ * decideTier's answer there), the end of the grace. Null when none is due. A caller that walks
+ * the reviews one by one — deciding at each moment with the totals of tierWindows at that
+ * moment — records each period's review on its own date with its own period's totals, however
+ * long nobody looked.
+ *
+ * @example monthly calendar window, silver since 10 Jan, now 5 Mar: the review of 1 Feb (January's
+ * spend); if it keeps silver (since 1 Feb), then the review of 1 Mar (February's).
+ */
+export function nextReviewAt(policy: TierPolicy, state: TierState, now: Date, timeZone: string, graceUntil: Date | null = null): Date | null {
+  if (state.tierId === null || state.since === null) return null;
+  const at = graceUntil ?? periodEnd(policy, state.since, timeZone);
+  return at <= now ? at : null;
 }

@@ -6,6 +6,7 @@ import { runJobRound } from '../app/job-rounds.js';
 import { expirePoints } from '../app/ledger.js';
 import { cancelTimedOutHolds } from '../app/purchases/two-phase.js';
 import { databaseFailure } from '../store/db-errors.js';
+import { reviewTiers } from '../app/rules/tier-review-job.js';
 import { analyticsJob } from './analytics.js';
 
 interface Log {
@@ -20,7 +21,7 @@ export const JOB_HOLDER = `${os.hostname()}:${process.pid}:${randomBytes(3).toSt
 
 /**
  * Runs the background jobs on an interval: the ledger jobs — the expiry write-down, hold timeouts,
- * and dropping ended sessions and old sign-in codes (they only write down what time already
+ * tier reviews at the end of their periods, and dropping ended sessions and old sign-in codes (they only write down what time already
  * decided, so a missed run changes no balance and lets no session live longer) — and apart from
  * them the analytics job (aggregates, segments, RFM, model fits), whose longer runs must not hold
  * up the others.
@@ -58,6 +59,7 @@ export function startJobs(ctx: AppContext, intervalSeconds: number, log: Log, ho
         const r = await runJobRound(ctx, 'ledger', intervalMs, holder, async () => {
           const holds = await cancelTimedOutHolds(ctx);
           const expired = await expirePoints(ctx);
+          await reviewTiers(ctx);
           const purged = await purgeSignInLeftovers(ctx);
           if (holds > 0 || expired.points > 0) log.info({ holdsCancelled: holds, ...expired }, 'jobs ran');
           if (purged.sessions + purged.codes > 0) log.info(purged, 'ended sessions and old codes dropped');

@@ -7,15 +7,18 @@ export interface AnalyticsState {
   timeZone: string | null;
   segmentsAt: Date | null;
   fullDay: string | null;
+  /** The earliest instant of back-dated history not yet aggregated, and the count of marks (see markHistory). */
+  historyFrom: Date | null;
+  historyMarks: number;
 }
 
 export async function findAnalyticsState(db: Executor, programId: string): Promise<AnalyticsState> {
   const r = await db.selectFrom('analytics_state').selectAll().where('program_id', '=', programId).executeTakeFirst();
-  return { aggregatedAt: r?.aggregated_at ?? null, timeZone: r?.time_zone ?? null, segmentsAt: r?.segments_at ?? null, fullDay: r?.full_day ?? null };
+  return { aggregatedAt: r?.aggregated_at ?? null, timeZone: r?.time_zone ?? null, segmentsAt: r?.segments_at ?? null, fullDay: r?.full_day ?? null, historyFrom: r?.history_from ?? null, historyMarks: Number(r?.history_marks ?? 0) };
 }
 
 /** Saves the given fields of the program's analytics state. */
-export async function saveAnalyticsState(db: Executor, programId: string, patch: Partial<AnalyticsState>, at: Date): Promise<void> {
+export async function saveAnalyticsState(db: Executor, programId: string, patch: Partial<Omit<AnalyticsState, 'historyFrom' | 'historyMarks'>>, at: Date): Promise<void> {
   const values = {
     ...(patch.aggregatedAt !== undefined ? { aggregated_at: patch.aggregatedAt } : {}),
     ...(patch.timeZone !== undefined ? { time_zone: patch.timeZone } : {}),
@@ -28,6 +31,32 @@ export async function saveAnalyticsState(db: Executor, programId: string, patch:
     .values({ program_id: programId, ...values })
     .onConflict((oc) => oc.column('program_id').doUpdateSet(values))
     .execute();
+}
+
+/**
+ * Marks history written in the past (docs/adr/0020): rows dated from `from` on whose created_at
+ * the job's look for new rows would not find (the demo, the CSV imports). The next run of the
+ * analytics job recomputes every day from `from`'s day and does the daily work (RFM, segments, a
+ * model fit) at once. Marks add up: the earliest instant wins.
+ */
+export async function markHistory(db: Executor, programId: string, from: Date, at: Date): Promise<void> {
+  await sql`insert into analytics_state (program_id, history_from, history_marks, updated_at)
+    values (${programId}::uuid, ${from}::timestamptz, 1, ${at}::timestamptz)
+    on conflict (program_id) do update set
+      history_from = least(analytics_state.history_from, excluded.history_from),
+      history_marks = analytics_state.history_marks + 1,
+      updated_at = excluded.updated_at`.execute(db);
+}
+
+/**
+ * Clears the history mark once the job has acted on it — unless another mark came meanwhile
+ * (its rows may have committed after the job read them): that one stays for the next run.
+ * Returns whether the mark was cleared.
+ */
+export async function clearHistoryMark(db: Executor, programId: string, marks: number, at: Date): Promise<boolean> {
+  const r = await sql`update analytics_state set history_from = null, updated_at = ${at}::timestamptz
+    where program_id = ${programId}::uuid and history_marks = ${marks}`.execute(db);
+  return Number(r.numAffectedRows ?? 0) > 0;
 }
 
 /** The first day that has anything to aggregate (an enrolment or a receipt), or null for an empty program. */

@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
+import type { ScheduleSlots } from '../domain/rules/schedule.js';
 import { planEachCall, type Executor } from './executor.js';
 
 /**
@@ -90,14 +91,34 @@ export interface MemberOutcome {
 }
 
 /**
+ * Whether the instant `col` falls in the schedule's weekly slots in the program's zone (the SQL of
+ * domain/rules/schedule.ts `compileSchedule`'s weekday and hour checks); true without slots.
+ */
+export function inSlots(col: RawBuilder<unknown>, timeZone: string, slots: ScheduleSlots | null | undefined): RawBuilder<unknown> {
+  if (!slots) return sql`true`;
+  const local = sql`(${col} at time zone ${timeZone}::text)`;
+  const dow = sql`extract(isodow from ${local})::int`;
+  const on = (d: RawBuilder<unknown>) => (slots.weekdays === null ? sql`true` : sql`${d} = any(${slots.weekdays}::int[])`);
+  if (slots.hours.length === 0) return sql`(${on(dow)})`;
+  const minute = sql`(extract(hour from ${local})::int * 60 + extract(minute from ${local})::int)`;
+  const prev = sql`(case when ${dow} = 1 then 7 else ${dow} - 1 end)`;
+  const windows = slots.hours.map((h) =>
+    h.from < h.to
+      ? sql`(${minute} >= ${h.from}::int and ${minute} < ${h.to}::int and ${on(dow)})`
+      : sql`((${minute} >= ${h.from}::int and ${on(dow)}) or (${minute} < ${h.to}::int and ${on(prev)}))`,
+  );
+  return sql`(${sql.join(windows, sql` or `)})`;
+}
+
+/**
  * The population of a control-group comparison and each member's spend and visits in the window
- * [windowStart, windowEnd): members who made a completed purchase in [lookbackStart, populationStart)
+ * [windowStart, windowEnd) — within the schedule's weekly slots, when it has any: members who made a completed purchase in [lookbackStart, populationStart)
  * or enrolled in [populationStart, windowEnd) (docs/adr/0015-campaign-uplift.md). One row per member.
  * The purchases of the lookback and of the window are read by their (program_id, occurred_at)
  * index and the enrolments by (program_id, created_at): the work grows with the purchases around
  * the campaign, not with the program's size.
  */
-export async function populationOutcomes(db: Executor, q: { programId: string; timeZone: string; lookbackStart: Date; populationStart: Date; windowStart: Date; windowEnd: Date }): Promise<MemberOutcome[]> {
+export async function populationOutcomes(db: Executor, q: { programId: string; timeZone: string; lookbackStart: Date; populationStart: Date; windowStart: Date; windowEnd: Date; slots?: ScheduleSlots | null }): Promise<MemberOutcome[]> {
   const r = await sql<{ member_id: string; spend: string | null; visits: number | null }>`${planEachCall}
     with population as (
       select member_id from purchases
@@ -109,6 +130,7 @@ export async function populationOutcomes(db: Executor, q: { programId: string; t
       select member_id, sum(total)::bigint as spend, count(distinct (occurred_at at time zone ${q.timeZone}::text)::date)::int as visits
         from purchases
        where program_id = ${q.programId} and status = 'completed' and occurred_at >= ${q.windowStart} and occurred_at < ${q.windowEnd}
+         and ${inSlots(sql`occurred_at`, q.timeZone, q.slots)}
        group by member_id
     )
     select m.member_id, o.spend, o.visits from population m left join outcome o on o.member_id = m.member_id`.execute(db);

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Moments } from '../domain/analytics/uplift.js';
-import type { MemberOutcome } from './analytics-campaigns.js';
+import type { ScheduleSlots } from '../domain/rules/schedule.js';
+import { inSlots, type MemberOutcome } from './analytics-campaigns.js';
 import { planEachCall, type Executor } from './executor.js';
 
 /**
@@ -18,21 +19,24 @@ export interface StoredComparison {
   windowTo: string;
   populationFrom: string;
   lookbackFrom: string;
+  /** The weekly slots the rows count purchases in, as JSON ('' for every hour; migration 0013). */
+  slots: string;
   /** The start of the job run that last updated it: the figures are as of this instant. */
   aggregatedAt: Date;
 }
 
-const fromRow = (r: { campaign_id: string; time_zone: string; window_from: string; window_to: string; population_from: string; lookback_from: string; aggregated_at: Date }): StoredComparison => ({
+const fromRow = (r: { campaign_id: string; time_zone: string; window_from: string; window_to: string; population_from: string; lookback_from: string; slots: string; aggregated_at: Date }): StoredComparison => ({
   campaignId: r.campaign_id,
   timeZone: r.time_zone,
   windowFrom: r.window_from,
   windowTo: r.window_to,
   populationFrom: r.population_from,
   lookbackFrom: r.lookback_from,
+  slots: r.slots,
   aggregatedAt: r.aggregated_at,
 });
 
-const COLUMNS = ['campaign_id', 'time_zone', 'window_from', 'window_to', 'population_from', 'lookback_from', 'aggregated_at'] as const;
+const COLUMNS = ['campaign_id', 'time_zone', 'window_from', 'window_to', 'population_from', 'lookback_from', 'slots', 'aggregated_at'] as const;
 
 export async function findComparison(db: Executor, programId: string, campaignId: string): Promise<StoredComparison | undefined> {
   const r = await db.selectFrom('campaign_comparisons').select(COLUMNS).where('program_id', '=', programId).where('campaign_id', '=', campaignId).executeTakeFirst();
@@ -46,8 +50,8 @@ export async function findComparison(db: Executor, programId: string, campaignId
  */
 export async function lockComparison(db: Executor, programId: string, initial: Omit<StoredComparison, 'aggregatedAt'>, at: Date): Promise<{ row: StoredComparison; created: boolean }> {
   const inserted = await sql`
-    insert into campaign_comparisons (program_id, campaign_id, time_zone, window_from, window_to, population_from, lookback_from, aggregated_at, updated_at)
-    values (${programId}, ${initial.campaignId}, ${initial.timeZone}, ${initial.windowFrom}, ${initial.windowTo}, ${initial.populationFrom}, ${initial.lookbackFrom}, ${at}, ${at})
+    insert into campaign_comparisons (program_id, campaign_id, time_zone, window_from, window_to, population_from, lookback_from, slots, aggregated_at, updated_at)
+    values (${programId}, ${initial.campaignId}, ${initial.timeZone}, ${initial.windowFrom}, ${initial.windowTo}, ${initial.populationFrom}, ${initial.lookbackFrom}, ${initial.slots}, ${at}, ${at})
     on conflict (program_id, campaign_id) do nothing returning 1`.execute(db);
   const row = await db.selectFrom('campaign_comparisons').select(COLUMNS).where('program_id', '=', programId).where('campaign_id', '=', initial.campaignId).forUpdate().executeTakeFirstOrThrow();
   return { row: fromRow(row), created: inserted.rows.length > 0 };
@@ -56,7 +60,7 @@ export async function lockComparison(db: Executor, programId: string, initial: O
 export async function saveComparison(db: Executor, programId: string, c: StoredComparison, at: Date): Promise<void> {
   await db
     .updateTable('campaign_comparisons')
-    .set({ time_zone: c.timeZone, window_from: c.windowFrom, window_to: c.windowTo, population_from: c.populationFrom, lookback_from: c.lookbackFrom, aggregated_at: c.aggregatedAt, updated_at: at })
+    .set({ time_zone: c.timeZone, window_from: c.windowFrom, window_to: c.windowTo, population_from: c.populationFrom, lookback_from: c.lookbackFrom, slots: c.slots, aggregated_at: c.aggregatedAt, updated_at: at })
     .where('program_id', '=', programId)
     .where('campaign_id', '=', c.campaignId)
     .execute();
@@ -74,6 +78,8 @@ export interface ComparisonSpan {
   populationStart: Date;
   windowStart: Date;
   windowEnd: Date;
+  /** The campaign's weekly slots: only purchases in them count in the window (null: every hour). */
+  slots?: ScheduleSlots | null;
 }
 
 /**
@@ -124,7 +130,8 @@ export async function outcomesOfMembers(db: Executor, q: ComparisonSpan & { memb
       cross join lateral (
         select sum(p.total)::bigint as spend, count(distinct (p.occurred_at at time zone ${q.timeZone}::text)::date)::int as visits
           from purchases p
-         where p.member_id = t.member_id and p.status = 'completed' and p.occurred_at >= ${q.windowStart} and p.occurred_at < ${q.windowEnd}) o`.execute(db);
+         where p.member_id = t.member_id and p.status = 'completed' and p.occurred_at >= ${q.windowStart} and p.occurred_at < ${q.windowEnd}
+           and ${inSlots(sql`p.occurred_at`, q.timeZone, q.slots)}) o`.execute(db);
   const inPopulation: MemberOutcome[] = [];
   const outside: string[] = [];
   for (const row of r.rows) {

@@ -143,3 +143,18 @@ export async function pageDefinitions<S extends string>(
      limit ${q.limit + 1}`.execute(db);
   return rows.rows.map((r) => ({ id: r.id, status: r.status, definition: r.definition, createdAt: r.created_at, updatedAt: r.updated_at, sort_value: r.sort_value, sort_id: r.sort_id }));
 }
+
+/**
+ * When each campaign first became active: the moment the first published rule version that holds
+ * it took effect (a version published for later counts from then). Campaigns never published are
+ * missing from the map. One campaign when `campaignId` is given.
+ */
+export async function campaignsFirstInForce(db: Executor, programId: string, campaignId?: string): Promise<Map<string, Date>> {
+  const one = campaignId === undefined ? sql`` : sql`and c ->> 'id' = ${campaignId}`;
+  const r = await sql<{ id: string; at: Date }>`
+    select c ->> 'id' as id, min(v.effective_from) as at
+      from rule_versions v cross join lateral jsonb_array_elements(coalesce(v.rules -> 'campaigns', '[]'::jsonb)) c
+     where v.program_id = ${programId} ${one}
+     group by 1`.execute(db);
+  return new Map(r.rows.map((x) => [x.id, new Date(x.at)]));
+}

@@ -23,6 +23,10 @@ export interface AnalyticsStateTable {
   segments_at: Timestamp | null;
   /** Program-local day of the last full recompute of segments and RFM. */
   full_day: Day | null;
+  /** The earliest instant of back-dated history written since the job last acted on it (migration 0013). */
+  history_from: Timestamp | null;
+  /** How many times history was marked: the job clears the mark only if none came while it ran. */
+  history_marks: ColumnType<number, number | undefined, number>;
   updated_at: Timestamp;
 }
 
@@ -196,6 +200,8 @@ export interface CampaignComparisonsTable {
   window_to: Day;
   population_from: Day;
   lookback_from: Day;
+  /** The campaign's weekly slots the outcomes count purchases in, as JSON; '' for every hour (migration 0013). */
+  slots: ColumnType<string, string | undefined, string>;
   /** Clock reading when the run that last updated the rows started: the figures are as of it. */
   aggregated_at: Timestamp;
   updated_at: Timestamp;

@@ -57,3 +57,24 @@ export async function membershipsAt(db: Executor, memberId: string, at: Date): P
     .execute();
   return rows.map((r) => ({ tierId: r.tier_id, endsAt: r.ends_at }));
 }
+
+/**
+ * Members of the program with a tier held since before `before`: those whose review may be due
+ * (and those in grace). Through the partial index wallets_tier_review (migration 0013).
+ */
+export async function tiersDueForReview(db: Executor, programId: string, before: Date): Promise<{ memberId: string; tierId: string | null; since: Date | null }[]> {
+  const rows = await db
+    .selectFrom('wallets')
+    .select(['member_id', 'tier_id', 'tier_since'])
+    .where('program_id', '=', programId)
+    .where('tier_id', 'is not', null)
+    .where('tier_since', '<', before)
+    .orderBy('member_id')
+    .execute();
+  return rows.map((r) => ({ memberId: r.member_id, tierId: r.tier_id, since: r.tier_since }));
+}
+
+/** Stores the member's tier after a review (the wallet is locked by the caller). */
+export async function setWalletTier(db: Executor, memberId: string, state: { tierId: string | null; since: Date | null }): Promise<void> {
+  await db.updateTable('wallets').set({ tier_id: state.tierId, tier_since: state.since }).where('member_id', '=', memberId).execute();
+}

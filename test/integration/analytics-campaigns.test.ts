@@ -29,11 +29,11 @@ function assertSpringFigures(k: any) {
   assert.deepEqual(k.control, { members: 3, meanSpend: 40_000, meanVisits: 1.3333 });
   assert.deepEqual(k.spend, {
     treatment: 80_000, control: 40_000, absolute: 40_000, absoluteInterval: { low: -1_554, high: 81_554 },
-    relative: 1, relativeInterval: { low: -0.3141, high: 2.3141 }, reason: null,
+    relative: 1, relativeInterval: { low: -0.3141, high: 2.3141 }, reason: null, significant: false,
   });
   assert.deepEqual(k.visits, {
     treatment: 2, control: 1.3333, absolute: 0.6667, absoluteInterval: { low: -1.3819, high: 2.7152 },
-    relative: 0.5, relativeInterval: { low: -1.2602, high: 2.2602 }, reason: null,
+    relative: 0.5, relativeInterval: { low: -1.2602, high: 2.2602 }, reason: null, significant: false,
   });
   // 40 000 × 3 treated members; 25 % of it; against the members' cost 60 000 + 6 000.
   assert.deepEqual([k.incrementalRevenue, k.incrementalRevenueInterval], [120_000, { low: -4_662, high: 244_662 }]);
@@ -203,6 +203,73 @@ for (const kind of DATABASES) {
       assert.deepEqual(both.map((r) => [r.filled, r.members]), [[1, 6], [1, 6]]);
       await assertStoredEqualsLive();
       assert.deepEqual((await get('/v1/analytics/campaigns/spring?from=2026-03-01&to=2026-03-31')).body.comparison.control, { members: 3, meanSpend: 50_000, meanVisits: 2 });
+    });
+  });
+}
+
+/*
+ * A weekend campaign (Saturdays and Sundays, 10 points a receipt, 50 % control group) without
+ * dates, published on Saturday 7 March 2026 at 11:00 Moscow time. Three members in each group bought on 20 February
+ * (the population) and big on Monday 2 March, before it existed. Saturday 7 March: treatment
+ * 1 000, 1 010, 1 020 ₽, control 100, 110, 120 ₽. Monday 9 March: treatment 5 000 ₽ each, outside
+ * the campaign's days.
+ * Spend: 1 010 against 110 ₽, s² = 100 ₽² each: se = 8.165 ₽, df = 4, t = 2.776445:
+ * 900 ± 22.67 ₽, an effect.
+ */
+for (const kind of DATABASES) {
+  describe(`campaign results count from publication and on the campaign's days only (${kind})`, () => {
+    let s: TestServer;
+    const t: string[] = [];
+    const c: string[] = [];
+    const get = (path: string) => s.request('GET', path, undefined, { key: s.readonlyKey });
+    const buy = async (m: string, rub: number) => assert.equal((await s.request('POST', '/v1/purchases', receipt([line('BREAD', 1, rub)], { memberId: m }))).status, 201);
+
+    before(async () => {
+      s = await startServer(kind, { pendingDays: 0 });
+      s.clock.current = new Date('2026-02-16T09:00:00Z');
+      while (t.length < 3 || c.length < 3) {
+        const m = await enrol(s);
+        (inControlGroup('weekend', m, 50) ? c : t).push(m);
+      }
+      s.clock.current = new Date('2026-02-20T09:00:00Z');
+      for (const m of [...t.slice(0, 3), ...c.slice(0, 3)]) await buy(m, 100);
+      s.clock.current = new Date('2026-03-02T09:00:00Z');
+      for (const m of t.slice(0, 3)) await buy(m, 3_000);
+      s.clock.current = new Date('2026-03-07T08:00:00Z');
+      const weekend = campaign('weekend', { name: 'Выходные', schedule: { weekdays: [6, 7] }, controlGroupPercent: 50, effects: [{ kind: 'points_fixed', points: 10 }] });
+      assert.equal((await s.request('POST', '/v1/campaigns', { campaign: weekend, status: 'active' }, { key: s.adminKey })).status, 201);
+    });
+    after(() => s.close());
+
+    test('just published, it has reached nobody: no data yet, and no revenue claimed for the days before it existed', async () => {
+      s.clock.current = new Date('2026-03-07T08:30:00Z');
+      const res = await get('/v1/analytics/campaigns/weekend?from=2025-12-08&to=2026-03-07');
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.deepEqual([res.body.membersReached, res.body.comparison, res.body.noComparison], [0, null, 'no_reach']);
+    });
+
+    test('the window starts at publication and counts only Saturdays and Sundays; a measurable effect says so', async () => {
+      s.clock.current = new Date('2026-03-07T09:00:00Z');
+      for (const [m, rub] of [[t[0], 1_000], [t[1], 1_010], [t[2], 1_020], [c[0], 100], [c[1], 110], [c[2], 120]] as const) await buy(m!, rub);
+      s.clock.current = new Date('2026-03-09T09:00:00Z');
+      for (const m of t.slice(0, 3)) await buy(m, 5_000);
+      s.clock.current = new Date('2026-03-10T09:00:00Z');
+      const res = await get('/v1/analytics/campaigns/weekend?from=2026-02-01&to=2026-03-10');
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const k = res.body.comparison;
+      assert.deepEqual([res.body.membersReached, k.windowFrom, k.windowTo, k.populationFrom, k.source], [3, '2026-03-07', '2026-03-10', '2026-03-07', 'live']);
+      assert.deepEqual([k.treatment, k.control], [{ members: 3, meanSpend: 101_000, meanVisits: 1 }, { members: 3, meanSpend: 11_000, meanVisits: 1 }]);
+      assert.deepEqual([k.spend.absolute, k.spend.absoluteInterval, k.spend.significant], [90_000, { low: 87_733, high: 92_267 }, true]);
+      assert.deepEqual([k.visits.absolute, k.visits.significant], [0, false]);
+      // The job's stored comparison: the same window and days, the same figures.
+      await runAnalytics(s.ctx, s.programId);
+      const stored = (await get('/v1/analytics/campaigns/weekend?from=2026-02-01&to=2026-03-10')).body.comparison;
+      assert.deepEqual([stored.source, stored.windowFrom, stored.treatment, stored.control], ['aggregates', '2026-03-07', k.treatment, k.control]);
+    });
+
+    test('a Monday on a weekend-only campaign has no window, whatever was bought that day', async () => {
+      const res = await get('/v1/analytics/campaigns/weekend?from=2026-03-09&to=2026-03-09');
+      assert.deepEqual([res.status, res.body.comparison, res.body.noComparison], [200, null, 'no_window']);
     });
   });
 }

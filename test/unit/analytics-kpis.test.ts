@@ -70,6 +70,11 @@ describe('KPI arithmetic', () => {
     assert.deepEqual([store.members, store.newMembers, store.pointsIssued, store.activeShare], [null, null, null, null]);
   });
 
+  test('an active share is never above 100 %: more buyers than members means the members are not counted yet, and no share is stated', () => {
+    const k = kpisOf(zeroSums(), { active: 2, newBuyers: 2, returning: 0 }, 1);
+    assert.deepEqual([k.members, k.activeMembers, k.activeShare], [1, 2, null]);
+  });
+
   test('points: outstanding is everything issued less redeemed and expired, valued at pointValue', () => {
     const p = pointsSummary({ issued: 100, redeemed: 30, expired: 10, adjusted: 0 }, { issued: 1_000, redeemed: 300, expired: 200, adjusted: 5 }, 100);
     assert.deepEqual(

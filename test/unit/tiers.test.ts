@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TierPolicy } from '../../src/domain/rules/types.js';
-import { decideTier, tierWindows, type QualifyingTotals, type TierState } from '../../src/domain/tiers.js';
+import { decideTier, nextReviewAt, reviewDueSince, tierWindows, type QualifyingTotals, type TierState } from '../../src/domain/tiers.js';
 import { tier } from '../support/rules.js';
 
 // Bronze for everyone, silver from 10 000 ₽ spent in the calendar year, gold from 50 000 ₽;
@@ -88,5 +88,29 @@ describe('tiers under a rolling window', () => {
   test('no review before the 365 days are up', () => {
     const d = decide({ tierId: 'silver', since: at('2024-01-01T09:00:00Z') }, 0, null, '2024-12-30T09:00:00Z', ROLLING);
     assert.deepEqual([d.tierId, d.change], ['silver', 'none']);
+  });
+});
+
+describe('when a review takes effect', () => {
+  const silver = { tierId: 'silver', since: at('2024-02-01T10:00:00Z') };
+  test('at the end of the period, or of the grace that review gave; not before, and not the day someone looked', () => {
+    assert.equal(nextReviewAt(YEARLY, silver, at('2024-12-31T20:59:59Z'), TZ), null);
+    assert.deepEqual(nextReviewAt(YEARLY, silver, at('2025-03-01T00:00:00Z'), TZ), NEW_YEAR_2025);
+    const grace = at('2025-01-30T21:00:00Z');
+    assert.equal(nextReviewAt(YEARLY, silver, at('2025-01-15T00:00:00Z'), TZ, grace), null);
+    assert.deepEqual(nextReviewAt(YEARLY, silver, at('2025-03-01T00:00:00Z'), TZ, grace), grace);
+    assert.equal(nextReviewAt(YEARLY, { tierId: null, since: null }, at('2030-01-01T00:00:00Z'), TZ), null);
+  });
+
+  test('a downgrade is dated at the end of grace, a kept tier at the period end', () => {
+    const down = decide(silver, 0, 0, '2025-03-01T00:00:00Z');
+    assert.deepEqual([down.change, down.effectiveAt], ['downgrade', at('2025-01-30T21:00:00Z')]);
+    const kept = decide(silver, 0, 1_000_000, '2025-03-01T00:00:00Z');
+    assert.deepEqual([kept.change, kept.effectiveAt], ['keep', NEW_YEAR_2025]);
+  });
+
+  test('tiers held since before the current period began (calendar), or a whole window ago (rolling), may be due', () => {
+    assert.deepEqual(reviewDueSince(YEARLY, at('2025-06-01T00:00:00Z'), TZ), NEW_YEAR_2025);
+    assert.deepEqual(reviewDueSince({ window: { kind: 'rolling', days: 30 }, graceDays: 0 }, at('2025-06-01T00:00:00Z'), TZ), at('2025-05-02T00:00:00.001Z'));
   });
 });

@@ -1047,6 +1047,8 @@ export interface paths {
                                         high: number;
                                         low: number;
                                     } | null;
+                                    /** @description the 95 % interval of the difference leaves out zero: only then is it an effect of the campaign (false: no measurable effect yet) */
+                                    significant: boolean;
                                     treatment: number | null;
                                 };
                                 treatment: {
@@ -1067,6 +1069,8 @@ export interface paths {
                                         high: number;
                                         low: number;
                                     } | null;
+                                    /** @description the 95 % interval of the difference leaves out zero: only then is it an effect of the campaign (false: no measurable effect yet) */
+                                    significant: boolean;
                                     treatment: number | null;
                                 };
                                 /**
@@ -1102,7 +1106,7 @@ export interface paths {
                             /** @description distinct members with an effect of the campaign in the range */
                             membersReached: number;
                             name: string;
-                            noComparison: ("no_control_group" | "no_window") | null;
+                            noComparison: ("no_control_group" | "no_window" | "no_reach") | null;
                             pointValue: number;
                             receipts: number;
                             /** @description receipt totals of the receipts with an effect, minor units */

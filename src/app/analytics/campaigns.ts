@@ -3,10 +3,11 @@ import { addDays, checkRange, dayIn, daysBetween, startOfDayIn } from '../../dom
 import { addValue, emptyMoments, returnOnCost, welchUplift, type Interval, type NoIntervalReason, type Uplift } from '../../domain/analytics/uplift.js';
 import { DomainError } from '../../domain/errors.js';
 import { inControlGroup } from '../../domain/rules/control-group.js';
+import { scheduleSlots, slotsOnDay, type ScheduleSlots } from '../../domain/rules/schedule.js';
 import type { Block, Campaign } from '../../domain/rules/types.js';
 import { effectSums, populationOutcomes, type EffectSums } from '../../store/analytics-campaigns.js';
 import { comparisonMoments, findComparison, type GroupMoments, type StoredComparison } from '../../store/campaign-comparisons.js';
-import { findDefinition, listDefinitions, type CampaignStatus, type DefinitionRow } from '../../store/rules.js';
+import { campaignsFirstInForce, findDefinition, listDefinitions, type CampaignStatus, type DefinitionRow } from '../../store/rules.js';
 import type { AppContext } from '../context.js';
 import { getAnalyticsSettings } from './settings.js';
 
@@ -61,10 +62,19 @@ export interface UpliftFigures {
   relative: number | null;
   relativeInterval: Interval | null;
   reason: NoIntervalReason | null;
+  /**
+   * Whether the difference is measurable: its 95 % interval leaves out zero. When false, no
+   * figure of it may be stated as an effect of the campaign (the panel says "no measurable effect yet").
+   */
+  significant: boolean;
 }
 
 export interface Comparison {
-  /** The days compared: the report's range within the campaign's schedule, up to today. */
+  /**
+   * The days compared: the report's range within the campaign's life — from the day it first
+   * became active (published) or its schedule's start, whichever is later, to its end — up to
+   * today. Only purchases in the schedule's weekdays and hours count.
+   */
   windowFrom: string;
   windowTo: string;
   /**
@@ -99,7 +109,12 @@ export interface Comparison {
   roiInterval: Interval | null;
 }
 
-export type NoComparisonReason = 'no_control_group' | 'no_window';
+/**
+ * Why a report has no comparison: the campaign has no control group; it did not run on any day or
+ * hour of the range (not yet published, outside its dates, weekdays or hours); or it has reached
+ * no member in the range yet (no data to compare).
+ */
+export type NoComparisonReason = 'no_control_group' | 'no_window' | 'no_reach';
 
 export interface CampaignReport extends CampaignSummary {
   from: string;
@@ -177,6 +192,7 @@ function upliftFigures(u: Uplift, round: (x: number | null) => number | null): U
     relative: decimals(u.relative),
     relativeInterval: scaled(u.relativeInterval, decimals),
     reason: u.reason,
+    significant: u.absoluteInterval !== null && (u.absoluteInterval.low > 0 || u.absoluteInterval.high < 0),
   };
 }
 
@@ -190,27 +206,50 @@ export interface ComparisonDays {
 
 const lookbackFor = (populationFrom: string, windowFrom: string, windowTo: string): string => addDays(populationFrom, -Math.max(daysBetween(windowFrom, windowTo) + 1, MIN_LOOKBACK_DAYS));
 
-/** The days a comparison over the report's range looks at (docs/adr/0015), or why there is none. */
-function comparisonDays(c: Campaign, q: Range, today: string): NoComparisonReason | ComparisonDays {
+/** The campaign's first day: the day it first became active (was published), or its schedule's start if later. */
+const campaignStart = (c: Campaign, activeDay: string): string => (c.schedule.from !== undefined && c.schedule.from > activeDay ? c.schedule.from : activeDay);
+
+/** Whether the schedule's weekdays leave any day of [from, to] (every day, without weekdays). */
+function anyScheduledDay(slots: ScheduleSlots | null, from: string, to: string): boolean {
+  for (let d = from, i = 0; d <= to && i < 7; d = addDays(d, 1), i++) if (slotsOnDay(slots, d)) return true;
+  return false;
+}
+
+/**
+ * The days a comparison over the report's range looks at (docs/adr/0015), or why there is none:
+ * the range within the campaign's life, from the day it first became active (`activeDay`, null
+ * when it never was) or its schedule's start, to its end and today; none when no day of it is one
+ * of the schedule's weekdays.
+ */
+function comparisonDays(c: Campaign, activeDay: string | null, q: Range, today: string): NoComparisonReason | ComparisonDays {
   if (!(c.controlGroupPercent > 0)) return 'no_control_group';
-  const windowFrom = [q.from, c.schedule.from ?? q.from].sort().at(-1)!;
+  if (activeDay === null) return 'no_window';
+  const start = campaignStart(c, activeDay);
+  const windowFrom = [q.from, start].sort().at(-1)!;
   const windowTo = [q.to, c.schedule.to ?? q.to, today].sort()[0]!;
-  if (windowFrom > windowTo) return 'no_window';
-  const populationFrom = c.schedule.from !== undefined && c.schedule.from < windowFrom ? c.schedule.from : windowFrom;
+  if (windowFrom > windowTo || !anyScheduledDay(scheduleSlots(c.schedule), windowFrom, windowTo)) return 'no_window';
+  const populationFrom = start < windowFrom ? start : windowFrom;
   return { windowFrom, windowTo, populationFrom, lookbackFrom: lookbackFor(populationFrom, windowFrom, windowTo) };
 }
 
 /**
  * The days of the campaign's own comparison, the one the analytics job stores (docs/adr/0017):
- * from its first day (the day it was created, without a start date) to its last, up to `today`;
- * null before it begins. Over the same window the live comparison draws the same population.
+ * from its first day (the day it first became active, or its schedule's start if later) to its
+ * last, up to `today`; null before it begins. Over the same window the live comparison draws the
+ * same population.
  */
-export function campaignComparisonDays(c: Campaign, createdDay: string, today: string): ComparisonDays | null {
-  const windowFrom = c.schedule.from ?? createdDay;
+export function campaignComparisonDays(c: Campaign, activeDay: string, today: string): ComparisonDays | null {
+  const windowFrom = campaignStart(c, activeDay);
   const windowTo = [c.schedule.to ?? today, today].sort()[0]!;
   if (windowFrom > windowTo) return null;
   return { windowFrom, windowTo, populationFrom: windowFrom, lookbackFrom: lookbackFor(windowFrom, windowFrom, windowTo) };
 }
+
+/** The schedule's weekly slots as the stored comparison records them ('' for every hour). */
+export const slotsKey = (c: Campaign): string => {
+  const slots = scheduleSlots(c.schedule);
+  return slots === null ? '' : JSON.stringify(slots);
+};
 
 /** Where a comparison's figures come from: the job's stored rows, or the purchases read on request. */
 export type ComparisonSource = 'aggregates' | 'live';
@@ -227,17 +266,17 @@ interface ComparedGroups {
  * and time zone, the range starts on or before that day, and the range's window reaches the last
  * day the job has stored (later days, up to today, are what the job has not seen yet: `asOf`).
  */
-const covers = (stored: StoredComparison, c: Campaign, timeZone: string, q: Range, days: ComparisonDays): boolean =>
-  stored.timeZone === timeZone && (c.schedule.from ?? stored.windowFrom) === stored.windowFrom && q.from <= stored.windowFrom && days.windowTo >= stored.windowTo;
+const covers = (stored: StoredComparison, c: Campaign, activeDay: string, timeZone: string, q: Range, days: ComparisonDays): boolean =>
+  stored.timeZone === timeZone && campaignStart(c, activeDay) === stored.windowFrom && stored.slots === slotsKey(c) && q.from <= stored.windowFrom && days.windowTo >= stored.windowTo;
 
 /**
  * The treatment and control groups' moments over the window: from the stored comparison when it
  * covers the same window (the report's range holds the campaign's whole window as far as the job
  * has brought it: docs/adr/0017), else from the purchases around the campaign, read now.
  */
-async function comparisonGroups(ctx: AppContext, programId: string, c: Campaign, campaignId: string, timeZone: string, q: Range, days: ComparisonDays): Promise<ComparedGroups> {
+async function comparisonGroups(ctx: AppContext, programId: string, c: Campaign, campaignId: string, activeDay: string, timeZone: string, q: Range, days: ComparisonDays): Promise<ComparedGroups> {
   const stored = await findComparison(ctx.db, programId, campaignId);
-  if (stored && covers(stored, c, timeZone, q, days)) {
+  if (stored && covers(stored, c, activeDay, timeZone, q, days)) {
     const groups = await comparisonMoments(ctx.db, programId, campaignId, Math.round(c.controlGroupPercent * 100));
     return { groups, days: stored, source: 'aggregates', asOf: stored.aggregatedAt };
   }
@@ -249,6 +288,7 @@ async function comparisonGroups(ctx: AppContext, programId: string, c: Campaign,
     populationStart: startOfDayIn(days.populationFrom, timeZone),
     windowStart: startOfDayIn(days.windowFrom, timeZone),
     windowEnd: startOfDayIn(addDays(days.windowTo, 1), timeZone),
+    slots: scheduleSlots(c.schedule),
   });
   const groups = { treatment: { spend: emptyMoments(), visits: emptyMoments() }, control: { spend: emptyMoments(), visits: emptyMoments() } };
   for (const o of outcomes) {
@@ -269,14 +309,15 @@ export async function getCampaignResults(ctx: AppContext, programId: string, cam
   const row = await findDefinition<CampaignStatus>(ctx.db, 'campaigns', programId, campaignId);
   if (!row) throw new DomainError('CAMPAIGN_NOT_FOUND', `no campaign ${campaignId}`);
   const c = row.definition as Campaign;
-  const requested = comparisonDays(c, q, today);
-  // The effects, the settings and the comparison's groups are independent reads: in parallel.
-  const [sums, analytics, compared] = await Promise.all([
-    effectSums(ctx.db, programId, start, end, campaignId),
-    getAnalyticsSettings(ctx, programId),
-    typeof requested === 'string' ? Promise.resolve(requested) : comparisonGroups(ctx, programId, c, campaignId, settings.timeZone, q, requested),
-  ]);
+  const activeAt = (await campaignsFirstInForce(ctx.db, programId, campaignId)).get(campaignId);
+  const activeDay = activeAt === undefined || activeAt > ctx.clock() ? null : dayIn(activeAt, settings.timeZone);
+  const requested = comparisonDays(c, activeDay, q, today);
+  // The effects and the settings are independent reads: in parallel. The comparison only when the
+  // campaign has reached someone in the range: before that there is nothing to measure.
+  const [sums, analytics] = await Promise.all([effectSums(ctx.db, programId, start, end, campaignId), getAnalyticsSettings(ctx, programId)]);
   const s = sums.get(campaignId);
+  const reached = (s?.membersReached ?? 0) > 0;
+  const compared = typeof requested === 'string' ? requested : !reached ? 'no_reach' : await comparisonGroups(ctx, programId, c, campaignId, activeDay!, settings.timeZone, q, requested);
   const summary = summaryOf(row, s, settings.pointValue);
   const marginPercent = q.marginPercent ?? analytics.marginPercent;
   const report = { ...summary, from: q.from, to: q.to, currency: settings.currency, pointValue: settings.pointValue, marginPercent, confidence: CONFIDENCE };

@@ -29,15 +29,20 @@ export interface AnalyticsRun {
  * control-group comparisons of campaigns (the members touched since the last round); rule
  * segments of members who changed; once a day (the first round of a new day in the program's
  * time zone) RFM and a full recompute of the rule segments; and a model fit when the last one
- * is `fitEveryDays` old (or, never fitted, once a day).
+ * is `fitEveryDays` old (or, never fitted, once a day). After back-dated history was written (the
+ * demo, an import), all of it at once: every day from the history's first, every comparison, the
+ * daily work and a fit.
  */
 export async function runAnalytics(ctx: AppContext, programId: string): Promise<AnalyticsRun> {
   const { settings } = await ctx.programs.get(programId);
   const today = dayIn(ctx.clock(), settings.timeZone);
   const aggregated = await aggregateProgram(ctx, programId);
-  const { campaigns, filled, members, changed } = await aggregateCampaignComparisons(ctx, programId);
+  // Back-dated history (the demo, an import: docs/adr/0020) changes what every comparison, RFM
+  // score, segment and model saw: redo them now rather than a day at a time.
+  const history = aggregated.history;
+  const { campaigns, filled, members, changed } = await aggregateCampaignComparisons(ctx, programId, { full: history });
   const state = await findAnalyticsState(ctx.db, programId);
-  const daily = state.fullDay !== today;
+  const daily = state.fullDay !== today || history;
   const segments = await recomputeRuleSegments(ctx, programId, { full: daily });
   let rfmMembers: number | null = null;
   if (daily) {
@@ -48,7 +53,7 @@ export async function runAnalytics(ctx: AppContext, programId: string): Promise<
   let fit: AnalyticsRun['fit'] = null;
   const last = fitEveryDays > 0 ? await latestFit(ctx.db, programId) : undefined;
   // A program that has never been fitted is tried once a day (it may not have enough history yet).
-  if (fitEveryDays > 0 && (last ? daysBetween(last.calibrationEnd, today) >= fitEveryDays : daily)) {
+  if (fitEveryDays > 0 && (history || (last ? daysBetween(last.calibrationEnd, today) >= fitEveryDays : daily))) {
     try {
       fit = { members: (await fitModels(ctx, programId)).members };
     } catch (err) {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import type { ReceiptLineInput } from '../../domain/receipt.js';
 import type { DB } from '../../store/schema.js';
+import { markHistory } from '../../store/analytics-aggregate.js';
 import { checkBooks } from '../../store/verify.js';
 import { countMembers } from '../../store/members.js';
 import { insertStores } from '../../store/stores.js';
@@ -235,6 +236,9 @@ export async function fillDemo(db: Kysely<DB>, options: DemoOptions): Promise<De
     after: { programCreated, members: members.length, months: options.months, seed: options.seed, stores: STORES.length, purchases: summary.memberPurchases + summary.anonymousPurchases, returns: summary.returns },
     at: new Date(now),
   });
+  // Everything above is dated in the past, created_at too: the analytics job's next run
+  // recomputes every day from the first enrolment, and RFM, segments and models at once (docs/adr/0020).
+  await markHistory(db, programId, new Date(Math.min(from, events[0]?.at ?? from)), new Date(now));
 
   const books = await checkBooks(db, programId);
   const account = books.accounts.find((a) => a.programId === programId);

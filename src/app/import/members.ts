@@ -2,6 +2,7 @@ import { DomainError } from '../../domain/errors.js';
 import { normaliseIdentifier, type Identifier } from '../../domain/identifiers.js';
 import { cell, type Mapping } from '../../domain/import/mapping.js';
 import { parseBoolean, parseCalendarDate, parseGender, parseInstant, parseText } from '../../domain/import/values.js';
+import { markHistory } from '../../store/analytics-aggregate.js';
 import { findIdentifierOwners, writeImportedMembers, type ImportedMember, type MemberFill, type MemberWrites, type OwnerRow } from '../../store/import-members.js';
 import type { AppContext, CachedProgram } from '../context.js';
 import { BatchConflict, field, rejectionOf, type BatchOutcome, type Importer, type Item } from './batch.js';
@@ -111,6 +112,8 @@ export class MemberImporter implements Importer<MemberItem> {
         const claimed = await writeImportedMembers(trx, programId, now, writes, [], this.onExisting === 'update');
         if (claimed !== writes.claims.length) throw new BatchConflict('an identifier of the batch was claimed by another writer meanwhile');
       }
+      // Members enrolled in the past: the analytics job recomputes from the earliest (docs/adr/0020).
+      if (writes.created.length > 0) await markHistory(trx, programId, new Date(writes.created.reduce((t, m) => Math.min(t, m.createdAt.getTime()), Infinity)), now);
       return outcome;
     });
   }

@@ -4,6 +4,7 @@ import type { Mapping } from '../../domain/import/mapping.js';
 import type { AmountUnit } from '../../domain/import/values.js';
 import type { ImportedMember } from '../../store/import-members.js';
 import { writeImportedMembers } from '../../store/import-members.js';
+import { markHistory } from '../../store/analytics-aggregate.js';
 import { claimReceiptsMany, countImportedPurchases, findReceiptClaims, insertPurchasesQuery, lockMembers, resolveMemberReferences, type ImportedPurchase } from '../../store/import-purchases.js';
 import { loadOpenLotsMany, postEntriesMany, type MemberChange } from '../../store/ledger.js';
 import { toMember } from '../../store/members.js';
@@ -92,6 +93,9 @@ export class PurchaseImporter implements Importer<PurchaseItem> {
         needed.set(m.memberId, m);
       }
       const created = [...needed.values()];
+      // Receipts (and members enrolled at the first of them) dated in the past: the analytics job
+      // recomputes every day from the earliest (docs/adr/0020).
+      await markHistory(trx, programId, new Date(claimed.reduce((t, i) => Math.min(t, i.occurredAt.getTime()), Infinity)), now);
       const members = { created, claims: created.map((m) => ({ memberId: m.memberId, kind: m.kind, value: m.value })), fills: [] };
       counts.membersCreated = created.length;
 

@@ -187,10 +187,10 @@ export function planMemberPurchase(
   }
   const wallet: WalletChange = { purchases: 1, purchaseAt: occurredAt };
   if (rules.tier) {
-    const decisions = input.twoPhase ? [rules.tier.before] : tierAfter(rc.compiled, rules.tier, { paid: evaluation.paidTotal, points: evaluation.pointsEarned }, occurredAt);
+    const decisions = input.twoPhase ? [...rules.tier.reviews, rules.tier.before] : tierAfter(rc.compiled, rules.tier, { paid: evaluation.paidTotal, points: evaluation.pointsEarned }, occurredAt);
     let from = rules.tier.walletTierId;
     for (const d of decisions) {
-      if (d.change !== 'none') also.push(insertTierChangeQuery(program.programId, member.memberId, { changeId: ctx.newId(), at: occurredAt, fromTier: from, toTier: d.tierId, reason: d.reason }));
+      if (d.change !== 'none') also.push(insertTierChangeQuery(program.programId, member.memberId, { changeId: ctx.newId(), at: d.effectiveAt, fromTier: from, toTier: d.tierId, reason: d.reason }));
       from = d.tierId;
     }
     const last = decisions[decisions.length - 1]!;

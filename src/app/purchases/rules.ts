@@ -23,6 +23,7 @@ import { membershipsAt, qualifyingTotals } from '../../store/tier-state.js';
 import { sql } from 'kysely';
 import type { AppContext, CachedProgram } from '../context.js';
 import { compile } from '../rules/engine.js';
+import { dueTierReviews } from '../rules/tier-reviews.js';
 
 /** A code the customer presented, resolved before the transaction. */
 export interface PresentedCode {
@@ -119,6 +120,8 @@ export async function readWalletFacts(db: Executor, memberId: string): Promise<W
 export interface TierStep {
   /** The tier stored on the wallet before this purchase. */
   walletTierId: string | null;
+  /** Reviews due since the wallet's tier was last written down (the tier job had not run yet), each dated when it happened. */
+  reviews: TierDecision[];
   before: TierDecision;
   totals: { current: QualifyingTotals; review: QualifyingTotals | null };
   /** The best tier a paid membership gives now, if any. */
@@ -200,7 +203,8 @@ async function tierStep(db: Executor, rules: CompiledRules, memberId: string, wa
   const policy = rules.tierPolicy;
   if (!policy || rules.tierList.length === 0) return null;
   const tz = rules.settings.timeZone;
-  const state = { tierId: wallet.tierId, since: wallet.tierSince };
+  // Periods that ended before `at` are reviewed one by one first, each with its own totals.
+  const { decisions: reviews, state } = await dueTierReviews(db, rules, memberId, { tierId: wallet.tierId, since: wallet.tierSince }, at);
   const windows = tierWindows(policy, state, at, tz);
   const current = await qualifyingTotals(db, memberId, windows.current.from, windows.current.to);
   const review = windows.review ? await qualifyingTotals(db, memberId, windows.review.from, windows.review.to) : null;
@@ -214,16 +218,16 @@ async function tierStep(db: Executor, rules: CompiledRules, memberId: string, wa
   }
   const qualified = before.tierId ? (rules.tiers.get(before.tierId) ?? null) : null;
   const effective = membershipTier && (!qualified || membershipTier.rank > qualified.rank) ? membershipTier : qualified;
-  return { walletTierId: wallet.tierId, before, totals, membershipTier, effectiveTierId: effective?.id ?? null };
+  return { walletTierId: wallet.tierId, reviews, before, totals, membershipTier, effectiveTierId: effective?.id ?? null };
 }
 
-/** The tier decisions a purchase leads to: the one due before it, then an upgrade it earns. */
+/** The tier decisions a purchase leads to: the reviews and the decision due before it, then an upgrade it earns. */
 export function tierAfter(rules: CompiledRules, step: TierStep, purchase: { paid: number; points: number }, at: Date): TierDecision[] {
   const policy = rules.tierPolicy!;
   const tz = rules.settings.timeZone;
   const current = { spend: step.totals.current.spend + purchase.paid, purchases: step.totals.current.purchases + 1, points: step.totals.current.points + purchase.points };
   const after = decideTier(rules.tierList, policy, { tierId: step.before.tierId, since: step.before.since }, { current, review: step.totals.review }, at, tz);
-  return after.change === 'upgrade' ? [step.before, after] : [step.before];
+  return after.change === 'upgrade' ? [...step.reviews, step.before, after] : [...step.reviews, step.before];
 }
 
 /** The effects of an evaluation as rows for attribution (tier effects are booked to `tier:<id>`). */

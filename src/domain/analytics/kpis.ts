@@ -110,7 +110,10 @@ export interface Kpis {
   members: number | null;
   newMembers: number | null;
   activeMembers: number;
-  /** activeMembers ÷ members. */
+  /**
+   * activeMembers ÷ members; null when there are more active members than members (a member is
+   * counted from enrolment, which some history may not have reached yet): never above 1.
+   */
   activeShare: number | null;
   newBuyers: number;
   returningMembers: number;
@@ -157,7 +160,7 @@ export function kpisOf(s: DaySums, v: VisitCounts, membersAtEnd: number | null):
     members: membersAtEnd,
     newMembers: programWide ? s.newMembers : null,
     activeMembers: v.active,
-    activeShare: programWide ? rate(v.active, membersAtEnd) : null,
+    activeShare: programWide && v.active <= membersAtEnd ? rate(v.active, membersAtEnd) : null,
     newBuyers: v.newBuyers,
     returningMembers: v.returning,
     repeatPurchaseRate: rate(v.returning, v.active),

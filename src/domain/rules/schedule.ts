@@ -76,3 +76,32 @@ export function describeMiss(miss: ScheduleMiss, t: LocalTime, schedule: Compile
   const why = { before: 'has not started', after: 'has ended', weekday: 'does not run on this weekday', hours: 'does not run at this hour' }[miss];
   return `${why}: ${at} local time; schedule: ${schedule.text}`;
 }
+
+/**
+ * The weekly slots of a schedule — its weekdays (ISO, 1 = Monday; null: every day) and hour
+ * windows in minutes of the day (a window with from ≥ to runs past midnight, counted on the day
+ * it opened) — or null when it runs at every hour of every day. What a comparison of a
+ * campaign's results counts: only the purchases the campaign could have touched.
+ */
+export interface ScheduleSlots {
+  weekdays: number[] | null;
+  hours: { from: number; to: number }[];
+}
+
+export function scheduleSlots(s: Schedule): ScheduleSlots | null {
+  if (s.weekdays === undefined && (s.hours ?? []).length === 0) return null;
+  const weekdays = s.weekdays === undefined ? null : [...new Set(s.weekdays)].sort();
+  return { weekdays, hours: (s.hours ?? []).map((h) => ({ from: minuteOfDay(h.from) ?? 0, to: minuteOfDay(h.to) ?? 0 })) };
+}
+
+/** Whether the slots leave any moment on the date (YYYY-MM-DD): its weekday, or an overnight window opened the day before. */
+export function slotsOnDay(slots: ScheduleSlots | null, date: string): boolean {
+  if (slots === null || slots.weekdays === null) return true;
+  const n = dayNumber(date);
+  if (n === null) return false;
+  // 1970-01-01 was a Thursday (ISO 4).
+  const weekday = ((((n + 3) % 7) + 7) % 7) + 1;
+  const yesterday = weekday === 1 ? 7 : weekday - 1;
+  if (slots.weekdays.includes(weekday)) return true;
+  return slots.hours.some((h) => h.from >= h.to && h.to > 0) && slots.weekdays.includes(yesterday);
+}

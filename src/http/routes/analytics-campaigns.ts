@@ -41,6 +41,7 @@ const Uplift = (unit: string) =>
     relative: Nullable(Type.Number({ description: 'absolute ÷ control, four decimals' })),
     relativeInterval: Interval,
     reason: Nullable(Type.Union([Type.Literal('too_few_members'), Type.Literal('no_variance'), Type.Literal('no_control_spend')], { description: 'why an interval is missing' })),
+    significant: Type.Boolean({ description: 'the 95 % interval of the difference leaves out zero: only then is it an effect of the campaign (false: no measurable effect yet)' }),
   });
 const Group = Obj({ members: Int, meanSpend: Nullable(Int), meanVisits: Nullable(Num) });
 
@@ -78,7 +79,11 @@ const CampaignReport = Obj({
   marginPercent: Num,
   confidence: Num,
   comparison: Nullable(Comparison),
-  noComparison: Nullable(Type.Union([Type.Literal('no_control_group'), Type.Literal('no_window')])),
+  noComparison: Nullable(
+    Type.Union([Type.Literal('no_control_group'), Type.Literal('no_window'), Type.Literal('no_reach')], {
+      description: 'no_control_group; no_window: the campaign ran on no day or hour of the range (not yet published, outside its dates or weekdays); no_reach: it reached no member in the range yet, so there is no data to compare',
+    }),
+  ),
 });
 
 export const campaignAnalyticsRoutes =

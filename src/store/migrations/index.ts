@@ -11,9 +11,10 @@ import * as m0009 from './0009-list-paging.js';
 import * as m0010 from './0010-purchase-indexes.js';
 import * as m0011 from './0011-campaign-comparison.js';
 import * as m0012 from './0012-job-rounds.js';
-import * as m0017 from './0017-opening-balances.js';
+import * as m0013 from './0013-history-tiers-slots.js';
 import * as m0014 from './0014-hold-end.js';
 import * as m0015 from './0015-legal-texts.js';
+import * as m0017 from './0017-opening-balances.js';
 
 /** Migrations in order; a static list so that the same code runs from src (tsx) and dist. */
 export const migrations: Record<string, Migration> = {
@@ -29,9 +30,10 @@ export const migrations: Record<string, Migration> = {
   '0010-purchase-indexes': m0010,
   '0011-campaign-comparison': m0011,
   '0012-job-rounds': m0012,
-  '0017-opening-balances': m0017,
+  '0013-history-tiers-slots': m0013,
   '0014-hold-end': m0014,
   '0015-legal-texts': m0015,
+  '0017-opening-balances': m0017,
 };
 
 export const migrationProvider: MigrationProvider = {

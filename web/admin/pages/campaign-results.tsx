@@ -70,7 +70,7 @@ function Results(props: { id: string; initial: { from: string; to: string } }) {
           </div>
           {k === null ? (
             <Card>
-              <p>{t(r.noComparison === 'no_window' ? 'results.noWindow' : 'results.noControlGroup')}</p>
+              <p data-testid="campaign-no-comparison">{t(r.noComparison === 'no_window' ? 'results.noWindow' : r.noComparison === 'no_reach' ? 'results.noReach' : 'results.noControlGroup')}</p>
             </Card>
           ) : (
             <Card title={t('results.uplift')}>
@@ -113,11 +113,27 @@ function Results(props: { id: string; initial: { from: string; to: string } }) {
                   ['results.visits', k.visits.reason],
                 ] as const
               ).map(([label, reason]) => (reason ? <p class="hint">{`${t(label)}: ${t(`results.reason.${reason}`)}`}</p> : null))}
-              <div class="stats">
-                <Stat label={t('results.incrementalRevenue')} value={rub(k.incrementalRevenue)} hint={range(k.incrementalRevenueInterval, rub)} />
-                <Stat label={t('results.incrementalMargin', { percent: num(r.marginPercent, lang) })} value={rub(k.incrementalMargin)} hint={range(k.incrementalMarginInterval, rub)} />
+              {k.spend.significant ? null : (
+                <p data-testid="campaign-verdict">
+                  <strong>{t('results.noEffect')}</strong>
+                </p>
+              )}
+              <div class="stats" data-testid="campaign-headline">
+                {/* An effect is stated only when its 95 % interval leaves out zero; otherwise the estimate is a hint. */}
+                {(
+                  [
+                    [t('results.incrementalRevenue'), rub(k.incrementalRevenue), range(k.incrementalRevenueInterval, rub)],
+                    [t('results.incrementalMargin', { percent: num(r.marginPercent, lang) }), rub(k.incrementalMargin), range(k.incrementalMarginInterval, rub)],
+                  ] as const
+                ).map(([label, value, interval]) => (
+                  <Stat label={label} value={k.spend.significant ? value : t('results.notMeasurable')} hint={k.spend.significant ? interval : t('results.noEffectHint', { value, range: interval })} />
+                ))}
                 <Stat label={t('results.memberCost')} value={rub(k.memberCost)} />
-                <Stat label={t('results.roi')} value={percent(k.roi, lang)} hint={range(k.roiInterval, (x) => percent(x, lang))} />
+                <Stat
+                  label={t('results.roi')}
+                  value={k.spend.significant ? percent(k.roi, lang) : t('results.notMeasurable')}
+                  hint={k.spend.significant ? range(k.roiInterval, (x) => percent(x, lang)) : t('results.noEffectHint', { value: percent(k.roi, lang), range: range(k.roiInterval, (x) => percent(x, lang)) })}
+                />
               </div>
             </Card>
           )}

@@ -155,7 +155,7 @@ function DashboardFor(props: { timeZone: string; currency: string; stores: { id:
           <div class="stats" data-testid="figures">
             <Stat label={t('dash.members')} value={count(k.totals.members)} hint={storeId ? t('dash.programWide') : undefined} />
             <Stat label={t('dash.newMembers')} value={count(k.totals.newMembers)} hint={storeId ? t('dash.programWide') : undefined} />
-            <Stat label={t('dash.activeMembers')} value={count(k.totals.activeMembers)} hint={k.totals.activeShare === null ? undefined : t('dash.ofMembers', { share: percent(k.totals.activeShare, lang) })} />
+            <Stat label={t('dash.activeMembers')} value={count(k.totals.activeMembers)} hint={k.totals.activeShare === null || k.totals.activeShare > 1 ? undefined : t('dash.ofMembers', { share: percent(k.totals.activeShare, lang) })} />
             <Stat label={t('dash.repeatRate')} value={k.totals.repeatPurchaseRate === null ? '—' : percent(k.totals.repeatPurchaseRate, lang)} />
           </div>
           <h2>{t('dash.purchases')}</h2>
