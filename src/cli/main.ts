@@ -35,6 +35,9 @@ ${ADMIN_USAGE}
   jobs                                  run the expiry write-down and hold timeouts once
   backup --out FILE                     dump the embedded database to a file
   restore --from FILE                   load a dump into an empty DATA_DIR
+  move --to postgres://… [--from-data-dir ./data]
+                                        copy the embedded database into an empty PostgreSQL
+                                        database and check the copy (stop the server first)
   demo [--program ID] [--members N] [--months N] [--seed N]
                                         fill a program with realistic sample data
   analytics aggregate|segments|rfm|fit|run [--program ID] [--full]
@@ -209,6 +212,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'demo': {
       const { runMaintenance } = await import('./maintenance.js');
       return runMaintenance(config, command, sub ? [sub, ...rest] : []);
+    }
+    case 'move': {
+      const { runMove } = await import('./move.js');
+      return runMove(config, sub ? [sub, ...rest] : []);
     }
     case 'import': {
       const { runImportCommand, IMPORT_USAGE } = await import('./import.js');
