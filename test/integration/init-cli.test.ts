@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 /*
  * A retailer's first start in production: `kopilka serve` with NODE_ENV=production on an empty
  * database invents no demo program, says how to run `kopilka init`, and still answers /health;
- * `kopilka init` opens the first program and its owner, once. In development the demo stays.
+ * `kopilka init` opens the first program and its owner. (The development first start, with its demo
+ * program, is test/integration/admin-cli.test.ts; init's refusal and lock, first-start.test.ts.)
  */
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,7 +41,11 @@ async function serve(env: Record<string, string>): Promise<{ url: string; printe
   let errors = '';
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (errors += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${printed}\n${errors}`)), 120_000);
+    // Minutes on a loaded two-core CI machine; a server that did not start in time is killed.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`serve did not start:\n${printed}\n${errors}`));
+    }, 400_000);
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       printed += d;
       const m = /Kopilka listens on (http:\/\/\S+)/.exec(printed);
@@ -64,7 +69,7 @@ describe('first start in production: kopilka init, no demo program', () => {
   before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kopilka-init-'))));
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  test('serve in production on an empty database makes nothing, says how to init, and answers /health', async () => {
+  test('serve in production on an empty database makes nothing, says how to init, and answers /health', { timeout: 900_000 }, async () => {
     const dataDir = path.join(tmp, 'prod');
     const server = await serve({ DATA_DIR: dataDir, NODE_ENV: 'production' });
     try {
@@ -86,10 +91,6 @@ describe('first start in production: kopilka init, no demo program', () => {
     assert.ok(id && key && password, init.stdout);
     assert.match(init.stdout, /"Лавка" \(RUB, Asia\/Novosibirsk, ru\)/);
 
-    const again = await kopilka(['init', '--name', 'Другая', '--owner-email', 'x@lavka.ru'], { DATA_DIR: dataDir });
-    assert.equal(again.code, 1);
-    assert.match(again.stderr, /already has 1 program/);
-
     const next = await serve({ DATA_DIR: dataDir, NODE_ENV: 'production' });
     try {
       assert.doesNotMatch(next.printed, /kopilka init|Demo program|owner@kopilka\.local|password/);
@@ -103,18 +104,6 @@ describe('first start in production: kopilka init, no demo program', () => {
       assert.equal(signIn.status, 200);
     } finally {
       await next.stop();
-    }
-  });
-
-  test('in development the first start still makes the demo program and its owner', async () => {
-    const server = await serve({ DATA_DIR: path.join(tmp, 'dev') });
-    try {
-      assert.match(server.printed, /First start: created the program "Demo program"/);
-      assert.match(server.printed, /owner@kopilka\.local/);
-      // The address is printed once the server listens: it answers at once.
-      assert.equal((await fetch(`${server.url}/health`)).status, 200);
-    } finally {
-      await server.stop();
     }
   });
 
