@@ -35,6 +35,8 @@ export interface Config {
   outboxMaxAttempts: number;
   /** The most heap (MB) an analytics task's worker thread may use (model fit, RFM, the analytics job; PostgreSQL only). */
   analyticsHeapMb: number;
+  /** SHA-256 (hex) of the accepted operator keys (OPERATOR_KEY_HASH, comma-separated while a key is rotated). */
+  operatorKeyHashes: string[];
 }
 
 /**
@@ -99,7 +101,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxIntervalSeconds: int('OUTBOX_INTERVAL_SECONDS', 2, 0, 3_600),
     outboxMaxAttempts: int('OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
     analyticsHeapMb: int('ANALYTICS_HEAP_MB', 2048, 64, 65_536),
+    operatorKeyHashes: [],
   };
+  for (const item of (env.OPERATOR_KEY_HASH ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '')) {
+    if (/^[0-9a-f]{64}$/i.test(item)) config.operatorKeyHashes.push(item.toLowerCase());
+    // Never echo the value: it may be the key itself, put there by mistake.
+    else problems.push('OPERATOR_KEY_HASH must hold SHA-256 hashes (64 hex digits, comma-separated), not keys: `kopilka operator-key create` prints the line to set');
+  }
   if (config.adminSessionIdleMinutes > config.adminSessionMaxHours * 60) problems.push('ADMIN_SESSION_IDLE_MINUTES must not exceed ADMIN_SESSION_MAX_HOURS');
   if (env.SMTP_HOST) {
     const secure = bool('SMTP_SECURE', env.SMTP_PORT === '465');

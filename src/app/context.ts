@@ -41,6 +41,8 @@ export interface AuthSettings {
   delivery: { email: boolean; sms: boolean };
   /** Failed sign-ins allowed per window: per program and e-mail, and per client address. */
   signInLimits: { perEmail: Limit; perIp: Limit };
+  /** SHA-256 (hex) of the operator keys this server accepts (OPERATOR_KEY_HASH); none: no operator access. */
+  operatorKeyHashes: readonly string[];
 }
 
 export const DEFAULT_AUTH: AuthSettings = {
@@ -48,11 +50,13 @@ export const DEFAULT_AUTH: AuthSettings = {
   memberSession: { idleMs: 90 * 86_400_000, maxMs: null, touchEveryMs: 3_600_000 },
   delivery: { email: true, sms: true },
   signInLimits: { perEmail: { max: 5, windowMs: 15 * 60_000 }, perIp: { max: 30, windowMs: 15 * 60_000 } },
+  operatorKeyHashes: [],
 };
 
 /**
  * Who is acting: an API key of one program, an admin user signed in to the admin panel, a member
- * signed in to the member app, or the CLI (with the admin role).
+ * signed in to the member app, or the CLI (with the admin role). The operator (role `operator`)
+ * belongs to no program: its `programId` is empty, and only the routes that name the role admit it.
  */
 export interface Actor {
   programId: string;

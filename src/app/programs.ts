@@ -1,8 +1,11 @@
 import type { DocumentKind } from '../domain/agreements.js';
 import { DomainError } from '../domain/errors.js';
 import { latestDocuments } from '../store/agreements.js';
-import { DEFAULT_SETTINGS, mergeSettings, validateSettings, type ProgramSettings } from '../domain/settings.js';
+import { DEFAULT_SETTINGS, mergeSettings, settingsFromStorage, validateSettings, type ProgramSettings } from '../domain/settings.js';
+import type { Executor } from '../store/executor.js';
 import { insertProgram, listPrograms, updateProgram } from '../store/programs.js';
+import { writeAdminUser } from './admin-users.js';
+import { writeApiKey } from './api-keys.js';
 import { audit } from './audit.js';
 import type { Actor, AppContext } from './context.js';
 
@@ -18,6 +21,73 @@ export async function createProgram(ctx: AppContext, input: { name: string; sett
   const programId = ctx.newId();
   await insertProgram(ctx.db, { programId, name: input.name, settings, at: ctx.clock() });
   return { id: programId, name: input.name, settings };
+}
+
+/** A program as an operator opens it (`POST /v1/programs`, `kopilka init`). */
+export interface NewProgram {
+  name: string;
+  currency?: string | undefined;
+  timeZone?: string | undefined;
+  locale?: ProgramSettings['locale'] | undefined;
+  /** The first admin-panel owner; the password is generated and returned once. */
+  owner?: { email: string; name?: string | undefined } | undefined;
+}
+
+/** What opening a program made; each secret is returned once, and only its hash is stored. */
+export interface OpenedProgram {
+  program: ProgramView;
+  adminKey: { id: string; key: string };
+  owner?: { email: string; password: string };
+}
+
+/**
+ * Makes a program with its first admin key (and, when asked, its first owner) through `db`, a
+ * transaction the caller holds, and records who made it in the new program's audit log.
+ */
+export async function openProgram(ctx: AppContext, db: Executor, input: NewProgram, by: string): Promise<OpenedProgram> {
+  const settings: ProgramSettings = {
+    ...DEFAULT_SETTINGS,
+    ...(input.currency ? { currency: input.currency.toUpperCase() } : {}),
+    ...(input.timeZone ? { timeZone: input.timeZone } : {}),
+    ...(input.locale ? { locale: input.locale } : {}),
+  };
+  validateSettings(settings);
+  const name = input.name.trim();
+  if (name === '') throw new DomainError('VALIDATION_FAILED', 'a program needs a name', { errors: [{ pointer: '/name', detail: 'empty' }] });
+  const programId = ctx.newId();
+  const at = ctx.clock();
+  await insertProgram(db, { programId, name, settings, at });
+  const key = await writeApiKey(ctx, db, { programId, role: 'admin', name: 'first admin key' });
+  const owner = input.owner ? await writeAdminUser(ctx, db, programId, { email: input.owner.email, name: input.owner.name ?? 'Owner', role: 'owner' }) : undefined;
+  const actor: Actor = { programId, role: 'admin', name: by };
+  await audit(ctx, db, actor, { action: 'create', entity: 'program', entityId: programId, before: null, after: { name, settings, owner: owner?.user.email ?? null }, at });
+  return {
+    program: { id: programId, name, settings },
+    adminKey: { id: key.id, key: key.key },
+    ...(owner ? { owner: { email: owner.user.email, password: owner.password! } } : {}),
+  };
+}
+
+/** `POST /v1/programs`: a new program in one transaction. */
+export async function openProgramAsOperator(ctx: AppContext, input: NewProgram): Promise<OpenedProgram> {
+  return ctx.db.transaction().execute((tx) => openProgram(ctx, tx, input, 'operator'));
+}
+
+/** Every program on this server, for the operator: names and formats, none of their data. */
+export interface ProgramSummary {
+  id: string;
+  name: string;
+  currency: string;
+  timeZone: string;
+  locale: ProgramSettings['locale'];
+  createdAt: string;
+}
+
+export async function programSummaries(ctx: AppContext): Promise<ProgramSummary[]> {
+  return (await listPrograms(ctx.db)).map((p) => {
+    const s = settingsFromStorage(p.settings);
+    return { id: p.programId, name: p.name, currency: s.currency, timeZone: s.timeZone, locale: s.locale, createdAt: p.createdAt.toISOString() };
+  });
 }
 
 export async function getProgram(ctx: AppContext, programId: string): Promise<ProgramView> {

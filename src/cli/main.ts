@@ -2,6 +2,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createApiKey, listApiKeys, revokeApiKey } from '../app/api-keys.js';
 import { createContext } from '../app/context.js';
 import { expirePoints } from '../app/ledger.js';
+import { initFirstProgram } from '../app/first-start.js';
+import { newOperatorKey } from '../app/operator.js';
 import { createProgram } from '../app/programs.js';
 import { cancelTimedOutHolds } from '../app/purchases/two-phase.js';
 import { reviewTiers } from '../app/rules/tier-review-job.js';
@@ -18,7 +20,13 @@ Usage: kopilka <command> [options]
 
   serve                                 start the HTTP server (migrates first)
   migrate                               bring the database schema up to date
+  init --name NAME --owner-email E [--owner-name N] [--currency RUB] [--time-zone Europe/Moscow] [--locale ru]
+                                        the first program and its owner on an empty database
+                                        (production makes no demo program); prints the admin
+                                        key and the owner's password once
   program create --name NAME [--currency RUB] [--time-zone Europe/Moscow]
+  operator-key create                   a key that may list and open programs over the API;
+                                        prints it once and the OPERATOR_KEY_HASH line to set
   apikey create --program ID --role pos|admin|readonly [--name NAME] [--expires-at ISO]
                                         prints the key once; only its hash is stored
   apikey list --program ID              the program's keys (never the keys themselves)
@@ -28,6 +36,9 @@ ${ADMIN_USAGE}
   jobs                                  run the expiry write-down, hold timeouts and tier reviews once
   backup --out FILE                     dump the embedded database to a file
   restore --from FILE                   load a dump into an empty DATA_DIR
+  move --to postgres://… [--from-data-dir ./data]
+                                        copy the embedded database into an empty PostgreSQL
+                                        database and check the copy (stop the server first)
   demo [--program ID] [--members N] [--months N] [--seed N]
                                         fill a program with realistic sample data
   analytics aggregate|segments|rfm|fit|run [--program ID] [--full]
@@ -43,7 +54,8 @@ DATABASE_URL (PostgreSQL; the embedded database when unset), LOG_LEVEL (info),
 JOB_INTERVAL_SECONDS (60), DB_POOL_SIZE (20), PURCHASE_BATCH_SIZE (64); sign-in and
 delivery: NODE_ENV, TRUST_PROXY, ADMIN_SESSION_IDLE_MINUTES, ADMIN_SESSION_MAX_HOURS,
 MEMBER_SESSION_DAYS, SMTP_HOST, SMTP_PORT, SMTP_SECURE, SMTP_FROM, SMTP_USER, SMTP_PASSWORD,
-SMS_WEBHOOK_URL, SMS_WEBHOOK_SECRET, OUTBOX_INTERVAL_SECONDS, OUTBOX_MAX_ATTEMPTS (README).`;
+SMS_WEBHOOK_URL, SMS_WEBHOOK_SECRET, OUTBOX_INTERVAL_SECONDS, OUTBOX_MAX_ATTEMPTS;
+OPERATOR_KEY_HASH (README).`;
 
 async function withDatabase<T>(config: Config, fn: (database: Database) => Promise<T>): Promise<T> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 4 });
@@ -68,6 +80,53 @@ export async function main(argv: string[]): Promise<number> {
         console.log('the schema is up to date');
         return 0;
       });
+    case 'init': {
+      const o = opts(sub ? [sub, ...rest] : [], {
+        name: { type: 'string' },
+        'owner-email': { type: 'string' },
+        'owner-name': { type: 'string' },
+        currency: { type: 'string' },
+        'time-zone': { type: 'string' },
+        locale: { type: 'string' },
+      });
+      if (!o.name || !o['owner-email']) throw new Error('--name NAME and --owner-email E are required');
+      if (o.locale !== undefined && o.locale !== 'ru' && o.locale !== 'en') throw new Error('--locale must be ru or en');
+      return withDatabase(config, async ({ db }) => {
+        const result = await initFirstProgram(createContext(db), {
+          name: o.name!,
+          currency: o.currency,
+          timeZone: o['time-zone'],
+          locale: o.locale as 'ru' | 'en' | undefined,
+          owner: { email: o['owner-email']!, name: o['owner-name'] },
+        });
+        if ('existing' in result) {
+          console.error(`kopilka: this database already has ${result.existing} program(s); init opens only the first. Open more with \`kopilka program create\` or POST /v1/programs (operator key).`);
+          return 1;
+        }
+        const { program, adminKey, owner } = result.opened;
+        console.log(
+          [
+            `created the program "${program.name}" (${program.settings.currency}, ${program.settings.timeZone}, ${program.settings.locale})`,
+            `  program id:    ${program.id}`,
+            `  admin API key: ${adminKey.key}`,
+            'Admin panel sign-in:',
+            `  e-mail:   ${owner!.email}`,
+            `  password: ${owner!.password}`,
+            '(each shown once: keep them now; change the password after signing in)',
+          ].join('\n'),
+        );
+        return 0;
+      });
+    }
+    case 'operator-key': {
+      if (sub !== 'create') break;
+      opts(rest, {});
+      const { key, hash } = newOperatorKey();
+      console.log(`operator key: ${key}`);
+      console.log(`OPERATOR_KEY_HASH=${hash}`);
+      console.error('The key is shown only now: keep it in a secret store. Set the OPERATOR_KEY_HASH line in every server\'s environment and restart them (several hashes, comma-separated, while a key is rotated).');
+      return 0;
+    }
     case 'program': {
       if (sub !== 'create') break;
       const o = opts(rest, { name: { type: 'string' }, currency: { type: 'string' }, 'time-zone': { type: 'string' } });
@@ -156,6 +215,10 @@ export async function main(argv: string[]): Promise<number> {
     case 'demo': {
       const { runMaintenance } = await import('./maintenance.js');
       return runMaintenance(config, command, sub ? [sub, ...rest] : []);
+    }
+    case 'move': {
+      const { runMove } = await import('./move.js');
+      return runMove(config, sub ? [sub, ...rest] : []);
     }
     case 'import': {
       const { runImportCommand, IMPORT_USAGE } = await import('./import.js');

@@ -19,6 +19,7 @@ export function authSettings(config: Config): AuthSettings {
     adminSession: { ...DEFAULT_AUTH.adminSession, idleMs: config.adminSessionIdleMinutes * 60_000, maxMs: config.adminSessionMaxHours * 3_600_000 },
     memberSession: { ...DEFAULT_AUTH.memberSession, idleMs: config.memberSessionDays * 86_400_000 },
     delivery: { email: Boolean(config.smtp) || !config.production, sms: Boolean(config.smsWebhook) || !config.production },
+    operatorKeyHashes: config.operatorKeyHashes,
   };
 }
 
@@ -52,7 +53,7 @@ export async function serve(config: Config): Promise<void> {
     app.log.info(`heap limit ${heapMb} MB; analytics tasks ${database.kind === 'postgres' ? `in worker threads of up to ${config.analyticsHeapMb} MB` : 'in this process (embedded database)'}`);
   }
 
-  const lines = firstStartLines(await firstStart(ctx));
+  const lines = firstStartLines(await firstStart(ctx, { production: config.production }));
   if (lines.length > 0) console.log(['', ...lines, ''].join('\n'));
 
   const transports = transportsFromConfig(config, app.log);

@@ -12,7 +12,13 @@ export type AdminRole = (typeof ADMIN_ROLES)[number];
 /** A member signed in to the member app; routes under /v1/me admit only this role. */
 export type MemberRole = 'member';
 
-export type Role = ApiKeyRole | AdminRole | MemberRole;
+/**
+ * The operator of a server (OPERATOR_KEY_HASH, docs/adr/0023-operator-key.md): belongs to no
+ * program, may only list and create programs; no other route names it, so it reads no program's data.
+ */
+export type OperatorRole = 'operator';
+
+export type Role = ApiKeyRole | AdminRole | MemberRole | OperatorRole;
 
 /**
  * What each admin-user role inherits from the API-key roles. A route that admits `admin` admits

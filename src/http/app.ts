@@ -29,6 +29,7 @@ import { memberRoutes } from './routes/members.js';
 import { modelRoutes } from './routes/models.js';
 import { npsRoutes } from './routes/nps.js';
 import { programRoutes } from './routes/program.js';
+import { programsRoutes } from './routes/programs.js';
 import { purchaseRoutes } from './routes/purchases.js';
 import { rulesRoutes } from './routes/rules.js';
 import { segmentRoutes } from './routes/segments.js';
@@ -157,6 +158,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
           apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer kpk_…`' },
           adminSession: { type: 'apiKey', in: 'cookie', name: 'kopilka_admin', description: 'The admin panel\'s session (POST /v1/auth/admin/sign-in); state-changing requests also need `X-Kopilka-CSRF: 1`' },
           memberSession: { type: 'http', scheme: 'bearer', description: 'A member session token `kms_…` (POST /v1/auth/member/verify), or the cookie kopilka_member with `X-Kopilka-CSRF: 1` on state-changing requests' },
+          operatorKey: { type: 'http', scheme: 'bearer', description: 'The operator key `kop_…` (`kopilka operator-key create`; the server holds its hash in OPERATOR_KEY_HASH): only GET and POST /v1/programs' },
         },
       },
       security: [{ apiKey: [] }, { adminSession: [] }],
@@ -199,6 +201,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(programRoutes(ctx), { prefix: '/v1' });
+  await app.register(programsRoutes(ctx), { prefix: '/v1' });
   await app.register(memberRoutes(ctx), { prefix: '/v1' });
   await app.register(walletRoutes(ctx), { prefix: '/v1' });
   const batchSize = options.purchaseBatchSize ?? 64;

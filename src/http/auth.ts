@@ -3,6 +3,7 @@ import { authenticateAdminSession } from '../app/admin-auth.js';
 import { authenticate } from '../app/api-keys.js';
 import type { Actor, AppContext } from '../app/context.js';
 import { authenticateMemberSession } from '../app/member-auth.js';
+import { authenticateOperator, OPERATOR_KEY_PREFIX } from '../app/operator.js';
 import { DomainError } from '../domain/errors.js';
 import { isAdminRole, mayCall, type Role } from '../domain/roles.js';
 import type { SessionPolicy } from '../domain/sessions.js';
@@ -44,12 +45,14 @@ function bearer(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Who is calling: a bearer secret (an API key, or a member session token `kms_…` from the PWA)
- * wins; otherwise a session cookie — the member's on member routes, the admin's elsewhere.
+ * Who is calling: a bearer secret (an API key, a member session token `kms_…` from the PWA, or the
+ * operator key `kop_…`) wins; otherwise a session cookie — the member's on member routes, the
+ * admin's elsewhere.
  */
 async function identify(ctx: AppContext, request: FastifyRequest, roles: readonly Role[]): Promise<{ actor: Actor; byCookie: boolean }> {
   const secret = bearer(request);
   if (secret?.startsWith('kms_')) return { actor: await authenticateMemberSession(ctx, secret), byCookie: false };
+  if (secret?.startsWith(OPERATOR_KEY_PREFIX)) return { actor: authenticateOperator(ctx, secret), byCookie: false };
   if (secret !== undefined) return { actor: await authenticate(ctx, secret), byCookie: false };
   const adminToken = request.cookies[ADMIN_COOKIE];
   const memberToken = request.cookies[MEMBER_COOKIE];

@@ -68,4 +68,14 @@ describe('sign-in and delivery configuration', () => {
     assert.equal(loadConfig({ ANALYTICS_HEAP_MB: '512' }).analyticsHeapMb, 512);
     domainError(() => loadConfig({ ANALYTICS_HEAP_MB: '10' }), 'INVALID_CONFIG');
   });
+
+  test('OPERATOR_KEY_HASH holds SHA-256 hashes, several while a key is rotated, and never a key', () => {
+    const a = 'a'.repeat(64);
+    const b = 'B'.repeat(64);
+    assert.deepEqual(loadConfig({}).operatorKeyHashes, []);
+    assert.deepEqual(loadConfig({ OPERATOR_KEY_HASH: `${a}, ${b}` }).operatorKeyHashes, [a, 'b'.repeat(64)]);
+    const err = domainError(() => loadConfig({ OPERATOR_KEY_HASH: 'kop_secretsecret' }), 'INVALID_CONFIG');
+    assert.match(err.message, /OPERATOR_KEY_HASH must hold SHA-256 hashes/);
+    assert.doesNotMatch(err.message, /kop_secretsecret/);
+  });
 });

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, unwrap, useLoad } from '../shared/api';
+import { api, mayBeSignedIn, unwrap, useLoad } from '../shared/api';
 import { href, onLinkClick, useRoute } from '../shared/router';
 import { LangSwitch, Loading, Problem } from '../shared/ui';
 import { load, type Session } from './data';
@@ -15,7 +15,8 @@ export function App() {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
   const { path } = useRoute();
   useEffect(() => {
-    load.session().then(setSession, () => setSession(null));
+    if (mayBeSignedIn()) load.session().then(setSession, () => setSession(null));
+    else setSession(null);
     const signedOut = () => setSession(null);
     addEventListener('kopilka:unauthorized', signedOut);
     return () => removeEventListener('kopilka:unauthorized', signedOut);

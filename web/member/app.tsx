@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, unwrap, useLoad } from '../shared/api';
+import { api, mayBeSignedIn, unwrap, useLoad } from '../shared/api';
 import { href, onLinkClick, useRoute } from '../shared/router';
 import { LangSwitch, Loading, Problem } from '../shared/ui';
 import { load, programIdFromUrl, type Me, type Program } from './data';
@@ -21,7 +21,8 @@ export function App() {
   const documentKind = documentKindOf(path);
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   useEffect(() => {
-    load.me().then(setMe, () => setMe(null));
+    if (mayBeSignedIn()) load.me().then(setMe, () => setMe(null));
+    else setMe(null);
     const signedOut = () => setMe(null);
     addEventListener('kopilka:unauthorized', signedOut);
     return () => removeEventListener('kopilka:unauthorized', signedOut);

@@ -6,6 +6,12 @@ import { fieldName, fieldText, problemText } from './problems';
 
 export const api = createKopilkaClient({ baseUrl: location.origin, csrf: true, credentials: 'same-origin' });
 
+/**
+ * May this browser be signed in? The server's page says whether it sent the session cookie
+ * (src/http/web.ts); a page without the hint (Vite's dev server) asks the API as before.
+ */
+export const mayBeSignedIn = (): boolean => document.querySelector('meta[name="kopilka-session"]')?.getAttribute('content') !== '0';
+
 /** A failed call: the server's problem document, or a network failure as a problem. */
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {

@@ -18637,6 +18637,271 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/programs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every program on this server: names and formats, none of their data (the operator key) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                currency: string;
+                                id: string;
+                                locale: "ru" | "en";
+                                name: string;
+                                timeZone: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Open a program with its first admin key, and its first owner when asked (the operator key; secrets shown once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description ISO 4217 code; RUB when left out */
+                        currency?: string;
+                        locale?: "ru" | "en";
+                        name: string;
+                        /** @description the first admin-panel owner; a password is generated and shown once */
+                        owner?: {
+                            email: string;
+                            name?: string;
+                        };
+                        /** @description IANA zone; Europe/Moscow when left out */
+                        timeZone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            adminKey: {
+                                id: string;
+                                /** @description shown only in this answer; only its hash is stored */
+                                key: string;
+                            };
+                            owner?: {
+                                email: string;
+                                /** @description shown only in this answer; only its argon2id hash is stored */
+                                password: string;
+                            };
+                            program: {
+                                id: string;
+                                name: string;
+                                settings: {
+                                    clawbackPolicy: "negative_balance" | "withhold_from_refund";
+                                    /** @description a purchase returned in full gives its coupon uses back */
+                                    couponUseBackOnReturn: boolean;
+                                    /** @description ISO 4217 code, e.g. RUB */
+                                    currency: string;
+                                    earnExclusions: {
+                                        categories: string[];
+                                        skus: string[];
+                                    };
+                                    earning: {
+                                        /** @enum {string} */
+                                        kind: "percent";
+                                        /** @description percent of the money paid, two decimals at most */
+                                        percent: number;
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "per_amount";
+                                        /** @description whole currency units */
+                                        per: number;
+                                        points: number;
+                                    };
+                                    expiringSoonDays: number;
+                                    expiry: {
+                                        /** @enum {string} */
+                                        kind: "never";
+                                    } | {
+                                        days: number;
+                                        /** @enum {string} */
+                                        kind: "days";
+                                    } | {
+                                        after: number;
+                                        /** @enum {string} */
+                                        kind: "end_of_period";
+                                        period: "month" | "quarter" | "year";
+                                    };
+                                    holdTimeoutMinutes: number;
+                                    locale: "ru" | "en";
+                                    maxRedeemPercent: number;
+                                    minRedeemBalance: number;
+                                    pendingDays: number;
+                                    /** @description value of one point in minor units */
+                                    pointValue: number;
+                                    /** @description what the member app asks when a member joins: required, optional or off per field */
+                                    questionnaire: {
+                                        birthday: "required" | "optional" | "off";
+                                        city: "required" | "optional" | "off";
+                                        gender: "required" | "optional" | "off";
+                                        name: "required" | "optional" | "off";
+                                    };
+                                    redeemExclusions: {
+                                        categories: string[];
+                                        skus: string[];
+                                    };
+                                    /** @description texts a person must accept to enrol once the program has published them (docs/legal.md) */
+                                    requiredAgreements: ("rules" | "personal_data")[];
+                                    rounding: "floor" | "ceil" | "half_up" | "half_even";
+                                    /** @description IANA zone for calendar rules, e.g. Europe/Moscow */
+                                    timeZone: string;
+                                };
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/purchases": {
         parameters: {
             query?: never;

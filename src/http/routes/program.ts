@@ -46,7 +46,7 @@ export const SettingsSchema = Obj({
 const _sameShape: [Static<typeof SettingsSchema>] extends [ProgramSettings] ? ([ProgramSettings] extends [Static<typeof SettingsSchema>] ? true : never) : never = true;
 void _sameShape;
 
-const ProgramSchema = Obj({ id: Type.String(), name: Type.String(), settings: SettingsSchema });
+export const ProgramSchema = Obj({ id: Type.String(), name: Type.String(), settings: SettingsSchema });
 const PatchProgram = Obj({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), settings: Type.Optional(Type.Partial(SettingsSchema)) });
 
 export const programRoutes =
