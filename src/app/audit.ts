@@ -56,8 +56,8 @@ export async function audit(
  * (entity `program`, action `first_start`, actor `first-start`) listing the program, the first
  * admin API key and the first owner. Pass `adminKeyId` / `ownerEmail` as null when not made now.
  */
-export async function auditFirstStart(ctx: AppContext, made: { programId: string; programName: string; adminKeyId: string | null; ownerEmail: string | null }): Promise<void> {
-  await audit(ctx, ctx.db, { programId: made.programId, role: 'admin', name: FIRST_START_ACTOR }, {
+export async function auditFirstStart(ctx: AppContext, db: Executor, made: { programId: string; programName: string; adminKeyId: string | null; ownerEmail: string | null }): Promise<void> {
+  await audit(ctx, db, { programId: made.programId, role: 'admin', name: FIRST_START_ACTOR }, {
     action: 'first_start',
     entity: 'program',
     entityId: made.programId,

@@ -4,6 +4,7 @@ import { FLEET_LOCKS, lockForTransaction } from '../store/fleet-locks.js';
 import { insertProgram, listPrograms } from '../store/programs.js';
 import { writeAdminUser } from './admin-users.js';
 import { writeApiKey } from './api-keys.js';
+import { auditFirstStart } from './audit.js';
 import type { AppContext } from './context.js';
 import { openProgram, type NewProgram, type OpenedProgram } from './programs.js';
 
@@ -33,13 +34,16 @@ export async function firstStart(ctx: AppContext, options: { production?: boolea
   return ctx.db.transaction().execute(async (tx) => {
     await lockForTransaction(tx, FLEET_LOCKS.firstStart);
     const result: FirstStart = {};
+    let adminKeyId: string | undefined;
     let programs = (await listPrograms(tx)).map((p) => ({ id: p.programId, name: p.name }));
     if (options.production) return programs.length === 0 ? { needsInit: true } : result;
     if (programs.length === 0) {
       const programId = ctx.newId();
       const name = 'Demo program';
       await insertProgram(tx, { programId, name, settings: DEFAULT_SETTINGS, at: ctx.clock() });
-      const key = await writeApiKey(ctx, tx, { programId, role: 'admin', name: 'first admin key' });
+      // Named in the program's language: the admin panel lists it under this name.
+      const key = await writeApiKey(ctx, tx, { programId, role: 'admin', name: DEFAULT_SETTINGS.locale === 'ru' ? 'Первый ключ администратора' : 'first admin key' });
+      adminKeyId = key.id;
       result.created = { programId, name, adminKey: key.key };
       programs = [{ id: programId, name }];
     }
@@ -47,6 +51,10 @@ export async function firstStart(ctx: AppContext, options: { production?: boolea
     if (only && (await countAdminUsers(tx, only.id)) === 0) {
       const owner = await writeAdminUser(ctx, tx, only.id, { email: FIRST_OWNER_EMAIL, name: 'Owner', role: 'owner' });
       result.owner = { programId: only.id, programName: only.name, email: owner.user.email, password: owner.password! };
+    }
+    if (result.created || result.owner) {
+      const programId = result.created?.programId ?? result.owner!.programId;
+      await auditFirstStart(ctx, tx, { programId, programName: result.created?.name ?? result.owner!.programName, adminKeyId: adminKeyId ?? null, ownerEmail: result.owner?.email ?? null });
     }
     return result;
   });

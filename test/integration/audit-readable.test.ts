@@ -42,7 +42,7 @@ for (const kind of DATABASES) {
     });
 
     test('the first start and the demo fill are in the log', async () => {
-      await auditFirstStart(s.ctx, { programId: s.programId, programName: 'Test program', adminKeyId: 'k1', ownerEmail: 'owner@kopilka.local' });
+      await auditFirstStart(s.ctx, s.ctx.db, { programId: s.programId, programName: 'Test program', adminKeyId: 'k1', ownerEmail: 'owner@kopilka.local' });
       await fillDemo(s.database.db, { programId: s.programId, members: 3, months: 1, seed: 7, now: s.clock.now() });
       const log = (await s.request('GET', '/v1/audit?entity=program&limit=2', undefined, { key: s.adminKey })).body.items;
       assert.deepEqual(

@@ -54,6 +54,11 @@ for (const kind of DATABASES) {
         const start = await firstStart(createContext(other.db));
         assert.equal(start.created?.name, 'Demo program');
         assert.equal(start.owner?.email, 'owner@kopilka.local');
+        // The audit log says where the program came from; a second start adds nothing.
+        const again = await firstStart(createContext(other.db));
+        assert.deepEqual(again, {});
+        const logged = await other.db.selectFrom('audit_log').select(['action', 'entity_id']).execute();
+        assert.deepEqual(logged, [{ action: 'first_start', entity_id: start.created!.programId }]);
       } finally {
         await other.close();
       }
