@@ -6,7 +6,7 @@ import { writeAdminUser } from './admin-users.js';
 import { writeApiKey } from './api-keys.js';
 import { auditFirstStart } from './audit.js';
 import type { AppContext } from './context.js';
-import { openProgram, type NewProgram, type OpenedProgram } from './programs.js';
+import { firstKeyName, openProgram, type NewProgram, type OpenedProgram } from './programs.js';
 
 export const FIRST_OWNER_EMAIL = 'owner@kopilka.local';
 
@@ -41,8 +41,7 @@ export async function firstStart(ctx: AppContext, options: { production?: boolea
       const programId = ctx.newId();
       const name = 'Demo program';
       await insertProgram(tx, { programId, name, settings: DEFAULT_SETTINGS, at: ctx.clock() });
-      // Named in the program's language: the admin panel lists it under this name.
-      const key = await writeApiKey(ctx, tx, { programId, role: 'admin', name: DEFAULT_SETTINGS.locale === 'ru' ? 'Первый ключ администратора' : 'first admin key' });
+      const key = await writeApiKey(ctx, tx, { programId, role: 'admin', name: firstKeyName(DEFAULT_SETTINGS.locale) });
       adminKeyId = key.id;
       result.created = { programId, name, adminKey: key.key };
       programs = [{ id: programId, name }];

@@ -57,8 +57,8 @@ export async function openProgram(ctx: AppContext, db: Executor, input: NewProgr
   const programId = ctx.newId();
   const at = ctx.clock();
   await insertProgram(db, { programId, name, settings, at });
-  const key = await writeApiKey(ctx, db, { programId, role: 'admin', name: 'first admin key' });
-  const owner = input.owner ? await writeAdminUser(ctx, db, programId, { email: input.owner.email, name: input.owner.name ?? 'Owner', role: 'owner' }) : undefined;
+  const key = await writeApiKey(ctx, db, { programId, role: 'admin', name: firstKeyName(settings.locale) });
+  const owner = input.owner ? await writeAdminUser(ctx, db, programId, { email: input.owner.email, name: input.owner.name ?? (settings.locale === 'ru' ? 'Владелец' : 'Owner'), role: 'owner' }) : undefined;
   const actor: Actor = { programId, role: 'admin', name: by };
   await audit(ctx, db, actor, { action: 'create', entity: 'program', entityId: programId, before: null, after: { name, settings, owner: owner?.user.email ?? null }, at });
   return {
@@ -146,3 +146,6 @@ export async function publicProgram(ctx: AppContext, programId: string | undefin
   const documents = (await latestDocuments(ctx.db, p.id)).map((d) => ({ kind: d.kind, version: d.version, title: d.title, publishedAt: d.publishedAt.toISOString(), required: p.settings.requiredAgreements.includes(d.kind) }));
   return { id: p.id, name: p.name, currency: p.settings.currency, locale: p.settings.locale, pointValue: p.settings.pointValue, questionnaire: p.settings.questionnaire, documents };
 }
+
+/** The first admin key's name, in the program's language: the admin panel lists keys by name. */
+export const firstKeyName = (locale: 'ru' | 'en'): string => (locale === 'ru' ? 'Первый ключ администратора' : 'first admin key');
