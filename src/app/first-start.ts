@@ -48,7 +48,7 @@ export async function firstStart(ctx: AppContext, options: { production?: boolea
     }
     const only = programs.length === 1 ? programs[0]! : undefined;
     if (only && (await countAdminUsers(tx, only.id)) === 0) {
-      const owner = await writeAdminUser(ctx, tx, only.id, { email: FIRST_OWNER_EMAIL, name: 'Owner', role: 'owner' });
+      const owner = await writeAdminUser(ctx, tx, only.id, { email: FIRST_OWNER_EMAIL, name: DEFAULT_SETTINGS.locale === 'ru' ? 'Владелец' : 'Owner', role: 'owner' });
       result.owner = { programId: only.id, programName: only.name, email: owner.user.email, password: owner.password! };
     }
     if (result.created || result.owner) {
