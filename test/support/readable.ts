@@ -71,7 +71,7 @@ const TEXTS = String.raw`(() => {
  * text marked as typed data (`data-as-typed`: a recorded value in the audit log) and
  * text marked as another language (`lang="en"`: the "EN" of the language switch).
  */
-export const ALLOWED_LATIN = new Set(['Kopilka', 'E-mail', 'e-mail', 'RU', 'QR', 'API', 'CSV', 'JSON', 'SMS', 'RFM', 'R', 'F', 'M', 'FM', 'NPS', 'N']);
+export const ALLOWED_LATIN = new Set(['Kopilka', 'E-mail', 'e-mail', 'RU', 'QR', 'API', 'CSV', 'JSON', 'SMS', 'RFM', 'R', 'F', 'M', 'FM', 'NPS', 'N', 'Excel']);
 
 export async function latinWords(page: Page): Promise<string[]> {
   const texts = await page.evaluate<string[]>(TEXTS);

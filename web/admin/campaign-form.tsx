@@ -16,7 +16,7 @@ const audienceOf = (c: Campaign): Audience => {
 };
 const num = (e: Event) => (val(e) === '' ? NaN : Number(val(e).replace(',', '.')));
 
-export function CampaignForm(props: { c: Campaign; onChange: (c: Campaign) => void; errors: Record<string, string>; isNew: boolean; tierIds: string[]; segments: Choice[]; couponSeries: Choice[]; readOnly: boolean }) {
+export function CampaignForm(props: { c: Campaign; onChange: (c: Campaign) => void; errors: Record<string, string>; isNew: boolean; tiers: Choice[]; segments: Choice[]; couponSeries: Choice[]; readOnly: boolean }) {
   const { c, errors } = props;
   const set = (patch: Partial<Campaign>) => props.onChange({ ...c, ...patch });
   const setEffect = (i: number, e: Effect) => set({ effects: c.effects.map((x, j) => (j === i ? e : x)) });
@@ -77,8 +77,8 @@ export function CampaignForm(props: { c: Campaign; onChange: (c: Campaign) => vo
       {tierRule ? (
         <fieldset class="choice">
           <legend>{t('audience.whichTiers')}</legend>
-          {props.tierIds.map((id) => (
-            <Check name={`tier-${id}`} label={id} checked={tierRule.tierIds.includes(id)} onChange={(on) => set({ audience: [{ ...tierRule, tierIds: on ? [...tierRule.tierIds, id] : tierRule.tierIds.filter((x) => x !== id) }] })} />
+          {props.tiers.map(({ id, name }) => (
+            <Check name={`tier-${id}`} label={name} checked={tierRule.tierIds.includes(id)} onChange={(on) => set({ audience: [{ ...tierRule, tierIds: on ? [...tierRule.tierIds, id] : tierRule.tierIds.filter((x) => x !== id) }] })} />
           ))}
         </fieldset>
       ) : null}

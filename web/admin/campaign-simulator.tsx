@@ -56,7 +56,7 @@ export function Simulator(props: {
   draft: Campaign;
   currency: string;
   timeZone: string;
-  tierIds: string[];
+  tiers: Choice[];
   segments: Choice[];
   stores: Choice[];
   validate: () => boolean;
@@ -186,8 +186,8 @@ export function Simulator(props: {
               {(p) => (
                 <select {...p} value={imagined.tierId} onChange={(e) => imagine({ tierId: val(e) })}>
                   <option value="">{t('simx.noTier')}</option>
-                  {props.tierIds.map((id) => (
-                    <option value={id}>{id}</option>
+                  {props.tiers.map(({ id, name }) => (
+                    <option value={id}>{name}</option>
                   ))}
                 </select>
               )}
@@ -226,7 +226,7 @@ export function Simulator(props: {
 
       <h3>{t('simx.whenWhere')}</h3>
       <div class="grid2">
-        <Field label={t('simx.date')} name="sim-date" required error={fieldError('/receipt/occurredAt')} hint={t('simx.dateHint', { zone: props.timeZone })}>
+        <Field label={t('simx.date')} name="sim-date" required error={fieldError('/receipt/occurredAt')} hint={t('simx.dateHint', { zone: zoneName(props.timeZone, lang) })}>
           {(p) => <input {...p} type="date" value={when.date} onInput={(e) => setWhen({ ...when, date: val(e) })} />}
         </Field>
         <Field label={t('simx.time')} name="sim-time">
@@ -310,4 +310,13 @@ export function Simulator(props: {
       ) : null}
     </Card>
   );
+}
+
+/** The program's time zone as people name it ("Москва, стандартное время"), not its IANA id. */
+function zoneName(timeZone: string, lang: string): string {
+  try {
+    return new Intl.DateTimeFormat(lang, { timeZone, timeZoneName: 'longGeneric' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  } catch {
+    return timeZone;
+  }
 }

@@ -67,7 +67,7 @@ export const builderEn: Record<keyof typeof builderRu, string> = {
   'simx.store': 'Store',
   'simx.noStore': 'Not given',
   'simx.channel': 'Sales channel',
-  'simx.channelHint': 'As the till or the web shop names it, e.g. pos or online.',
+  'simx.channelHint': 'As the till or the web shop sends it; empty when it sends none.',
   'simx.coupons': 'Coupons presented',
   'simx.couponsHint': 'Comma-separated; real codes are checked.',
   'simx.assumeCoupon': "Assume a coupon of this campaign's series is presented",

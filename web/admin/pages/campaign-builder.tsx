@@ -34,6 +34,8 @@ export function CampaignBuilder(props: { id: string; session: Session }) {
   const isNew = props.id === 'new';
   const existing = useLoad(() => (isNew ? Promise.resolve(null) : unwrap(api.GET('/v1/campaigns/{id}', { params: { path: { id: props.id } } }))), [props.id]);
   const tiers = useLoad(() => unwrap(api.GET('/v1/tiers')), []);
+  // Tiers are shown by their names; their ids are what the rules store.
+  const tierChoices = tiers.data?.items.map((x) => ({ id: x.id, name: x.tier.name })) ?? [];
   const program = useLoad(() => unwrap(api.GET('/v1/program')), []);
   const choices = useLoad(loadChoices, []);
   const [c, setC] = useState<Campaign>(blankCampaign());
@@ -107,7 +109,7 @@ export function CampaignBuilder(props: { id: string; session: Session }) {
       <div class="split">
         <Card title={t('campaign.builder')}>
           <form noValidate onSubmit={(e) => { e.preventDefault(); void save(); }}>
-            <CampaignForm c={c} onChange={setC} errors={errors} isNew={isNew} tierIds={tiers.data?.items.map((x) => x.id) ?? []} segments={choices.data?.segments ?? []} couponSeries={choices.data?.couponSeries ?? []} readOnly={readOnly} />
+            <CampaignForm c={c} onChange={setC} errors={errors} isNew={isNew} tiers={tierChoices} segments={choices.data?.segments ?? []} couponSeries={choices.data?.couponSeries ?? []} readOnly={readOnly} />
             {readOnly ? null : (
               <div class="row" style={{ marginTop: '1rem' }}>
                 <button type="submit" class="secondary" disabled={f.busy}>
@@ -134,7 +136,7 @@ export function CampaignBuilder(props: { id: string; session: Session }) {
           draft={c}
           currency={settings?.currency ?? 'RUB'}
           timeZone={settings?.timeZone ?? 'Europe/Moscow'}
-          tierIds={tiers.data?.items.map((x) => x.id) ?? []}
+          tiers={tierChoices}
           segments={choices.data?.segments ?? []}
           stores={choices.data?.stores ?? []}
           validate={validate}

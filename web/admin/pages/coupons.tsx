@@ -63,7 +63,7 @@ export function Coupons(props: { session: Session }) {
                     {t('coupons.showCodes', { name: s.series.name })}
                   </button>
                   <a href={`/v1/coupon-series/${encodeURIComponent(s.id)}/codes.csv?dialect=excel-ru`} download>
-                    {t('coupons.csvExcel', { name: s.id })}
+                    {t('coupons.csvExcel', { name: s.series.name })}
                   </a>
                   <a href={`/v1/coupon-series/${encodeURIComponent(s.id)}/codes.csv`} download>
                     {t('coupons.csv', { name: s.series.name })}
