@@ -8,7 +8,7 @@ import { lockMembers, resolveMemberReferences } from '../../store/import-purchas
 import { postEntriesMany, type MemberChange } from '../../store/ledger.js';
 import { claimOpeningBalances, findOpeningBalances, type OpeningBalanceClaim } from '../../store/opening-balances.js';
 import type { AppContext, CachedProgram } from '../context.js';
-import { BatchConflict, field, rejectionOf, type BatchOutcome, type Importer, type Item } from './batch.js';
+import { BatchConflict, field, oneItem, type BatchOutcome, type Importer, type Item } from './batch.js';
 import { memberReferenceOf } from './purchase-rows.js';
 import type { SourceRecord } from './source.js';
 import type { RejectedRow } from './types.js';
@@ -47,12 +47,7 @@ export class BalanceImporter implements Importer<BalanceItem> {
   ) {}
 
   add(record: SourceRecord): { items: BalanceItem[]; rejects: RejectedRow[] } {
-    try {
-      return { items: [this.#prepare(record)], rejects: [] };
-    } catch (err) {
-      const { code, reason } = rejectionOf(err);
-      return { items: [], rejects: [{ line: record.line, code, reason, values: record.values }] };
-    }
+    return oneItem(record, (r) => this.#prepare(r));
   }
 
   end() {

@@ -32,6 +32,16 @@ export function rejectionOf(err: unknown): { code: ErrorCode; reason: string } {
   throw err;
 }
 
+/** One item per record: what `prepare` makes of it, or the record rejected for its domain reason. */
+export function oneItem<T>(record: SourceRecord, prepare: (record: SourceRecord) => T): { items: T[]; rejects: RejectedRow[] } {
+  try {
+    return { items: [prepare(record)], rejects: [] };
+  } catch (err) {
+    const { code, reason } = rejectionOf(err);
+    return { items: [], rejects: [{ line: record.line, code, reason, values: record.values }] };
+  }
+}
+
 /** Runs `parse` on a field's text, naming the column in the reason when it fails. */
 export function field<T>(column: string, text: string | undefined, parse: (text: string) => T): T | undefined {
   if (text === undefined) return undefined;

@@ -5,7 +5,7 @@ import { parseBoolean, parseCalendarDate, parseGender, parseInstant, parseText }
 import { markHistory } from '../../store/analytics-aggregate.js';
 import { findIdentifierOwners, writeImportedMembers, type ImportedMember, type MemberFill, type MemberWrites, type OwnerRow } from '../../store/import-members.js';
 import type { AppContext, CachedProgram } from '../context.js';
-import { BatchConflict, field, rejectionOf, type BatchOutcome, type Importer, type Item } from './batch.js';
+import { BatchConflict, field, oneItem, type BatchOutcome, type Importer, type Item } from './batch.js';
 import type { SourceRecord } from './source.js';
 import type { OnExisting, RejectedRow } from './types.js';
 
@@ -39,12 +39,7 @@ export class MemberImporter implements Importer<MemberItem> {
   ) {}
 
   add(record: SourceRecord): { items: MemberItem[]; rejects: RejectedRow[] } {
-    try {
-      return { items: [this.#prepare(record)], rejects: [] };
-    } catch (err) {
-      const { code, reason } = rejectionOf(err);
-      return { items: [], rejects: [{ line: record.line, code, reason, values: record.values }] };
-    }
+    return oneItem(record, (r) => this.#prepare(r));
   }
 
   end() {
