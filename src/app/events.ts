@@ -2,20 +2,21 @@ import { sql } from 'kysely';
 import { expiresAt as expiryOf } from '../domain/calendar.js';
 import { DomainError } from '../domain/errors.js';
 import { normaliseIdentifier, type IdentifierKind } from '../domain/identifiers.js';
+import { earnInto, LedgerDraft } from '../domain/ledger-draft.js';
+import { budgetWarnings, effectRows, usageRows } from '../domain/purchase-rules.js';
 import { evaluateEvent, type EventResult } from '../domain/rules/event.js';
 import type { AttributeValue } from '../domain/rules/facts.js';
-import { insertAuditQuery } from '../store/audit.js';
 import { addUsageQuery, insertEffectsQuery } from '../store/campaign-state.js';
 import { json } from '../store/executor.js';
 import { loadOpenLots, lockWallet, postEntriesMany } from '../store/ledger.js';
 import { findMemberByIdentifier } from '../store/members.js';
+import { readWalletFacts } from '../store/purchase-loader.js';
+import { insertBudgetWarningsQuery } from '../store/purchase-writer.js';
 import type { Actor, AppContext } from './context.js';
 import { idempotent } from './idempotent.js';
-import { LedgerChange } from './ledger-state.js';
 import { requireMember } from './members.js';
-import { earn } from './purchases/create.js';
 import { occurredAtOf } from './purchases/evaluate.js';
-import { budgetWarningRows, effectRows, loadMemberRuleState, loadRulesBase, readWalletFacts, usageRows } from './purchases/rules.js';
+import { loadMemberRuleState, loadRulesBase } from './purchases/rules.js';
 import { settle } from './purchases/settle.js';
 
 /** Something a member did other than buying, sent by the merchant: "filled in the questionnaire", "left a review". */
@@ -78,9 +79,9 @@ export async function recordEvent(ctx: AppContext, actor: Actor, input: EventInp
     );
     const eventId = ctx.newId();
     const { lots, holds } = await loadOpenLots(trx, member.memberId);
-    const change = new LedgerChange(ctx);
+    const change = new LedgerDraft(ctx.newId);
     const available = occurredAt.getTime() > now.getTime() ? occurredAt : now;
-    earn(change, lots, evaluation.points, { purchaseId: null, availableAt: available, expiresAt: expiryOf(available, settings.expiry, settings.timeZone), reason: `event:${input.type}`, actor: actor.name });
+    earnInto(change, lots, evaluation.points, { purchaseId: null, availableAt: available, expiresAt: expiryOf(available, settings.expiry, settings.timeZone), reason: `event:${input.type}`, actor: actor.name });
     const outcome: EventOutcome = {
       eventId,
       memberId: member.memberId,
@@ -97,7 +98,11 @@ export async function recordEvent(ctx: AppContext, actor: Actor, input: EventInp
           values (${member.memberId}::uuid, ${eventId}::uuid, ${actor.programId}::uuid, ${input.type}, ${json(attributes)}::jsonb, ${occurredAt}::timestamptz, ${evaluation.points}, ${json(outcome)}::jsonb)`,
       ...insertEffectsQuery(actor.programId, effectRows(evaluation, { memberId: member.memberId, purchaseId: eventId, occurredAt })),
       ...addUsageQuery(usageRows(base.compiled, evaluation, member.memberId, occurredAt, campaigns)),
-      ...budgetWarningRows(ctx, actor.programId, base.compiled, budgets, eventId, now).map((w) => insertAuditQuery(trx, w)),
+      ...insertBudgetWarningsQuery(
+        trx,
+        actor.programId,
+        budgetWarnings(base.compiled, budgets).map((w) => ({ ...w, auditId: ctx.newId(), purchaseId: eventId, at: now })),
+      ),
     ]);
     return outcome;
   });

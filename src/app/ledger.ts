@@ -6,7 +6,7 @@ import { afterRow } from '../store/keyset.js';
 import { listEntries, loadMemberLotsMany, loadOpenLots, openLotsOfMember, lockWallet, membersWithExpiredLots, postEntries, type EntrySortKey } from '../store/ledger.js';
 import type { Actor, AppContext } from './context.js';
 import { idempotent } from './idempotent.js';
-import { LedgerChange } from './ledger-state.js';
+import { LedgerDraft } from '../domain/ledger-draft.js';
 import { isUuid, requireMember } from './members.js';
 import { ReadBatcher } from './read-batcher.js';
 
@@ -156,7 +156,7 @@ export async function adjustPoints(ctx: AppContext, actor: Actor, memberId: stri
     await lockWallet(trx, memberId);
     const now = ctx.clock();
     const { lots, holds } = await loadOpenLots(trx, memberId);
-    const change = new LedgerChange(ctx);
+    const change = new LedgerDraft(ctx.newId);
     const adjustmentId = ctx.newId();
     const cause = { reason: input.reason, actor: actor.name };
     if (input.points > 0) {
@@ -193,7 +193,7 @@ export async function expirePoints(ctx: AppContext, batchSize = 500): Promise<{ 
         await lockWallet(trx, d.memberId);
         const now = ctx.clock();
         const { lots, holds } = await loadOpenLots(trx, d.memberId);
-        const change = new LedgerChange(ctx);
+        const change = new LedgerDraft(ctx.newId);
         for (const m of planExpiry(lots, holds, now)) change.post(m.lotId, 'expired', 'expire', m.amount, { reason: 'expiry' });
         await postEntries(trx, { memberId: d.memberId, programId: d.programId, at: now }, change.newLots, change.entries);
         return -change.entries.reduce((s, e) => s + e.amount, 0);

@@ -1,4 +1,5 @@
 import { sql, type OperationNodeSource } from 'kysely';
+import type { EffectRow } from '../domain/purchase-rules.js';
 import type { Executor } from './executor.js';
 
 /** What campaigns have given so far, by campaign id. */
@@ -52,16 +53,6 @@ export async function chargeBudgets(db: Executor, programId: string, charges: Bu
   return { refused, totals };
 }
 
-/** Uses of campaigns by members, per period key (`all`, `2026-03-02`, `2026-W10`, `2026-03`). */
-export async function usageOf(db: Executor, memberIds: string[]): Promise<Map<string, Map<string, number>>> {
-  const out = new Map<string, Map<string, number>>(memberIds.map((m) => [m, new Map()]));
-  if (memberIds.length === 0) return out;
-  const rows = await sql<{ member_id: string; campaign_id: string; period: string; uses: number }>`
-    select member_id, campaign_id, period, uses from campaign_usage where member_id = any(${memberIds}::uuid[])`.execute(db);
-  for (const r of rows.rows) out.get(r.member_id)?.set(`${r.campaign_id}|${r.period}`, r.uses);
-  return out;
-}
-
 /** Adds uses (to be run beside the purchase's other writes). */
 export function addUsageQuery(rows: { memberId: string; campaignId: string; period: string; uses: number }[]): OperationNodeSource[] {
   if (rows.length === 0) return [];
@@ -72,19 +63,7 @@ export function addUsageQuery(rows: { memberId: string; campaignId: string; peri
   ];
 }
 
-export interface EffectRow {
-  memberId: string | null;
-  purchaseId: string;
-  seq: number;
-  campaignId: string;
-  couponCode: string | null;
-  block: string;
-  kind: string;
-  points: number;
-  discount: number;
-  cost: number;
-  occurredAt: Date;
-}
+export type { EffectRow } from '../domain/purchase-rules.js';
 
 /** The effects a purchase received, for attribution and cost (beside the purchase's writes). */
 export function insertEffectsQuery(programId: string, rows: EffectRow[]): OperationNodeSource[] {

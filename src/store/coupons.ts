@@ -107,16 +107,6 @@ export interface CouponUseRow {
   status: 'held' | 'used' | 'released' | 'returned';
 }
 
-/** A member's uses of a series' codes that count (held or used), for the per-member limit. */
-export async function memberSeriesUses(db: Executor, memberId: string, seriesIds: string[]): Promise<Map<string, number>> {
-  if (seriesIds.length === 0) return new Map();
-  const rows = await sql<{ series_id: string; n: number }>`
-    select series_id, count(*)::int as n from coupon_uses
-     where member_id = ${memberId} and series_id = any(${seriesIds}::text[]) and status in ('held', 'used')
-     group by series_id`.execute(db);
-  return new Map(rows.rows.map((r) => [r.series_id, r.n]));
-}
-
 /** The insert of a purchase's coupon uses, run beside its other writes. */
 export function insertCouponUsesQuery(programId: string, memberId: string, uses: (CouponUseRow & { at: Date })[]) {
   const values = sql.join(

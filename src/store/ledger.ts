@@ -1,35 +1,13 @@
 import { sql, type Insertable, type OperationNodeSource } from 'kysely';
+import type { NewEntry, NewLot } from '../domain/ledger-draft.js';
 import type { Hold, Lot } from '../domain/ledger.js';
+import type { WalletMove } from '../domain/purchase-plan.js';
 import type { After, Sort } from '../domain/list-paging.js';
 import type { Executor } from './executor.js';
 import { keysetPage, type Keyset, type SortedRow } from './keyset.js';
 import type { Account, EntriesTable, EntryKind, LotsTable } from './schema.js';
 
-export interface NewLot {
-  lotId: string;
-  availableAt: Date;
-  expiresAt: Date | null;
-  purchaseId: string | null;
-}
-
-export interface NewEntry {
-  entryId: string;
-  lotId: string;
-  account: Account;
-  kind: EntryKind;
-  amount: number;
-  purchaseId?: string | null;
-  returnId?: string | null;
-  reason?: string | null;
-  actor?: string | null;
-}
-
-export interface NewHold {
-  purchaseId: string;
-  lotId: string;
-  amount: number;
-  expiresAt: Date;
-}
+export type { NewEntry, NewHold, NewLot } from '../domain/ledger-draft.js';
 
 /**
  * Locks the member's wallet for the rest of the transaction: every write for one member goes
@@ -146,14 +124,8 @@ export interface MemberChange {
   wallet?: WalletChange | undefined;
 }
 
-export interface WalletChange {
-  /** Added to the purchase count (1 for a purchase, −1 for a cancelled one). */
-  purchases: number;
-  /** Purchase time: the first and the latest are kept. */
-  purchaseAt: Date | null;
-  /** A new tier state, when it changed. */
-  tier?: { tierId: string | null; since: Date | null } | undefined;
-}
+/** The wallet's purchase facts and tier, moved in the same update as its balance (a purchase plan's wallet move). */
+export type WalletChange = WalletMove;
 
 /** postEntries for several members in the same single statement (a batch of purchases). */
 export async function postEntriesMany(
@@ -162,6 +134,11 @@ export async function postEntriesMany(
   changes: MemberChange[],
   also: OperationNodeSource[] = [],
 ): Promise<void> {
+  await runTogether(db, [...ledgerWrites(db, ctx, changes), ...also]);
+}
+
+/** The statements that write several members' ledger changes (lots, entries, lot remainders, wallets), to run as one. */
+export function ledgerWrites(db: Executor, ctx: { programId: string; at: Date }, changes: MemberChange[]): OperationNodeSource[] {
   const writes: OperationNodeSource[] = [];
   const lotRows: Insertable<LotsTable>[] = [];
   const entryRows: Insertable<EntriesTable>[] = [];
@@ -233,8 +210,7 @@ export async function postEntriesMany(
       from (values ${values}) as v(member_id, delta)
       where wallets.member_id = v.member_id`);
   }
-  writes.push(...also);
-  await runTogether(db, writes);
+  return writes;
 }
 
 /**
@@ -250,16 +226,6 @@ export async function runTogether(db: Executor, writes: OperationNodeSource[]): 
   }
   const ctes = sql.join(writes.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w})`));
   await sql`with ${ctes} select 1`.execute(db);
-}
-
-/** The insert of a purchase's holds, to be run beside its other writes (postEntries' `also`). */
-export function insertHoldsQuery(db: Executor, ctx: { memberId: string; programId: string }, holds: NewHold[]): OperationNodeSource[] {
-  if (holds.length === 0) return [];
-  return [
-    db
-      .insertInto('holds')
-      .values(holds.map((h) => ({ member_id: ctx.memberId, purchase_id: h.purchaseId, lot_id: h.lotId, program_id: ctx.programId, amount: h.amount, expires_at: h.expiresAt }))),
-  ];
 }
 
 export async function deleteHolds(db: Executor, memberId: string, purchaseId: string): Promise<void> {

@@ -101,50 +101,6 @@ export interface PurchaseRow {
   result: unknown;
 }
 
-export interface PurchaseRowInput {
-  memberId: string;
-  purchaseId: string;
-  programId: string;
-  receiptId: string;
-  status: PurchaseStatus;
-  storeId: string | null;
-  channel: string | null;
-  occurredAt: Date;
-  total: number;
-  pointsSpent: number;
-  pointsEarned: number;
-  result: unknown;
-  holdExpiresAt: Date | null;
-  ruleVersion: number | null;
-  paidTotal: number;
-  at: Date;
-}
-
-/** The insert of purchase rows, to be run beside the ledger writes (postEntries' `also`). */
-export function insertPurchaseQuery(db: Executor, rows: PurchaseRowInput[]) {
-  return db.insertInto('purchases').values(
-    rows.map((p) => ({
-      member_id: p.memberId,
-      purchase_id: p.purchaseId,
-      program_id: p.programId,
-      receipt_id: p.receiptId,
-      status: p.status,
-      store_id: p.storeId,
-      channel: p.channel,
-      occurred_at: p.occurredAt,
-      total: p.total,
-      points_spent: p.pointsSpent,
-      points_earned: p.pointsEarned,
-      result: json(p.result),
-      hold_expires_at: p.holdExpiresAt,
-      rule_version: p.ruleVersion,
-      paid_total: p.paidTotal,
-      created_at: p.at,
-      updated_at: p.at,
-    })),
-  );
-}
-
 export async function findPurchase(db: Executor, memberId: string, purchaseId: string): Promise<PurchaseRow | undefined> {
   const r = await db
     .selectFrom('purchases')
@@ -199,27 +155,6 @@ export async function heldPurchasesDue(db: Executor, at: Date, limit: number): P
     .limit(limit)
     .execute();
   return rows.map((r) => ({ memberId: r.member_id, purchaseId: r.purchase_id, programId: r.program_id }));
-}
-
-export async function insertAnonymousPurchase(
-  db: Executor,
-  p: { programId: string; purchaseId: string; receiptId: string; storeId: string | null; channel: string | null; occurredAt: Date; total: number; result: unknown; ruleVersion: number | null; at: Date },
-): Promise<void> {
-  await db
-    .insertInto('anonymous_purchases')
-    .values({
-      program_id: p.programId,
-      purchase_id: p.purchaseId,
-      receipt_id: p.receiptId,
-      store_id: p.storeId,
-      channel: p.channel,
-      occurred_at: p.occurredAt,
-      total: p.total,
-      result: json(p.result),
-      rule_version: p.ruleVersion,
-      created_at: p.at,
-    })
-    .execute();
 }
 
 /** A purchase without a member; `lock` serialises returns of it (it has no wallet to lock). */
@@ -292,14 +227,4 @@ export async function claimReceiptsAndLockMembers(
     members.set(member.member_id, member);
   }
   return { claimed, members };
-}
-
-/** Deletes the claims of a batch's purchases that were refused, so that their receipt ids stay free. */
-export function releaseClaimsQuery(programId: string, claims: { receiptId: string; purchaseId: string }[]) {
-  return sql`delete from receipt_claims where program_id = ${programId}
-    and receipt_id = any(${claims.map((c) => c.receiptId)}::text[]) and purchase_id = any(${claims.map((c) => c.purchaseId)}::uuid[])`;
-}
-
-export function releaseRefsQuery(purchaseIds: string[]) {
-  return sql`delete from purchase_refs where purchase_id = any(${purchaseIds}::uuid[])`;
 }

@@ -135,8 +135,8 @@ export interface LotsTable {
   created_at: Timestamp;
 }
 
-export type Account = 'issued' | 'redeemed' | 'expired' | 'adjusted';
-export type EntryKind = 'earn' | 'redeem' | 'expire' | 'adjust' | 'return_clawback' | 'return_restore';
+import type { Account, EntryKind } from '../domain/ledger-draft.js';
+export type { Account, EntryKind };
 
 export interface EntriesTable {
   member_id: string;

@@ -1,31 +1,13 @@
 import { sql } from 'kysely';
+import type { QualifyingTotals } from '../domain/tiers.js';
 import type { Executor } from './executor.js';
+import { qualifyingTotalsMany } from './purchase-loader.js';
 
-/** What a member did in a qualification window: money paid (less refunds), purchases, points earned (less clawed back). */
-export interface QualifyingTotals {
-  spend: number;
-  purchases: number;
-  points: number;
-}
+export type { QualifyingTotals };
 
-/**
- * The member's qualifying totals for [from, to): completed purchases by when they happened, less
- * what was returned of them; points by the entries that earned them. One statement, filtered by
- * member_id (DESIGN.md: the hot path touches one member's rows).
- */
+/** The member's qualifying totals for [from, to) (store/purchase-loader.ts `qualifyingTotalsMany` for one window). */
 export async function qualifyingTotals(db: Executor, memberId: string, from: Date, to: Date): Promise<QualifyingTotals> {
-  const r = await sql<{ spend: number; purchases: number; points: number }>`
-    select
-      (select coalesce(sum(coalesce(p.paid_total, p.total)), 0) from purchases p
-        where p.member_id = ${memberId} and p.status = 'completed' and p.occurred_at >= ${from} and p.occurred_at < ${to})
-      - (select coalesce(sum(r.refund), 0) from returns r join purchases p on p.member_id = r.member_id and p.purchase_id = r.purchase_id
-        where r.member_id = ${memberId} and p.occurred_at >= ${from} and p.occurred_at < ${to}) as spend,
-      (select count(*) from purchases p
-        where p.member_id = ${memberId} and p.status = 'completed' and p.occurred_at >= ${from} and p.occurred_at < ${to})::int as purchases,
-      (select coalesce(sum(e.amount), 0) from entries e
-        where e.member_id = ${memberId} and e.kind in ('earn', 'return_clawback') and e.account = 'issued'
-          and e.created_at >= ${from} and e.created_at < ${to}) as points`.execute(db);
-  return r.rows[0]!;
+  return (await qualifyingTotalsMany(db, [{ memberId, from, to }]))[0]!;
 }
 
 export interface TierChangeRow {
@@ -44,18 +26,6 @@ export function insertTierChangeQuery(programId: string, memberId: string, c: Ti
 export async function tierChangesOf(db: Executor, memberId: string, limit: number): Promise<TierChangeRow[]> {
   const rows = await db.selectFrom('tier_changes').selectAll().where('member_id', '=', memberId).orderBy('change_id', 'desc').limit(limit).execute();
   return rows.map((r) => ({ changeId: r.change_id, at: r.at, fromTier: r.from_tier, toTier: r.to_tier, reason: r.reason }));
-}
-
-/** Paid memberships in force at `at` (the best one wins). */
-export async function membershipsAt(db: Executor, memberId: string, at: Date): Promise<{ tierId: string; endsAt: Date }[]> {
-  const rows = await db
-    .selectFrom('memberships')
-    .select(['tier_id', 'ends_at'])
-    .where('member_id', '=', memberId)
-    .where('starts_at', '<=', at)
-    .where('ends_at', '>', at)
-    .execute();
-  return rows.map((r) => ({ tierId: r.tier_id, endsAt: r.ends_at }));
 }
 
 /**

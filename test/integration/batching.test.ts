@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PurchaseBatcher } from '../../src/app/purchases/batcher.js';
-import type { PurchaseResult } from '../../src/app/purchases/types.js';
+import type { PurchaseResult } from '../../src/domain/purchase-types.js';
 import { credit, DATABASES, enrol, line, receipt, startServer, type TestServer } from '../support/harness.js';
 
 /** Settles every promise, keeping answers and errors in order. */

@@ -14,7 +14,7 @@ import { allPrograms, createProgram } from '../programs.js';
 import { createPurchase } from '../purchases/create.js';
 import { calculatePurchase } from '../purchases/evaluate.js';
 import { returnPurchase } from '../purchases/returns.js';
-import type { PurchaseInput } from '../purchases/types.js';
+import type { PurchaseInput } from '../../domain/purchase-types.js';
 import {
   CATALOGUE,
   CITIES,

@@ -10,9 +10,10 @@ import { currencyMinorUnits } from '../../domain/settings.js';
 import type { MemberReference } from '../../store/import-purchases.js';
 import type { AppContext, CachedProgram } from '../context.js';
 import { isUuid } from '../members.js';
-import { toResult } from '../purchases/evaluate.js';
-import { mainSchemeOnly, noRuleState } from '../purchases/rules.js';
-import type { PurchaseInput } from '../purchases/types.js';
+import { purchaseResult } from '../../domain/purchase-plan.js';
+import { noRuleState } from '../../domain/purchase-rules.js';
+import { mainSchemeOnly } from '../purchases/rules.js';
+import type { PurchaseInput } from '../../domain/purchase-types.js';
 import { field, rejectAll, rejectionOf, type Item } from './batch.js';
 import type { SourceRecord } from './source.js';
 import type { RejectedRow } from './types.js';
@@ -198,7 +199,7 @@ export class PurchaseRows {
     const rc = mainSchemeOnly(this.program);
     const evaluation = evaluatePurchase(rc.compiled, { receipt: { total, lines }, member: null, facts: noRuleState({ storeId: null, channel: null }).facts, pointsToSpend: 0, occurredAt: first.occurredAt });
     const purchaseId = this.ctx.newId();
-    const result = toResult(this.program, rc, input, { purchaseId, status: 'completed', member: null, occurredAt: first.occurredAt, evaluation, coupons: [], balanceBefore: null, balanceAfter: null, holdExpiresAt: null });
+    const result = purchaseResult(this.program.settings, rc, input, { purchaseId, status: 'completed', member: null, occurredAt: first.occurredAt, evaluation, coupons: [], balanceBefore: null, balanceAfter: null, holdExpiresAt: null });
     return { rows: rows.map((r) => ({ line: r.line, values: r.values })), ref: first.ref, receiptId, requestHash: hash, occurredAt: first.occurredAt, input, purchaseId, resultJson: JSON.stringify(result) };
   }
 }

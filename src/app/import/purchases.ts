@@ -1,5 +1,7 @@
 import type { Transaction } from 'kysely';
 import { applyMovements } from '../../domain/ledger.js';
+import { planPurchase } from '../../domain/purchase-plan.js';
+import { noRuleState } from '../../domain/purchase-rules.js';
 import type { Mapping } from '../../domain/import/mapping.js';
 import type { AmountUnit } from '../../domain/import/values.js';
 import type { ImportedMember } from '../../store/import-members.js';
@@ -10,9 +12,8 @@ import { loadOpenLotsMany, postEntriesMany, type MemberChange } from '../../stor
 import { toMember } from '../../store/members.js';
 import type { DB } from '../../store/schema.js';
 import type { AppContext, CachedProgram } from '../context.js';
-import { planMemberPurchase } from '../purchases/create.js';
 import { evaluateWith } from '../purchases/evaluate.js';
-import { mainSchemeOnly, noRuleState } from '../purchases/rules.js';
+import { mainSchemeOnly } from '../purchases/rules.js';
 import { BatchConflict, type BatchOutcome, type Importer } from './batch.js';
 import { PurchaseRows, type PurchaseItem } from './purchase-rows.js';
 import type { SourceRecord } from './source.js';
@@ -126,8 +127,8 @@ export class PurchaseImporter implements Importer<PurchaseItem> {
   }
 
   /**
-   * Earns as the purchases would have on their dates: each is planned by planMemberPurchase (the
-   * till's own path) on the member's lots read under the wallet lock, in file order, each plan
+   * Earns as the purchases would have on their dates: each is planned by planPurchase (the
+   * till's own plan) on the member's lots read under the wallet lock, in file order, each plan
    * seeing the ones before it. Lots whose expiry has already passed are written down at once.
    */
   async #earn(trx: Transaction<DB>, claimed: Claimed[], now: Date): Promise<{ points: number; expired: number }> {
@@ -145,7 +146,8 @@ export class PurchaseImporter implements Importer<PurchaseItem> {
       const rc = mainSchemeOnly(this.program);
       const rules = noRuleState({ storeId: i.input.storeId ?? null, channel: i.input.channel ?? null });
       const { evaluation } = evaluateWith(rc, rules, member, state, i.input, i.occurredAt, now);
-      const plan = planMemberPurchase(this.ctx, this.program, rc, i.input, member, state, { evaluation, rules }, { purchaseId: i.purchaseId, occurredAt: i.occurredAt, now });
+      const pc = { programId: this.program.programId, settings: this.program.settings, rc, purchaseId: i.purchaseId, occurredAt: i.occurredAt, now, newId: this.ctx.newId };
+      const plan = planPurchase(pc, i.input, member, state, { evaluation, rules });
       const entries = [...plan.entries];
       for (const lot of plan.newLots) {
         if (lot.expiresAt === null || lot.expiresAt.getTime() > now.getTime()) continue;

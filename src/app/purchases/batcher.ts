@@ -1,23 +1,18 @@
 import { DomainError, isDomainError } from '../../domain/errors.js';
 import { databaseFailure } from '../../store/db-errors.js';
 import { toMember } from '../../store/members.js';
-import { insertHoldsQuery, loadOpenLotsMany, postEntriesMany } from '../../store/ledger.js';
-import {
-  claimReceiptsAndLockMembers,
-  findAnonymousPurchase,
-  findReceiptClaim,
-  insertPurchaseQuery,
-  releaseClaimsQuery,
-  releaseRefsQuery,
-} from '../../store/purchases.js';
+import { planPurchase, type PurchasePlan } from '../../domain/purchase-plan.js';
+import { takesShared, type RulesContext } from '../../domain/purchase-rules.js';
+import { writePurchases } from '../../store/purchase-writer.js';
+import { claimReceiptsAndLockMembers, findAnonymousPurchase, findReceiptClaim } from '../../store/purchases.js';
 import { requestHash, type AppContext } from '../context.js';
 import { isUuid } from '../members.js';
-import { createPurchase, placeOf, planMemberPurchase, walletFactsOf, type MemberPurchasePlan } from './create.js';
+import { createPurchase, placeOf, walletFactsOf } from './create.js';
 import { evaluateWith, occurredAtOf, resolvePurchaseMember } from './evaluate.js';
 import { anonymousView, replayPurchase } from './hold-end.js';
-import { loadMemberRuleState, loadRulesBase, loadRulesContext, type RulesContext } from './rules.js';
-import { takesShared } from './settle.js';
-import type { PurchaseInput, PurchaseResult } from './types.js';
+import { loadRulesBase, loadRulesContext } from './rules.js';
+import { loadDecisionStates } from './state.js';
+import type { PurchaseInput, PurchaseResult } from '../../domain/purchase-types.js';
 
 interface Pending {
   programId: string;
@@ -30,9 +25,10 @@ interface Pending {
 /**
  * Group commit for purchases (DESIGN.md, "Round trips decide the speed"): purchases of different
  * members that arrive while earlier batches are being written are written together — one claim-
- * and-lock statement, one read of the lots, one statement with all the writes, one commit —
+ * and-lock statement, one read of every member's state (store/purchase-loader.ts; one more for
+ * tier totals), one statement with all the writes, one commit —
  * instead of five round trips each. Each purchase is planned exactly as on its own
- * (planMemberPurchase), so the answers are the same; a refused purchase is refused alone (its
+ * (domain/purchase-plan.ts), so the answers are the same; a refused purchase is refused alone (its
  * receipt claim is released in the same statement); anything unexpected sends the batch's
  * purchases down the single path one by one. A member has at most one purchase in a batch; the
  * next one waits for the following batch. Only what is committed is answered.
@@ -142,25 +138,34 @@ export class PurchaseBatcher {
         now,
       );
       if (members.size < items.length) throw new Error('a member of the batch does not exist');
-      const states = await loadOpenLotsMany(trx, items.filter((i) => claimed.has(i.purchaseId)).map((i) => i.memberId));
+      // Load: every claimed purchase's member state in one go, under the wallets' locks.
+      const fresh = items.flatMap((i, k) => (claimed.has(i.purchaseId) ? [{ i, k }] : []));
+      const states = await loadDecisionStates(
+        trx,
+        fresh.map(({ i, k }) => {
+          const locked = members.get(i.memberId)!;
+          return { rc: contexts[k]!, member: toMember(locked), wallet: walletFactsOf(locked), place: placeOf(i.input), occurredAt: i.occurredAt };
+        }),
+      );
+      const stateOf = new Map(fresh.map(({ k }, n) => [k, states[n]!]));
+      // Decide: each purchase planned exactly as on its own.
       const outcomes: Outcome[] = [];
-      const plans: MemberPurchasePlan[] = [];
+      const plans: PurchasePlan[] = [];
       const released: { receiptId: string; purchaseId: string }[] = [];
       for (const [k, i] of items.entries()) {
-        if (!claimed.has(i.purchaseId)) {
+        const state = stateOf.get(k);
+        if (!state) {
           outcomes.push({ kind: 'prior' });
           continue;
         }
         const rc = contexts[k]!;
         try {
-          const locked = members.get(i.memberId)!;
-          const member = toMember(locked);
-          const state = states.get(i.memberId)!;
-          const rules = await loadMemberRuleState(trx, rc, member, walletFactsOf(locked), placeOf(i.input), i.occurredAt);
-          const { evaluation } = evaluateWith(rc, rules, member, state, i.input, i.occurredAt, now);
+          const member = toMember(members.get(i.memberId)!);
+          const { evaluation } = evaluateWith(rc, state.rules, member, state.ledger, i.input, i.occurredAt, now);
           // A single-use code or a campaign budget is a shared row: such purchases are settled one by one.
           if (takesShared(rc, evaluation)) throw new Error('the purchase takes a shared row');
-          const plan = planMemberPurchase(this.ctx, program, rc, i.input, member, state, { evaluation, rules }, { purchaseId: i.purchaseId, occurredAt: i.occurredAt, now });
+          const pc = { programId, settings: program.settings, rc, purchaseId: i.purchaseId, occurredAt: i.occurredAt, now, newId: this.ctx.newId };
+          const plan = planPurchase(pc, i.input, member, state.ledger, { evaluation, rules: state.rules });
           plans.push(plan);
           outcomes.push({ kind: 'written', result: plan.result });
         } catch (err) {
@@ -169,18 +174,8 @@ export class PurchaseBatcher {
           outcomes.push({ kind: 'refused', error: err });
         }
       }
-      const also = [
-        ...plans.flatMap((p) => insertHoldsQuery(trx, { memberId: p.purchase.memberId, programId }, p.holds)),
-        ...(plans.length > 0 ? [insertPurchaseQuery(trx, plans.map((p) => p.purchase))] : []),
-        ...plans.flatMap((p) => p.also),
-        ...(released.length > 0 ? [releaseClaimsQuery(programId, released), releaseRefsQuery(released.map((r) => r.purchaseId))] : []),
-      ];
-      await postEntriesMany(
-        trx,
-        { programId, at: now },
-        plans.map((p) => ({ memberId: p.purchase.memberId, newLots: p.newLots, entries: p.entries, wallet: p.wallet })),
-        also,
-      );
+      // Commit: the batch's plans and released claims in one statement.
+      await writePurchases(trx, { programId, at: now, plans, released });
       return outcomes;
     });
   }

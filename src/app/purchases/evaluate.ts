@@ -1,16 +1,18 @@
 import { DomainError } from '../../domain/errors.js';
 import { availableAt, pendingOf } from '../../domain/ledger.js';
 import { evaluatePurchase, type PurchaseEvaluation } from '../../domain/purchase.js';
-import { receiptText } from '../../domain/receipt-text.js';
 import type { Executor } from '../../store/executor.js';
 import { loadOpenLots } from '../../store/ledger.js';
 import type { MemberRow } from '../../store/members.js';
-import type { AppContext, CachedProgram } from '../context.js';
+import type { AppContext } from '../context.js';
 import { requireMember } from '../members.js';
 import { findMemberByIdentifier } from '../../store/members.js';
 import { normaliseIdentifier } from '../../domain/identifiers.js';
-import { loadMemberRuleState, loadRulesContext, readWalletFacts, usageRows, type MemberRuleState, type RulesContext, type WalletFacts } from './rules.js';
-import type { CouponView, PurchaseInput, PurchaseResult, PurchaseStatusView } from './types.js';
+import { couponViews, purchaseResult } from '../../domain/purchase-plan.js';
+import type { MemberRuleState, RulesContext, WalletFacts } from '../../domain/purchase-rules.js';
+import type { PurchaseInput, PurchaseResult } from '../../domain/purchase-types.js';
+import { readWalletFacts } from '../../store/purchase-loader.js';
+import { loadMemberRuleState, loadRulesContext } from './rules.js';
 
 /** The member a receipt names (by id or identifier), or null for a receipt without a member. */
 export async function resolvePurchaseMember(db: Executor, programId: string, input: PurchaseInput): Promise<MemberRow | null> {
@@ -91,80 +93,6 @@ export function evaluateWith(
   return { evaluation, lots: state.lots, holds: state.holds, available };
 }
 
-/** What became of each presented code. */
-export function couponViews(rules: MemberRuleState, ev: PurchaseEvaluation): CouponView[] {
-  const used = new Set(ev.couponsUsed.map((c) => c.code));
-  return rules.codes.map(({ code, refusal }) => {
-    if (refusal) return { code: code.presented, status: 'refused', reason: refusal };
-    if (used.has(code.code!)) return { code: code.presented, status: 'applied', reason: null };
-    return { code: code.presented, status: 'not_applied', reason: 'no_campaign' };
-  });
-}
-
-export function toResult(
-  program: CachedProgram,
-  rc: RulesContext,
-  input: PurchaseInput,
-  e: {
-    purchaseId: string | null;
-    status: PurchaseStatusView;
-    member: MemberRow | null;
-    occurredAt: Date;
-    evaluation: PurchaseEvaluation;
-    coupons: CouponView[];
-    balanceBefore: number | null;
-    balanceAfter: number | null;
-    holdExpiresAt: Date | null;
-  },
-): PurchaseResult {
-  const ev = e.evaluation;
-  const s = program.settings;
-  const names = new Map(rc.compiled.purchase.map((c) => [c.id, c.source.name]));
-  return {
-    purchaseId: e.purchaseId,
-    receiptId: input.receiptId,
-    status: e.status,
-    memberId: e.member?.memberId ?? null,
-    memberStatus: e.member?.status ?? null,
-    currency: s.currency,
-    occurredAt: e.occurredAt.toISOString(),
-    total: ev.total,
-    paidTotal: ev.paidTotal,
-    maxPointsToSpend: ev.maxPointsToSpend,
-    pointsSpent: ev.pointsSpent,
-    pointsEarned: ev.pointsEarned,
-    earnedAvailableAt: ev.pointsEarned > 0 ? ev.earnedAvailableAt.toISOString() : null,
-    earnedExpiresAt: ev.pointsEarned > 0 ? (ev.earnedExpiresAt?.toISOString() ?? null) : null,
-    discountTotal: ev.discountTotal,
-    basePoints: ev.basePoints,
-    bonusPoints: ev.bonusPoints,
-    lines: ev.lines,
-    effects: ev.effects.map((x) => ({ ...x, campaignName: x.campaignId ? (names.get(x.campaignId) ?? null) : null })),
-    coupons: e.coupons,
-    tier: ev.tier ? { id: ev.tier.id, name: ev.tier.name, rank: ev.tier.rank } : null,
-    ruleVersion: rc.version,
-    usage: e.member ? usageRows(rc.compiled, ev, e.member.memberId, e.occurredAt).map((u) => ({ campaignId: u.campaignId, period: u.period })) : [],
-    balanceBefore: e.balanceBefore,
-    balanceAfter: e.balanceAfter,
-    holdExpiresAt: e.holdExpiresAt?.toISOString() ?? null,
-    cancelReason: null,
-    receiptText: receiptText(ev, e.balanceAfter, e.occurredAt, s.locale, s.timeZone, promotionsOf(rc, ev), s.currency),
-  };
-}
-
-/** What each campaign (and the tier) gave, by name, for the receipt's printed lines. */
-function promotionsOf(rc: RulesContext, ev: PurchaseEvaluation): { name: string; discount: number; points: number }[] {
-  const byName = new Map<string, { name: string; discount: number; points: number }>();
-  for (const e of ev.effects) {
-    const name = e.campaignId ? (rc.compiled.purchase.find((c) => c.id === e.campaignId)?.source.name ?? e.campaignId) : (ev.tier?.name ?? e.tierId ?? '');
-    const p = byName.get(name) ?? { name, discount: 0, points: 0 };
-    p.discount += e.discount;
-    p.points += e.points;
-    byName.set(name, p);
-  }
-  return [...byName.values()];
-}
-
 /** calculate: the same evaluation as create, nothing written. */
 export async function calculatePurchase(ctx: AppContext, programId: string, input: PurchaseInput): Promise<PurchaseResult> {
   const program = await ctx.programs.get(programId);
@@ -179,13 +107,13 @@ export async function calculatePurchase(ctx: AppContext, programId: string, inpu
   // purchase is the balance before less what is spent (unless nothing is pending).
   const immediate = program.settings.pendingDays === 0 ? evaluation.pointsEarned : 0;
   const after = available === null ? null : available - evaluation.pointsSpent + (input.twoPhase ? 0 : immediate);
-  return toResult(program, rc, input, {
+  return purchaseResult(program.settings, rc, input, {
     purchaseId: null,
     status: 'calculated',
     member,
     occurredAt,
     evaluation,
-    coupons: couponViews(rules, evaluation),
+    coupons: couponViews(rules.codes, evaluation),
     balanceBefore: available,
     balanceAfter: after,
     holdExpiresAt: null,

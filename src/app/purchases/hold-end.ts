@@ -6,9 +6,9 @@ import { deleteHolds, loadOpenLots, lockWallet } from '../../store/ledger.js';
 import { findPurchase, setPurchaseState, type PurchaseRow } from '../../store/purchases.js';
 import type { Executor } from '../../store/executor.js';
 import type { AppContext } from '../context.js';
-import { LedgerChange } from '../ledger-state.js';
+import { LedgerDraft } from '../../domain/ledger-draft.js';
 import { releaseCancelled } from './release.js';
-import type { CancelReason, PurchaseResult } from './types.js';
+import type { CancelReason, PurchaseResult } from '../../domain/purchase-types.js';
 
 /** Whether the hold of a held purchase has run out at `now` (it is then released, whether or not the job ran). */
 export const holdRanOut = (p: Pick<PurchaseRow, 'status' | 'holdExpiresAt'>, now: Date): boolean =>
@@ -35,7 +35,7 @@ export async function cancelHeld(ctx: AppContext, trx: Executor, p: PurchaseRow,
   await deleteHolds(trx, p.memberId, p.purchaseId);
   await releaseCancelled(trx, p.programId, p.memberId, p.purchaseId, p.result as PurchaseResult, now);
   const { lots, holds } = await loadOpenLots(trx, p.memberId);
-  const balanceAfter = new LedgerChange(ctx).availableAfter(lots, holds, now);
+  const balanceAfter = new LedgerDraft(ctx.newId).availableAfter(lots, holds, now);
   const result: PurchaseResult = { ...purchaseView(p), status: 'cancelled', cancelReason: reason, balanceAfter, receiptText: [] };
   await setPurchaseState(trx, p.memberId, p.purchaseId, { status: 'cancelled', result, pointsSpent: 0, cancelReason: reason, at: now });
   return result;

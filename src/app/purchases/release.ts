@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { couponUsesOfPurchase, giveCouponUseBack, setCouponUseStatus } from '../../store/coupons.js';
 import type { Executor } from '../../store/executor.js';
-import type { PurchaseResult } from './types.js';
+import type { PurchaseResult } from '../../domain/purchase-types.js';
 
 /**
  * A cancelled two-phase purchase did not happen: its coupon uses, campaign uses and budget

@@ -7,10 +7,10 @@ import { loadOpenLots, lockWallet, lotsOfPurchase, postEntries } from '../../sto
 import { findAnonymousPurchase, findPurchase, insertReturn, returnsOfPurchase } from '../../store/purchases.js';
 import type { AppContext } from '../context.js';
 import { idempotent } from '../idempotent.js';
-import { LedgerChange } from '../ledger-state.js';
+import { LedgerDraft } from '../../domain/ledger-draft.js';
 import { giveCouponsBack } from './release.js';
 import { locatePurchase } from './two-phase.js';
-import type { PurchaseResult, ReturnInput, ReturnResult } from './types.js';
+import type { PurchaseResult, ReturnInput, ReturnResult } from '../../domain/purchase-types.js';
 
 /**
  * A whole or partial return. Points paid for the returned goods come back (as a new lot that
@@ -53,7 +53,7 @@ export async function returnPurchase(
     let balanceAfter: number | null = null;
     if (memberId) {
       const { lots, holds } = await loadOpenLots(trx, memberId);
-      const change = new LedgerChange(ctx);
+      const change = new LedgerDraft(ctx.newId);
       const cause = { purchaseId, returnId };
       const working: Lot[] = [...lots];
       if (restore > 0) {

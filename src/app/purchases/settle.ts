@@ -9,23 +9,7 @@ import type { PurchaseEvaluation } from '../../domain/purchase.js';
 import { chargeBudgets } from '../../store/campaign-state.js';
 import { giveCouponUseBack, takeCouponUse } from '../../store/coupons.js';
 import type { Executor } from '../../store/executor.js';
-import { budgetCharges, codeLimit, type MemberRuleState, type RulesContext } from './rules.js';
-
-/** The rule state with lost codes dropped and spent budgets marked as spent. */
-export function withOverrides(rc: RulesContext, rules: MemberRuleState, lost: ReadonlySet<string>, exhausted: ReadonlySet<string>): MemberRuleState {
-  if (lost.size === 0 && exhausted.size === 0) return rules;
-  const budgetUsed = { ...rules.facts.budgetUsed };
-  for (const id of exhausted) {
-    const cap = (rc.compiled.purchase.find((c) => c.id === id) ?? [...rc.compiled.events.values()].flat().find((c) => c.id === id))?.source.budget;
-    const used = budgetUsed[id] ?? { points: 0, costMinor: 0 };
-    budgetUsed[id] = { points: Math.max(used.points, cap?.points ?? 0), costMinor: Math.max(used.costMinor, cap?.money ?? 0) };
-  }
-  return {
-    ...rules,
-    facts: { ...rules.facts, coupons: rules.facts.coupons.filter((c) => !lost.has(c.code)), budgetUsed },
-    codes: rules.codes.map((c) => (c.code.code && lost.has(c.code.code) ? { ...c, refusal: 'used_up' as const } : c)),
-  };
-}
+import { budgetCharges, codeLimit, withOverrides, type BudgetMoves, type MemberRuleState, type RulesContext } from '../../domain/purchase-rules.js';
 
 const byString = <T>(key: (x: T) => string) => (a: T, b: T) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 
@@ -42,7 +26,7 @@ export async function settle<E extends Pick<PurchaseEvaluation, 'effects' | 'cou
   evaluate: (rules: MemberRuleState) => E,
   at: Date,
   campaigns: RulesContext['compiled']['purchase'] = rc.compiled.purchase,
-): Promise<{ evaluation: E; rules: MemberRuleState; budgets: Map<string, { before: { points: number; money: number }; after: { points: number; money: number } }> }> {
+): Promise<{ evaluation: E; rules: MemberRuleState; budgets: BudgetMoves }> {
   const taken = new Set<string>();
   const lost = new Set<string>();
   const charged = new Map<string, { points: number; money: number }>();
@@ -88,7 +72,7 @@ export async function settle<E extends Pick<PurchaseEvaluation, 'effects' | 'cou
     for (const [id, c] of charged) {
       if (!charging.has(id)) await chargeBudgets(db, programId, [{ campaignId: id, points: -c.points, money: -c.money, capPoints: null, capMoney: null }], at);
     }
-    const budgets = new Map<string, { before: { points: number; money: number }; after: { points: number; money: number } }>();
+    const budgets: BudgetMoves = new Map();
     for (const ch of charges) {
       const after = totals.get(ch.campaignId);
       if (after) budgets.set(ch.campaignId, { before: { points: after.points - ch.points, money: after.money - ch.money }, after });
@@ -96,7 +80,3 @@ export async function settle<E extends Pick<PurchaseEvaluation, 'effects' | 'cou
     return { evaluation, rules: state, budgets };
   }
 }
-
-/** Whether a purchase takes anything shared (then the batch path settles it too, or falls back). */
-export const takesShared = (rc: RulesContext, evaluation: PurchaseEvaluation): boolean =>
-  evaluation.couponsUsed.some((c) => codeLimit(rc.codes.find((x) => x.code === c.code)!) !== null) || budgetCharges(rc.compiled, evaluation).length > 0;

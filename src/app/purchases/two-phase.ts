@@ -5,10 +5,9 @@ import { deleteHolds, loadOpenLots, lockWallet, postEntries } from '../../store/
 import { findAnonymousPurchase, findPurchase, findPurchaseRef, heldPurchasesDue, setPurchaseState, type PurchaseRow } from '../../store/purchases.js';
 import type { DB } from '../../store/schema.js';
 import type { AppContext } from '../context.js';
-import { LedgerChange } from '../ledger-state.js';
-import { earn } from './create.js';
+import { earnInto, LedgerDraft } from '../../domain/ledger-draft.js';
 import { anonymousView, cancelHeld, holdRanOut, purchaseView } from './hold-end.js';
-import type { PurchaseResult } from './types.js';
+import type { PurchaseResult } from '../../domain/purchase-types.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -68,9 +67,9 @@ export async function confirmPurchase(ctx: AppContext, programId: string, purcha
       return { expired: { ...p, cancelReason: 'hold_timeout' as const } };
     }
     const { lots, holds } = await loadOpenLots(trx, memberId);
-    const change = new LedgerChange(ctx);
+    const change = new LedgerDraft(ctx.newId);
     for (const h of holds.filter((h) => h.purchaseId === purchaseId)) change.post(h.lotId, 'redeemed', 'redeem', -h.amount, { purchaseId });
-    earn(change, lots, prior.pointsEarned, {
+    earnInto(change, lots, prior.pointsEarned, {
       purchaseId,
       availableAt: new Date(prior.earnedAvailableAt ?? now),
       expiresAt: prior.earnedExpiresAt ? new Date(prior.earnedExpiresAt) : null,

@@ -7,7 +7,7 @@ import type { Campaign } from '../../domain/rules/types.js';
 import type { ReceiptLineInput } from '../../domain/receipt.js';
 import { findDefinition } from '../../store/rules.js';
 import type { AppContext } from '../context.js';
-import { usageKey } from '../purchases/rules.js';
+import { usageKey } from '../../domain/purchase-rules.js';
 
 export interface BacktestResult {
   campaignId: string;

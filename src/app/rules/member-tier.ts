@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js';
 import { requireMember } from '../members.js';
-import { loadMemberRuleState, loadRulesContext, readWalletFacts } from '../purchases/rules.js';
+import { readWalletFacts } from '../../store/purchase-loader.js';
+import { loadMemberRuleState, loadRulesContext } from '../purchases/rules.js';
 import { tierChangesOf } from '../../store/tier-state.js';
 
 export interface MemberTierView {

@@ -5,7 +5,7 @@ import { lockWallet } from '../../store/ledger.js';
 import type { AppContext } from '../context.js';
 import { requireMember } from '../members.js';
 import { createPurchase } from '../purchases/create.js';
-import type { PurchaseResult } from '../purchases/types.js';
+import type { PurchaseResult } from '../../domain/purchase-types.js';
 
 export interface MembershipInput {
   tierId: string;

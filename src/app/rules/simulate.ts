@@ -13,9 +13,12 @@ import { loadOpenLots } from '../../store/ledger.js';
 import type { MemberRow } from '../../store/members.js';
 import { listRuleVersionHeads } from '../../store/rules.js';
 import type { AppContext } from '../context.js';
-import { couponViews, resolvePurchaseMember } from '../purchases/evaluate.js';
-import { loadMemberRuleState, loadRulesContext, readWalletFacts, type MemberRuleState } from '../purchases/rules.js';
-import type { CouponView, PurchaseInput } from '../purchases/types.js';
+import { couponViews } from '../../domain/purchase-plan.js';
+import type { MemberRuleState } from '../../domain/purchase-rules.js';
+import { readWalletFacts } from '../../store/purchase-loader.js';
+import { resolvePurchaseMember } from '../purchases/evaluate.js';
+import { loadMemberRuleState, loadRulesContext } from '../purchases/rules.js';
+import type { CouponView, PurchaseInput } from '../../domain/purchase-types.js';
 import { checkRules } from './engine.js';
 import { workingRules } from './versions.js';
 
@@ -180,7 +183,7 @@ export async function simulate(ctx: AppContext, programId: string, input: Simula
     occurredAt: occurredAt.toISOString(),
     member: { kind: isReal ? 'member' : member ? 'hypothetical' : 'none', id: memberRow?.memberId ?? null, name: memberRow?.name ?? null, tierId: member?.tierId ?? null },
     evaluation,
-    coupons: couponViews(state, evaluation),
+    coupons: couponViews(state.codes, evaluation),
     controlGroups,
     explanation,
   };

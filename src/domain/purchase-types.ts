@@ -1,7 +1,7 @@
-import type { IdentifierKind } from '../../domain/identifiers.js';
-import type { PurchaseLine } from '../../domain/purchase.js';
-import type { ReceiptLineInput } from '../../domain/receipt.js';
-import type { AppliedEffect } from '../../domain/rules/facts.js';
+import type { IdentifierKind } from './identifiers.js';
+import type { PurchaseLine } from './purchase.js';
+import type { ReceiptLineInput } from './receipt.js';
+import type { AppliedEffect } from './rules/facts.js';
 
 /** A receipt as the till or web shop sends it to calculate or create. */
 export interface PurchaseInput {
