@@ -6,6 +6,10 @@
  *      `kopilka verify` on the result.
  *   2. pgbench TPC-B on the same PostgreSQL for the same duration (its own database).
  *   3. PGlite: the same purchase run on the embedded database (10,000 members).
+ * Each purchase run has two mixes: the simple mix (5-line receipts, no campaigns) and, after it on
+ * the same server and members, the "real program" (bench/real-program.ts: 12 campaigns and 4 tiers
+ * published over the API, receipts of 8–20 lines from real baskets, members named by phone, 30 %
+ * anonymous, a third of member receipts spending points). BENCH_STEPS picks the steps to run.
  * Each step also records the server's CPU, event-loop utilisation and memory (bench/probe.mjs is
  * preloaded into it), PostgreSQL's CPU, what the database's backends wait on, and the CPU that
  * everything else on the machine took (other people's tests; a step first waits a little for the
@@ -29,12 +33,30 @@ import { startCountingProxy, type StatementCount } from './pg-proxy.js';
 import { contextSwitchesOf, cpuMsOf, cpuWindow, machineCpuMs, memoryOf, type CpuWindow } from './procfs.js';
 import { summariseProfile } from './profile-summary.js';
 import { purchaseSource, runLoad, type LoadResult } from './purchases.js';
+import { publishProgram, readBaskets, realProgram, realSource, REAL_MIX, TIER_SHARES } from './real-program.js';
 import { SERVER_HEAP_MB, serverNodeFlags } from '../src/config.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const env = process.env;
 const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
 const list = (name: string, fallback: number[]) => (env[name] ? env[name]!.split(/[ ,]+/).filter(Boolean).map(Number) : fallback);
+
+/**
+ * Which steps run (BENCH_STEPS, names separated by spaces or commas; default all): mix (the simple
+ * purchase mix), real (the real program), balance (balance reads), roundtrips (round trips per
+ * request through a counting proxy), pgbench, pglite (the PGlite phase: the mix and the real
+ * program as chosen). mix, real, balance and roundtrips are the PostgreSQL phase.
+ */
+const STEP_NAMES = ['mix', 'real', 'balance', 'roundtrips', 'pgbench', 'pglite'] as const;
+type StepName = (typeof STEP_NAMES)[number];
+function benchSteps(): Set<StepName> {
+  if (!env.BENCH_STEPS) return new Set(STEP_NAMES);
+  const names = env.BENCH_STEPS.split(/[ ,]+/).filter(Boolean);
+  const bad = names.filter((n) => !(STEP_NAMES as readonly string[]).includes(n));
+  if (bad.length) throw new Error(`BENCH_STEPS: unknown step(s) ${bad.join(', ')}; the steps are ${STEP_NAMES.join(', ')}`);
+  return new Set(names as StepName[]);
+}
+const runs = (name: StepName) => CFG.steps.has(name);
 
 const CFG = {
   serverMain: env.BENCH_SERVER_MAIN ?? path.join(here, '.build', 'cli', 'main.js'),
@@ -59,6 +81,7 @@ const CFG = {
   results: env.BENCH_RESULTS ?? path.join(here, 'RESULTS.md'),
   command: env.BENCH_COMMAND ?? 'bash bench/run.sh',
   profile: process.argv.includes('--profile'),
+  steps: benchSteps(),
   /** The server's V8 flags: those `npm start` uses (src/config.ts) unless BENCH_SERVER_NODE_ARGS says otherwise ('' for none). */
   serverNodeArgs: env.BENCH_SERVER_NODE_ARGS !== undefined ? env.BENCH_SERVER_NODE_ARGS.split(/\s+/).filter(Boolean) : serverNodeFlags(Number(env.SERVER_HEAP_MB) || SERVER_HEAP_MB),
 };
@@ -361,7 +384,7 @@ async function smokeTest(server: Server, members: LoadedMember[]): Promise<void>
   if (res.status !== 201) throw new Error(`a single purchase failed: ${res.status} ${await res.text()}`);
 }
 
-const purchaseLoad = (server: Server, source: ReturnType<typeof purchaseSource>, connections: number, duration: number, label = 'purchases') => ({
+const purchaseLoad = (server: Server, source: { next(): string }, connections: number, duration: number, label = 'purchases') => ({
   label,
   url: server.url,
   apiKey: server.apiKey!,
@@ -369,6 +392,66 @@ const purchaseLoad = (server: Server, source: ReturnType<typeof purchaseSource>,
   duration,
   request: () => ({ method: 'POST' as const, path: '/v1/purchases', body: source.next() }),
 });
+
+// ---------------------------------------------------------------- the real program
+
+const REAL_LABEL = 'real program';
+const REAL_SAMPLE = 60;
+
+/** What a sample of the real program's receipts came to, sent one at a time before its load. */
+interface RealSample {
+  receipts: number;
+  version: number;
+  linesPerReceipt: number;
+  kinds: { anonymous: number; earn: number; spend: number };
+  /** Campaigns that gave something, per receipt. */
+  campaignsPerReceipt: number;
+  /** Campaign and tier money off, as a share of the receipts' totals. */
+  discountShare: number;
+  /** Receipts each campaign gave something on. */
+  byCampaign: Record<string, number>;
+  /** Member receipts by the tier they were evaluated with. */
+  tiers: Record<string, number>;
+}
+
+let baskets: string[][] | null = null;
+const groceryBaskets = () => (baskets ??= readBaskets());
+
+/**
+ * Publishes the real program on a running server over its API, then sends a sample of receipts
+ * one at a time (a broken setup fails here with its answer) and tallies what they got.
+ */
+async function setUpRealProgram(server: Server, members: LoadedMember[], tag: string): Promise<{ source: ReturnType<typeof realSource>; sample: RealSample }> {
+  const version = await publishProgram(server.url, server.apiKey!, realProgram());
+  log(`the real program published as rules version ${version}: ${realProgram().campaigns.length} campaigns, ${realProgram().tiers.length} tiers`);
+  const source = realSource(members, groceryBaskets(), `${runId}-${tag}`);
+  const sample: RealSample = { receipts: 0, version, linesPerReceipt: 0, kinds: { anonymous: 0, earn: 0, spend: 0 }, campaignsPerReceipt: 0, discountShare: 0, byCampaign: {}, tiers: {} };
+  let total = 0;
+  let discount = 0;
+  for (let i = 0; i < REAL_SAMPLE; i++) {
+    const receipt = source.receipt(i < 3 ? (['anonymous', 'earn', 'spend'] as const)[i] : undefined);
+    const res = await fetch(`${server.url}/v1/purchases`, { method: 'POST', headers: { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(receipt) });
+    if (res.status !== 201) throw new Error(`a real-program purchase failed: ${res.status} ${await res.text()}\n${JSON.stringify(receipt)}`);
+    const r = (await res.json()) as { total: number; discountTotal: number; effects: { campaignId: string | null }[]; tier: { id: string } | null; memberId: string | null; pointsSpent: number };
+    sample.receipts++;
+    sample.linesPerReceipt += (receipt.lines as unknown[]).length;
+    sample.kinds[r.memberId === null ? 'anonymous' : r.pointsSpent > 0 ? 'spend' : 'earn']++;
+    const applied = new Set(r.effects.map((e) => e.campaignId).filter((id): id is string => id !== null));
+    sample.campaignsPerReceipt += applied.size;
+    for (const id of applied) sample.byCampaign[id] = (sample.byCampaign[id] ?? 0) + 1;
+    if (r.memberId !== null) sample.tiers[r.tier?.id ?? 'none'] = (sample.tiers[r.tier?.id ?? 'none'] ?? 0) + 1;
+    total += r.total;
+    discount += r.discountTotal;
+  }
+  sample.linesPerReceipt /= sample.receipts;
+  sample.campaignsPerReceipt /= sample.receipts;
+  sample.discountShare = discount / total;
+  log(
+    `real program, ${sample.receipts} receipts one at a time: ${sample.linesPerReceipt.toFixed(1)} lines, ${sample.campaignsPerReceipt.toFixed(1)} campaigns applied a receipt, ` +
+      `${(100 * sample.discountShare).toFixed(1)} % off; anonymous/earn/spend ${sample.kinds.anonymous}/${sample.kinds.earn}/${sample.kinds.spend}; tiers ${JSON.stringify(sample.tiers)}`,
+  );
+  return { source, sample };
+}
 
 // ---------------------------------------------------------------- phases
 
@@ -380,15 +463,47 @@ interface RoundTrips {
 }
 
 interface PgPhase {
+  /** The simple mix, by concurrency. */
   steps: Step[];
-  balance: Step;
+  /** The real program, by concurrency. */
+  realSteps: Step[];
+  realSample: RealSample | null;
+  balance: Step | null;
   rss: { idleMb: number; peakMb: number; hwmMb: number };
   roundTrips: RoundTrips[];
   verify: { code: number; output: string };
+  /** Rows in purchases and anonymous_purchases. */
   purchasesInDb: number;
   purchasesAnswered: number;
   /** Requests that may have been in flight when timed purchase steps stopped. */
   inFlightAtStops: number;
+}
+
+/**
+ * Round trips per request through a counting proxy, with a server of its own on the same database
+ * (a short run at concurrency 4 after 8 requests that warm its caches). Returns the purchases it made.
+ */
+async function countRoundTrips(dbUrl: string, apiKey: string, loads: { label: string; purchases: boolean; request: () => { method: 'POST' | 'GET'; path: string; body?: string } }[]): Promise<{ trips: RoundTrips[]; purchases: number }> {
+  log('counting round trips per request through a proxy');
+  const proxy = await startCountingProxy({ host: new URL(CFG.pgBase).hostname, port: Number(new URL(CFG.pgBase).port || 5432) });
+  const closeProxy = onCleanup('proxy', () => proxy.close());
+  const viaProxyUrl = new URL(dbUrl);
+  viaProxyUrl.port = String(proxy.port);
+  const diag = await startServer('postgres via proxy', { DATABASE_URL: viaProxyUrl.toString(), DB_POOL_SIZE: '4' });
+  diag.apiKey = apiKey;
+  const trips: RoundTrips[] = [];
+  let purchases = 0;
+  for (const l of loads) {
+    const base = { label: l.label, url: diag.url, apiKey, connections: 4, request: l.request };
+    const warm = await runLoad({ ...base, amount: 8 }); // caches warm
+    proxy.reset();
+    const r = await runLoad({ ...base, amount: 400 });
+    if (l.purchases) purchases += warm.ok + r.ok;
+    trips.push({ label: r.label, requests: r.ok, perRequest: proxy.roundTrips() / r.ok, statements: proxy.statements() });
+  }
+  await diag.stop();
+  await closeProxy();
+  return { trips, purchases };
 }
 
 async function pgPhase(): Promise<PgPhase> {
@@ -397,80 +512,88 @@ async function pgPhase(): Promise<PgPhase> {
   const dbUrl = `${CFG.pgBase}/${dbName}`;
   const server = await startServer('postgres', { DATABASE_URL: serverDbUrl(dbName), DB_POOL_SIZE: String(CFG.poolSize) });
   if (!server.programId || !server.apiKey) throw new Error('the server did not print a program id and admin key');
+  const apiKey = server.apiKey;
 
   log(`loading ${CFG.members} members into PostgreSQL`);
   const client = new pg.Client({ connectionString: dbUrl });
   await client.connect();
   const t0 = Date.now();
-  const members = await loadMembers((sql, params) => client.query(sql, params), { programId: server.programId, count: CFG.members });
+  const members = await loadMembers((sql, params) => client.query(sql, params), { programId: server.programId, count: CFG.members, tiers: TIER_SHARES });
   await client.end();
   log(`loaded ${members.length} members in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
   await smokeTest(server, members);
   let answered = 1;
+  let inFlight = 0;
   const idle = memoryOf(server.pid)!;
-  const source = purchaseSource(members, `${runId}-pg`);
-  const warm = await runLoad(purchaseLoad(server, source, 16, CFG.warmup, 'warm-up'));
-  answered += warm.ok;
   const steps: Step[] = [];
-  for (const c of CFG.concurrency) {
+  if (runs('mix')) {
+    const source = purchaseSource(members, `${runId}-pg`);
+    const warm = await runLoad(purchaseLoad(server, source, 16, CFG.warmup, 'warm-up'));
+    answered += warm.ok;
+    inFlight += 16;
+    for (const c of CFG.concurrency) {
+      await checkpoint();
+      const s = await step('PostgreSQL', server, [dbName], purchaseLoad(server, source, c, CFG.duration));
+      answered += s.ok;
+      inFlight += c;
+      steps.push(s);
+    }
+  }
+  const balanceRead = () => ({ method: 'GET' as const, path: `/v1/members/${members[Math.floor(Math.random() * members.length)]!.memberId}/balance` });
+  let balance: Step | null = null;
+  if (runs('balance')) {
     await checkpoint();
-    const s = await step('PostgreSQL', server, [dbName], purchaseLoad(server, source, c, CFG.duration));
-    answered += s.ok;
-    steps.push(s);
+    balance = await step('PostgreSQL', server, [dbName], { label: 'balance', url: server.url, apiKey, connections: CFG.balanceConcurrency, duration: CFG.duration, request: balanceRead });
   }
-  await checkpoint();
-  const balance = await step('PostgreSQL', server, [dbName], {
-    label: 'balance',
-    url: server.url,
-    apiKey: server.apiKey,
-    connections: CFG.balanceConcurrency,
-    duration: CFG.duration,
-    request: () => ({ method: 'GET', path: `/v1/members/${members[Math.floor(Math.random() * members.length)]!.memberId}/balance` }),
-  });
-  const mem = memoryOf(server.pid)!;
-  const peak = Math.max(...steps.map((s) => s.rssPeakMb ?? 0), balance.rssPeakMb ?? 0);
-  await server.stop();
 
-  // Round trips per request, through a counting proxy (a separate, short run).
-  log('counting round trips per request through a proxy');
-  const proxy = await startCountingProxy({ host: new URL(CFG.pgBase).hostname, port: Number(new URL(CFG.pgBase).port || 5432) });
-  const closeProxy = onCleanup('proxy', () => proxy.close());
-  const viaProxyUrl = new URL(dbUrl);
-  viaProxyUrl.port = String(proxy.port);
-  const viaProxy = viaProxyUrl.toString();
-  const diag = await startServer('postgres via proxy', { DATABASE_URL: viaProxy, DB_POOL_SIZE: '4' });
-  diag.apiKey = server.apiKey;
+  // Round trips of the simple mix, before the real program's rules are published.
   const roundTrips: RoundTrips[] = [];
-  const N = 400;
-  for (const mode of ['spend', 'earn'] as const) {
-    const src = purchaseSource(members, `${runId}-rt-${mode}`, mode);
-    await runLoad({ ...purchaseLoad(diag, src, 4, 1), amount: 8 }); // caches warm
-    proxy.reset();
-    const r = await runLoad({ ...purchaseLoad(diag, src, 4, 0, `purchase (${mode === 'spend' ? 'spends 10 points and earns' : 'earns only'})`), amount: N });
-    answered += 8 + r.ok;
-    roundTrips.push({ label: r.label, requests: r.ok, perRequest: proxy.roundTrips() / r.ok, statements: proxy.statements() });
+  if (runs('roundtrips')) {
+    const spend = purchaseSource(members, `${runId}-rt-spend`, 'spend');
+    const earn = purchaseSource(members, `${runId}-rt-earn`, 'earn');
+    const post = (src: { next(): string }) => () => ({ method: 'POST' as const, path: '/v1/purchases', body: src.next() });
+    const rt = await countRoundTrips(dbUrl, apiKey, [
+      ...(runs('mix') ? [{ label: 'purchase (spends 10 points and earns)', purchases: true, request: post(spend) }, { label: 'purchase (earns only)', purchases: true, request: post(earn) }] : []),
+      { label: 'balance read', purchases: false, request: balanceRead },
+    ]);
+    roundTrips.push(...rt.trips);
+    answered += rt.purchases;
   }
-  {
-    proxy.reset();
-    const r = await runLoad({
-      label: 'balance read',
-      url: diag.url,
-      apiKey: diag.apiKey!,
-      connections: 4,
-      amount: N,
-      request: () => ({ method: 'GET', path: `/v1/members/${members[Math.floor(Math.random() * members.length)]!.memberId}/balance` }),
-    });
-    roundTrips.push({ label: r.label, requests: r.ok, perRequest: proxy.roundTrips() / r.ok, statements: proxy.statements() });
+
+  // The real program on the same server and members, after the simple mix.
+  const realSteps: Step[] = [];
+  let realSample: RealSample | null = null;
+  if (runs('real')) {
+    const real = await setUpRealProgram(server, members, 'pg');
+    realSample = real.sample;
+    answered += real.sample.receipts;
+    const warm = await runLoad(purchaseLoad(server, real.source, 16, CFG.warmup, 'warm-up'));
+    answered += warm.ok;
+    inFlight += 16;
+    for (const c of CFG.concurrency) {
+      await checkpoint();
+      const s = await step('PostgreSQL', server, [dbName], purchaseLoad(server, real.source, c, CFG.duration, REAL_LABEL));
+      answered += s.ok;
+      inFlight += c;
+      realSteps.push(s);
+    }
+    if (runs('roundtrips')) {
+      const src = realSource(members, groceryBaskets(), `${runId}-rt-real`);
+      const rt = await countRoundTrips(dbUrl, apiKey, [{ label: `purchase (the real program: ${100 * REAL_MIX.anonymous} % anonymous, a third of the rest spending)`, purchases: true, request: () => ({ method: 'POST', path: '/v1/purchases', body: src.next() }) }]);
+      roundTrips.push(...rt.trips);
+      answered += rt.purchases;
+    }
   }
-  await diag.stop();
-  await closeProxy();
+  const mem = memoryOf(server.pid)!;
+  const peak = Math.max(...[...steps, ...realSteps, ...(balance ? [balance] : [])].map((s) => s.rssPeakMb ?? 0), 0);
+  await server.stop();
 
   const count = await (async () => {
     const c = new pg.Client({ connectionString: dbUrl });
     await c.connect();
     try {
-      return Number((await c.query('select count(*)::int as n from purchases')).rows[0].n);
+      return Number((await c.query('select (select count(*) from purchases)::int + (select count(*) from anonymous_purchases)::int as n')).rows[0].n);
     } finally {
       await c.end();
     }
@@ -479,7 +602,7 @@ async function pgPhase(): Promise<PgPhase> {
   const verify = runCli(['verify'], { DATABASE_URL: dbUrl });
   log(verify.output.split('\n').slice(-1)[0] ?? '');
   await dropDb();
-  return { steps, balance, rss: { idleMb: idle.rssMb, peakMb: peak, hwmMb: mem.hwmMb }, roundTrips, verify, purchasesInDb: count, purchasesAnswered: answered, inFlightAtStops: 16 + CFG.concurrency.reduce((a, b) => a + b, 0) };
+  return { steps, realSteps, realSample, balance, rss: { idleMb: idle.rssMb, peakMb: peak, hwmMb: mem.hwmMb }, roundTrips, verify, purchasesInDb: count, purchasesAnswered: answered, inFlightAtStops: inFlight };
 }
 
 interface PgbenchResult {
@@ -542,11 +665,13 @@ async function pgbenchPhase(): Promise<PgbenchResult> {
 
 interface PgliteRun {
   steps: Step[];
+  realSteps: Step[];
+  realSample: RealSample | null;
   rss: { peakMb: number; hwmMb: number };
   verify: { code: number; output: string };
 }
 
-async function pglitePhase(nodeArgs: string[] = []): Promise<PgliteRun> {
+async function pglitePhase(nodeArgs: string[] = [], which = { mix: runs('mix'), real: runs('real') }): Promise<PgliteRun> {
   const dir = fs.mkdtempSync(path.join(env.BENCH_STATE_DIR ?? os.tmpdir(), 'kopilka-bench-'));
   const removeDir = onCleanup(`temp dir ${dir}`, () => fs.rmSync(dir, { recursive: true, force: true }));
   const dataDir = path.join(dir, 'data');
@@ -559,24 +684,35 @@ async function pglitePhase(nodeArgs: string[] = []): Promise<PgliteRun> {
   log(`loading ${CFG.pgliteMembers} members into PGlite`);
   const db = await PGlite.create({ dataDir });
   const exec: Exec = async (sql, params) => ({ rows: (await db.query<Record<string, unknown>>(sql, params ?? [])).rows });
-  const members = await loadMembers(exec, { programId, count: CFG.pgliteMembers });
+  const members = await loadMembers(exec, { programId, count: CFG.pgliteMembers, tiers: TIER_SHARES });
   await db.close();
 
   const server = await startServer('pglite', { DATA_DIR: dataDir }, nodeArgs);
   server.programId = programId;
   server.apiKey = apiKey;
   await smokeTest(server, members);
-  const source = purchaseSource(members, `${runId}-pglite`);
-  await runLoad(purchaseLoad(server, source, 16, CFG.warmup, 'warm-up'));
   const steps: Step[] = [];
-  for (const c of CFG.pgliteConcurrency) steps.push(await step('PGlite', server, [], purchaseLoad(server, source, c, CFG.duration)));
+  if (which.mix) {
+    const source = purchaseSource(members, `${runId}-pglite`);
+    await runLoad(purchaseLoad(server, source, 16, CFG.warmup, 'warm-up'));
+    for (const c of CFG.pgliteConcurrency) steps.push(await step('PGlite', server, [], purchaseLoad(server, source, c, CFG.duration)));
+  }
+  // The real program on the same server and members, after the simple mix.
+  const realSteps: Step[] = [];
+  let realSample: RealSample | null = null;
+  if (which.real) {
+    const real = await setUpRealProgram(server, members, 'pglite');
+    realSample = real.sample;
+    await runLoad(purchaseLoad(server, real.source, 16, CFG.warmup, 'warm-up'));
+    for (const c of CFG.pgliteConcurrency) realSteps.push(await step('PGlite', server, [], purchaseLoad(server, real.source, c, CFG.duration, REAL_LABEL)));
+  }
   const mem = memoryOf(server.pid)!;
   await server.stop();
   log('kopilka verify on the PGlite data directory');
   const verify = runCli(['verify'], { DATA_DIR: dataDir });
   log(verify.output.split('\n').slice(-1)[0] ?? '');
   await removeDir();
-  return { steps, rss: { peakMb: Math.max(...steps.map((s) => s.rssPeakMb ?? 0)), hwmMb: mem.hwmMb }, verify };
+  return { steps, realSteps, realSample, rss: { peakMb: Math.max(...[...steps, ...realSteps].map((s) => s.rssPeakMb ?? 0), 0), hwmMb: mem.hwmMb }, verify };
 }
 
 // ---------------------------------------------------------------- report
@@ -602,17 +738,51 @@ function machineFacts(pgVersion: string) {
 const f0 = (n: number) => (Number.isFinite(n) ? n.toFixed(0) : '–');
 const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
 
-function render(pgv: string, pgp: PgPhase, bench: PgbenchResult, lite: PgliteRun): string {
+function render(pgv: string, pgp: PgPhase | null, bench: PgbenchResult | null, lite: PgliteRun | null): string {
   const m = machineFacts(pgv);
   const rows: string[] = [];
   const header = '| run | conc. | req/s | p50 ms | p99 ms | non-2xx | errors | CPU server | CPU postgres | CPU load gen. | CPU other | CPU machine | ÷ pgbench TPS |';
   rows.push(header, '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  const line = (s: Step, ratio: string) =>
-    `| ${s.phase} ${s.label} | ${s.connections} | ${f0(s.rps)} | ${s.p50} | ${s.p99} | ${s.non2xx} | ${s.errors} | ${f0(s.cpu.server)} % | ${f0(s.cpu.postgres)} % | ${f0(s.cpu.loadGenerator)} % | ${f0(s.cpu.other)} % | ${f0(s.cpu.machine)} % | ${ratio} |`;
-  for (const s of pgp.steps) rows.push(line(s, `${(s.rps / bench.tps).toFixed(2)} ×`));
-  rows.push(line(pgp.balance, ''));
-  rows.push(`| pgbench TPC-B (${CFG.pgbenchClients} clients, ${CFG.pgbenchThreads} threads, scale ${CFG.pgbenchScale}) | ${CFG.pgbenchClients} | ${f0(bench.tps)} | avg ${bench.latencyMs} | | | | | ${f0(bench.cpu.postgres)} % | ${f0(bench.cpu.loadGenerator)} % | ${f0(bench.cpu.other)} % | ${f0(bench.cpu.machine)} % | 1.00 × |`);
-  for (const s of lite.steps) rows.push(line(s, ''));
+  const ratio = (s: Step) => (bench ? `${(s.rps / bench.tps).toFixed(2)} ×` : '–');
+  const line = (s: Step, r: string) =>
+    `| ${s.phase} ${s.label} | ${s.connections} | ${f0(s.rps)} | ${s.p50} | ${s.p99} | ${s.non2xx} | ${s.errors} | ${f0(s.cpu.server)} % | ${f0(s.cpu.postgres)} % | ${f0(s.cpu.loadGenerator)} % | ${f0(s.cpu.other)} % | ${f0(s.cpu.machine)} % | ${r} |`;
+  const pgSteps = pgp ? [...pgp.steps, ...pgp.realSteps] : [];
+  const liteSteps = lite ? [...lite.steps, ...lite.realSteps] : [];
+  const everyStep = [...pgSteps, ...(pgp?.balance ? [pgp.balance] : []), ...liteSteps];
+  for (const s of pgSteps) rows.push(line(s, ratio(s)));
+  if (pgp?.balance) rows.push(line(pgp.balance, ''));
+  if (bench)
+    rows.push(`| pgbench TPC-B (${CFG.pgbenchClients} clients, ${CFG.pgbenchThreads} threads, scale ${CFG.pgbenchScale}) | ${CFG.pgbenchClients} | ${f0(bench.tps)} | avg ${bench.latencyMs} | | | | | ${f0(bench.cpu.postgres)} % | ${f0(bench.cpu.loadGenerator)} % | ${f0(bench.cpu.other)} % | ${f0(bench.cpu.machine)} % | 1.00 × |`);
+  for (const s of liteSteps) rows.push(line(s, ''));
+
+  // The simple mix and the real program side by side, per engine and concurrency.
+  const perPurchase = (s: Step, cpu: number) => `${((10 * cpu) / s.rps).toFixed(2)} ms`;
+  const side = (s: Step | undefined, lite: boolean) =>
+    s ? `${f0(s.rps)} | ${s.p50} / ${s.p99} | ${lite ? '' : ratio(s)} | ${perPurchase(s, s.cpu.server)} | ${lite ? '(in the server)' : perPurchase(s, s.cpu.postgres)}` : '– | – | – | – | –';
+  const versus = [
+    '| engine | conc. | simple mix: purchases/s | p50 / p99 ms | × pgbench | server CPU / purchase | PostgreSQL CPU / purchase | real program: purchases/s | p50 / p99 ms | × pgbench | server CPU / purchase | PostgreSQL CPU / purchase |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const [engine, run, levels] of [['PostgreSQL', pgp, CFG.concurrency], ['PGlite', lite, CFG.pgliteConcurrency]] as const) {
+    if (!run || (run.steps.length === 0 && run.realSteps.length === 0)) continue;
+    for (const c of levels) versus.push(`| ${engine} | ${c} | ${side(run.steps.find((s) => s.connections === c), engine === 'PGlite')} | ${side(run.realSteps.find((s) => s.connections === c), engine === 'PGlite')} |`);
+  }
+  const samples: [string, RealSample | null | undefined][] = [
+    ['PostgreSQL', pgp?.realSample],
+    ['PGlite', lite?.realSample],
+  ];
+  const sampleText = samples
+    .filter((x): x is [string, RealSample] => !!x[1])
+    .map(([engine, r]) => {
+      const byCampaign = Object.entries(r.byCampaign)
+        .sort((a, b) => b[1] - a[1])
+        .map(([id, n]) => `${id} ${n}`)
+        .join(', ');
+      const tiers = Object.entries(r.tiers)
+        .map(([id, n]) => `${id} ${n}`)
+        .join(', ');
+      return `${engine}: rules version ${r.version}; ${r.receipts} receipts sent one at a time before the load (the first three one of each kind): ${r.linesPerReceipt.toFixed(1)} lines a receipt, ${r.kinds.anonymous} anonymous, ${r.kinds.earn} earning only, ${r.kinds.spend} spending; ${r.campaignsPerReceipt.toFixed(1)} campaigns applied a receipt, campaigns' and tiers' money off ${(100 * r.discountShare).toFixed(1)} % of the totals; receipts per campaign: ${byCampaign || 'none'}; member receipts by tier: ${tiers}.`;
+    });
 
   // Where the time goes: CPU per request in the server and in PostgreSQL, the server's event
   // loop, and what the database's backends were doing.
@@ -622,30 +792,36 @@ function render(pgv: string, pgp: PgPhase, bench: PgbenchResult, lite: PgliteRun
   ];
   const share = (s: Step, f: (w: string) => boolean) => s.waits.filter((w) => f(w.what)).reduce((a, w) => a + w.share, 0);
   const pc = (x: number) => `${(100 * x).toFixed(0)} %`;
-  for (const s of [...pgp.steps, pgp.balance, ...lite.steps]) {
+  for (const s of everyStep) {
     cost.push(
       `| ${s.phase} ${s.label} | ${s.connections} | ${s.elu === null ? '–' : pc(s.elu)} | ${((10 * s.cpu.server) / s.rps).toFixed(2)} ms | ${s.switches.involuntary.toFixed(1)} × | ${s.phase === 'PGlite' ? '(inside the server)' : `${((10 * s.cpu.postgres) / s.rps).toFixed(2)} ms`} | ${
         s.waits.length ? `${pc(share(s, (w) => w === 'idle in transaction'))} / ${pc(share(s, (w) => w.startsWith('active')))} / ${pc(share(s, (w) => w.includes('WAL')))}` : '–'
       } | ${s.memory ? `${s.memory.rss} / ${s.memory.heapUsed} / ${s.memory.heapTotal} MiB` : '–'} |`,
     );
   }
-  cost.push(`| pgbench TPC-B | ${CFG.pgbenchClients} | | | | ${((10 * bench.cpu.postgres) / bench.tps).toFixed(2)} ms (pgbench itself ${((10 * bench.cpu.loadGenerator) / bench.tps).toFixed(2)} ms) | | |`);
+  if (bench) cost.push(`| pgbench TPC-B | ${CFG.pgbenchClients} | | | | ${((10 * bench.cpu.postgres) / bench.tps).toFixed(2)} ms (pgbench itself ${((10 * bench.cpu.loadGenerator) / bench.tps).toFixed(2)} ms) | | |`);
 
-  const best = pgp.steps.filter((s) => s.p99 <= TARGETS.pgP99).sort((a, b) => b.rps - a.rps)[0];
-  const bestAny = [...pgp.steps].sort((a, b) => b.rps - a.rps)[0]!;
-  const bestLite = [...lite.steps].sort((a, b) => b.rps - a.rps)[0]!;
-  const nonOk = [...pgp.steps, pgp.balance, ...lite.steps].filter((s) => s.non2xx > 0 || s.errors > 0);
-  const targets = [
-    '| target | measured | |',
-    '|---|---|---|',
-    `| purchases on PostgreSQL ≥ ${TARGETS.pgRatio} × pgbench TPS with p99 ≤ ${TARGETS.pgP99} ms | ${
-      best ? `${f0(best.rps)}/s at c=${best.connections} (p99 ${best.p99} ms) = ${(best.rps / bench.tps).toFixed(2)} × ${f0(bench.tps)} tps` : `no level had p99 ≤ ${TARGETS.pgP99} ms`
-    }; best at any p99: ${f0(bestAny.rps)}/s at c=${bestAny.connections} (p99 ${bestAny.p99} ms) = ${(bestAny.rps / bench.tps).toFixed(2)} × | ${mark(!!best && best.rps >= TARGETS.pgRatio * bench.tps)} |`,
-    `| purchases on PGlite ≥ ${TARGETS.pglite}/s | ${f0(bestLite.rps)}/s at c=${bestLite.connections} (p99 ${bestLite.p99} ms) | ${mark(bestLite.rps >= TARGETS.pglite)} |`,
-    `| balance reads on PostgreSQL ≥ ${TARGETS.balance}/s | ${f0(pgp.balance.rps)}/s at c=${pgp.balance.connections} (p99 ${pgp.balance.p99} ms) | ${mark(pgp.balance.rps >= TARGETS.balance)} |`,
-    `| server RSS under load on PostgreSQL < ${TARGETS.rssMb} MB | peak VmRSS ${f0(pgp.rss.peakMb)} MiB, VmHWM ${f0(pgp.rss.hwmMb)} MiB (idle after start and load: ${f0(pgp.rss.idleMb)} MiB) | ${mark(pgp.rss.hwmMb < TARGETS.rssMb)} |`,
-  ];
-  const rt = pgp.roundTrips.map((r) => {
+  const targets = ['| target | measured | |', '|---|---|---|'];
+  if (pgp && pgp.steps.length > 0) {
+    const best = pgp.steps.filter((s) => s.p99 <= TARGETS.pgP99).sort((a, b) => b.rps - a.rps)[0];
+    const bestAny = [...pgp.steps].sort((a, b) => b.rps - a.rps)[0]!;
+    const times = (s: Step) => (bench ? ` = ${(s.rps / bench.tps).toFixed(2)} ×` : '');
+    targets.push(
+      `| purchases (simple mix) on PostgreSQL ≥ ${TARGETS.pgRatio} × pgbench TPS with p99 ≤ ${TARGETS.pgP99} ms | ${
+        best ? `${f0(best.rps)}/s at c=${best.connections} (p99 ${best.p99} ms)${bench ? `${times(best)} ${f0(bench.tps)} tps` : ' (pgbench not run)'}` : `no level had p99 ≤ ${TARGETS.pgP99} ms`
+      }; best at any p99: ${f0(bestAny.rps)}/s at c=${bestAny.connections} (p99 ${bestAny.p99} ms)${times(bestAny)} | ${bench ? mark(!!best && best.rps >= TARGETS.pgRatio * bench.tps) : '–'} |`,
+    );
+  }
+  if (lite && lite.steps.length > 0) {
+    const bestLite = [...lite.steps].sort((a, b) => b.rps - a.rps)[0]!;
+    targets.push(`| purchases (simple mix) on PGlite ≥ ${TARGETS.pglite}/s | ${f0(bestLite.rps)}/s at c=${bestLite.connections} (p99 ${bestLite.p99} ms) | ${mark(bestLite.rps >= TARGETS.pglite)} |`);
+  }
+  if (pgp?.balance) targets.push(`| balance reads on PostgreSQL ≥ ${TARGETS.balance}/s | ${f0(pgp.balance.rps)}/s at c=${pgp.balance.connections} (p99 ${pgp.balance.p99} ms) | ${mark(pgp.balance.rps >= TARGETS.balance)} |`);
+  if (pgp)
+    targets.push(
+      `| server RSS under load on PostgreSQL < ${TARGETS.rssMb} MB | peak VmRSS ${f0(pgp.rss.peakMb)} MiB, VmHWM ${f0(pgp.rss.hwmMb)} MiB (idle after start and load: ${f0(pgp.rss.idleMb)} MiB) | ${mark(pgp.rss.hwmMb < TARGETS.rssMb)} |`,
+    );
+  const rt = (pgp?.roundTrips ?? []).map((r) => {
     const stmts = r.statements
       .map((s) => ({ ...s, per: s.count / r.requests }))
       .filter((s) => s.per >= 0.05)
@@ -653,36 +829,49 @@ function render(pgv: string, pgp: PgPhase, bench: PgbenchResult, lite: PgliteRun
     const dbMs = r.statements.reduce((a, s) => a + s.count * s.meanMs, 0) / r.requests;
     return `- ${r.label}: **${r.perRequest.toFixed(2)} round trips** to PostgreSQL per request, ${dbMs.toFixed(2)} ms waiting for PostgreSQL's answers in all (${r.requests} requests at concurrency 4): ${stmts.join('; ')}`;
   });
+  const nonOk = everyStep.filter((s) => s.non2xx > 0 || s.errors > 0);
+  const ran = [...CFG.steps].join(' ');
   const out = [
-    `Run ${m.date} — \`${CFG.command}\` — code measured: ${codeVersion()} (built into bench/.build at the start of the run).`,
+    `Run ${m.date} — \`${CFG.command}\` — code measured: ${codeVersion()} (built into bench/.build at the start of the run).${CFG.steps.size < STEP_NAMES.length ? ` Steps run: ${ran} (BENCH_STEPS).` : ''}`,
     '',
     `Machine: ${m.cpus} (nproc ${os.availableParallelism()}), ${m.memory} RAM, ${m.os}; Node ${m.node}; ${m.postgres}. ` +
       `Server started with ${CFG.serverNodeArgs.length ? `\`node ${CFG.serverNodeArgs.join(' ')}\`` : 'no V8 flags'}${CFG.serverNodeArgs.join(' ') === serverNodeFlags().join(' ') ? ' (as `npm start` does)' : ''}. ` +
       `Server, PostgreSQL and the load generator (autocannon, in one Node process) share the machine. ` +
-      `Members: ${CFG.members.toLocaleString('en')} on PostgreSQL, ${CFG.pgliteMembers.toLocaleString('en')} on PGlite, half with 5,000 spendable points. ` +
+      `Members: ${CFG.members.toLocaleString('en')} on PostgreSQL, ${CFG.pgliteMembers.toLocaleString('en')} on PGlite, each with a phone, half with 5,000 spendable points, their wallets holding the real program's tiers (${TIER_SHARES.map((t) => `${t.id} ${t.percent} %`).join(', ')}; unused by the simple mix, which runs with no tiers). ` +
       `Each step ${CFG.duration} s after a ${CFG.warmup} s warm-up; server pool DB_POOL_SIZE=${CFG.poolSize}; server and pgbench reach PostgreSQL ${CFG.pgSocketDir ? `over its Unix-domain socket (${CFG.pgSocketDir})` : 'over TCP on loopback'}; PostgreSQL durable (fsync on, synchronous_commit on). ` +
-      `Purchases: 5-line receipts, every second one spends 10 points. CPU columns are shares of one core (200 % = the whole machine); "postgres" counts PostgreSQL's own processes and the backends of the benchmark's database, "other" is everything else that ran meanwhile on the machine.`,
+      (runs('mix') ? `Simple mix: 5-line receipts by member id, every second one spends 10 points, no campaigns or tiers. ` : '') +
+      (!runs('real') ? '' : `Real program (${runs('mix') ? 'after the simple mix, on the same server and members' : 'with no simple mix before it'}; bench/real-program.ts): 12 campaigns and 4 tiers by spend published over the API; receipts of 8–20 lines from the real baskets of ../shared/data/groceries (short baskets padded with further baskets), ${100 * REAL_MIX.anonymous} % anonymous, the rest naming the member by phone, a third of those spending points. `) +
+      `CPU columns are shares of one core (200 % = the whole machine); "postgres" counts PostgreSQL's own processes and the backends of the benchmark's database, "other" is everything else that ran meanwhile on the machine.`,
     '',
     ...rows,
     '',
-    ...targets,
-    '',
+    ...(versus.length > 2 ? [...versus, ''] : []),
+    ...(sampleText.length ? [`The real program's receipts — ${sampleText.join(' ')}`, ''] : []),
+    ...(targets.length > 2 ? [...targets, ''] : []),
     ...cost,
     '',
-    `Time stolen by the hypervisor during the steps (share of one core): ${[...pgp.steps, pgp.balance, ...lite.steps].map((s) => `${s.cpu.steal.toFixed(0)} %`).join(', ')}; pgbench ${bench.cpu.steal.toFixed(0)} %.`,
+    `Time stolen by the hypervisor during the steps (share of one core): ${everyStep.map((s) => `${s.cpu.steal.toFixed(0)} %`).join(', ')}${bench ? `; pgbench ${bench.cpu.steal.toFixed(0)} %` : ''}.`,
     '',
     `Non-2xx answers: ${nonOk.length === 0 ? 'none in any step.' : nonOk.map((s) => `${s.phase} ${s.label} c=${s.connections}: ${s.non2xx} non-2xx ${JSON.stringify(s.statusCodes)}, ${s.errors} errors; sample: \`${s.sampleError}\``).join('; ')}`,
     '',
-    `Purchases answered 2xx on PostgreSQL: ${pgp.purchasesAnswered}; rows in \`purchases\`: ${pgp.purchasesInDb}` +
-      (pgp.purchasesInDb >= pgp.purchasesAnswered && pgp.purchasesInDb - pgp.purchasesAnswered <= pgp.inFlightAtStops
-        ? ` (the ${pgp.purchasesInDb - pgp.purchasesAnswered} more are requests in flight when timed steps stopped, at most ${pgp.inFlightAtStops}: autocannon does not count their answers).`
-        : ' (**they do not match**).'),
-    '',
-    `\`kopilka verify\` after the PostgreSQL run: ${pgp.verify.output.split('\n').slice(-1)[0]} (exit ${pgp.verify.code}); after the PGlite run: ${lite.verify.output.split('\n').slice(-1)[0]} (exit ${lite.verify.code}).`,
-    '',
-    'Round trips (counted by a proxy on the PostgreSQL wire protocol, one per simple query or extended-protocol Sync; in brackets the mean time from the request to PostgreSQL\'s ReadyForQuery as the proxy sees it):',
-    '',
-    ...rt,
+    ...(pgp
+      ? [
+          `Purchases answered 2xx on PostgreSQL: ${pgp.purchasesAnswered}; rows in \`purchases\` and \`anonymous_purchases\`: ${pgp.purchasesInDb}` +
+            (pgp.purchasesInDb >= pgp.purchasesAnswered && pgp.purchasesInDb - pgp.purchasesAnswered <= pgp.inFlightAtStops
+              ? ` (the ${pgp.purchasesInDb - pgp.purchasesAnswered} more are requests in flight when timed steps stopped, at most ${pgp.inFlightAtStops}: autocannon does not count their answers).`
+              : ' (**they do not match**).'),
+          '',
+        ]
+      : []),
+    `\`kopilka verify\`${pgp ? ` after the PostgreSQL run: ${pgp.verify.output.split('\n').slice(-1)[0]} (exit ${pgp.verify.code})` : ''}${pgp && lite ? ';' : ''}${lite ? ` after the PGlite run: ${lite.verify.output.split('\n').slice(-1)[0]} (exit ${lite.verify.code})` : ''}${pgp || lite ? '.' : ' not run.'}`,
+    ...(rt.length
+      ? [
+          '',
+          'Round trips (counted by a proxy on the PostgreSQL wire protocol, one per simple query or extended-protocol Sync; in brackets the mean time from the request to PostgreSQL\'s ReadyForQuery as the proxy sees it):',
+          '',
+          ...rt,
+        ]
+      : []),
   ];
   return out.join('\n');
 }
@@ -738,7 +927,7 @@ async function profileMode(): Promise<void> {
   await dropDb();
   summarise('balance', `server on PostgreSQL, GET /v1/members/{id}/balance at c=${CFG.balanceConcurrency}`);
 
-  await pglitePhase(prof('pglite'));
+  await pglitePhase(prof('pglite'), { mix: true, real: false });
   summarise('pglite', `server on PGlite, POST /v1/purchases at c=${CFG.pgliteConcurrency.join(', ')}`);
   fs.writeFileSync(path.join(profDir, 'summary.txt'), `${summaries.join('\n\n')}\n`);
   console.log(`\nprofiles and summary.txt kept in ${path.relative(process.cwd(), profDir)} (open a .cpuprofile in Chrome DevTools → Performance)`);
@@ -751,9 +940,10 @@ async function main(): Promise<void> {
   const pgVersion = String((await adminQuery('show server_version')).rows[0].server_version);
   if (CFG.profile) return profileMode();
   log(`run ${runId}: PostgreSQL ${pgVersion}, ${CFG.members} members, steps of ${CFG.duration} s at c=${CFG.concurrency.join(', ')}`);
-  const pgp = await pgPhase();
-  const bench = await pgbenchPhase();
-  const lite = await pglitePhase();
+  log(`steps: ${[...CFG.steps].join(' ')}`);
+  const pgp = runs('mix') || runs('real') || runs('balance') || runs('roundtrips') ? await pgPhase() : null;
+  const bench = runs('pgbench') ? await pgbenchPhase() : null;
+  const lite = runs('pglite') && (runs('mix') || runs('real')) ? await pglitePhase() : null;
   const section = render(`PostgreSQL ${pgVersion}`, pgp, bench, lite);
   console.log(`\n${section}\n`);
   if (env.BENCH_WRITE_RESULTS !== '0') writeResults(section);

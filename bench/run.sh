@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Kopilka benchmark, in one go (2½–4 minutes on a 2-core machine):
-#   build the server, then on PostgreSQL: 100,000 members, POST /v1/purchases at c=8/32/64,
-#   GET balance, round trips per request, `kopilka verify`; pgbench TPC-B on the same server;
-#   the purchase run on PGlite. Prints a results table and writes it into bench/RESULTS.md.
+# Kopilka benchmark, in one go (about 5–6 minutes on a 2-core machine):
+#   build the server, then on PostgreSQL: 100,000 members, POST /v1/purchases at c=8/32/64 with
+#   the simple mix (5-line receipts, no campaigns), GET balance, round trips per request, then the
+#   "real program" on the same server and members (bench/real-program.ts: 12 campaigns and 4 tiers
+#   published over the API, 8–20-line receipts from the real baskets of ../shared/data/groceries,
+#   members by phone, 30 % anonymous, a third of member receipts spending points) at the same
+#   concurrencies with its round trips, `kopilka verify`; pgbench TPC-B on the same server; the
+#   simple mix and the real program on PGlite. Prints a results table and writes it into
+#   bench/RESULTS.md.
 #
 #   bash bench/run.sh              the benchmark
 #   bash bench/run.sh --profile    purchase and balance loads on PostgreSQL and a purchase load on
@@ -18,7 +23,12 @@
 # BENCH_SERVER_NODE_ARGS (the V8 flags `npm start` uses, src/config.ts; "" for none),
 # BENCH_PGBENCH_CLIENTS (32), BENCH_PGBENCH_THREADS (2), BENCH_WRITE_RESULTS (1; 0 = don't
 # touch RESULTS.md), BENCH_QUIET_WAIT (15 s: the most a step waits for a busy machine to quiet
-# down), BENCH_QUIET_BUDGET (60 s in all).
+# down), BENCH_QUIET_BUDGET (60 s in all), SHARED_DATA_DIR (../shared/data: where groceries/ is),
+# BENCH_STEPS (all of "mix real balance roundtrips pgbench pglite": the steps to run, e.g.
+# BENCH_STEPS="real pgbench" for the real program on PostgreSQL and its ratio to pgbench only;
+# mix = the simple purchase mix, real = the real program, pglite = the PGlite phase with
+# whichever of mix and real are chosen; the PostgreSQL phase runs when any of mix, real,
+# balance, roundtrips is chosen). Each 12-s step at 3 concurrencies adds about 45 s.
 #
 # Everything made here is removed at the end, also on failure or Ctrl-C: the databases
 # kopilka_bench_*<run id>, the servers, the temp data directory.
