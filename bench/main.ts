@@ -918,6 +918,18 @@ async function profileMode(): Promise<void> {
   await server.stop();
   summarise('postgres', `server on PostgreSQL, POST /v1/purchases at c=${c} (whole process life: start-up, ${CFG.warmup} s warm-up, ${CFG.duration} s load)`);
 
+  if (runs('real')) {
+    // The real program on its own profiled server (same database and members).
+    const realServer = await startServer('postgres, real program (profiled)', pgEnv, prof('real'));
+    realServer.apiKey = server.apiKey;
+    realServer.programId = server.programId;
+    const real = await setUpRealProgram(realServer, members, 'prof');
+    await runLoad(purchaseLoad(realServer, real.source, 16, CFG.warmup, 'warm-up'));
+    await step('PostgreSQL (profiled)', realServer, [dbName], purchaseLoad(realServer, real.source, c, CFG.duration, REAL_LABEL));
+    await realServer.stop();
+    summarise('real', `server on PostgreSQL, the real program's POST /v1/purchases at c=${c}`);
+  }
+
   const reader = await startServer('postgres, balance (profiled)', pgEnv, prof('balance'));
   reader.apiKey = server.apiKey;
   const balance = () => ({ method: 'GET' as const, path: `/v1/members/${members[Math.floor(Math.random() * members.length)]!.memberId}/balance` });

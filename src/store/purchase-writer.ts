@@ -7,14 +7,10 @@
  * whichever path it took.
  */
 import { sql, type OperationNodeSource } from 'kysely';
-import type { AnonymousPurchasePlan, PlannedWarning, PurchasePlan, PurchaseRecord } from '../domain/purchase-plan.js';
+import type { AnonymousPurchasePlan, PlannedWarning, PurchasePlan } from '../domain/purchase-plan.js';
 import { insertAuditQuery } from './audit.js';
-import { addUsageQuery, insertEffectsQuery } from './campaign-state.js';
-import { insertCouponUsesQuery } from './coupons.js';
 import type { Executor } from './executor.js';
 import { json } from './executor.js';
-import { ledgerWrites, runTogether } from './ledger.js';
-import { insertTierChangeQuery } from './tier-state.js';
 
 export interface PurchaseWrite {
   programId: string;
@@ -25,78 +21,152 @@ export interface PurchaseWrite {
   released?: readonly { receiptId: string; purchaseId: string }[];
 }
 
-/** The statements of a write, to run as one (runTogether), or beside further writes of the same operation. */
-export function purchaseWrites(db: Executor, w: PurchaseWrite): OperationNodeSource[] {
-  const { programId, plans } = w;
+/**
+ * The write as one statement of fixed text: every table's rows travel as arrays (unnest), so the
+ * text is the same for every batch — PostgreSQL parses and plans it once per connection (a named
+ * prepared statement, store/db.ts) and the server builds no SQL per purchase. Tables a batch does
+ * not touch get empty arrays.
+ */
+export function purchaseWrite(w: PurchaseWrite) {
+  const { programId, plans, at } = w;
   const anonymous = w.anonymous ?? [];
   const released = w.released ?? [];
-  const writes = ledgerWrites(
-    db,
-    { programId, at: w.at },
-    plans.map((p) => ({ memberId: p.memberId, newLots: p.newLots, entries: p.entries, wallet: p.wallet })),
-  );
-  const holds = plans.flatMap((p) => p.holds.map((h) => ({ member_id: p.memberId, purchase_id: h.purchaseId, lot_id: h.lotId, program_id: programId, amount: h.amount, expires_at: h.expiresAt })));
-  if (holds.length > 0) writes.push(db.insertInto('holds').values(holds));
-  if (plans.length > 0) writes.push(insertPurchasesQuery(db, plans.map((p) => p.purchase)));
-  if (anonymous.length > 0) {
-    writes.push(
-      db.insertInto('anonymous_purchases').values(
-        anonymous.map(({ purchase: p }) => ({
-          program_id: p.programId,
-          purchase_id: p.purchaseId,
-          receipt_id: p.receiptId,
-          store_id: p.storeId,
-          channel: p.channel,
-          occurred_at: p.occurredAt,
-          total: p.total,
-          result: json(p.response),
-          rule_version: p.ruleVersion,
-          created_at: p.at,
-        })),
-      ),
-    );
+  const lots = columns(6);
+  const entries = columns(10);
+  const moves = columns(3);
+  const wallets = columns(7);
+  for (const p of plans) {
+    const deltas = new Map<string, number>();
+    for (const e of p.entries) deltas.set(e.lotId, (deltas.get(e.lotId) ?? 0) + e.amount);
+    const fresh = new Set(p.newLots.map((l) => l.lotId));
+    for (const l of p.newLots) lots.push(p.memberId, l.lotId, deltas.get(l.lotId) ?? 0, iso(l.availableAt), iso(l.expiresAt), l.purchaseId);
+    for (const e of p.entries) entries.push(p.memberId, e.entryId, e.lotId, e.account, e.kind, e.amount, e.purchaseId ?? null, e.returnId ?? null, e.reason ?? null, e.actor ?? null);
+    for (const [lotId, d] of deltas) if (!fresh.has(lotId) && d !== 0) moves.push(p.memberId, lotId, d);
+    const total = p.entries.reduce((sum, e) => sum + e.amount, 0);
+    wallets.push(p.memberId, total, p.wallet.purchases, iso(p.wallet.purchaseAt), p.wallet.tier !== undefined, p.wallet.tier?.tierId ?? null, iso(p.wallet.tier?.since ?? null));
   }
-  writes.push(...insertEffectsQuery(programId, [...plans.flatMap((p) => p.effects), ...anonymous.flatMap((a) => a.effects)]));
-  writes.push(...addUsageQuery(plans.flatMap((p) => p.usage)));
-  for (const p of plans) if (p.couponUses.length > 0) writes.push(insertCouponUsesQuery(programId, p.memberId, p.couponUses));
-  for (const p of plans) for (const t of p.tierChanges) writes.push(insertTierChangeQuery(programId, p.memberId, t));
-  for (const w of [...plans.flatMap((p) => p.budgetWarnings), ...anonymous.flatMap((a) => a.budgetWarnings)]) writes.push(insertAuditQuery(db, auditOfWarning(programId, w)));
-  if (released.length > 0) {
-    writes.push(sql`delete from receipt_claims where program_id = ${programId}
-      and receipt_id = any(${released.map((c) => c.receiptId)}::text[]) and purchase_id = any(${released.map((c) => c.purchaseId)}::uuid[])`);
-    writes.push(sql`delete from purchase_refs where purchase_id = any(${released.map((r) => r.purchaseId)}::uuid[])`);
+  const holds = columns(5);
+  for (const p of plans) for (const h of p.holds) holds.push(p.memberId, h.purchaseId, h.lotId, h.amount, iso(h.expiresAt));
+  const purchases = columns(14);
+  for (const { purchase: r } of plans) {
+    purchases.push(r.memberId, r.purchaseId, r.receiptId, r.status, r.storeId, r.channel, iso(r.occurredAt), r.total, r.pointsSpent, r.pointsEarned, json(r.response), iso(r.holdExpiresAt), r.ruleVersion, r.paidTotal);
   }
-  return writes;
+  const anon = columns(8);
+  for (const { purchase: r } of anonymous) anon.push(r.purchaseId, r.receiptId, r.storeId, r.channel, iso(r.occurredAt), r.total, json(r.response), r.ruleVersion);
+  const effects = columns(11);
+  const anonEffects = columns(9);
+  for (const e of [...plans.flatMap((p) => p.effects), ...anonymous.flatMap((a) => a.effects)]) {
+    if (e.memberId !== null) effects.push(e.memberId, e.purchaseId, e.seq, e.campaignId, e.couponCode, e.block, e.kind, e.points, e.discount, e.cost, iso(e.occurredAt));
+    else anonEffects.push(e.purchaseId, e.seq, e.campaignId, e.couponCode, e.block, e.kind, e.discount, e.cost, iso(e.occurredAt));
+  }
+  const usage = columns(4);
+  for (const u of plans.flatMap((p) => p.usage)) usage.push(u.memberId, u.campaignId, u.period, u.uses);
+  const coupons = columns(7);
+  for (const p of plans) for (const c of p.couponUses) coupons.push(p.memberId, c.couponUseId, c.code, c.seriesId, c.purchaseId, c.status, iso(c.at));
+  const tiers = columns(6);
+  for (const p of plans) for (const t of p.tierChanges) tiers.push(p.memberId, t.changeId, iso(t.at), t.fromTier, t.toTier, t.reason);
+  const audits = columns(5);
+  for (const a of [...plans.flatMap((p) => p.budgetWarnings), ...anonymous.flatMap((x) => x.budgetWarnings)]) {
+    const r = auditOfWarning(programId, a);
+    audits.push(r.auditId, iso(r.at), r.entityId, json(r.before), json(r.after));
+  }
+  const rel = columns(2);
+  for (const r of released) rel.push(r.receiptId, r.purchaseId);
+  const [L, E, M, W, H, P, A, F, G, U, C, T, Q, R] = [lots, entries, moves, wallets, holds, purchases, anon, effects, anonEffects, usage, coupons, tiers, audits, rel].map((c) => c.arrays);
+  return sql`
+    with
+    w_lots as (
+      insert into lots (member_id, lot_id, program_id, amount, remaining, available_at, expires_at, purchase_id, created_at)
+      select t.m, t.l, ${programId}::uuid, t.a, t.a, t.av, t.ex, t.p, ${at}::timestamptz
+        from unnest(${L![0]}::uuid[], ${L![1]}::uuid[], ${L![2]}::bigint[], ${L![3]}::timestamptz[], ${L![4]}::timestamptz[], ${L![5]}::uuid[]) as t(m, l, a, av, ex, p)),
+    w_entries as (
+      insert into entries (member_id, entry_id, program_id, lot_id, account, kind, amount, purchase_id, return_id, reason, actor, created_at)
+      select t.m, t.e, ${programId}::uuid, t.l, t.acc, t.k, t.a, t.p, t.r, t.why, t.who, ${at}::timestamptz
+        from unnest(${E![0]}::uuid[], ${E![1]}::uuid[], ${E![2]}::uuid[], ${E![3]}::text[], ${E![4]}::text[], ${E![5]}::bigint[], ${E![6]}::uuid[], ${E![7]}::uuid[], ${E![8]}::text[], ${E![9]}::text[])
+          as t(m, e, l, acc, k, a, p, r, why, who)),
+    w_moves as (
+      update lots set remaining = lots.remaining + t.d
+        from unnest(${M![0]}::uuid[], ${M![1]}::uuid[], ${M![2]}::bigint[]) as t(m, l, d)
+       where lots.member_id = t.m and lots.lot_id = t.l),
+    w_wallets as (
+      update wallets set balance = wallets.balance + t.d, updated_at = ${at}::timestamptz,
+          purchase_count = wallets.purchase_count + t.n,
+          first_purchase_at = coalesce(wallets.first_purchase_at, t.pa),
+          last_purchase_at = greatest(wallets.last_purchase_at, t.pa),
+          tier_id = case when t.st then t.ti else wallets.tier_id end,
+          tier_since = case when t.st then t.ts else wallets.tier_since end
+        from unnest(${W![0]}::uuid[], ${W![1]}::bigint[], ${W![2]}::int[], ${W![3]}::timestamptz[], ${W![4]}::boolean[], ${W![5]}::text[], ${W![6]}::timestamptz[])
+          as t(m, d, n, pa, st, ti, ts)
+       where wallets.member_id = t.m),
+    w_holds as (
+      insert into holds (member_id, purchase_id, lot_id, program_id, amount, expires_at)
+      select t.m, t.p, t.l, ${programId}::uuid, t.a, t.ex
+        from unnest(${H![0]}::uuid[], ${H![1]}::uuid[], ${H![2]}::uuid[], ${H![3]}::bigint[], ${H![4]}::timestamptz[]) as t(m, p, l, a, ex)),
+    w_purchases as (
+      insert into purchases (member_id, purchase_id, program_id, receipt_id, status, store_id, channel, occurred_at, total, points_spent, points_earned,
+                             result, hold_expires_at, rule_version, paid_total, created_at, updated_at)
+      select t.m, t.p, ${programId}::uuid, t.r, t.s, t.st, t.ch, t.o, t.tot, t.sp, t.ea, t.res::jsonb, t.h, t.v, t.paid, ${at}::timestamptz, ${at}::timestamptz
+        from unnest(${P![0]}::uuid[], ${P![1]}::uuid[], ${P![2]}::text[], ${P![3]}::text[], ${P![4]}::text[], ${P![5]}::text[], ${P![6]}::timestamptz[],
+                    ${P![7]}::bigint[], ${P![8]}::bigint[], ${P![9]}::bigint[], ${P![10]}::text[], ${P![11]}::timestamptz[], ${P![12]}::int[], ${P![13]}::bigint[])
+          as t(m, p, r, s, st, ch, o, tot, sp, ea, res, h, v, paid)),
+    w_anonymous as (
+      insert into anonymous_purchases (program_id, purchase_id, receipt_id, store_id, channel, occurred_at, total, result, rule_version, created_at)
+      select ${programId}::uuid, t.p, t.r, t.st, t.ch, t.o, t.tot, t.res::jsonb, t.v, ${at}::timestamptz
+        from unnest(${A![0]}::uuid[], ${A![1]}::text[], ${A![2]}::text[], ${A![3]}::text[], ${A![4]}::timestamptz[], ${A![5]}::bigint[], ${A![6]}::text[], ${A![7]}::int[])
+          as t(p, r, st, ch, o, tot, res, v)),
+    w_effects as (
+      insert into campaign_effects (member_id, purchase_id, seq, program_id, campaign_id, coupon_code, block, kind, points, discount, cost, occurred_at)
+      select t.m, t.p, t.q, ${programId}::uuid, t.c, t.cc, t.b, t.k, t.pt, t.d, t.co, t.o
+        from unnest(${F![0]}::uuid[], ${F![1]}::uuid[], ${F![2]}::int[], ${F![3]}::text[], ${F![4]}::text[], ${F![5]}::text[], ${F![6]}::text[],
+                    ${F![7]}::bigint[], ${F![8]}::bigint[], ${F![9]}::bigint[], ${F![10]}::timestamptz[])
+          as t(m, p, q, c, cc, b, k, pt, d, co, o)),
+    w_anonymous_effects as (
+      insert into anonymous_campaign_effects (program_id, purchase_id, seq, campaign_id, coupon_code, block, kind, discount, cost, occurred_at)
+      select ${programId}::uuid, t.p, t.q, t.c, t.cc, t.b, t.k, t.d, t.co, t.o
+        from unnest(${G![0]}::uuid[], ${G![1]}::int[], ${G![2]}::text[], ${G![3]}::text[], ${G![4]}::text[], ${G![5]}::text[], ${G![6]}::bigint[], ${G![7]}::bigint[], ${G![8]}::timestamptz[])
+          as t(p, q, c, cc, b, k, d, co, o)),
+    w_usage as (
+      insert into campaign_usage (member_id, campaign_id, period, uses)
+      select t.m, t.c, t.p, t.u from unnest(${U![0]}::uuid[], ${U![1]}::text[], ${U![2]}::text[], ${U![3]}::int[]) as t(m, c, p, u)
+      on conflict (member_id, campaign_id, period) do update set uses = campaign_usage.uses + excluded.uses),
+    w_coupons as (
+      insert into coupon_uses (member_id, coupon_use_id, program_id, code, series_id, purchase_id, status, created_at, updated_at)
+      select t.m, t.u, ${programId}::uuid, t.c, t.s, t.p, t.st, t.a, t.a
+        from unnest(${C![0]}::uuid[], ${C![1]}::uuid[], ${C![2]}::text[], ${C![3]}::text[], ${C![4]}::uuid[], ${C![5]}::text[], ${C![6]}::timestamptz[]) as t(m, u, c, s, p, st, a)),
+    w_tiers as (
+      insert into tier_changes (member_id, change_id, program_id, at, from_tier, to_tier, reason)
+      select t.m, t.c, ${programId}::uuid, t.a, t.f, t.t, t.r
+        from unnest(${T![0]}::uuid[], ${T![1]}::uuid[], ${T![2]}::timestamptz[], ${T![3]}::text[], ${T![4]}::text[], ${T![5]}::text[]) as t(m, c, a, f, t, r)),
+    w_audit as (
+      insert into audit_log (program_id, audit_id, at, actor, action, entity, entity_id, before, after)
+      select ${programId}::uuid, t.i, t.a, 'system', 'budget_warning', 'campaign', t.e, t.b::jsonb, t.af::jsonb
+        from unnest(${Q![0]}::uuid[], ${Q![1]}::timestamptz[], ${Q![2]}::text[], ${Q![3]}::text[], ${Q![4]}::text[]) as t(i, a, e, b, af)),
+    w_released as (
+      delete from receipt_claims c using unnest(${R![0]}::text[], ${R![1]}::uuid[]) as t(r, p)
+       where c.program_id = ${programId}::uuid and c.receipt_id = t.r and c.purchase_id = t.p),
+    w_released_refs as (
+      delete from purchase_refs where purchase_id = any(${R![1]}::uuid[]))
+    select 1`;
 }
 
-/** Writes purchase plans in one statement (one round trip, one snapshot). */
-export async function writePurchases(db: Executor, w: PurchaseWrite, also: OperationNodeSource[] = []): Promise<void> {
-  await runTogether(db, [...purchaseWrites(db, w), ...also]);
+/** Writes purchase plans in one statement (one round trip, one snapshot, one prepared text). */
+export async function writePurchases(db: Executor, w: PurchaseWrite): Promise<void> {
+  if (w.plans.length === 0 && (w.anonymous ?? []).length === 0 && (w.released ?? []).length === 0) return;
+  await purchaseWrite(w).execute(db);
 }
 
-function insertPurchasesQuery(db: Executor, rows: PurchaseRecord[]) {
-  return db.insertInto('purchases').values(
-    rows.map((p) => ({
-      member_id: p.memberId,
-      purchase_id: p.purchaseId,
-      program_id: p.programId,
-      receipt_id: p.receiptId,
-      status: p.status,
-      store_id: p.storeId,
-      channel: p.channel,
-      occurred_at: p.occurredAt,
-      total: p.total,
-      points_spent: p.pointsSpent,
-      points_earned: p.pointsEarned,
-      result: json(p.response),
-      hold_expires_at: p.holdExpiresAt,
-      rule_version: p.ruleVersion,
-      paid_total: p.paidTotal,
-      created_at: p.at,
-      updated_at: p.at,
-    })),
-  );
+/** Column arrays filled row by row. */
+function columns(n: number) {
+  const arrays: unknown[][] = Array.from({ length: n }, () => []);
+  return {
+    arrays,
+    push: (...values: unknown[]) => {
+      for (let i = 0; i < n; i++) arrays[i]!.push(values[i] ?? null);
+    },
+  };
 }
+
+const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
 /** Budget warnings as audit-log inserts (event campaigns book theirs beside the event's writes). */
 export const insertBudgetWarningsQuery = (db: Executor, programId: string, warnings: readonly PlannedWarning[]): OperationNodeSource[] =>
