@@ -190,15 +190,15 @@ export async function insertReturn(
 }
 
 /**
- * For a batch of members' purchases: claims every receipt id (in receipt-id order), adds the
- * purchase-id references, and locks the members' wallets (in member-id order, so that batches
+ * For a batch of purchases: claims every receipt id (in receipt-id order), adds the
+ * purchase-id references, and locks the members' wallets (receipts without a member lock none) (in member-id order, so that batches
  * never deadlock on each other) reading the members — one statement. Returns the purchase ids
  * whose claim was made and the members found.
  */
 export async function claimReceiptsAndLockMembers(
   db: Executor,
   programId: string,
-  claims: { receiptId: string; purchaseId: string; memberId: string; requestHash: string }[],
+  claims: { receiptId: string; purchaseId: string; memberId: string | null; requestHash: string }[],
   at: Date,
 ): Promise<{ claimed: Set<string>; members: Map<string, LockedMember> }> {
   const sorted = [...claims].sort((a, b) => (a.receiptId < b.receiptId ? -1 : a.receiptId > b.receiptId ? 1 : 0));
@@ -214,17 +214,21 @@ export async function claimReceiptsAndLockMembers(
       returning program_id, purchase_id, member_id),
     ref as (
       insert into purchase_refs (purchase_id, program_id, member_id)
-      select purchase_id, program_id, member_id from claim)
+      select purchase_id, program_id, member_id from claim),
+    locked as (
+      select * from wallets
+       where member_id = any(${claims.flatMap((c) => (c.memberId === null ? [] : [c.memberId]))}::uuid[]) and program_id = ${programId}::uuid
+       order by member_id
+       for update)
     select (select array_agg(purchase_id::text) from claim) as claimed, m.*, ${WALLET_COLUMNS}
-    from wallets w join members m on m.member_id = w.member_id
-    where w.member_id = any(${claims.map((c) => c.memberId)}::uuid[]) and m.program_id = ${programId}
-    order by w.member_id
-    for update of w`.execute(db);
+    from (select 1) as one
+    left join (locked w join members m on m.member_id = w.member_id and m.program_id = ${programId}::uuid) on true`.execute(db);
   const members = new Map<string, LockedMember>();
   let claimed = new Set<string>();
   for (const { claimed: ids, ...member } of rows.rows) {
     claimed = new Set(ids ?? []);
-    members.set(member.member_id, member);
+    // With no member locked (receipts without members only) the one row carries just the claims.
+    if (member.member_id !== null) members.set(member.member_id, member);
   }
   return { claimed, members };
 }

@@ -1,8 +1,8 @@
 import { DomainError, isDomainError } from '../../domain/errors.js';
 import { databaseFailure } from '../../store/db-errors.js';
 import { toMember } from '../../store/members.js';
-import { planPurchase, type PurchasePlan } from '../../domain/purchase-plan.js';
-import { takesShared, type RulesContext } from '../../domain/purchase-rules.js';
+import { planAnonymousPurchase, planPurchase, type AnonymousPurchasePlan, type PurchasePlan } from '../../domain/purchase-plan.js';
+import { ruleStateOf, takesShared, type RulesContext } from '../../domain/purchase-rules.js';
 import { writePurchases } from '../../store/purchase-writer.js';
 import { claimReceiptsAndLockMembers, findAnonymousPurchase, findReceiptClaim } from '../../store/purchases.js';
 import { requestHash, type AppContext } from '../context.js';
@@ -16,7 +16,8 @@ import type { PurchaseInput, PurchaseResult } from '../../domain/purchase-types.
 
 interface Pending {
   programId: string;
-  memberId: string;
+  /** null: a receipt without a member (no wallet to lock). */
+  memberId: string | null;
   input: PurchaseInput;
   resolve: (r: PurchaseResult) => void;
   reject: (e: unknown) => void;
@@ -44,14 +45,12 @@ export class PurchaseBatcher {
   ) {}
 
   async submit(programId: string, input: PurchaseInput): Promise<PurchaseResult> {
-    let memberId: string;
+    let memberId: string | null = null;
     if (input.identifier) {
       memberId = (await resolvePurchaseMember(this.ctx.db, programId, input))!.memberId;
     } else if (input.memberId) {
       if (!isUuid(input.memberId)) throw new DomainError('MEMBER_NOT_FOUND', `no member ${input.memberId} in this program`);
       memberId = input.memberId;
-    } else {
-      return createPurchase(this.ctx, programId, input); // a receipt without a member
     }
     occurredAtOf(input, this.ctx.clock()); // refuse a bad date before it joins a batch
     return new Promise((resolve, reject) => {
@@ -77,8 +76,8 @@ export class PurchaseBatcher {
       const members = new Set<string>();
       for (let i = 0; i < this.#queue.length && batch.length < this.options.maxBatch; ) {
         const p = this.#queue[i]!;
-        if (p.programId === programId && !members.has(p.memberId)) {
-          members.add(p.memberId);
+        if (p.programId === programId && (p.memberId === null || !members.has(p.memberId))) {
+          if (p.memberId !== null) members.add(p.memberId);
           batch.push(p);
           this.#queue.splice(i, 1);
         } else i++;
@@ -137,13 +136,13 @@ export class PurchaseBatcher {
         items.map((i) => ({ receiptId: i.input.receiptId, purchaseId: i.purchaseId, memberId: i.memberId, requestHash: i.hash })),
         now,
       );
-      if (members.size < items.length) throw new Error('a member of the batch does not exist');
+      if (members.size < new Set(items.flatMap((i) => (i.memberId === null ? [] : [i.memberId]))).size) throw new Error('a member of the batch does not exist');
       // Load: every claimed purchase's member state in one go, under the wallets' locks.
-      const fresh = items.flatMap((i, k) => (claimed.has(i.purchaseId) ? [{ i, k }] : []));
+      const fresh = items.flatMap((i, k) => (claimed.has(i.purchaseId) && i.memberId !== null ? [{ i, k, memberId: i.memberId }] : []));
       const states = await loadDecisionStates(
         trx,
-        fresh.map(({ i, k }) => {
-          const locked = members.get(i.memberId)!;
+        fresh.map(({ i, k, memberId }) => {
+          const locked = members.get(memberId)!;
           return { rc: contexts[k]!, member: toMember(locked), wallet: walletFactsOf(locked), place: placeOf(i.input), occurredAt: i.occurredAt };
         }),
       );
@@ -151,20 +150,31 @@ export class PurchaseBatcher {
       // Decide: each purchase planned exactly as on its own.
       const outcomes: Outcome[] = [];
       const plans: PurchasePlan[] = [];
+      const anonymous: AnonymousPurchasePlan[] = [];
       const released: { receiptId: string; purchaseId: string }[] = [];
       for (const [k, i] of items.entries()) {
-        const state = stateOf.get(k);
-        if (!state) {
+        if (!claimed.has(i.purchaseId)) {
           outcomes.push({ kind: 'prior' });
           continue;
         }
         const rc = contexts[k]!;
+        const pc = { programId, settings: program.settings, rc, purchaseId: i.purchaseId, occurredAt: i.occurredAt, now, newId: this.ctx.newId };
+        const state = stateOf.get(k);
         try {
-          const member = toMember(members.get(i.memberId)!);
+          if (!state) {
+            // A receipt without a member: campaigns' discounts, nothing on any ledger.
+            const rules = ruleStateOf(rc, null, null, null, placeOf(i.input), i.occurredAt);
+            const { evaluation } = evaluateWith(rc, rules, null, { lots: [], holds: [] }, i.input, i.occurredAt, now);
+            if (takesShared(rc, evaluation)) throw new Error('the purchase takes a shared row');
+            const plan = planAnonymousPurchase(pc, i.input, { evaluation, rules });
+            anonymous.push(plan);
+            outcomes.push({ kind: 'written', result: plan.result });
+            continue;
+          }
+          const member = toMember(members.get(i.memberId!)!);
           const { evaluation } = evaluateWith(rc, state.rules, member, state.ledger, i.input, i.occurredAt, now);
           // A single-use code or a campaign budget is a shared row: such purchases are settled one by one.
           if (takesShared(rc, evaluation)) throw new Error('the purchase takes a shared row');
-          const pc = { programId, settings: program.settings, rc, purchaseId: i.purchaseId, occurredAt: i.occurredAt, now, newId: this.ctx.newId };
           const plan = planPurchase(pc, i.input, member, state.ledger, { evaluation, rules: state.rules });
           plans.push(plan);
           outcomes.push({ kind: 'written', result: plan.result });
@@ -175,7 +185,7 @@ export class PurchaseBatcher {
         }
       }
       // Commit: the batch's plans and released claims in one statement.
-      await writePurchases(trx, { programId, at: now, plans, released });
+      await writePurchases(trx, { programId, at: now, plans, anonymous, released });
       return outcomes;
     });
   }
