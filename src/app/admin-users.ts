@@ -3,7 +3,7 @@ import { normaliseIdentifier } from '../domain/identifiers.js';
 import type { AdminRole } from '../domain/roles.js';
 import { checkPassword } from '../domain/sessions.js';
 import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../domain/list-paging.js';
-import { deleteAdminUser, findAdminUser, insertAdminUser, listAdminUsers, lockActiveOwners, pageAdminUsers, updateAdminUser, type AdminUserRow, type AdminUserSortKey } from '../store/admin-users.js';
+import { deleteAdminUser, findAdminUser, findAdminUserForSignIn, insertAdminUser, listAdminUsers, lockActiveOwners, pageAdminUsers, updateAdminUser, type AdminUserRow, type AdminUserSortKey } from '../store/admin-users.js';
 import type { Executor, Tx } from '../store/executor.js';
 import { afterRow } from '../store/keyset.js';
 import { deleteAdminSessionsOf } from '../store/sessions.js';
@@ -79,6 +79,12 @@ async function requireAdminUser(db: AppContext['db'] | Tx, programId: string, ad
 /** Every admin user of the program, oldest first (the CLI's listing). */
 export async function allProgramAdminUsers(ctx: AppContext, programId: string): Promise<AdminUserView[]> {
   return (await listAdminUsers(ctx.db, programId)).map(adminUserView);
+}
+
+/** The program's admin user with this e-mail (normalised: normaliseEmail), disabled or not, if any. */
+export async function findAdminUserByEmail(ctx: AppContext, programId: string, email: string): Promise<AdminUserView | undefined> {
+  const user = await findAdminUserForSignIn(ctx.db, programId, email);
+  return user && adminUserView(user);
 }
 
 export const ADMIN_USER_LIST: ListSpec<AdminUserSortKey> = { list: 'admin-users', keys: { createdAt: 'instant', email: 'text', name: 'text', role: 'text' }, id: 'uuid', defaultSort: 'createdAt' };
