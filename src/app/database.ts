@@ -1,5 +1,5 @@
 /**
- * The database as src/cli and src/http see it: open, migrate, check the books, back up, restore and
+ * The database as src/cli, src/http and src/jobs see it: open, migrate, check the books, back up, restore and
  * move — and what a database failure is, so the HTTP layer can answer 503 (docs/adr/0019). The
  * edges import these from here, never from src/store (the layering check, docs/adr/0027): this
  * module is the one door, so that what the edges may do to the database is listed in one place.
