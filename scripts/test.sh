@@ -25,6 +25,8 @@ npx --no-install tsc -p tsconfig.json --noEmit
 npx --no-install tsc -p web/tsconfig.json
 echo "test.sh: lint (floating promises, exhaustive switches)" >&2
 npx --no-install eslint .
+echo "test.sh: layering (scripts/check-layers.ts, docs/architecture.md#layering)" >&2
+npx --no-install tsx scripts/check-layers.ts
 
 # Test files and runner options from the arguments; no file arguments means all tests.
 # Node 20 does not expand globs itself, hence find.

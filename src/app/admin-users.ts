@@ -1,13 +1,11 @@
-import type { Transaction } from 'kysely';
 import { DomainError } from '../domain/errors.js';
 import { normaliseIdentifier } from '../domain/identifiers.js';
 import type { AdminRole } from '../domain/roles.js';
 import { checkPassword } from '../domain/sessions.js';
 import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../domain/list-paging.js';
-import { deleteAdminUser, findAdminUser, insertAdminUser, listAdminUsers, lockActiveOwners, pageAdminUsers, updateAdminUser, type AdminUserRow, type AdminUserSortKey } from '../store/admin-users.js';
-import type { Executor } from '../store/executor.js';
+import { deleteAdminUser, findAdminUser, findAdminUserForSignIn, insertAdminUser, listAdminUsers, lockActiveOwners, pageAdminUsers, updateAdminUser, type AdminUserRow, type AdminUserSortKey } from '../store/admin-users.js';
+import type { Executor, Tx } from '../store/executor.js';
 import { afterRow } from '../store/keyset.js';
-import type { DB } from '../store/schema.js';
 import { deleteAdminSessionsOf } from '../store/sessions.js';
 import type { AppContext } from './context.js';
 import { isUuid } from './members.js';
@@ -72,7 +70,7 @@ export async function writeAdminUser(ctx: AppContext, db: Executor, programId: s
   return { user: adminUserView(user), ...(input.password === undefined ? { password } : {}) };
 }
 
-async function requireAdminUser(db: AppContext['db'] | Transaction<DB>, programId: string, adminUserId: string, lock = false): Promise<AdminUserRow> {
+async function requireAdminUser(db: AppContext['db'] | Tx, programId: string, adminUserId: string, lock = false): Promise<AdminUserRow> {
   const u = isUuid(adminUserId) ? await findAdminUser(db, programId, adminUserId, lock) : undefined;
   if (!u) throw new DomainError('NOT_FOUND', `no admin user ${adminUserId} in this program`);
   return u;
@@ -81,6 +79,12 @@ async function requireAdminUser(db: AppContext['db'] | Transaction<DB>, programI
 /** Every admin user of the program, oldest first (the CLI's listing). */
 export async function allProgramAdminUsers(ctx: AppContext, programId: string): Promise<AdminUserView[]> {
   return (await listAdminUsers(ctx.db, programId)).map(adminUserView);
+}
+
+/** The program's admin user with this e-mail (normalised: normaliseEmail), disabled or not, if any. */
+export async function findAdminUserByEmail(ctx: AppContext, programId: string, email: string): Promise<AdminUserView | undefined> {
+  const user = await findAdminUserForSignIn(ctx.db, programId, email);
+  return user && adminUserView(user);
 }
 
 export const ADMIN_USER_LIST: ListSpec<AdminUserSortKey> = { list: 'admin-users', keys: { createdAt: 'instant', email: 'text', name: 'text', role: 'text' }, id: 'uuid', defaultSort: 'createdAt' };
@@ -100,7 +104,7 @@ export async function getAdminUser(ctx: AppContext, programId: string, adminUser
  * Locks the program's active owners, then the user to change (always in this order, so two
  * changes cannot deadlock), and refuses a change that would leave no active owner.
  */
-async function lockForChange(trx: Transaction<DB>, programId: string, adminUserId: string, after: (user: AdminUserRow) => { role: AdminRole; disabled: boolean } | null): Promise<AdminUserRow> {
+async function lockForChange(trx: Tx, programId: string, adminUserId: string, after: (user: AdminUserRow) => { role: AdminRole; disabled: boolean } | null): Promise<AdminUserRow> {
   const owners = await lockActiveOwners(trx, programId);
   const user = await requireAdminUser(trx, programId, adminUserId, true);
   keepAnOwner(owners, user, after(user));

@@ -3,7 +3,6 @@
  * withdrawals of them (docs/legal.md). Publishing makes a new version; a member's history is
  * only ever appended to.
  */
-import type { Transaction } from 'kysely';
 import {
   agreementsInForce,
   checkDocumentText,
@@ -16,9 +15,8 @@ import {
 } from '../domain/agreements.js';
 import { DomainError } from '../domain/errors.js';
 import { agreementHistory, documentVersions, findDocument, insertAgreements, insertNextDocument, latestDocuments, publishedVersions, type AgreementRow } from '../store/agreements.js';
-import type { Executor } from '../store/executor.js';
+import type { Executor, Tx } from '../store/executor.js';
 import { lockWallet } from '../store/ledger.js';
-import type { DB } from '../store/schema.js';
 import { audit } from './audit.js';
 import type { Actor, AppContext } from './context.js';
 import { requireMember } from './members.js';
@@ -73,7 +71,7 @@ export async function listDocumentVersions(ctx: AppContext, programId: string, k
  * enrolment (AGREEMENT_REQUIRED) when a text the program requires and has published is missing.
  */
 export async function acceptAtEnrolment(
-  trx: Transaction<DB>,
+  trx: Tx,
   ctx: AppContext,
   e: { programId: string; memberId: string; required: readonly DocumentKind[]; channel: AgreementChannel; actor: string; at: Date },
   input: readonly AcceptanceInput[],
@@ -122,7 +120,7 @@ async function change(
   ctx: AppContext,
   actor: Actor,
   memberId: string,
-  decideRow: (trx: Transaction<DB>) => Promise<{ kind: DocumentKind; version: number; action: 'accepted' | 'withdrawn' }>,
+  decideRow: (trx: Tx) => Promise<{ kind: DocumentKind; version: number; action: 'accepted' | 'withdrawn' }>,
 ): Promise<AgreementsView> {
   return ctx.db.transaction().execute(async (trx) => {
     const m = await requireMember(trx, actor.programId, memberId);

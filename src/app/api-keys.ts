@@ -21,6 +21,22 @@ export async function createApiKey(
   return writeApiKey(ctx, ctx.db, input);
 }
 
+/**
+ * An admin makes a key in the panel or the API: as createApiKey, and an expiry, when given, must
+ * be in the future (a key born expired is a mistake, not a wish).
+ */
+export async function createProgramApiKey(
+  ctx: AppContext,
+  programId: string,
+  input: { role: Role; name?: string | undefined; expiresAt?: string | undefined },
+): Promise<{ id: string; key: string; role: Role; programId: string }> {
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+  if (expiresAt && expiresAt.getTime() <= ctx.clock().getTime()) {
+    throw new DomainError('VALIDATION_FAILED', 'expiresAt must be in the future', { errors: [{ pointer: '/expiresAt', detail: 'must be in the future' }] });
+  }
+  return createApiKey(ctx, { programId, role: input.role, ...(input.name ? { name: input.name } : {}), expiresAt });
+}
+
 /** Makes the key and stores its hash through `db` (a transaction that has just made the program, on first start). */
 export async function writeApiKey(
   ctx: AppContext,

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import { DomainError } from '../domain/errors.js';
 import { settingsFromStorage, type ProgramSettings } from '../domain/settings.js';
@@ -7,14 +6,14 @@ import type { Role } from '../domain/roles.js';
 import type { SessionPolicy } from '../domain/sessions.js';
 import { findProgram } from '../store/programs.js';
 import { RulesCache } from './rules/cache.js';
-import type { DB } from '../store/schema.js';
+import type { Db } from '../store/executor.js';
 import { RateLimiter, type Limit } from './rate-limiter.js';
 
 /** Time as the use cases see it; tests and simulations pass their own. */
 export type Clock = () => Date;
 
 export interface AppContext {
-  db: Kysely<DB>;
+  db: Db;
   clock: Clock;
   newId: () => string;
   programs: ProgramCache;
@@ -69,7 +68,7 @@ export interface Actor {
   adminUserId?: string;
 }
 
-export function createContext(db: Kysely<DB>, options: { clock?: Clock; settingsTtlMs?: number; auth?: Partial<AuthSettings>; isolation?: Isolation } = {}): AppContext {
+export function createContext(db: Db, options: { clock?: Clock; settingsTtlMs?: number; auth?: Partial<AuthSettings>; isolation?: Isolation } = {}): AppContext {
   const ttl = options.settingsTtlMs ?? 2_000;
   return {
     db,
@@ -97,7 +96,7 @@ export interface CachedProgram {
 export class ProgramCache {
   readonly #entries = new Map<string, { program: CachedProgram; until: number }>();
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: Db,
     private readonly ttlMs: number,
   ) {}
 

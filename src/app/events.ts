@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { expiresAt as expiryOf } from '../domain/calendar.js';
 import { DomainError } from '../domain/errors.js';
 import { normaliseIdentifier, type IdentifierKind } from '../domain/identifiers.js';
@@ -7,8 +6,8 @@ import { budgetWarnings, effectRows, usageRows } from '../domain/purchase-rules.
 import { evaluateEvent, type EventResult } from '../domain/rules/event.js';
 import type { AttributeValue } from '../domain/rules/facts.js';
 import { addUsageQuery, insertEffectsQuery } from '../store/campaign-state.js';
-import { json } from '../store/executor.js';
 import { loadOpenLots, lockWallet, postEntriesMany } from '../store/ledger.js';
+import { insertMemberEventQuery } from '../store/member-events.js';
 import { findMemberByIdentifier } from '../store/members.js';
 import { readWalletFacts } from '../store/purchase-loader.js';
 import { insertBudgetWarningsQuery } from '../store/purchase-writer.js';
@@ -94,8 +93,7 @@ export async function recordEvent(ctx: AppContext, actor: Actor, input: EventInp
       balanceAfter: change.availableAfter(lots, holds, now),
     };
     await postEntriesMany(trx, { programId: actor.programId, at: now }, [{ memberId: member.memberId, newLots: change.newLots, entries: change.entries }], [
-      sql`insert into member_events (member_id, event_id, program_id, type, attributes, occurred_at, points, result)
-          values (${member.memberId}::uuid, ${eventId}::uuid, ${actor.programId}::uuid, ${input.type}, ${json(attributes)}::jsonb, ${occurredAt}::timestamptz, ${evaluation.points}, ${json(outcome)}::jsonb)`,
+      insertMemberEventQuery({ memberId: member.memberId, eventId, programId: actor.programId, type: input.type, attributes, occurredAt, points: evaluation.points, result: outcome }),
       ...insertEffectsQuery(actor.programId, effectRows(evaluation, { memberId: member.memberId, purchaseId: eventId, occurredAt })),
       ...addUsageQuery(usageRows(base.compiled, evaluation, member.memberId, occurredAt, campaigns)),
       ...insertBudgetWarningsQuery(

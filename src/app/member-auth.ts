@@ -1,4 +1,3 @@
-import type { Transaction } from 'kysely';
 import { DomainError } from '../domain/errors.js';
 import { normaliseIdentifier, maskIdentifier } from '../domain/identifiers.js';
 import { questionnaireErrors } from '../domain/settings.js';
@@ -7,7 +6,7 @@ import { codeMessage } from '../domain/messages.js';
 import { checkSession, sessionEnd } from '../domain/sessions.js';
 import { codesSentSince, consumeMemberCode, countWrongAttempt, insertMemberCode, latestMemberCode, lockIdentifierCodes, type MemberCodeRow } from '../store/member-codes.js';
 import { findMemberIdByIdentifier } from '../store/members.js';
-import type { DB } from '../store/schema.js';
+import type { Tx } from '../store/executor.js';
 import { deleteMemberSession, findMemberSession, insertMemberSession, touchMemberSession } from '../store/sessions.js';
 import type { Actor, AppContext } from './context.js';
 import { enrolMemberIn, getMember, isUuid, type MemberInput, type MemberView } from './members.js';
@@ -78,7 +77,7 @@ export async function requestCode(ctx: AppContext, input: CodeTarget): Promise<C
 type CodeCheck = { ok: true; code: MemberCodeRow } | { ok: false; error: DomainError };
 
 /** Judges the code typed for the identifier; a wrong one counts against the code's attempts. */
-async function checkCode(trx: Transaction<DB>, t: Target, typed: string, now: Date): Promise<CodeCheck> {
+async function checkCode(trx: Tx, t: Target, typed: string, now: Date): Promise<CodeCheck> {
   const stored = await latestMemberCode(trx, t.programId, t.kind, t.value);
   const matches = stored !== undefined && /^\d+$/.test(typed) && sameDigest(codeHash(stored.codeId, typed), stored.codeHash);
   const verdict = judgeCode(stored, matches, now);
@@ -94,7 +93,7 @@ export interface MemberSignIn {
   member: MemberView;
 }
 
-async function openSession(trx: Transaction<DB>, ctx: AppContext, programId: string, memberId: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
+async function openSession(trx: Tx, ctx: AppContext, programId: string, memberId: string, now: Date): Promise<{ token: string; expiresAt: Date }> {
   const token = newToken(`kms_${memberId}_`);
   const expiresAt = sessionEnd(now, now, ctx.auth.memberSession);
   await insertMemberSession(trx, { memberId, tokenHash: sha256(token), programId, at: now, expiresAt });

@@ -1,8 +1,7 @@
-import type { Transaction } from 'kysely';
 import { DomainError } from '../domain/errors.js';
 import { normaliseIdentifier, type Identifier, type IdentifierKind } from '../domain/identifiers.js';
 import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../domain/list-paging.js';
-import type { Executor } from '../store/executor.js';
+import type { Executor, Tx } from '../store/executor.js';
 import { afterRow } from '../store/keyset.js';
 import { insertWallet } from '../store/ledger.js';
 import {
@@ -17,7 +16,6 @@ import {
   type MemberProfile,
   type MemberRow,
 } from '../store/members.js';
-import type { DB } from '../store/schema.js';
 import type { AcceptanceInput, AgreementChannel, DocumentKind } from '../domain/agreements.js';
 import { acceptAtEnrolment, channelOf } from './agreements.js';
 import type { Actor, AppContext } from './context.js';
@@ -93,7 +91,7 @@ export async function enrolMember(ctx: AppContext, actor: Actor, input: MemberIn
  * the program requires (its settings, read before the transaction) must be among them.
  */
 export async function enrolMemberIn(
-  trx: Transaction<DB>,
+  trx: Tx,
   ctx: AppContext,
   programId: string,
   input: MemberInput,
@@ -184,7 +182,7 @@ export async function editMember(ctx: AppContext, actor: Actor, memberId: string
   });
 }
 
-async function moveIdentifier(trx: Transaction<DB>, programId: string, memberId: string, kind: 'phone' | 'email', from: string | null, to: string | null | undefined, at: Date) {
+async function moveIdentifier(trx: Tx, programId: string, memberId: string, kind: 'phone' | 'email', from: string | null, to: string | null | undefined, at: Date) {
   if (to === undefined || to === from) return;
   if (from) await releaseIdentifier(trx, { programId, kind, value: from, memberId });
   if (to) await claimAll(trx, programId, memberId, [{ kind, value: to }], at);

@@ -1,9 +1,8 @@
-import { allProgramAdminUsers, createAdminUser, normaliseEmail, updateProgramAdminUser } from '../app/admin-users.js';
+import { allProgramAdminUsers, createAdminUser, findAdminUserByEmail, normaliseEmail, updateProgramAdminUser } from '../app/admin-users.js';
 import { createContext } from '../app/context.js';
+import type { Database } from '../app/database.js';
 import { generatePassword } from '../app/secrets.js';
 import { isAdminRole, ADMIN_ROLES, type AdminRole } from '../domain/roles.js';
-import type { Database } from '../store/db.js';
-import { findAdminUserForSignIn } from '../store/admin-users.js';
 
 export const ADMIN_USAGE = `  admin create --program ID --email E --role owner|marketer|support|analyst [--name N] [--password-stdin]
                                         an admin-panel user; prints a generated password once
@@ -50,10 +49,10 @@ export async function adminCommand(sub: string | undefined, o: Opts, withDatabas
     const email = normaliseEmail(o.email);
     return withDatabase(async ({ db }) => {
       const ctx = createContext(db);
-      const user = await findAdminUserForSignIn(db, program, email);
+      const user = await findAdminUserByEmail(ctx, program, email);
       if (!user) throw new Error(`no admin user ${email} in program ${program}`);
       const next = password ?? generatePassword();
-      await updateProgramAdminUser(ctx, program, user.adminUserId, { password: next });
+      await updateProgramAdminUser(ctx, program, user.id, { password: next });
       console.log(password ? `new password set for ${email}` : `new password for ${email}: ${next}\n(shown once)`);
       return 0;
     });

@@ -8,7 +8,7 @@ import { recomputeRuleSegments } from '../app/analytics/segment-jobs.js';
 import { createContext } from '../app/context.js';
 import { allPrograms } from '../app/programs.js';
 import type { Config } from '../config.js';
-import { migrateToLatest, openDatabase } from '../store/db.js';
+import { migrateToLatest, openDatabase } from '../app/database.js';
 
 export const ANALYTICS_USAGE = `kopilka analytics <command> [--program ID]   (all programs when --program is left out)
   aggregate [--full]    recompute the day aggregates of what changed (--full: of every day)

@@ -10,7 +10,7 @@ import type { ImportFormat, ImportOptions, ImportProgress, ImportReport, Rejecte
 import type { Config } from '../config.js';
 import { isDomainError } from '../domain/errors.js';
 import { ENCODING_OPTIONS, type EncodingOption } from '../domain/import/encoding.js';
-import { migrateToLatest, openDatabase, type Database } from '../store/db.js';
+import { migrateToLatest, openDatabase, type Database } from '../app/database.js';
 
 export const IMPORT_USAGE = `kopilka import members FILE --program ID [--map COLUMN=FIELD …] [--delimiter ,|;|tab|whitespace]
                  [--update] [--no-header --columns A,B,C] [--encoding auto|utf-8|windows-1251] [--rejects FILE]

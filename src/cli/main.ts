@@ -9,8 +9,7 @@ import { cancelTimedOutHolds } from '../app/purchases/two-phase.js';
 import { reviewTiers } from '../app/rules/tier-review-job.js';
 import { loadConfig, type Config } from '../config.js';
 import { isDomainError } from '../domain/errors.js';
-import { migrateToLatest, openDatabase, type Database } from '../store/db.js';
-import { checkBooks } from '../store/verify.js';
+import { checkBooks, type Database, migrateToLatest, openDatabase } from '../app/database.js';
 import { ADMIN_USAGE, adminCommand } from './admin.js';
 import { serve } from './serve.js';
 

@@ -1,8 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { fillDemo, DemoRefused } from '../app/demo/fill.js';
 import type { Config } from '../config.js';
-import { backupEmbedded, isEmptyDataDir, restoreEmbedded, RestoreRefused } from '../store/backup.js';
-import { migrateToLatest, openDatabase, type Database } from '../store/db.js';
+import { backupEmbedded, type Database, isEmptyDataDir, migrateToLatest, openDatabase, restoreEmbedded, RestoreRefused } from '../app/database.js';
 
 /** backup, restore and demo. Returns the exit code: 0 done, 1 failed or refused, 2 wrong usage. */
 export async function runMaintenance(config: Config, command: string, args: string[]): Promise<number> {

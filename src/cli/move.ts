@@ -1,8 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
-import { isEmptyDataDir } from '../store/backup.js';
-import { migrateToLatest, openDatabase } from '../store/db.js';
-import { moveDatabase, MoveRefused } from '../store/move.js';
+import { isEmptyDataDir, migrateToLatest, moveDatabase, MoveRefused, openDatabase } from '../app/database.js';
 
 export const MOVE_USAGE = 'move --to postgres://… [--from-data-dir ./data] [--batch-size 2000]';
 

@@ -9,8 +9,7 @@ import { buildApp } from '../http/app.js';
 import { startOutbox } from '../jobs/outbox.js';
 import { startJobs } from '../jobs/scheduler.js';
 import { transportsFromConfig } from '../jobs/transports.js';
-import { migrateToLatest, openDatabase } from '../store/db.js';
-import { databaseFailure } from '../store/db-errors.js';
+import { databaseFailure, migrateToLatest, openDatabase } from '../app/database.js';
 
 /** Sessions and code delivery as the configuration sets them (docs/auth.md). */
 export function authSettings(config: Config): AuthSettings {

@@ -32,16 +32,25 @@ export const CSRF_HEADER = 'x-kopilka-csrf';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function requireCsrfHeader(request: FastifyRequest): void {
+/**
+ * Refuses a request that a session cookie authenticates without the CSRF header (docs/auth.md);
+ * `doing` names the request in the error, `POST /v1/…` by default.
+ */
+export function requireCsrfHeader(request: FastifyRequest, doing = `${request.method} ${request.routeOptions.url}`): void {
   if (request.headers[CSRF_HEADER] !== '1') {
-    throw new DomainError('CSRF_HEADER_MISSING', `${request.method} ${request.routeOptions.url} with a session cookie needs the header "X-Kopilka-CSRF: 1"`);
+    throw new DomainError('CSRF_HEADER_MISSING', `${doing} with a session cookie needs the header "X-Kopilka-CSRF: 1"`);
   }
 }
 
-/** The bearer secret of a request: `Authorization: Bearer …` or `X-API-Key`. */
-function bearer(request: FastifyRequest): string | undefined {
+/** The token of `Authorization: Bearer …`, if the request has that header. */
+export function authorizationBearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
-  return header?.startsWith('Bearer ') ? header.slice(7).trim() : (request.headers['x-api-key'] as string | undefined);
+  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+}
+
+/** The bearer secret of a request: `Authorization: Bearer …` or else `X-API-Key`. */
+export function bearerSecret(request: FastifyRequest): string | undefined {
+  return authorizationBearer(request) ?? (request.headers['x-api-key'] as string | undefined);
 }
 
 /**
@@ -50,7 +59,7 @@ function bearer(request: FastifyRequest): string | undefined {
  * admin's elsewhere.
  */
 async function identify(ctx: AppContext, request: FastifyRequest, roles: readonly Role[]): Promise<{ actor: Actor; byCookie: boolean }> {
-  const secret = bearer(request);
+  const secret = bearerSecret(request);
   if (secret?.startsWith('kms_')) return { actor: await authenticateMemberSession(ctx, secret), byCookie: false };
   if (secret?.startsWith(OPERATOR_KEY_PREFIX)) return { actor: authenticateOperator(ctx, secret), byCookie: false };
   if (secret !== undefined) return { actor: await authenticate(ctx, secret), byCookie: false };

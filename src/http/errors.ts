@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ERROR_CODES, type ErrorCode, type FieldError } from '../domain/errors.js';
-import { databaseFailure } from '../store/db-errors.js';
+import { databaseFailure } from '../app/database.js';
 import type { DatabaseState } from './outage.js';
 
 /** HTTP status of every error code; the one place where domain errors meet HTTP. */

@@ -1,4 +1,4 @@
-import type { DatabaseFailure } from '../store/db-errors.js';
+import type { DatabaseFailure } from '../app/database.js';
 
 interface Log {
   warn(obj: object, msg: string): void;

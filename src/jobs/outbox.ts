@@ -1,7 +1,7 @@
 import type { AppContext } from '../app/context.js';
 import { deliverDue, type DeliveryReport, type Transports } from '../app/outbox.js';
 import { DEFAULT_RETRY, type RetryPolicy } from '../domain/outbox.js';
-import { databaseFailure } from '../store/db-errors.js';
+import { databaseFailure } from '../app/database.js';
 
 interface Log {
   info(obj: object, msg: string): void;

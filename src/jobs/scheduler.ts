@@ -5,7 +5,7 @@ import { purgeSignInLeftovers } from '../app/housekeeping.js';
 import { runJobRound } from '../app/job-rounds.js';
 import { expirePoints } from '../app/ledger.js';
 import { cancelTimedOutHolds } from '../app/purchases/two-phase.js';
-import { databaseFailure } from '../store/db-errors.js';
+import { databaseFailure } from '../app/database.js';
 import { reviewTiers } from '../app/rules/tier-review-job.js';
 import { analyticsJob } from './analytics.js';
 

@@ -246,6 +246,32 @@ export async function syncBuiltinMemberships(db: Executor, programId: string, ki
     select 1`.execute(db);
 }
 
+/** Sets the members of the built-in RFM segments to each member's segment in member_rfm. */
+export async function syncRfmMemberships(db: Executor, programId: string, at: Date): Promise<void> {
+  await syncBuiltinMemberships(
+    db,
+    programId,
+    'rfm',
+    sql`select r.member_id, s.segment_id from member_rfm r join segments s on s.program_id = r.program_id and s.code = 'rfm:' || r.segment where r.program_id = ${programId}`,
+    at,
+  );
+}
+
+/**
+ * Sets the members of the built-in at-risk segment to the members whose latest prediction says so:
+ * the SQL form of isAtRisk (src/domain/analytics/predictions.ts).
+ */
+export async function syncAtRiskMemberships(db: Executor, programId: string, rule: { atRiskThreshold: number; atRiskDrop: number }, at: Date): Promise<void> {
+  await syncBuiltinMemberships(
+    db,
+    programId,
+    'at_risk',
+    sql`select p.member_id, s.segment_id from member_predictions p join segments s on s.program_id = p.program_id and s.code = 'at_risk'
+        where p.program_id = ${programId} and (p.p_alive < ${rule.atRiskThreshold} or p.previous_p_alive - p.p_alive > ${rule.atRiskDrop})`,
+    at,
+  );
+}
+
 /** Recounts the members of the given segments; those in `computed` are marked as computed at `at`. */
 export async function refreshSegmentCounts(db: Executor, programId: string, segmentIds: string[], computed: string[], at: Date): Promise<void> {
   if (segmentIds.length === 0) return;

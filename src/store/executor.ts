@@ -4,6 +4,12 @@ import type { DB } from './schema.js';
 /** Anything that runs queries: the database or an open transaction. */
 export type Executor = Kysely<DB> | Transaction<DB>;
 
+/** The database handle src/app holds (AppContext.db): it opens transactions and is passed to store functions. */
+export type Db = Kysely<DB>;
+
+/** An open transaction, as src/app passes it from `db.transaction().execute(…)` to store functions. */
+export type Tx = Transaction<DB>;
+
 export const json = (value: unknown): string => JSON.stringify(value);
 
 /**

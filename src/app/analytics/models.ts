@@ -1,10 +1,9 @@
-import { sql } from 'kysely';
 import { addDays, checkRange, dayIn, startOfDayIn } from '../../domain/analytics/periods.js';
 import { fitAndPredictSummaries, isAtRisk } from '../../domain/analytics/predictions.js';
 import { summarizeMemberDays } from '../../domain/analytics/summary.js';
 import { DomainError } from '../../domain/errors.js';
 import { insertFit, latestFit, memberPrediction, purchaseDays, savePredictions, type FitRecord } from '../../store/analytics-models.js';
-import { listSegments, refreshSegmentCounts, syncBuiltinMemberships } from '../../store/analytics-segments.js';
+import { listSegments, refreshSegmentCounts, syncAtRiskMemberships } from '../../store/analytics-segments.js';
 import type { AppContext } from '../context.js';
 import { requireMember } from '../members.js';
 import { ensureBuiltinSegments } from './segments.js';
@@ -95,15 +94,7 @@ export async function fitModels(ctx: AppContext, programId: string, options: Fit
   await ensureBuiltinSegments(ctx, programId);
   await ctx.db.transaction().execute(async (tx) => {
     await savePredictions(tx, programId, fitId, fit.predictions, at);
-    await syncBuiltinMemberships(
-      tx,
-      programId,
-      'at_risk',
-      // The SQL form of isAtRisk (src/domain/analytics/predictions.ts).
-      sql`select p.member_id, s.segment_id from member_predictions p join segments s on s.program_id = p.program_id and s.code = 'at_risk'
-        where p.program_id = ${programId} and (p.p_alive < ${a.atRiskThreshold} or p.previous_p_alive - p.p_alive > ${a.atRiskDrop})`,
-      at,
-    );
+    await syncAtRiskMemberships(tx, programId, a, at);
     record.durationMs = Math.round(performance.now() - t0);
     await insertFit(tx, programId, record);
   });

@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
 import { rate } from '../../domain/analytics/kpis.js';
 import { addDays, dayIn, startOfDayIn } from '../../domain/analytics/periods.js';
 import { RFM_GRID, RFM_SEGMENTS, rfmScores, type RfmSegment } from '../../domain/analytics/rfm.js';
 import { replaceRfm, rfmCells, rfmInputs, rfmRanges } from '../../store/analytics-rfm.js';
-import { listSegments, refreshSegmentCounts, syncBuiltinMemberships } from '../../store/analytics-segments.js';
+import { listSegments, refreshSegmentCounts, syncRfmMemberships } from '../../store/analytics-segments.js';
 import type { AppContext } from '../context.js';
 import { ensureBuiltinSegments } from './segments.js';
 import { getAnalyticsSettings } from './settings.js';
@@ -26,13 +25,7 @@ export async function recomputeRfm(ctx: AppContext, programId: string): Promise<
   await ensureBuiltinSegments(ctx, programId);
   await ctx.db.transaction().execute(async (tx) => {
     await replaceRfm(tx, programId, inputs, scores, at);
-    await syncBuiltinMemberships(
-      tx,
-      programId,
-      'rfm',
-      sql`select r.member_id, s.segment_id from member_rfm r join segments s on s.program_id = r.program_id and s.code = 'rfm:' || r.segment where r.program_id = ${programId}`,
-      at,
-    );
+    await syncRfmMemberships(tx, programId, at);
   });
   const rfm = (await listSegments(ctx.db, programId, 'rfm')).map((s) => s.segmentId);
   await refreshSegmentCounts(ctx.db, programId, rfm, rfm, at);

@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import type { ReceiptLineInput } from '../../domain/receipt.js';
-import type { DB } from '../../store/schema.js';
+import type { Db } from '../../store/executor.js';
 import { markHistory } from '../../store/analytics-aggregate.js';
 import { checkBooks } from '../../store/verify.js';
 import { countMembers } from '../../store/members.js';
@@ -164,7 +163,7 @@ const LINES_BY_FORMAT: Record<Exclude<StoreFormat, 'online'>, readonly (readonly
 
 const ANONYMOUS_SHARE = 0.15;
 
-export async function fillDemo(db: Kysely<DB>, options: DemoOptions): Promise<DemoSummary> {
+export async function fillDemo(db: Db, options: DemoOptions): Promise<DemoSummary> {
   if (!Number.isInteger(options.members) || options.members < 1 || options.members > 1_000_000) throw new DemoRefused('--members must be a whole number from 1 to 1000000');
   if (!Number.isInteger(options.months) || options.months < 1 || options.months > 60) throw new DemoRefused('--months must be a whole number from 1 to 60');
   if (!Number.isInteger(options.seed)) throw new DemoRefused('--seed must be a whole number');

@@ -1,4 +1,3 @@
-import type { Transaction } from 'kysely';
 import { applyMovements } from '../../domain/ledger.js';
 import { planPurchase } from '../../domain/purchase-plan.js';
 import { noRuleState } from '../../domain/purchase-rules.js';
@@ -10,7 +9,7 @@ import { markHistory } from '../../store/analytics-aggregate.js';
 import { claimReceiptsMany, countImportedPurchases, findReceiptClaims, insertPurchasesQuery, lockMembers, resolveMemberReferences, type ImportedPurchase } from '../../store/import-purchases.js';
 import { loadOpenLotsMany, postEntriesMany, type MemberChange } from '../../store/ledger.js';
 import { toMember } from '../../store/members.js';
-import type { DB } from '../../store/schema.js';
+import type { Tx } from '../../store/executor.js';
 import type { AppContext, CachedProgram } from '../context.js';
 import { evaluateWith } from '../purchases/evaluate.js';
 import { mainSchemeOnly } from '../purchases/rules.js';
@@ -131,7 +130,7 @@ export class PurchaseImporter implements Importer<PurchaseItem> {
    * till's own plan) on the member's lots read under the wallet lock, in file order, each plan
    * seeing the ones before it. Lots whose expiry has already passed are written down at once.
    */
-  async #earn(trx: Transaction<DB>, claimed: Claimed[], now: Date): Promise<{ points: number; expired: number }> {
+  async #earn(trx: Tx, claimed: Claimed[], now: Date): Promise<{ points: number; expired: number }> {
     const memberIds = [...new Set(claimed.map((i) => i.memberId))];
     const members = await lockMembers(trx, this.program.programId, memberIds);
     if (members.size < memberIds.length) throw new BatchConflict('a member of the batch is gone');

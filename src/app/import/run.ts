@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { DomainError } from '../../domain/errors.js';
 import { resolveMapping } from '../../domain/import/mapping.js';
-import { finishImportRun, insertImportRun } from '../../store/imports.js';
+import { finishImportRun, insertImportRun, listImportRuns, type ImportRunRow } from '../../store/imports.js';
 import type { Actor, AppContext } from '../context.js';
 import { BalanceImporter } from './balances.js';
 import { addCounts, rejectAll, type BatchOutcome, type Importer, type Item } from './batch.js';
@@ -156,4 +156,9 @@ class Run {
     addCounts(this.counts, outcome.counts);
     for (const r of outcome.rejects) for (const row of rejectAll(r.item, r.code, r.reason)) this.#reject(row);
   }
+}
+
+/** The program's recent imports, newest first (at most `limit`). */
+export async function recentImports(ctx: AppContext, programId: string, limit: number): Promise<ImportRunRow[]> {
+  return listImportRuns(ctx.db, programId, limit);
 }

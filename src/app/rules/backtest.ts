@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
 import { DomainError } from '../../domain/errors.js';
 import { compileRules } from '../../domain/rules/compile.js';
 import { evaluateCampaigns } from '../../domain/rules/evaluate.js';
 import type { AttributeValue, BudgetUsed, CampaignFacts, MemberFacts } from '../../domain/rules/facts.js';
 import type { Campaign } from '../../domain/rules/types.js';
 import type { ReceiptLineInput } from '../../domain/receipt.js';
+import { membersForBacktest, purchaseHistoryBefore, storedPurchasesPage, type StoredPurchase } from '../../store/backtest.js';
 import { findDefinition } from '../../store/rules.js';
 import type { AppContext } from '../context.js';
 import { usageKey } from '../../domain/purchase-rules.js';
@@ -26,24 +26,6 @@ export interface BacktestResult {
   notApplied: Record<string, number>;
   /** Whether the scan stopped at the receipt limit before `to`. */
   truncated: boolean;
-}
-
-interface StoredPurchase {
-  member_id: string | null;
-  purchase_id: string;
-  occurred_at: Date;
-  store_id: string | null;
-  channel: string | null;
-  result: { lines: StoredLine[]; tier: { id: string } | null };
-}
-
-interface StoredLine {
-  sku: string;
-  name: string | null;
-  category: string | null;
-  quantity: number;
-  price: number;
-  amount: number;
 }
 
 const PAGE = 2_000;
@@ -78,10 +60,8 @@ export async function backtestCampaign(
   const max = range.maxReceipts ?? 200_000;
 
   // What members had done before the window: purchase counts and last purchase.
-  const priorRows = await sql<{ member_id: string; n: number; last: Date }>`
-    select member_id, count(*)::int as n, max(occurred_at) as last from purchases
-     where program_id = ${programId} and status = 'completed' and occurred_at < ${from} group by member_id`.execute(ctx.db);
-  const history = new Map(priorRows.rows.map((r) => [r.member_id, { count: r.n, last: r.last as Date | null }]));
+  const priorRows = await purchaseHistoryBefore(ctx.db, programId, from);
+  const history = new Map(priorRows.map((r) => [r.member_id, { count: r.n, last: r.last as Date | null }]));
   const members = new Map<string, { birthday: string | null; attributes: Record<string, AttributeValue>; createdAt: Date }>();
   const usage = new Map<string, number>();
   const budget: BudgetUsed = { points: 0, costMinor: 0 };
@@ -90,22 +70,13 @@ export async function backtestCampaign(
 
   let after: { at: Date; id: string } | null = null;
   for (;;) {
-    const page: { rows: StoredPurchase[] } = await sql<StoredPurchase>`
-      select * from (
-        select member_id, purchase_id, occurred_at, store_id, channel, result from purchases
-         where program_id = ${programId} and status = 'completed' and occurred_at >= ${from} and occurred_at < ${to}
-        union all
-        select null, purchase_id, occurred_at, store_id, channel, result from anonymous_purchases
-         where program_id = ${programId} and occurred_at >= ${from} and occurred_at < ${to}) p
-      ${after ? sql`where (occurred_at, purchase_id) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql``}
-      order by occurred_at, purchase_id limit ${PAGE}`.execute(ctx.db);
-    const ids = [...new Set(page.rows.flatMap((r) => (r.member_id && !members.has(r.member_id) ? [r.member_id] : [])))];
+    const page = await storedPurchasesPage(ctx.db, programId, from, to, after, PAGE);
+    const ids = [...new Set(page.flatMap((r) => (r.member_id && !members.has(r.member_id) ? [r.member_id] : [])))];
     if (ids.length > 0) {
-      const rows = await sql<{ member_id: string; birthday: string | null; attributes: Record<string, AttributeValue>; created_at: Date }>`
-        select member_id, birthday, attributes, created_at from members where member_id = any(${ids}::uuid[])`.execute(ctx.db);
-      for (const m of rows.rows) members.set(m.member_id, { birthday: m.birthday, attributes: m.attributes, createdAt: m.created_at });
+      const rows = await membersForBacktest(ctx.db, ids);
+      for (const m of rows) members.set(m.member_id, { birthday: m.birthday, attributes: m.attributes, createdAt: m.created_at });
     }
-    for (const p of page.rows) {
+    for (const p of page) {
       if (out.receiptsScanned >= max) {
         out.truncated = true;
         break;
@@ -149,8 +120,8 @@ export async function backtestCampaign(
         out.notApplied[trace.reason] = (out.notApplied[trace.reason] ?? 0) + 1;
       }
     }
-    if (out.truncated || page.rows.length < PAGE) break;
-    const last: StoredPurchase = page.rows[page.rows.length - 1]!;
+    if (out.truncated || page.length < PAGE) break;
+    const last: StoredPurchase = page[page.length - 1]!;
     after = { at: last.occurred_at, id: last.purchase_id };
   }
   out.members = touched.size;

@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
 import { findRuleVersion, listRuleVersionHeads } from '../../store/rules.js';
-import type { DB } from '../../store/schema.js';
+import type { Db } from '../../store/executor.js';
 import { emptyRules, type RuleSet } from './engine.js';
 
 export interface RulesInForce {
@@ -22,7 +21,7 @@ export class RulesCache {
   readonly #compiled = new Map<string, RulesInForce>();
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly db: Db,
     private readonly ttlMs: number,
   ) {}
 

@@ -1,5 +1,6 @@
 import { couponSeriesErrors, type CouponSeries } from '../../domain/coupon-series.js';
 import { DomainError } from '../../domain/errors.js';
+import { codesOfSeries } from '../../store/coupon-codes.js';
 import { countCoupons, insertCoupons, listCoupons, pageCoupons, type CouponRow, type CouponSortKey } from '../../store/coupons.js';
 import type { Executor } from '../../store/executor.js';
 import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../../domain/list-paging.js';
@@ -36,8 +37,7 @@ async function addCodes(db: Executor, programId: string, s: CouponSeries, count:
     if (inserted === codes.length) made.push(...codes);
     else {
       // Rare: find which of them went in, keep those, make up the rest.
-      const mine = await db.selectFrom('coupons').select('code').where('program_id', '=', programId).where('series_id', '=', s.id).where('code', 'in', codes).execute();
-      made.push(...mine.map((r) => r.code));
+      made.push(...(await codesOfSeries(db, programId, s.id, codes)));
     }
   }
   if (made.length < count) throw new Error(`could not generate ${count} unique codes`);

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
-import { sql } from 'kysely';
 import { DomainError } from '../../domain/errors.js';
 import { lockWallet } from '../../store/ledger.js';
+import { currentMembershipEnd, findMembershipByPurchase, insertMembership, listMembershipRows } from '../../store/memberships.js';
 import type { AppContext } from '../context.js';
 import { requireMember } from '../members.js';
 import { createPurchase } from '../purchases/create.js';
@@ -52,12 +52,10 @@ export async function buyMembership(ctx: AppContext, programId: string, memberId
   });
   const membership = await ctx.db.transaction().execute(async (tx) => {
     await lockWallet(tx, member.memberId);
-    const existing = await tx.selectFrom('memberships').selectAll().where('member_id', '=', member.memberId).where('purchase_id', '=', purchase.purchaseId).executeTakeFirst();
+    const existing = await findMembershipByPurchase(tx, member.memberId, purchase.purchaseId);
     if (existing) return existing;
     const now = ctx.clock();
-    const current = await sql<{ ends_at: Date | null }>`
-      select max(ends_at) as ends_at from memberships where member_id = ${member.memberId} and tier_id = ${tier.id} and ends_at > ${now}`.execute(tx);
-    const start = current.rows[0]?.ends_at ?? now;
+    const start = (await currentMembershipEnd(tx, member.memberId, tier.id, now)) ?? now;
     const end = DateTime.fromJSDate(start).plus({ days: input.days }).toJSDate();
     const row = {
       member_id: member.memberId,
@@ -70,7 +68,7 @@ export async function buyMembership(ctx: AppContext, programId: string, memberId
       price: input.price,
       created_at: now,
     };
-    await tx.insertInto('memberships').values(row).execute();
+    await insertMembership(tx, row);
     return row;
   });
   return { membership: view(membership, ctx.clock()), purchase };
@@ -78,7 +76,7 @@ export async function buyMembership(ctx: AppContext, programId: string, memberId
 
 export async function listMemberships(ctx: AppContext, programId: string, memberId: string): Promise<MembershipView[]> {
   await requireMember(ctx.db, programId, memberId);
-  const rows = await ctx.db.selectFrom('memberships').selectAll().where('member_id', '=', memberId).orderBy('starts_at', 'desc').execute();
+  const rows = await listMembershipRows(ctx.db, memberId);
   return rows.map((r) => view(r, ctx.clock()));
 }
 

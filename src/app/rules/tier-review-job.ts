@@ -1,6 +1,7 @@
 import { reviewDueSince, type TierState } from '../../domain/tiers.js';
 import { lockWallet } from '../../store/ledger.js';
 import { insertTierChangeQuery, setWalletTier, tiersDueForReview } from '../../store/tier-state.js';
+import { walletTier } from '../../store/wallet-tier.js';
 import type { AppContext } from '../context.js';
 import { allPrograms } from '../programs.js';
 import { loadRulesBase } from '../purchases/rules.js';
@@ -36,9 +37,9 @@ export async function reviewTiers(ctx: AppContext): Promise<TierReviewRun> {
       if ((await dueTierReviews(ctx.db, compiled, m.memberId, m, now)).decisions.length === 0) continue;
       const written = await ctx.db.transaction().execute(async (trx) => {
         await lockWallet(trx, m.memberId);
-        const w = await trx.selectFrom('wallets').select(['tier_id', 'tier_since']).where('member_id', '=', m.memberId).executeTakeFirst();
+        const w = await walletTier(trx, m.memberId);
         if (!w) return 0;
-        const from: TierState = { tierId: w.tier_id, since: w.tier_since };
+        const from: TierState = { tierId: w.tierId, since: w.since };
         const { decisions, state } = await dueTierReviews(trx, compiled, m.memberId, from, now);
         let tierId = from.tierId;
         for (const d of decisions) {

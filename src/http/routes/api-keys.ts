@@ -1,8 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { API_KEY_LIST, createApiKey, pageProgramApiKeys, revokeApiKey } from '../../app/api-keys.js';
+import { API_KEY_LIST, createProgramApiKey, pageProgramApiKeys, revokeApiKey } from '../../app/api-keys.js';
 import type { AppContext } from '../../app/context.js';
-import { DomainError } from '../../domain/errors.js';
 import type { App } from '../app.js';
 import { listParams, listQuery, listResponse } from '../list-query.js';
 import { DateTime, IdParams, Obj, problemResponses } from '../schemas.js';
@@ -35,12 +34,7 @@ export const apiKeyRoutes =
       '/api-keys',
       { config, schema: { tags, summary: 'Make an API key (shown once)', body: NewKey, response: { 201: CreatedKey, ...problemResponses } } },
       async (req, reply) => {
-        const expiresAt = req.body.expiresAt ? new Date(req.body.expiresAt) : null;
-        if (expiresAt && expiresAt.getTime() <= ctx.clock().getTime()) {
-          throw new DomainError('VALIDATION_FAILED', 'expiresAt must be in the future', { errors: [{ pointer: '/expiresAt', detail: 'must be in the future' }] });
-        }
-        const key = await createApiKey(ctx, { programId: req.actor.programId, role: req.body.role, ...(req.body.name ? { name: req.body.name } : {}), expiresAt });
-        return reply.code(201).send(key);
+        return reply.code(201).send(await createProgramApiKey(ctx, req.actor.programId, req.body));
       },
     );
     app.delete('/api-keys/:id', { config, schema: { tags, summary: 'Revoke an API key', params: IdParams, response: { 200: KeyView, ...problemResponses } } }, async (req) =>

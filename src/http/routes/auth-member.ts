@@ -2,9 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../app/context.js';
 import { joinProgram, requestCode, signOutMember, verifyCode, type CodeTarget } from '../../app/member-auth.js';
-import { DomainError } from '../../domain/errors.js';
 import type { App } from '../app.js';
-import { CSRF_HEADER, MEMBER_COOKIE, clearSessionCookie, setSessionCookie } from '../auth.js';
+import { MEMBER_COOKIE, authorizationBearer, clearSessionCookie, requireCsrfHeader, setSessionCookie } from '../auth.js';
 import { Acceptances, DateTime, Obj, Uuid } from '../schemas.js';
 import { authProblemResponses } from './auth-admin.js';
 import { MemberSchema, MessagePreferences } from './members.js';
@@ -86,12 +85,9 @@ export const memberAuthRoutes =
       '/auth/member/sign-out',
       { schema: { tags, summary: "End the member's session (bearer token or cookie) and clear its cookie", response: { 204: Type.Null(), ...authProblemResponses } } },
       async (req, reply) => {
-        const header = req.headers.authorization;
         const cookieToken = req.cookies[MEMBER_COOKIE];
-        const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : cookieToken;
-        if (token && token === cookieToken && req.headers[CSRF_HEADER] !== '1') {
-          throw new DomainError('CSRF_HEADER_MISSING', 'signing out by the cookie needs the header "X-Kopilka-CSRF: 1"');
-        }
+        const token = authorizationBearer(req) ?? cookieToken;
+        if (token && token === cookieToken) requireCsrfHeader(req, 'signing out');
         if (token) await signOutMember(ctx, token);
         clearSessionCookie(req, reply, MEMBER_COOKIE);
         return reply.code(204).send(null);

@@ -4,9 +4,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { AppContext } from '../../app/context.js';
 import { parseDelimiter, parseMapPair } from '../../app/import/options.js';
-import { runImport } from '../../app/import/run.js';
+import { recentImports, runImport } from '../../app/import/run.js';
 import type { ImportOptions, RejectedRow } from '../../app/import/types.js';
-import { listImportRuns } from '../../store/imports.js';
 import type { App } from '../app.js';
 import { DateTime, Obj, problemResponses } from '../schemas.js';
 
@@ -139,7 +138,7 @@ export const importRoutes =
       '/imports',
       { config: { roles: ['admin', 'readonly'] }, schema: { tags, summary: 'Recent imports of the program, newest first', response: { 200: Obj({ items: Type.Array(Run) }), ...problemResponses } } },
       async (req) => ({
-        items: (await listImportRuns(ctx.db, req.actor.programId, 50)).map((r) => ({ ...r, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null })),
+        items: (await recentImports(ctx, req.actor.programId, 50)).map((r) => ({ ...r, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null })),
       }),
     );
   };

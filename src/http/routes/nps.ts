@@ -1,10 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
-import { answerSurvey, changeSurveyStatus, createSurvey, getNps, getSurveys, SURVEY_LIST } from '../../app/analytics/nps.js';
-import { authenticate } from '../../app/api-keys.js';
+import { answerSurveyAs, changeSurveyStatus, createSurvey, getNps, getSurveys, SURVEY_LIST } from '../../app/analytics/nps.js';
 import type { AppContext } from '../../app/context.js';
-import { DomainError } from '../../domain/errors.js';
 import type { App } from '../app.js';
+import { bearerSecret } from '../auth.js';
 import { listParams, listQuery, listResponse } from '../list-query.js';
 import { DateTime, IdParams, NullableString, Obj, problemResponses } from '../schemas.js';
 import { Day, Interval } from './analytics-schemas.js';
@@ -81,11 +80,7 @@ export const npsRoutes =
         },
       },
       async (req, reply) => {
-        const header = req.headers.authorization;
-        const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : (req.headers['x-api-key'] as string | undefined);
-        const actor = key === undefined ? null : await authenticate(ctx, key);
-        if (actor && actor.role === 'readonly') throw new DomainError('FORBIDDEN', 'a readonly key may not answer surveys');
-        return reply.code(201).send(await answerSurvey(ctx, actor, req.params.id, req.body));
+        return reply.code(201).send(await answerSurveyAs(ctx, bearerSecret(req), req.params.id, req.body));
       },
     );
     app.get(
