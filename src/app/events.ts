@@ -95,7 +95,7 @@ export async function recordEvent(ctx: AppContext, actor: Actor, input: EventInp
     await postEntriesMany(trx, { programId: actor.programId, at: now }, [{ memberId: member.memberId, newLots: change.newLots, entries: change.entries }], [
       insertMemberEventQuery({ memberId: member.memberId, eventId, programId: actor.programId, type: input.type, attributes, occurredAt, points: evaluation.points, result: outcome }),
       ...insertEffectsQuery(actor.programId, effectRows(evaluation, { memberId: member.memberId, purchaseId: eventId, occurredAt })),
-      ...addUsageQuery(usageRows(base.compiled, evaluation, member.memberId, occurredAt, campaigns)),
+      ...addUsageQuery(actor.programId, now, eventId, usageRows(base.compiled, evaluation, member.memberId, occurredAt, campaigns)),
       ...insertBudgetWarningsQuery(
         trx,
         actor.programId,

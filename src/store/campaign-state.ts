@@ -53,14 +53,60 @@ export async function chargeBudgets(db: Executor, programId: string, charges: Bu
   return { refused, totals };
 }
 
-/** Adds uses (to be run beside the purchase's other writes). */
-export function addUsageQuery(rows: { memberId: string; campaignId: string; period: string; uses: number }[]): OperationNodeSource[] {
+/**
+ * Adds uses (to be run beside the operation's other writes): one row of `campaign_uses` per use,
+ * naming the purchase (or event) that counted it, and the per-period cache `campaign_usage`.
+ */
+export function addUsageQuery(
+  programId: string,
+  at: Date,
+  purchaseId: string,
+  rows: { memberId: string; campaignId: string; period: string; uses: number }[],
+): OperationNodeSource[] {
   if (rows.length === 0) return [];
   const values = sql.join(rows.map((r) => sql`(${r.memberId}::uuid, ${r.campaignId}::text, ${r.period}::text, ${r.uses}::int)`));
+  const log = sql.join(rows.map((r) => sql`(${r.memberId}::uuid, ${purchaseId}::uuid, ${r.campaignId}::text, ${r.period}::text, 1, ${programId}::uuid, ${at}::timestamptz)`));
   return [
     sql`insert into campaign_usage (member_id, campaign_id, period, uses) values ${values}
         on conflict (member_id, campaign_id, period) do update set uses = campaign_usage.uses + excluded.uses`,
+    sql`insert into campaign_uses (member_id, purchase_id, campaign_id, period, uses, program_id, created_at) values ${log}`,
   ];
+}
+
+/**
+ * What a cancelled purchase counted and cost, given back by appending (docs/adr/0028-purchase-path.md):
+ * its uses get −1 rows and the usage cache goes down by them; its effects get reversing rows; the
+ * budgets its effects charged are refunded; the wallet's purchase count goes down. Runs under the
+ * member's wallet lock. Returns the campaigns refunded (points and money).
+ */
+export async function reverseCampaignState(db: Executor, c: { programId: string; memberId: string; purchaseId: string; at: Date }): Promise<void> {
+  await sql`
+    with
+    uses as (
+      select campaign_id, period from campaign_uses
+       where member_id = ${c.memberId} and purchase_id = ${c.purchaseId} and uses = 1
+         and not exists (select 1 from campaign_uses r where r.member_id = ${c.memberId} and r.purchase_id = ${c.purchaseId}
+                                                      and r.campaign_id = campaign_uses.campaign_id and r.uses = -1)),
+    reversed_uses as (
+      insert into campaign_uses (member_id, purchase_id, campaign_id, period, uses, program_id, created_at)
+      select ${c.memberId}::uuid, ${c.purchaseId}::uuid, campaign_id, period, -1, ${c.programId}::uuid, ${c.at}::timestamptz from uses),
+    usage_cache as (
+      update campaign_usage u set uses = greatest(u.uses - 1, 0)
+        from uses where u.member_id = ${c.memberId} and u.campaign_id = uses.campaign_id and u.period = uses.period),
+    effects as (
+      select * from campaign_effects e
+       where e.member_id = ${c.memberId} and e.purchase_id = ${c.purchaseId} and not e.reversal
+         and not exists (select 1 from campaign_effects r where r.member_id = e.member_id and r.purchase_id = e.purchase_id and r.seq = -1 - e.seq)),
+    reversed_effects as (
+      insert into campaign_effects (member_id, purchase_id, seq, program_id, campaign_id, coupon_code, block, kind, points, discount, cost, occurred_at, reversal)
+      select member_id, purchase_id, -1 - seq, program_id, campaign_id, coupon_code, block, kind, -points, -discount, -cost, occurred_at, true from effects),
+    refunds as (
+      update campaign_budgets b set spent_points = b.spent_points - x.points, spent_money = b.spent_money - x.cost, updated_at = ${c.at}::timestamptz
+        from (select campaign_id, sum(points) as points, sum(cost) as cost from effects group by campaign_id) x
+       where b.program_id = ${c.programId} and b.campaign_id = x.campaign_id),
+    wallet as (
+      update wallets set purchase_count = greatest(purchase_count - 1, 0) where member_id = ${c.memberId})
+    select 1`.execute(db);
 }
 
 export type { EffectRow } from '../domain/purchase-rules.js';

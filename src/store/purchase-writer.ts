@@ -1,7 +1,7 @@
 /**
  * The purchase writer (the "commit" of load → decide → commit): writes a list of purchase plans
  * (domain/purchase-plan.ts) as one statement — lots, entries, lot remainders and wallets; holds;
- * purchase rows; effects; campaign usage; coupon uses; tier changes; budget warnings in the audit
+ * purchase rows; effects; campaign uses and their per-period cache; coupon uses; tier changes; budget warnings in the audit
  * log — together with the release of refused purchases' receipt claims. The single and the batched
  * write paths, and the import of history, go through it, so a purchase is written the same way
  * whichever path it took.
@@ -59,8 +59,8 @@ export function purchaseWrite(w: PurchaseWrite) {
     if (e.memberId !== null) effects.push(e.memberId, e.purchaseId, e.seq, e.campaignId, e.couponCode, e.block, e.kind, e.points, e.discount, e.cost, iso(e.occurredAt));
     else anonEffects.push(e.purchaseId, e.seq, e.campaignId, e.couponCode, e.block, e.kind, e.discount, e.cost, iso(e.occurredAt));
   }
-  const usage = columns(4);
-  for (const u of plans.flatMap((p) => p.usage)) usage.push(u.memberId, u.campaignId, u.period, u.uses);
+  const usage = columns(5);
+  for (const p of plans) for (const u of p.usage) usage.push(u.memberId, u.campaignId, u.period, u.uses, p.purchaseId);
   const coupons = columns(7);
   for (const p of plans) for (const c of p.couponUses) coupons.push(p.memberId, c.couponUseId, c.code, c.seriesId, c.purchaseId, c.status, iso(c.at));
   const tiers = columns(6);
@@ -129,6 +129,10 @@ export function purchaseWrite(w: PurchaseWrite) {
       insert into campaign_usage (member_id, campaign_id, period, uses)
       select t.m, t.c, t.p, t.u from unnest(${U![0]}::uuid[], ${U![1]}::text[], ${U![2]}::text[], ${U![3]}::int[]) as t(m, c, p, u)
       on conflict (member_id, campaign_id, period) do update set uses = campaign_usage.uses + excluded.uses),
+    w_uses as (
+      insert into campaign_uses (member_id, purchase_id, campaign_id, period, uses, program_id, created_at)
+      select t.m, t.pu, t.c, t.p, t.u, ${programId}::uuid, ${at}::timestamptz
+        from unnest(${U![0]}::uuid[], ${U![4]}::uuid[], ${U![1]}::text[], ${U![2]}::text[], ${U![3]}::int[]) as t(m, pu, c, p, u)),
     w_coupons as (
       insert into coupon_uses (member_id, coupon_use_id, program_id, code, series_id, purchase_id, status, created_at, updated_at)
       select t.m, t.u, ${programId}::uuid, t.c, t.s, t.p, t.st, t.a, t.a

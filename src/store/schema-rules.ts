@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Row types of the program-design tables (migrations/0005-rules.ts). */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -61,6 +61,19 @@ export interface CampaignEffectsTable {
   discount: Int8;
   cost: Int8;
   occurred_at: Timestamp;
+  /** A row that reverses one of the purchase's effects (its cancel): negated amounts, seq −1 − the reversed seq. */
+  reversal: Generated<boolean>;
+}
+
+/** One use a purchase counts towards a campaign's per-member limit (+1), or its cancel's reversal (−1). */
+export interface CampaignUsesTable {
+  member_id: string;
+  purchase_id: string;
+  campaign_id: string;
+  period: string;
+  uses: number;
+  program_id: string;
+  created_at: Timestamp;
 }
 
 export interface AnonymousCampaignEffectsTable {
@@ -146,6 +159,7 @@ export interface RulesTables {
   campaign_budgets: CampaignBudgetsTable;
   campaign_usage: CampaignUsageTable;
   campaign_effects: CampaignEffectsTable;
+  campaign_uses: CampaignUsesTable;
   anonymous_campaign_effects: AnonymousCampaignEffectsTable;
   coupon_series: CouponSeriesTable;
   coupons: CouponsTable;

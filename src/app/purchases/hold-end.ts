@@ -33,7 +33,7 @@ export const anonymousView = (result: unknown): PurchaseResult => ({ ...(result 
  */
 export async function cancelHeld(ctx: AppContext, trx: Executor, p: PurchaseRow, reason: CancelReason, now: Date): Promise<PurchaseResult> {
   await deleteHolds(trx, p.memberId, p.purchaseId);
-  await releaseCancelled(trx, p.programId, p.memberId, p.purchaseId, p.result as PurchaseResult, now);
+  await releaseCancelled(trx, p.programId, p.memberId, p.purchaseId, now);
   const { lots, holds } = await loadOpenLots(trx, p.memberId);
   const balanceAfter = new LedgerDraft(ctx.newId).availableAfter(lots, holds, now);
   const result: PurchaseResult = { ...purchaseView(p), status: 'cancelled', cancelReason: reason, balanceAfter, receiptText: [] };

@@ -1,9 +1,9 @@
-import { sql, type Transaction } from 'kysely';
 import { DomainError } from '../../domain/errors.js';
 import { receiptText } from '../../domain/receipt-text.js';
 import { deleteHolds, loadOpenLots, lockWallet, postEntries } from '../../store/ledger.js';
 import { findAnonymousPurchase, findPurchase, findPurchaseRef, heldPurchasesDue, setPurchaseState, type PurchaseRow } from '../../store/purchases.js';
-import type { DB } from '../../store/schema.js';
+import type { Tx } from '../../store/executor.js';
+import { useHeldCoupons } from '../../store/coupons.js';
 import type { AppContext } from '../context.js';
 import { earnInto, LedgerDraft } from '../../domain/ledger-draft.js';
 import { anonymousView, cancelHeld, holdRanOut, purchaseView } from './hold-end.js';
@@ -38,7 +38,7 @@ const notHeld = (p: PurchaseRow, purchaseId: string) =>
       })
     : new DomainError('PURCHASE_NOT_HELD', 'the purchase was cancelled');
 
-async function lockedPurchase(trx: Transaction<DB>, memberId: string, purchaseId: string): Promise<PurchaseRow> {
+async function lockedPurchase(trx: Tx, memberId: string, purchaseId: string): Promise<PurchaseRow> {
   await lockWallet(trx, memberId);
   const p = await findPurchase(trx, memberId, purchaseId);
   if (!p) throw new DomainError('PURCHASE_NOT_FOUND');
@@ -90,7 +90,7 @@ export async function confirmPurchase(ctx: AppContext, programId: string, purcha
     };
     await postEntries(trx, { memberId, programId, at: now }, change.newLots, change.entries);
     await deleteHolds(trx, memberId, purchaseId);
-    await sql`update coupon_uses set status = 'used', updated_at = ${now} where member_id = ${memberId} and purchase_id = ${purchaseId} and status = 'held'`.execute(trx);
+    await useHeldCoupons(trx, memberId, purchaseId, now);
     await setPurchaseState(trx, memberId, purchaseId, { status: 'completed', result, pointsEarned: prior.pointsEarned, at: now });
     return { result };
   });
