@@ -21,10 +21,14 @@ import { credit, DATABASES, enrol, line, startServer, totalOf, type TestServer }
 const STEP = 10 * 60_000; // holds last 30 minutes: a hold stays in force across the next step
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
-/** The program: a bonus once a month per member, points ×2 on food, 10 % off SKU B; a silver tier from 1 000 ₽ a year. */
+/** The program: a coupon WELCOME (30 points, once per member), a bonus once a month per member, points ×2 on food, 10 % off SKU B; a silver tier from 1 000 ₽ a year. */
 async function setUpRules(s: TestServer): Promise<void> {
   const admin = { key: s.adminKey };
+  const series = await s.request('POST', '/v1/coupon-series', { id: 'welcome', name: 'Welcome', kind: 'shared', code: 'WELCOME' }, admin);
+  assert.equal(series.status, 201, JSON.stringify(series.body));
   const campaigns = [
+    // A shared code without a use limit: no shared row to settle, so such purchases stay in the batch.
+    campaign('welcome', { couponSeriesId: 'welcome', effects: [{ kind: 'points_fixed', points: 30 }] }),
     campaign('bonus', { effects: [{ kind: 'points_fixed', points: 50 }], limits: { perMember: { count: 1, period: 'month' } } }),
     campaign('double-food', { effects: [{ kind: 'points_multiplier', multiplier: 2, lines: { categories: ['food'] } }] }),
     campaign('b-off', { effects: [{ kind: 'discount_percent', percent: 10, lines: { skus: ['B'] } }] }),
@@ -47,6 +51,7 @@ interface Step {
   lines: Lines;
   pointsToSpend?: number;
   twoPhase?: boolean;
+  coupons?: string[];
 }
 
 const inputOf = (prefix: string, members: string[], st: Step): PurchaseInput => ({
@@ -58,6 +63,7 @@ const inputOf = (prefix: string, members: string[], st: Step): PurchaseInput => 
   channel: 'pos',
   ...(st.pointsToSpend ? { pointsToSpend: st.pointsToSpend } : {}),
   ...(st.twoPhase ? { twoPhase: true } : {}),
+  ...(st.coupons ? { coupons: st.coupons } : {}),
 });
 
 /** Rows of the tables a purchase writes, for one set of members (and its anonymous receipts, by receipt-id prefix). */
@@ -177,7 +183,7 @@ for (const kind of DATABASES) {
           { who: 0, id: 'spend', lines: [food('MILK', 2, 120), line('B', 1, 900)], pointsToSpend: 200 },
           { who: 1, id: 'tv', lines: [line('TV', 1, 20_000)] }, // earns 1 000 + bonus, and upgrades to silver
           { who: 2, id: 'held', lines: [line('A', 1, 1_000), food('BREAD', 3, 50)], pointsToSpend: 100, twoPhase: true },
-          { who: 3, id: 'plain', lines: [line('B', 2, 300), food('EGGS', 1, 150)] },
+          { who: 3, id: 'plain', lines: [line('B', 2, 300), food('EGGS', 1, 150)], coupons: ['WELCOME'] },
           { who: null, id: 'anon', lines: [line('B', 1, 500), food('MILK', 1, 100)] },
         ],
         [
@@ -189,7 +195,8 @@ for (const kind of DATABASES) {
         // (the TV is returned between these steps: member 1 then owes points)
         [
           { who: 1, id: 'payoff', lines: [line('B', 1, 20_000)] }, // pays off the debt first
-          { who: 2, id: 'held-again', lines: [line('A', 1, 300)], pointsToSpend: 50, twoPhase: true },
+          { who: 2, id: 'held-again', lines: [line('A', 1, 300)], pointsToSpend: 50, twoPhase: true, coupons: ['WELCOME'] },
+          { who: 3, id: 'coupon-again', lines: [line('A', 1, 300)], coupons: ['WELCOME'] }, // refused: once per member
           { who: 0, id: 'all-in', lines: [line('A', 1, 5_000)], pointsToSpend: 150 },
         ],
       ];
@@ -226,11 +233,12 @@ for (const kind of DATABASES) {
       assert.ok(answers.single.some((a) => a.status === 'held' && a.pointsSpent > 0));
       assert.ok(answers.single.some((a) => a.status === 'completed' && a.pointsSpent > 0));
       assert.ok(answers.single.some((a) => a.effects.some((e) => e.campaignId === 'bonus')));
+      assert.deepEqual(answers.single.flatMap((a) => a.coupons.map((c) => c.status)), ['applied', 'applied', 'refused']);
 
       const rowsSingle = await rowsOf(s, single, 'S');
       const rowsBatched = await rowsOf(s, batched, 'T');
       // Everything the comparison is about was written.
-      for (const table of ['wallets', 'lots', 'entries', 'holds', 'purchases', 'returns', 'campaign_effects', 'campaign_usage', 'tier_changes', 'anonymous_purchases', 'anonymous_campaign_effects'] as const) {
+      for (const table of ['wallets', 'lots', 'entries', 'holds', 'purchases', 'returns', 'campaign_effects', 'campaign_usage', 'coupon_uses', 'tier_changes', 'anonymous_purchases', 'anonymous_campaign_effects'] as const) {
         assert.ok(rowsSingle[table].length > 0, `${table} has rows`);
       }
       assert.ok(rowsSingle.lots.some((l) => Number(l.remaining) < 0 || rowsSingle.entries.some((e) => e.lot_id === l.lot_id && e.kind === 'earn' && e.purchase_id !== l.purchase_id)), 'a debt was paid off');
@@ -325,6 +333,11 @@ for (const kind of DATABASES) {
           cancel_reason: null,
         },
       );
+      const uses = await rows(sql`select coupon_use_id, code, series_id, purchase_id, status, created_at, updated_at from coupon_uses where member_id = ${memberId} and purchase_id = ${plan.purchaseId} order by coupon_use_id`);
+      assert.deepEqual(
+        uses,
+        [...plan.couponUses].sort((a, b) => (a.couponUseId < b.couponUseId ? -1 : 1)).map((u) => ({ coupon_use_id: u.couponUseId, code: u.code, series_id: u.seriesId, purchase_id: u.purchaseId, status: u.status, created_at: u.at, updated_at: u.at })),
+      );
       const changes = await rows(sql`select change_id, at, from_tier, to_tier, reason from tier_changes where member_id = ${memberId} and change_id = any(${plan.tierChanges.map((t) => t.changeId)}::uuid[]) order by at, change_id`);
       assert.deepEqual(changes, [...plan.tierChanges].sort((a, b) => a.at.getTime() - b.at.getTime() || (a.changeId < b.changeId ? -1 : 1)).map((t) => ({ change_id: t.changeId, at: t.at, from_tier: t.fromTier, to_tier: t.toTier, reason: t.reason })));
       const [w] = await rows(sql`select balance, purchase_count, last_purchase_at, tier_id, tier_since, updated_at from wallets where member_id = ${memberId}`);
@@ -359,8 +372,8 @@ for (const kind of DATABASES) {
       s.clock.advance(STEP);
       const before2 = await walletOf(member);
       const held = [line('A', 1, 2_000)];
-      const two = await planAndWrite({ receiptId: `W-${kind}-2`, memberId: member, total: totalOf(held), lines: held, pointsToSpend: 500, twoPhase: true });
-      assert.ok(two.holds.length >= 2 && two.entries.length === 0, 'the plan holds points of more than one lot and posts nothing');
+      const two = await planAndWrite({ receiptId: `W-${kind}-2`, memberId: member, total: totalOf(held), lines: held, pointsToSpend: 500, twoPhase: true, coupons: ['WELCOME'] });
+      assert.ok(two.holds.length >= 2 && two.entries.length === 0 && two.couponUses.length === 1, 'the plan holds points of more than one lot, posts nothing and holds a coupon use');
       await assertWritten(two, before2);
       // What was written reads back as the plan's answer.
       const got = await s.request('GET', `/v1/purchases/${two.purchaseId}`);
