@@ -5,11 +5,12 @@ import { DomainError } from '../../src/domain/errors.js';
 import { applyMovements, availableAt, heldByLot, pendingOf, type Hold, type Lot } from '../../src/domain/ledger.js';
 import { planPurchase, type MemberLedger, type PlanContext, type PurchasePlan } from '../../src/domain/purchase-plan.js';
 import { evaluatePurchase, type PurchaseEvaluation } from '../../src/domain/purchase.js';
-import { noRuleState, ruleStateOf, type MemberRuleState, type RulesContext } from '../../src/domain/purchase-rules.js';
+import { noRuleState, ruleStateOf, tierStepOf, type MemberRuleState, type RulesContext, type TierStep } from '../../src/domain/purchase-rules.js';
 import type { PurchaseInput } from '../../src/domain/purchase-types.js';
 import type { CompiledRules } from '../../src/domain/rules/compile.js';
 import { DEFAULT_SETTINGS, type ProgramSettings } from '../../src/domain/settings.js';
-import { campaign, NOW, rules } from '../support/rules.js';
+import { decideTier } from '../../src/domain/tiers.js';
+import { campaign, NOW, rules, tier } from '../support/rules.js';
 
 // Properties of the purchase plan (domain/purchase-plan.ts) over random member states and receipts:
 // the plan moves exactly the points the evaluation decided, never overdraws a lot, is refused exactly
@@ -84,7 +85,12 @@ const settingsArb: fc.Arbitrary<ProgramSettings> = fc
   .record({ pendingDays: fc.constantFrom(0, 14), maxRedeemPercent: fc.constantFrom(0, 30, 50, 100) })
   .map((s) => ({ ...DEFAULT_SETTINGS, ...s }));
 
-/** The empty rule set, or three campaigns: a bonus once a month per member, points ×2 on food, 10 % off B. */
+/** Silver from 10 000 ₽ spent in the year (points ×1.5), gold from 20 000 ₽ (5 % off). */
+const TIERS = [tier('silver', 1, { benefits: { earnMultiplier: 1.5, discountPercent: 0, perks: [] } }), tier('gold', 2, { benefits: { earnMultiplier: 1, discountPercent: 5, perks: [] } })];
+const rankOf = (id: string | null) => (id === null ? 0 : TIERS.find((t) => t.id === id)!.rank);
+const qualifiedBy = (spend: number) => [...TIERS].reverse().find((t) => spend >= t.qualification.min)?.id ?? null;
+
+/** The empty rule set, or three campaigns (a bonus once a month per member, points ×2 on food, 10 % off B) and the tiers. */
 const compiledFor = (withCampaigns: boolean, settings: ProgramSettings): CompiledRules =>
   rules(
     withCampaigns
@@ -94,7 +100,7 @@ const compiledFor = (withCampaigns: boolean, settings: ProgramSettings): Compile
           campaign('off', { effects: [{ kind: 'discount_percent', percent: 10, lines: { skus: ['B'] } }] }),
         ]
       : [],
-    { settings },
+    { settings, ...(withCampaigns ? { tiers: TIERS } : {}) },
   );
 
 interface Case {
@@ -102,6 +108,8 @@ interface Case {
   settings: ProgramSettings;
   withCampaigns: boolean;
   bonusUsed: number;
+  /** The wallet's tier and the spend counted towards tiers so far (with campaigns only). */
+  tier: { walletTierId: string | null; spend: number };
   lines: { sku: string; category: string; quantity: number; price: number }[];
   spend: { how: 'within' | 'beyond' | 'any'; n: number };
   twoPhase: boolean;
@@ -113,6 +121,7 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
   settings: settingsArb,
   withCampaigns: fc.boolean(),
   bonusUsed: fc.constantFrom(0, 1),
+  tier: fc.record({ walletTierId: fc.constantFrom(null, 'silver'), spend: fc.integer({ min: 0, max: 2_500_000 }) }),
   lines: fc.array(lineArb, { minLength: 1, maxLength: 4 }),
   spend: fc.record({ how: fc.constantFrom<'within' | 'beyond' | 'any'>('within', 'beyond', 'any'), n: fc.integer({ min: 0, max: 2_000 }) }),
   twoPhase: fc.boolean(),
@@ -126,6 +135,7 @@ interface Built {
   pc: PlanContext;
   rc: RulesContext;
   rules: MemberRuleState;
+  tier: TierStep | null;
   available: number;
   /** How many ids the plan has taken. */
   idsTaken: () => number;
@@ -149,19 +159,26 @@ function build(c: Case): Built {
   const rc: RulesContext = { version: c.withCampaigns ? 3 : null, compiled, budgets: {}, codes: [] };
   const occurredAt = at(-c.occurredBefore);
   const place = { storeId: 'store-1', channel: 'pos' };
+  let tierStep: TierStep | null = null;
+  if (c.withCampaigns) {
+    const totals = { current: { spend: c.tier.spend, purchases: 4, points: 0 }, review: null };
+    const state = { tierId: c.tier.walletTierId, since: c.tier.walletTierId ? at(-10 * DAY) : null };
+    const before = decideTier(compiled.tierList, compiled.tierPolicy!, state, totals, occurredAt, c.settings.timeZone);
+    tierStep = tierStepOf(compiled, c.tier.walletTierId, [], before, totals, []);
+  }
   const ruleState = c.withCampaigns
     ? ruleStateOf(
         rc,
         { memberId: MEMBER, attributes: {}, birthday: null, createdAt: at(-500 * DAY) },
-        { purchaseCount: 4, firstPurchaseAt: at(-100 * DAY), lastPurchaseAt: at(-2 * DAY), tierId: null, tierSince: null },
-        { usage: { bonus: c.bonusUsed }, seriesUses: new Map(), segmentIds: [], tier: null },
+        { purchaseCount: 4, firstPurchaseAt: at(-100 * DAY), lastPurchaseAt: at(-2 * DAY), tierId: c.tier.walletTierId, tierSince: c.tier.walletTierId ? at(-10 * DAY) : null },
+        { usage: { bonus: c.bonusUsed }, seriesUses: new Map(), segmentIds: [], tier: tierStep },
         place,
         occurredAt,
       )
     : noRuleState(place);
   let n = 0;
   const pc: PlanContext = { programId: 'program-1', settings: c.settings, rc, purchaseId: 'purchase-1', occurredAt, now: NOW, newId: () => `id-${++n}` };
-  return { input, pc, rc, rules: ruleState, available, idsTaken: () => n };
+  return { input, pc, rc, rules: ruleState, tier: tierStep, available, idsTaken: () => n };
 }
 
 /** As the app evaluates (app/purchases/evaluate.ts evaluateWith): the member's spendable balance from the loaded lots. */
@@ -354,7 +371,8 @@ describe('planPurchase: properties over random member states and receipts', () =
     );
   });
 
-  test('the answer, the record, the wallet move, the ids and the events agree with the plan', () => {
+  test('the answer, the record, the wallet move, the tier, the ids and the events agree with the plan', () => {
+    const seen = { upgrades: 0 };
     fc.assert(
       fc.property(caseArb, (c) => {
         const b = build(c);
@@ -380,7 +398,32 @@ describe('planPurchase: properties over random member states and receipts', () =
         assert.equal(rec.holdExpiresAt === null, !c.twoPhase);
         assert.equal(rec.response, r);
         assert.deepEqual([rec.memberId, rec.purchaseId, rec.receiptId, rec.total, rec.ruleVersion, rec.occurredAt, rec.at], [MEMBER, b.pc.purchaseId, 'R-1', b.input.total, r.ruleVersion, b.pc.occurredAt, NOW]);
-        assert.deepEqual(p.wallet, { purchases: 1, purchaseAt: b.pc.occurredAt });
+        assert.deepEqual({ ...p.wallet, tier: undefined }, { purchases: 1, purchaseAt: b.pc.occurredAt, tier: undefined });
+
+        // Tiers: the purchase is evaluated with the tier held before it; one-phase, it upgrades when its
+        // money carries the member over the next tier's threshold; held, it counts only once confirmed.
+        if (b.tier) {
+          const before = b.tier.before.tierId;
+          assert.equal(evaluation.tier?.id ?? null, before);
+          const qualified = qualifiedBy(c.tier.spend + evaluation.paidTotal);
+          const expected = !c.twoPhase && rankOf(qualified) > rankOf(before) ? qualified : before;
+          assert.equal(p.wallet.tier?.tierId, expected);
+          let from = c.tier.walletTierId;
+          for (const t of p.tierChanges) {
+            assert.equal(t.fromTier, from);
+            assert.notEqual(t.toTier, t.fromTier);
+            from = t.toTier;
+          }
+          assert.equal(from, expected, 'the changes lead from the wallet tier to the new one');
+          if (!c.twoPhase && expected !== before) seen.upgrades++;
+        } else {
+          assert.equal(p.wallet.tier, undefined);
+          assert.deepEqual(p.tierChanges, []);
+        }
+        assert.deepEqual(
+          p.events.filter((e) => e.type === 'tier.changed').map((e) => e.data),
+          p.tierChanges.map((t) => ({ from: t.fromTier, to: t.toTier, reason: t.reason, at: t.at.toISOString() })),
+        );
 
         assert.equal(p.effects.length, evaluation.effects.length);
         assert.deepEqual(
@@ -407,5 +450,6 @@ describe('planPurchase: properties over random member states and receipts', () =
       }),
       RUNS,
     );
+    assert.ok(seen.upgrades > 5, `purchases that upgrade: ${seen.upgrades}`);
   });
 });
