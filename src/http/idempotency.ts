@@ -148,8 +148,9 @@ export function idempotency(app: App, ctx: AppContext, database: DatabaseState):
     };
   });
 
-  // A malformed key is refused before the body is looked at.
-  app.addHook('preValidation', async (req) => {
+  // A malformed key is refused first, before the caller and the body are looked at (this hook is
+  // added before the authentication's).
+  app.addHook('onRequest', async (req) => {
     if (!isWriteRoute(req.method, req.routeOptions.url ?? '')) return;
     const raw = req.headers[IDEMPOTENCY_HEADER];
     if (raw === undefined) return;

@@ -107,6 +107,23 @@ for (const kind of DATABASES) {
       assert.ok(writes >= 50, `only ${writes} write routes under /v1 in the document`);
     });
 
+    test('every write route in the document checks the key: a malformed one is refused on each, before anything else', async () => {
+      const doc = (await (await fetch(`${s.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+      const before = await snapshot();
+      const wrong: string[] = [];
+      for (const [path, item] of Object.entries(doc.paths)) {
+        if (!path.startsWith('/v1/')) continue;
+        for (const method of Object.keys(item)) {
+          if (!['post', 'put', 'patch', 'delete'].includes(method)) continue;
+          const url = path.replace(/\{[^}]+\}/g, '00000000-0000-7000-8000-000000000000');
+          const r = await s.request(method.toUpperCase(), url, {}, { key: null, headers: { 'idempotency-key': 'not a key' } });
+          if (r.status !== 400 || r.body?.code !== 'IDEMPOTENCY_KEY_INVALID') wrong.push(`${method.toUpperCase()} ${path}: ${r.status} ${r.body?.code}`);
+        }
+      }
+      assert.deepEqual(wrong, []);
+      assert.deepEqual(await snapshot(), before);
+    });
+
     test('a malformed key is refused with 400 IDEMPOTENCY_KEY_INVALID and writes nothing', async () => {
       const before = await snapshot();
       for (const key of ['', 'has space', 'x'.repeat(256), 'caf\u00e9']) {
