@@ -209,6 +209,22 @@ for (const kind of DATABASES) {
       assert.equal(ledger.body.items.length, 1);
     });
 
+    test('two identical purchases with the same key at once: one purchase, the same answer to both', async () => {
+      const member = await enrol('Concurrent buyer');
+      const key = newKey();
+      const r = receipt([line('A', 1, 500)], { memberId: member });
+      const answers = await Promise.all([1, 2, 3].map(() => s.request('POST', '/v1/purchases', r, { headers: { 'idempotency-key': key } })));
+      for (const a of answers) {
+        assert.equal(a.status, 201, JSON.stringify(a.body));
+        assert.deepEqual(a.body, answers[0]!.body);
+      }
+      const purchases = await s.database.db.selectFrom('purchases').select('purchase_id').where('receipt_id', '=', r.receiptId).execute();
+      assert.equal(purchases.length, 1);
+      const retry = await s.request('POST', '/v1/purchases', r, { headers: { 'idempotency-key': key } });
+      assert.equal(retry.headers.get('idempotency-replayed'), 'true');
+      assert.deepEqual(retry.body, answers[0]!.body);
+    });
+
     test('a refused request (4xx) keeps nothing: the key stays free', async () => {
       const key = newKey();
       const missing = await s.request('POST', '/v1/members/00000000-0000-7000-8000-000000000000/adjustments', { points: 5, reason: 'x' }, admin({ 'idempotency-key': key }));
