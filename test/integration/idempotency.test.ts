@@ -5,7 +5,12 @@ import type { Transports } from '../../src/app/outbox.js';
 import { runOutboxOnce } from '../../src/jobs/outbox.js';
 import { purgeSignInLeftovers } from '../../src/app/housekeeping.js';
 import { campaign } from '../support/rules.js';
-import { DATABASES, line, receipt, startServer, type Response, type TestServer } from '../support/harness.js';
+import type { AddressInfo } from 'node:net';
+import { createApiKey } from '../../src/app/api-keys.js';
+import { createContext } from '../../src/app/context.js';
+import { createProgram } from '../../src/app/programs.js';
+import { buildApp } from '../../src/http/app.js';
+import { DATABASES, freshDatabase, line, receipt, startServer, type Response, type TestServer } from '../support/harness.js';
 
 /** Tables whose content says nothing about a request's writes. */
 const NOT_STATE = new Set(['idempotency_keys', 'kysely_migration', 'kysely_migration_lock']);
@@ -276,6 +281,52 @@ for (const kind of DATABASES) {
       assert.equal(rerun.status, 201);
       assert.equal(rerun.headers.get('idempotency-replayed'), null);
       assert.equal((await s.request('GET', `/v1/members/${member}/balance`)).body.available, 6);
+    });
+  });
+}
+
+for (const kind of DATABASES) {
+  describe(`Idempotency-Key and a request that times out (${kind})`, () => {
+    test('a write answered 503 REQUEST_TIMEOUT is rolled back once it ends, and the retry with the key writes it once', async () => {
+      const database = await freshDatabase(kind);
+      const ctx = createContext(database.db);
+      const program = await createProgram(ctx, { name: 'Slow program' });
+      const admin = (await createApiKey(ctx, { programId: program.id, role: 'admin' }))!.key;
+      const app = await buildApp(ctx, { requestTimeoutMs: 300 });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      const send = () =>
+        fetch(`${url}/v1/members`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'idempotency-key': 'slow-1' }, body: JSON.stringify({ name: 'Slow' }) });
+      const members = async () => (await database.db.selectFrom('members').select('member_id').where('program_id', '=', program.id).execute()).length;
+      try {
+        // The enrolment is slow this once (its first step, reading the program, takes a second: longer
+        // than the server waits before answering 503), and then writes the member all the same.
+        const get = ctx.programs.get.bind(ctx.programs);
+        let finished!: () => void;
+        const slowDone = new Promise<void>((resolve) => (finished = resolve));
+        ctx.programs.get = async (id: string) => {
+          ctx.programs.get = get;
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+          setTimeout(finished, 500);
+          return get(id);
+        };
+        const first = await send();
+        assert.equal(first.status, 503);
+        assert.equal(((await first.json()) as { code: string }).code, 'REQUEST_TIMEOUT');
+        await slowDone;
+        // The timed-out write went on after its answer, and was rolled back with its claim.
+        assert.equal(await members(), 0);
+        assert.deepEqual(await database.db.selectFrom('idempotency_keys').select('key').execute(), []);
+        const retry = await send();
+        assert.equal(retry.status, 201);
+        assert.equal(retry.headers.get('idempotency-replayed'), null);
+        const again = await send();
+        assert.equal(again.headers.get('idempotency-replayed'), 'true');
+        assert.equal(await members(), 1);
+      } finally {
+        await app.close();
+        await database.close();
+      }
     });
   });
 }
