@@ -138,12 +138,15 @@ export function idempotency(app: App, ctx: AppContext, database: DatabaseState):
         }
         track(req, reply, { mode, scope, request, tx, settled, done: false });
       }
+      const state = inFlight.get(req)!;
       try {
         const run = () => original.call(this as never, req, reply) as unknown;
-        const state = inFlight.get(req);
-        return await (state?.tx ? state.tx.run(run) : run());
+        return await (state.tx ? state.tx.run(run) : run());
       } finally {
         settle();
+        // Answered without passing onSend: the deadline's 503 went out while the key was being
+        // claimed, and the handler's own answer was dropped. Nothing of it is kept.
+        if (!state.done && reply.raw.writableEnded) unanswered(ctx, req, state);
       }
     };
   });
@@ -179,7 +182,7 @@ export function idempotency(app: App, ctx: AppContext, database: DatabaseState):
     if (!answer) {
       // Refused or failed: nothing is kept. The handler may still be running (a request that
       // timed out): roll back when it is done with the connection.
-      void state.settled.then(() => tx.rollback()).catch((err: unknown) => req.log.warn({ err }, 'a request transaction could not be rolled back'));
+      unanswered(ctx, req, state);
       return payload;
     }
     try {
@@ -204,14 +207,21 @@ function keyOf(req: FastifyRequest): string | undefined {
   return typeof raw === 'string' ? raw : undefined;
 }
 
-/** Keeps the request's state; a request whose answer never went out (the client left) is rolled back. */
+/** Keeps the request's state; a request whose answer never went out (the client left) keeps nothing. */
 function track(req: FastifyRequest, reply: FastifyReply, state: InFlight): void {
   inFlight.set(req, state);
   reply.raw.once('close', () => {
-    if (state.done) return;
-    state.done = true;
-    if (state.tx) void state.settled.then(() => state.tx!.rollback()).catch(() => {});
+    if (!state.done) unanswered(undefined, req, state);
   });
+}
+
+/** Ends a request whose answer was not saved: its transaction rolls back once the handler let go; a purchase's claim is freed. */
+function unanswered(ctx: AppContext | undefined, req: FastifyRequest, state: InFlight): void {
+  state.done = true;
+  const log = (err: unknown) => req.log.warn({ err }, 'an unanswered Idempotency-Key request could not be undone');
+  if (state.tx) void state.settled.then(() => state.tx!.rollback()).catch(log);
+  // A purchase's claim left without an answer is harmless (the receipt id keeps a re-run once), but freed when possible.
+  else if (ctx) void releaseKey(ctx, state.scope, state.request).catch(log);
 }
 
 function replay(reply: FastifyReply, stored: StoredKey, request: KeyedRequest): FastifyReply {
