@@ -44,8 +44,6 @@ export const PURE_PACKAGES: readonly string[] = ['luxon', 'typebox', 'libphonenu
  * whole folder). Every other file must pass without exception.
  */
 export const TEMPORARY_EXCEPTIONS: readonly string[] = [
-  // TEMPORARY: being rewritten in the purchase-path work, issue 13 (idempotency replaced there)
-  'src/app/idempotent.ts',
   // The rewrite's other files (src/app/rules/tier-reviews.ts, member-tier.ts, simulate.ts; the
   // store files, which no rule restricts) already keep the layering, so they need no exception.
 ];

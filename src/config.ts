@@ -35,6 +35,8 @@ export interface Config {
   outboxMaxAttempts: number;
   /** The most heap (MB) an analytics task's worker thread may use (model fit, RFM, the analytics job; PostgreSQL only). */
   analyticsHeapMb: number;
+  /** How long an Idempotency-Key and its answer are kept (docs/adr/0024-idempotency-keys.md). */
+  idempotencyRetentionHours: number;
   /** SHA-256 (hex) of the accepted operator keys (OPERATOR_KEY_HASH, comma-separated while a key is rotated). */
   operatorKeyHashes: string[];
 }
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxIntervalSeconds: int('OUTBOX_INTERVAL_SECONDS', 2, 0, 3_600),
     outboxMaxAttempts: int('OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
     analyticsHeapMb: int('ANALYTICS_HEAP_MB', 2048, 64, 65_536),
+    idempotencyRetentionHours: int('IDEMPOTENCY_RETENTION_HOURS', 24, 1, 8_760),
     operatorKeyHashes: [],
   };
   for (const item of (env.OPERATOR_KEY_HASH ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '')) {

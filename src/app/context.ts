@@ -24,6 +24,8 @@ export interface AppContext {
   limiter: RateLimiter;
   /** Set: the analytics tasks run in worker threads of their own (src/app/isolated/run.ts). */
   isolation?: Isolation | undefined;
+  /** How long an Idempotency-Key and its answer are kept (IDEMPOTENCY_RETENTION_HOURS; default 24 h). */
+  idempotencyRetentionMs?: number | undefined;
 }
 
 /** Where a task's worker connects, and the most heap it may use. */
@@ -68,7 +70,7 @@ export interface Actor {
   adminUserId?: string;
 }
 
-export function createContext(db: Db, options: { clock?: Clock; settingsTtlMs?: number; auth?: Partial<AuthSettings>; isolation?: Isolation } = {}): AppContext {
+export function createContext(db: Db, options: { clock?: Clock; settingsTtlMs?: number; auth?: Partial<AuthSettings>; isolation?: Isolation; idempotencyRetentionMs?: number } = {}): AppContext {
   const ttl = options.settingsTtlMs ?? 2_000;
   return {
     db,
@@ -79,6 +81,7 @@ export function createContext(db: Db, options: { clock?: Clock; settingsTtlMs?: 
     auth: { ...DEFAULT_AUTH, ...options.auth },
     limiter: new RateLimiter(),
     isolation: options.isolation,
+    idempotencyRetentionMs: options.idempotencyRetentionMs,
   };
 }
 

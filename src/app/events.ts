@@ -12,7 +12,6 @@ import { findMemberByIdentifier } from '../store/members.js';
 import { readWalletFacts } from '../store/purchase-loader.js';
 import { insertBudgetWarningsQuery } from '../store/purchase-writer.js';
 import type { Actor, AppContext } from './context.js';
-import { idempotent } from './idempotent.js';
 import { requireMember } from './members.js';
 import { occurredAtOf } from './purchases/evaluate.js';
 import { loadMemberRuleState, loadRulesBase } from './purchases/rules.js';
@@ -45,7 +44,7 @@ export interface EventOutcome {
  * and control groups as purchases). Idempotent by the Idempotency-Key header, so a retried call
  * never gives the points twice.
  */
-export async function recordEvent(ctx: AppContext, actor: Actor, input: EventInput, idempotencyKey: string | undefined): Promise<EventOutcome> {
+export async function recordEvent(ctx: AppContext, actor: Actor, input: EventInput): Promise<EventOutcome> {
   const program = await ctx.programs.get(actor.programId);
   const settings = program.settings;
   const occurredAt = occurredAtOf({ receiptId: '', total: 0, lines: [], occurredAt: input.occurredAt }, ctx.clock());
@@ -59,7 +58,7 @@ export async function recordEvent(ctx: AppContext, actor: Actor, input: EventInp
   const base = await loadRulesBase(ctx, program, occurredAt);
   const rc = { ...base, codes: [] };
   const campaigns = base.compiled.events.get(input.type) ?? [];
-  const { result } = await idempotent(ctx, { programId: actor.programId, key: idempotencyKey, operation: 'event', request: input }, async (trx) => {
+  return ctx.db.transaction().execute(async (trx) => {
     const member = await requireMember(trx, actor.programId, memberId);
     if (member.status !== 'active') throw new DomainError('MEMBER_BLOCKED', `the member is ${member.status}`);
     await lockWallet(trx, member.memberId);
@@ -104,5 +103,4 @@ export async function recordEvent(ctx: AppContext, actor: Actor, input: EventInp
     ]);
     return outcome;
   });
-  return result;
 }

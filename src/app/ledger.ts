@@ -5,7 +5,6 @@ import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Pa
 import { afterRow } from '../store/keyset.js';
 import { listEntries, loadMemberLotsMany, loadOpenLots, openLotsOfMember, lockWallet, membersWithExpiredLots, postEntries, type EntrySortKey } from '../store/ledger.js';
 import type { Actor, AppContext } from './context.js';
-import { idempotent } from './idempotent.js';
 import { LedgerDraft } from '../domain/ledger-draft.js';
 import { isUuid, requireMember } from './members.js';
 import { ReadBatcher } from './read-batcher.js';
@@ -146,12 +145,12 @@ export interface AdjustmentResult {
 }
 
 /** A manual credit or debit with a reason, recorded with who made it. A debit never goes below zero. */
-export async function adjustPoints(ctx: AppContext, actor: Actor, memberId: string, input: AdjustmentInput, idempotencyKey?: string): Promise<AdjustmentResult> {
+export async function adjustPoints(ctx: AppContext, actor: Actor, memberId: string, input: AdjustmentInput): Promise<AdjustmentResult> {
   if (!Number.isSafeInteger(input.points) || input.points === 0) {
     throw new DomainError('VALIDATION_FAILED', 'points must be a non-zero integer', { errors: [{ pointer: '/points', detail: 'must be a non-zero integer' }] });
   }
   const { settings } = await ctx.programs.get(actor.programId);
-  const { result } = await idempotent(ctx, { programId: actor.programId, key: idempotencyKey, operation: 'adjustment', request: { memberId, ...input } }, async (trx) => {
+  return ctx.db.transaction().execute(async (trx) => {
     await requireMember(trx, actor.programId, memberId);
     await lockWallet(trx, memberId);
     const now = ctx.clock();
@@ -173,7 +172,6 @@ export async function adjustPoints(ctx: AppContext, actor: Actor, memberId: stri
     await postEntries(trx, { memberId, programId: actor.programId, at: now }, change.newLots, change.entries);
     return { adjustmentId, memberId, points: input.points, reason: input.reason, actor: actor.name, balanceAfter, createdAt: now.toISOString() };
   });
-  return result;
 }
 
 /**

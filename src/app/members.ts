@@ -19,7 +19,6 @@ import {
 import type { AcceptanceInput, AgreementChannel, DocumentKind } from '../domain/agreements.js';
 import { acceptAtEnrolment, channelOf } from './agreements.js';
 import type { Actor, AppContext } from './context.js';
-import { idempotent } from './idempotent.js';
 
 /** A member as the API shows it: the stored row with its identifiers, instants as ISO strings. */
 export type MemberView = Omit<MemberRow, 'memberId' | 'programId' | 'createdAt' | 'updatedAt'> & {
@@ -76,13 +75,10 @@ async function claimAll(trx: Executor, programId: string, memberId: string, ids:
   }
 }
 
-export async function enrolMember(ctx: AppContext, actor: Actor, input: MemberInput, idempotencyKey?: string): Promise<MemberView> {
+export async function enrolMember(ctx: AppContext, actor: Actor, input: MemberInput): Promise<MemberView> {
   // Read before the transaction: on the embedded database a read outside it would wait for it.
   const { requiredAgreements } = (await ctx.programs.get(actor.programId)).settings;
-  const { result } = await idempotent(ctx, { programId: actor.programId, key: idempotencyKey, operation: 'enrol member', request: input }, (trx) =>
-    enrolMemberIn(trx, ctx, actor.programId, input, { channel: channelOf(actor), actor: actor.name, requiredAgreements }),
-  );
-  return result;
+  return ctx.db.transaction().execute((trx) => enrolMemberIn(trx, ctx, actor.programId, input, { channel: channelOf(actor), actor: actor.name, requiredAgreements }));
 }
 
 /**

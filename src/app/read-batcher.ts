@@ -1,3 +1,5 @@
+import { inRequestTransaction } from '../store/request-transaction.js';
+
 /**
  * Coalesces reads by key: the keys asked for in the same turn of the event loop (or while the
  * allowed number of reads is already in flight) are read with one query instead of one each.
@@ -18,6 +20,9 @@ export class ReadBatcher<K, V> {
   ) {}
 
   load(key: K): Promise<V | undefined> {
+    // Inside a request transaction (Idempotency-Key, ADR 24) the read must see the request's own
+    // writes and use its connection, and other requests' keys must not ride on it: read alone.
+    if (inRequestTransaction()) return this.loadMany([key]).then((found) => found.get(key));
     return new Promise((resolve, reject) => {
       const waiting = this.#queue.get(key);
       if (waiting) waiting.push({ resolve, reject });

@@ -39,7 +39,7 @@ export async function serve(config: Config): Promise<void> {
   if (!config.databaseUrl) await migrateToLatest(database.db);
   // On PostgreSQL the analytics tasks run in worker threads with heaps of their own (src/app/isolated/run.ts).
   const isolation = config.databaseUrl ? { databaseUrl: config.databaseUrl, maxHeapMb: config.analyticsHeapMb } : undefined;
-  const ctx = createContext(database.db, { auth: authSettings(config), ...(isolation ? { isolation } : {}) });
+  const ctx = createContext(database.db, { auth: authSettings(config), idempotencyRetentionMs: config.idempotencyRetentionHours * 3_600_000, ...(isolation ? { isolation } : {}) });
   const app = await buildApp(ctx, { logger: { level: config.logLevel }, purchaseBatchSize: config.purchaseBatchSize, trustProxy: config.trustProxy, webRoot: WEB_ROOT, requestTimeoutMs: config.requestTimeoutMs });
   dropped.logTo(app.log);
   const where = database.kind === 'pglite' ? `embedded database in ${config.dataDir} (PGlite; no fsync — for trials, development and small single-store use; back it up with \`kopilka backup\`)` : 'PostgreSQL';

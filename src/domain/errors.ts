@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   PURCHASE_NOT_RETURNABLE: 'The purchase cannot be returned in its current state.',
   RETURN_EXCEEDS_PURCHASE: 'More was returned than was bought.',
   IDEMPOTENCY_KEY_REUSED: 'This Idempotency-Key was used with a different request.',
+  IDEMPOTENCY_KEY_INVALID: 'An Idempotency-Key is 1 to 255 printable ASCII characters without spaces.',
   STORE_NOT_FOUND: 'No such store in this program.',
   STORE_EXISTS: 'A store with this id already exists.',
   RULES_VERSION_SCHEDULED: 'A later rules version is already scheduled; publish at or after it.',

@@ -10,6 +10,7 @@ import { databaseAnswers } from '../app/housekeeping.js';
 import { PurchaseBatcher } from '../app/purchases/batcher.js';
 import { authHook } from './auth.js';
 import { DATABASE_RETRY_AFTER_SECONDS, errorHandler, problem } from './errors.js';
+import { idempotency } from './idempotency.js';
 import { DatabaseState } from './outage.js';
 import { adminUserRoutes } from './routes/admin-users.js';
 import { agreementRoutes } from './routes/agreements.js';
@@ -137,6 +138,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     });
   });
   app.addSchema(Problem);
+
+  // Idempotency-Key on every write route under /v1 (before the routes, which it wraps as they come).
+  idempotency(app, ctx, database);
 
   // Routes whose body may be left out: the OpenAPI document says so (the plugin marks every body required).
   const optionalBodies = new Set<string>();

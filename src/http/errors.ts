@@ -33,6 +33,7 @@ export const STATUS: Record<ErrorCode, number> = {
   PURCHASE_NOT_RETURNABLE: 409,
   RETURN_EXCEEDS_PURCHASE: 422,
   IDEMPOTENCY_KEY_REUSED: 409,
+  IDEMPOTENCY_KEY_INVALID: 400,
   STORE_NOT_FOUND: 404,
   STORE_EXISTS: 409,
   RULES_VERSION_SCHEDULED: 409,
@@ -113,6 +114,13 @@ export const DATABASE_RETRY_AFTER_SECONDS = 2;
  * outage (`database`), not a stack per request.
  */
 export const errorHandler = (database: DatabaseState) => (err: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): void => {
+  const p = problemOf(err, request, database);
+  if (typeof p.retryAfterSeconds === 'number') void reply.header('retry-after', String(p.retryAfterSeconds));
+  void reply.code(p.status).type('application/problem+json').send(p);
+};
+
+/** The problem an error answers with (the error handler's, and the idempotency layer's when its commit fails). */
+export function problemOf(err: FastifyError | Error, request: FastifyRequest, database: DatabaseState): Problem {
   let p: Problem;
   const failure = err instanceof DomainError ? null : databaseFailure(err);
   if (failure) {
@@ -135,9 +143,8 @@ export const errorHandler = (database: DatabaseState) => (err: FastifyError | Er
     request.log.error({ err }, 'unhandled error');
     p = problem('INTERNAL', 'an unexpected error occurred; it has been logged');
   }
-  if (typeof p.retryAfterSeconds === 'number') void reply.header('retry-after', String(p.retryAfterSeconds));
-  void reply.code(p.status).type('application/problem+json').send(p);
-};
+  return p;
+}
 
 function pointerOf(part: string, instancePath: string, params: Record<string, unknown>): string {
   const extra = typeof params.additionalProperty === 'string' ? `/${params.additionalProperty}` : typeof params.missingProperty === 'string' ? `/${params.missingProperty}` : '';

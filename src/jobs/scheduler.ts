@@ -62,7 +62,7 @@ export function startJobs(ctx: AppContext, intervalSeconds: number, log: Log, ho
           await reviewTiers(ctx);
           const purged = await purgeSignInLeftovers(ctx);
           if (holds > 0 || expired.points > 0) log.info({ holdsCancelled: holds, ...expired }, 'jobs ran');
-          if (purged.sessions + purged.codes > 0) log.info(purged, 'ended sessions and old codes dropped');
+          if (purged.sessions + purged.codes + purged.idempotencyKeys > 0) log.info(purged, 'ended sessions, old codes and old idempotency keys dropped');
         });
         if (r.ran) log.debug({ job: 'ledger', round: r.round }, 'job round ran here');
       } catch (err) {

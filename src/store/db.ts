@@ -7,6 +7,7 @@ import { PGliteDialect } from './pglite-dialect.js';
 import { migrationProvider } from './migrations/index.js';
 import type { DB } from './schema.js';
 import { PLAN_EACH_CALL } from './executor.js';
+import { registerScoping, ScopingDialect } from './request-transaction.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -88,7 +89,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       });
       prepareStatements(client);
     });
-    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: releasingBroken(pool) }) });
+    const dialect = new ScopingDialect(new PostgresDialect({ pool: releasingBroken(pool) }));
+    const db = new Kysely<DB>({ dialect });
+    registerScoping(db, dialect);
     return { db, kind: 'postgres', url: options.databaseUrl, close: () => db.destroy() };
   }
   const dataDir = options.dataDir ?? './data';
@@ -101,7 +104,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     release = lockDataDir(dataDir);
     pglite = await PGlite.create({ dataDir, parsers: pgliteParsers });
   }
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  const dialect = new ScopingDialect(new PGliteDialect(pglite));
+  const db = new Kysely<DB>({ dialect });
+  registerScoping(db, dialect);
   return {
     db,
     kind: 'pglite',

@@ -239,6 +239,8 @@ export interface AnonymousReturnsTable {
 
 export interface IdempotencyKeysTable {
   program_id: string;
+  /** Who sent the key (Actor.name); '' for keys stored before migration 0018. */
+  actor: Generated<string>;
   key: string;
   operation: string;
   request_hash: string;

@@ -69,6 +69,13 @@ describe('sign-in and delivery configuration', () => {
     domainError(() => loadConfig({ ANALYTICS_HEAP_MB: '10' }), 'INVALID_CONFIG');
   });
 
+  test('IDEMPOTENCY_RETENTION_HOURS: 24 by default, 1 hour to a year', () => {
+    assert.equal(loadConfig({}).idempotencyRetentionHours, 24);
+    assert.equal(loadConfig({ IDEMPOTENCY_RETENTION_HOURS: '72' }).idempotencyRetentionHours, 72);
+    domainError(() => loadConfig({ IDEMPOTENCY_RETENTION_HOURS: '0' }), 'INVALID_CONFIG');
+    domainError(() => loadConfig({ IDEMPOTENCY_RETENTION_HOURS: '1.5' }), 'INVALID_CONFIG');
+  });
+
   test('OPERATOR_KEY_HASH holds SHA-256 hashes, several while a key is rotated, and never a key', () => {
     const a = 'a'.repeat(64);
     const b = 'B'.repeat(64);

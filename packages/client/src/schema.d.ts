@@ -110,7 +110,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, or is idempotent by itself): a retry with the same key runs it again. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -130,6 +133,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -316,7 +321,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -327,6 +335,8 @@ export interface paths {
                 /** @description Default Response */
                 204: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -393,7 +403,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -415,6 +428,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -666,7 +681,10 @@ export interface paths {
         put: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -687,6 +705,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -1756,7 +1776,10 @@ export interface paths {
                     /** @description last day of the history to fit on, in the program's time zone (default today; not after today) */
                     calibrationEnd?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1765,6 +1788,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -2492,7 +2517,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -2516,6 +2544,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -2698,7 +2728,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, or is idempotent by itself): a retry with the same key runs it again. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -2716,6 +2749,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -2804,7 +2839,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -2815,6 +2853,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -3145,7 +3185,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3163,6 +3206,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -3282,7 +3327,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3291,6 +3339,8 @@ export interface paths {
                 /** @description Default Response */
                 204: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -3370,7 +3420,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3393,6 +3446,8 @@ export interface paths {
                 /** @description Default Response */
                 202: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -3500,7 +3555,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3571,6 +3629,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -3700,7 +3760,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3709,6 +3772,8 @@ export interface paths {
                 /** @description Default Response */
                 204: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -3806,7 +3871,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -3833,6 +3901,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -5048,7 +5118,10 @@ export interface paths {
                     /** @description make a new rules version at once (default true for live changes) */
                     publish?: boolean;
                 };
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -5419,6 +5492,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -7128,7 +7203,10 @@ export interface paths {
                     /** @description make a new rules version at once (default true for live changes) */
                     publish?: boolean;
                 };
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -7498,6 +7576,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -8359,7 +8439,10 @@ export interface paths {
                     /** @description make a new rules version at once (default true for live changes) */
                     publish?: boolean;
                 };
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -8370,6 +8453,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -9225,7 +9310,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -9602,6 +9690,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -9705,7 +9795,10 @@ export interface paths {
                     /** @description make a new rules version at once (default true for live changes) */
                     publish?: boolean;
                 };
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -9716,6 +9809,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -10576,7 +10671,10 @@ export interface paths {
                     /** @description make a new rules version at once (default true for live changes) */
                     publish?: boolean;
                 };
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -10587,6 +10685,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -11552,7 +11652,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -11579,6 +11682,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -11804,7 +11909,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -11815,6 +11923,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -12015,7 +12125,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -12034,6 +12147,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -12152,11 +12267,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record something a member did (not a purchase) and give the points its campaigns grant; retry with the same Idempotency-Key */
+        /** Record something a member did (not a purchase) and give the points its campaigns grant */
         post: {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -12184,6 +12300,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -12511,7 +12629,10 @@ export interface paths {
                     /** @description `column=field`, repeated: which column fills which field */
                     map?: string[];
                 };
-                header?: never;
+                header?: {
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, or is idempotent by itself): a retry with the same key runs it again. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -12526,6 +12647,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -12659,7 +12782,10 @@ export interface paths {
                     /** @description a row naming an existing member: `fill` only the member's empty fields (default), or `update` the fields the file gives */
                     onExisting?: "fill" | "update";
                 };
-                header?: never;
+                header?: {
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, or is idempotent by itself): a retry with the same key runs it again. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -12674,6 +12800,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -12813,7 +12941,10 @@ export interface paths {
                     /** @description `column=field`, repeated: which column fills which field */
                     map?: string[];
                 };
-                header?: never;
+                header?: {
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, or is idempotent by itself): a retry with the same key runs it again. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -12828,6 +12959,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -13043,7 +13176,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -13052,6 +13188,8 @@ export interface paths {
                 /** @description Default Response */
                 204: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -13118,7 +13256,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -13148,6 +13289,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -13346,7 +13489,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -13364,6 +13510,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -13468,7 +13616,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -13484,6 +13635,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -13799,7 +13952,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -13808,6 +13964,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -13988,7 +14146,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -14005,6 +14166,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -14945,6 +15108,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -14984,6 +15148,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -15193,7 +15359,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -15223,6 +15392,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -15325,6 +15496,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -15347,6 +15519,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -15538,7 +15712,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -15558,6 +15735,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -15662,7 +15841,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -15680,6 +15862,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -15900,7 +16084,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -15917,6 +16104,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -16130,7 +16319,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -16148,6 +16340,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -16241,7 +16435,10 @@ export interface paths {
                     kind: "phone" | "email" | "card" | "external_id" | "member_token";
                     value: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -16252,6 +16449,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -16679,7 +16878,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -16700,6 +16902,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -17220,7 +17424,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -17231,6 +17438,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -17548,7 +17757,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -17564,6 +17776,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -17660,7 +17874,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -17677,6 +17894,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -17765,7 +17984,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -17789,6 +18011,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -18018,7 +18242,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -18093,6 +18320,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -18337,7 +18566,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     /** @description rules (the program rules) or personal_data (consent to the processing of personal data) */
                     kind: "rules" | "personal_data";
@@ -18356,6 +18588,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -18734,7 +18968,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, or is idempotent by itself): a retry with the same key runs it again. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -18759,6 +18996,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -18915,7 +19154,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -18960,6 +19202,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -19351,7 +19595,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -19362,6 +19609,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -19552,7 +19801,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -19563,6 +19815,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -19754,6 +20008,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -19776,6 +20031,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -19889,7 +20146,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -19934,6 +20194,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -20124,7 +20386,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -20141,6 +20406,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -21800,7 +22067,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -21889,6 +22159,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -22225,7 +22497,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -22236,6 +22511,8 @@ export interface paths {
                 /** @description Default Response */
                 204: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -22302,7 +22579,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -22393,6 +22673,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -22663,7 +22945,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -23104,6 +23389,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -23355,7 +23642,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -23408,6 +23698,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -23661,7 +23953,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -23715,6 +24010,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -23842,7 +24139,10 @@ export interface paths {
                     /** @description make a new rules version at once (default true for live changes) */
                     publish?: boolean;
                 };
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -23868,6 +24168,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -24902,7 +25204,10 @@ export interface paths {
                     /** @description make a new rules version at once (default true for live changes) */
                     publish?: boolean;
                 };
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -24937,6 +25242,8 @@ export interface paths {
                 /** @description Default Response */
                 201: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -25458,7 +25765,10 @@ export interface paths {
                     /** @description make a new rules version at once (default true for live changes) */
                     publish?: boolean;
                 };
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -25495,6 +25805,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {
@@ -26003,7 +26315,10 @@ export interface paths {
                     /** @description make a new rules version at once (default true for live changes) */
                     publish?: boolean;
                 };
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     id: string;
                 };
@@ -26014,6 +26329,8 @@ export interface paths {
                 /** @description Default Response */
                 200: {
                     headers: {
+                        /** @description Present when this is the saved answer to an earlier request with the same Idempotency-Key. */
+                        "Idempotency-Replayed"?: "true";
                         [name: string]: unknown;
                     };
                     content: {

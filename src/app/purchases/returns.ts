@@ -6,7 +6,6 @@ import { planReturn } from '../../domain/returns.js';
 import { loadOpenLots, lockWallet, lotsOfPurchase, postEntries } from '../../store/ledger.js';
 import { findAnonymousPurchase, findPurchase, insertReturn, returnsOfPurchase } from '../../store/purchases.js';
 import type { AppContext } from '../context.js';
-import { idempotent } from '../idempotent.js';
 import { LedgerDraft } from '../../domain/ledger-draft.js';
 import { giveCouponsBack } from './release.js';
 import { locatePurchase } from './two-phase.js';
@@ -24,12 +23,11 @@ export async function returnPurchase(
   programId: string,
   purchaseId: string,
   input: ReturnInput,
-  idempotencyKey?: string,
 ): Promise<ReturnResult> {
   const { memberId } = await locatePurchase(ctx, programId, purchaseId);
   const program = await ctx.programs.get(programId);
   const settings = program.settings;
-  const { result } = await idempotent(ctx, { programId, key: idempotencyKey, operation: 'return', request: { purchaseId, ...input } }, async (trx) => {
+  return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
     if (memberId) await lockWallet(trx, memberId);
     const purchase = memberId ? await findPurchase(trx, memberId, purchaseId) : await findAnonymousPurchase(trx, programId, purchaseId, true);
@@ -102,6 +100,5 @@ export async function returnPurchase(
     if (whole && memberId && settings.couponUseBackOnReturn) await giveCouponsBack(trx, programId, memberId, purchaseId, ['used'], 'returned', now);
     return out;
   });
-  return result;
 }
 

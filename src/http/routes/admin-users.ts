@@ -49,7 +49,8 @@ export const adminUserRoutes =
     );
     app.post(
       '/admin-users',
-      { config, schema: { tags, summary: 'Add an admin user (a password is generated and shown once when none is given)', body: NewAdminUser, response: { 201: Created, ...problemResponses } } },
+      // Its answer may hold a generated password: not kept by Idempotency-Key (ADR 24).
+      { config: { ...config, idempotency: 'unstored' }, schema: { tags, summary: 'Add an admin user (a password is generated and shown once when none is given)', body: NewAdminUser, response: { 201: Created, ...problemResponses } } },
       async (req, reply) => reply.code(201).send(await createAdminUser(ctx, req.actor.programId, req.body)),
     );
     app.get('/admin-users/:id', { config, schema: { tags, summary: 'An admin user', params: IdParams, response: { 200: AdminUserSchema, ...problemResponses } } }, async (req) =>

@@ -32,7 +32,8 @@ export const apiKeyRoutes =
     );
     app.post(
       '/api-keys',
-      { config, schema: { tags, summary: 'Make an API key (shown once)', body: NewKey, response: { 201: CreatedKey, ...problemResponses } } },
+      // Its answer holds the key: not kept by Idempotency-Key (ADR 24).
+      { config: { ...config, idempotency: 'unstored' }, schema: { tags, summary: 'Make an API key (shown once)', body: NewKey, response: { 201: CreatedKey, ...problemResponses } } },
       async (req, reply) => {
         return reply.code(201).send(await createProgramApiKey(ctx, req.actor.programId, req.body));
       },

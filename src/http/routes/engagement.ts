@@ -8,7 +8,7 @@ import { getMemberTier } from '../../app/rules/member-tier.js';
 import { simulate } from '../../app/rules/simulate.js';
 import { Campaign, Tier } from '../../domain/rules/types.js';
 import type { App } from '../app.js';
-import { DateTime, IdempotencyHeaders, IdentifierSchema, IdParams, NullableString, Obj, Points, problemResponses } from '../schemas.js';
+import { DateTime, IdentifierSchema, IdParams, NullableString, Obj, Points, problemResponses } from '../schemas.js';
 
 const Scalar = Type.Union([Type.String({ maxLength: 1000 }), Type.Number(), Type.Boolean(), Type.Null()]);
 const EventBody = Obj({
@@ -140,9 +140,9 @@ export const engagementRoutes =
       '/events',
       {
         config: { roles: ['admin', 'pos'] },
-        schema: { tags: ['events'], summary: 'Record something a member did (not a purchase) and give the points its campaigns grant; retry with the same Idempotency-Key', headers: IdempotencyHeaders, body: EventBody, response: { 201: EventOutcome, ...problemResponses } },
+        schema: { tags: ['events'], summary: 'Record something a member did (not a purchase) and give the points its campaigns grant', body: EventBody, response: { 201: EventOutcome, ...problemResponses } },
       },
-      async (req, reply) => reply.code(201).send(await recordEvent(ctx, req.actor, req.body, req.headers['idempotency-key'])),
+      async (req, reply) => reply.code(201).send(await recordEvent(ctx, req.actor, req.body)),
     );
     app.post(
       '/simulate',

@@ -111,7 +111,9 @@ export const importRoutes =
       app.post(
         `/imports/${kind}`,
         {
-          config: { roles: ['admin'] },
+          // Every batch is its own transaction and a file imported again adds nothing (docs/import.md),
+          // so an import neither runs in one request transaction nor keeps its answer (ADR 24).
+          config: { roles: ['admin'], idempotency: 'unstored' },
           validatorCompiler,
           schema: {
             tags,

@@ -4,7 +4,7 @@ import type { AppContext } from '../../app/context.js';
 import { addIdentifier, editMember, enrolMember, getMember, listProgramMembers, MEMBER_LIST, lookupMember, removeIdentifier, setBlocked } from '../../app/members.js';
 import type { App } from '../app.js';
 import { listParams, listQuery, listResponse } from '../list-query.js';
-import { Acceptances, DateTime, IdempotencyHeaders, IdentifierKind, IdentifierSchema, IdParams, NullableString, Obj, problemResponses } from '../schemas.js';
+import { Acceptances, DateTime, IdentifierKind, IdentifierSchema, IdParams, NullableString, Obj, problemResponses } from '../schemas.js';
 
 const Profile = {
   name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
@@ -56,9 +56,9 @@ export const memberRoutes =
       '/members',
       {
         config: { roles: ['admin', 'pos', 'support'] },
-        schema: { tags, summary: 'Enrol a member', headers: IdempotencyHeaders, body: NewMember, response: { 201: MemberSchema, ...problemResponses } },
+        schema: { tags, summary: 'Enrol a member', body: NewMember, response: { 201: MemberSchema, ...problemResponses } },
       },
-      async (req, reply) => reply.code(201).send(await enrolMember(ctx, req.actor, req.body, req.headers['idempotency-key'])),
+      async (req, reply) => reply.code(201).send(await enrolMember(ctx, req.actor, req.body)),
     );
     app.get(
       '/members',

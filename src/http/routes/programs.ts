@@ -40,7 +40,8 @@ export const programsRoutes =
     );
     app.post(
       '/programs',
-      { config, schema: { tags, security, summary: 'Open a program with its first admin key, and its first owner when asked (the operator key; secrets shown once)', body: NewProgram, response: { 201: Opened, ...problemResponses } } },
+      // Its answer holds the first key and password: not kept by Idempotency-Key (ADR 24).
+      { config: { ...config, idempotency: 'unstored' }, schema: { tags, security, summary: 'Open a program with its first admin key, and its first owner when asked (the operator key; secrets shown once)', body: NewProgram, response: { 201: Opened, ...problemResponses } } },
       async (req, reply) => reply.code(201).send(await openProgramAsOperator(ctx, req.body)),
     );
   };

@@ -7,7 +7,7 @@ import { createPurchase } from '../../app/purchases/create.js';
 import { returnPurchase } from '../../app/purchases/returns.js';
 import { cancelPurchase, confirmPurchase, getPurchase } from '../../app/purchases/two-phase.js';
 import type { App } from '../app.js';
-import { DateTime, IdempotencyHeaders, IdentifierSchema, IdParams, Minor, NullableString, Obj, Points, problemResponses } from '../schemas.js';
+import { DateTime, IdentifierSchema, IdParams, Minor, NullableString, Obj, Points, problemResponses } from '../schemas.js';
 
 const Line = Obj({
   sku: Type.String({ minLength: 1, maxLength: 100 }),
@@ -151,7 +151,9 @@ export const purchaseRoutes =
     app.post(
       '/purchases',
       {
-        config: { roles },
+        // Written by the group-commit batcher, outside this request's transaction: the key is
+        // claimed and answered in statements of their own; the receipt id keeps it once (ADR 24).
+        config: { roles, idempotency: 'claim' },
         schema: { tags, summary: 'Record a purchase: spend and earn points (idempotent on receiptId)', body: Receipt, response: { 201: Result, ...problemResponses } },
       },
       async (req, reply) =>
@@ -176,8 +178,8 @@ export const purchaseRoutes =
       '/purchases/:id/returns',
       {
         config: { roles },
-        schema: { tags, summary: 'Return some or all of a purchase', params: IdParams, headers: IdempotencyHeaders, body: ReturnBody, response: { 201: ReturnResult, ...problemResponses } },
+        schema: { tags, summary: 'Return some or all of a purchase', params: IdParams, body: ReturnBody, response: { 201: ReturnResult, ...problemResponses } },
       },
-      async (req, reply) => reply.code(201).send(await returnPurchase(ctx, req.actor.programId, req.params.id, req.body, req.headers['idempotency-key'])),
+      async (req, reply) => reply.code(201).send(await returnPurchase(ctx, req.actor.programId, req.params.id, req.body)),
     );
   };

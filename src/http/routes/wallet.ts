@@ -4,7 +4,7 @@ import type { AppContext } from '../../app/context.js';
 import { adjustPoints, getBalance, getLedger, getLots, LEDGER_LIST } from '../../app/ledger.js';
 import type { App } from '../app.js';
 import { listParams, listQuery } from '../list-query.js';
-import { DateTime, IdempotencyHeaders, IdParams, NullableString, Obj, Points, problemResponses } from '../schemas.js';
+import { DateTime, IdParams, NullableString, Obj, Points, problemResponses } from '../schemas.js';
 
 export const BalanceSchema = Obj({
   memberId: Type.String(),
@@ -104,8 +104,8 @@ export const walletRoutes =
       '/members/:id/adjustments',
       {
         config: { roles: ['admin', 'support'] },
-        schema: { tags, summary: 'Credit or debit points by hand, with a reason', params: IdParams, headers: IdempotencyHeaders, body: Adjustment, response: { 201: AdjustmentResult, ...problemResponses } },
+        schema: { tags, summary: 'Credit or debit points by hand, with a reason', params: IdParams, body: Adjustment, response: { 201: AdjustmentResult, ...problemResponses } },
       },
-      async (req, reply) => reply.code(201).send(await adjustPoints(ctx, req.actor, req.params.id, req.body, req.headers['idempotency-key'])),
+      async (req, reply) => reply.code(201).send(await adjustPoints(ctx, req.actor, req.params.id, req.body)),
     );
   };

@@ -15,6 +15,7 @@ import * as m0013 from './0013-history-tiers-slots.js';
 import * as m0014 from './0014-hold-end.js';
 import * as m0015 from './0015-legal-texts.js';
 import * as m0017 from './0017-opening-balances.js';
+import * as m0018 from './0018-idempotency-scope.js';
 import * as m0019 from './0019-appended-reversals.js';
 
 /** Migrations in order; a static list so that the same code runs from src (tsx) and dist. */
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   '0014-hold-end': m0014,
   '0015-legal-texts': m0015,
   '0017-opening-balances': m0017,
+  '0018-idempotency-scope': m0018,
   '0019-appended-reversals': m0019,
 };
 
