@@ -27,10 +27,30 @@ function cached(key: string, compute: () => number): number {
   return value;
 }
 
-function plusDays(at: Date, days: number, timeZone: string): Date {
+/** `days` calendar days after `at` (before, when negative) in the zone. */
+export function plusDays(at: Date, days: number, timeZone: string): Date {
   const bucket = Math.floor(at.getTime() / QUARTER_HOUR) * QUARTER_HOUR;
   const delta = cached(`d|${timeZone}|${days}|${bucket}`, () => DateTime.fromMillis(bucket, { zone: timeZone }).plus({ days }).toMillis() - bucket);
   return new Date(at.getTime() + delta);
+}
+
+export type CalendarUnit = 'day' | 'week' | 'month' | 'quarter' | 'year';
+
+/** The start of the calendar period (ISO weeks from Monday) that holds `at`, in the zone (cached per quarter hour, as above). */
+export function startOfPeriod(at: Date, unit: CalendarUnit, timeZone: string): Date {
+  const bucket = Math.floor(at.getTime() / QUARTER_HOUR) * QUARTER_HOUR;
+  return new Date(cached(`s|${timeZone}|${unit}|${bucket}`, () => DateTime.fromMillis(bucket, { zone: timeZone }).startOf(unit).toMillis()));
+}
+
+/** The start of the calendar period after the one that holds `at`. */
+export function startOfNextPeriod(at: Date, unit: CalendarUnit, timeZone: string): Date {
+  const bucket = Math.floor(at.getTime() / QUARTER_HOUR) * QUARTER_HOUR;
+  return new Date(
+    cached(`n|${timeZone}|${unit}|${bucket}`, () => {
+      const start = DateTime.fromMillis(bucket, { zone: timeZone }).startOf(unit);
+      return (unit === 'quarter' ? start.plus({ months: 3 }) : start.plus({ [`${unit}s`]: 1 })).toMillis();
+    }),
+  );
 }
 
 /**

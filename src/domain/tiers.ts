@@ -15,6 +15,7 @@
  * into the member's history. Pure: the moment is passed in.
  */
 import { DateTime } from 'luxon';
+import { plusDays, startOfNextPeriod, startOfPeriod } from './calendar.js';
 import type { Tier, TierMetric, TierPolicy } from './rules/types.js';
 
 /** A member's qualifying totals over one window: money paid (minor units), purchases, points earned. */
@@ -65,16 +66,15 @@ const zoned = (d: Date, timeZone: string) => DateTime.fromJSDate(d, { zone: time
 /** The end of the tier period that began at `since`: the next review. */
 export function periodEnd(policy: TierPolicy, since: Date, timeZone: string): Date {
   const w = policy.window;
-  if (w.kind === 'rolling') return zoned(since, timeZone).plus({ days: w.days }).toJSDate();
-  const start = zoned(since, timeZone).startOf(w.period);
-  return (w.period === 'quarter' ? start.plus({ months: 3 }) : start.plus({ [`${w.period}s`]: 1 })).toJSDate();
+  if (w.kind === 'rolling') return plusDays(since, w.days, timeZone);
+  return startOfNextPeriod(since, w.period, timeZone);
 }
 
 /** The start of the period that ends at `end` (the review window's start). */
 function periodStartBefore(policy: TierPolicy, end: Date, timeZone: string): Date {
   const w = policy.window;
-  if (w.kind === 'rolling') return zoned(end, timeZone).minus({ days: w.days }).toJSDate();
-  return zoned(new Date(end.getTime() - 1), timeZone).startOf(w.period).toJSDate();
+  if (w.kind === 'rolling') return plusDays(end, -w.days, timeZone);
+  return startOfPeriod(new Date(end.getTime() - 1), w.period, timeZone);
 }
 
 /** The latest review due at `at` for a tier whose period began at `since`, or null. */
@@ -89,7 +89,7 @@ function dueReview(policy: TierPolicy, since: Date, at: Date, timeZone: string):
 /** The windows the caller must total for `decideTier` at `at`. */
 export function tierWindows(policy: TierPolicy, state: TierState, at: Date, timeZone: string): TierWindows {
   const w = policy.window;
-  const from = w.kind === 'rolling' ? zoned(at, timeZone).minus({ days: w.days }).toJSDate() : zoned(at, timeZone).startOf(w.period).toJSDate();
+  const from = w.kind === 'rolling' ? plusDays(at, -w.days, timeZone) : startOfPeriod(at, w.period, timeZone);
   const current = { from, to: new Date(at.getTime() + 1) };
   const review = state.tierId !== null && state.since !== null ? dueReview(policy, state.since, at, timeZone) : null;
   return { current, review: review ? { from: periodStartBefore(policy, review, timeZone), to: review, at: review } : null };
@@ -164,7 +164,7 @@ export function decideTier(
 export function reviewDueSince(policy: TierPolicy, now: Date, timeZone: string): Date {
   const w = policy.window;
   if (w.kind === 'rolling') return new Date(zoned(now, timeZone).minus({ days: w.days }).toMillis() + 1);
-  return zoned(now, timeZone).startOf(w.period).toJSDate();
+  return startOfPeriod(now, w.period, timeZone);
 }
 
 /**

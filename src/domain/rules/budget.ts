@@ -3,7 +3,7 @@
  * still enforces the budget atomically when it records the cost (two tills may spend the last
  * of a budget at once).
  */
-import { DateTime } from 'luxon';
+import { startOfPeriod } from '../calendar.js';
 import type { BudgetUsed, BudgetWarning } from './facts.js';
 import type { Campaign, LimitPeriod } from './types.js';
 
@@ -44,5 +44,5 @@ export function budgetWarnings(c: Campaign, used: BudgetUsed | undefined, now: B
  */
 export function limitPeriodStart(period: LimitPeriod, at: Date, timeZone: string): Date | null {
   if (period === 'campaign') return null;
-  return DateTime.fromJSDate(at, { zone: timeZone }).startOf(period).toJSDate();
+  return startOfPeriod(at, period, timeZone);
 }
