@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { availableAt, expiresAt } from '../../src/domain/calendar.js';
+import { availableAt, expiresAt, plusDays, startOfNextPeriod, startOfPeriod } from '../../src/domain/calendar.js';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 
@@ -105,6 +105,26 @@ describe('calendar arithmetic is cached without changing an answer', () => {
           assert.equal(expiresAt(at, { kind: 'days', days }, zone)!.getTime(), direct.plus({ days }).toMillis());
           const step = period === 'quarter' ? { months: 3 * (after + 1) } : { [`${period}s`]: after + 1 };
           assert.equal(expiresAt(at, { kind: 'end_of_period', period, after }, zone)!.getTime(), direct.startOf(period).plus(step).toMillis());
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('property: period starts and ends (tiers, per-member limits) and days back equal a direct calendar computation', () => {
+    const zones = ['Europe/Moscow', 'Europe/Berlin', 'America/New_York', 'Asia/Kathmandu', 'Australia/Lord_Howe'];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2028, 0, 1) }),
+        fc.constantFrom(...zones),
+        fc.constantFrom('day', 'week', 'month', 'quarter', 'year') as fc.Arbitrary<'day' | 'week' | 'month' | 'quarter' | 'year'>,
+        fc.integer({ min: 1, max: 400 }),
+        (t, zone, unit, days) => {
+          const direct = DateTime.fromMillis(t, { zone });
+          assert.equal(startOfPeriod(new Date(t), unit, zone).getTime(), direct.startOf(unit).toMillis());
+          const next = unit === 'quarter' ? direct.startOf(unit).plus({ months: 3 }) : direct.startOf(unit).plus({ [`${unit}s`]: 1 });
+          assert.equal(startOfNextPeriod(new Date(t), unit, zone).getTime(), next.toMillis());
+          assert.equal(plusDays(new Date(t), -days, zone).getTime(), direct.minus({ days }).toMillis());
         },
       ),
       { numRuns: 3000 },
