@@ -23,6 +23,8 @@ export interface MemberReadRequest {
   segments: boolean;
   /** The moment paid memberships are read at (null: the program has no tiers). */
   membershipsAt: Date | null;
+  /** Tier qualification windows to total (their totals come back in `totals`, in this order). */
+  windows: { from: Date; to: Date }[];
 }
 
 /** What was read for one member. */
@@ -33,7 +35,23 @@ export interface MemberReads {
   seriesUses: Map<string, number>;
   segmentIds: string[];
   membershipTierIds: string[];
+  /** The qualifying totals of the requested windows, in order. */
+  totals: QualifyingTotals[];
 }
+
+/*
+ * A member's qualifying totals over a window w(m, f, t): completed purchases by when they happened
+ * less what was returned of them, purchases, and points earned less clawed back.
+ */
+const QUALIFYING_SPEND = sql`((select coalesce(sum(coalesce(p.paid_total, p.total)), 0) from purchases p
+        where p.member_id = w.m and p.status = 'completed' and p.occurred_at >= w.f and p.occurred_at < w.t)
+      - (select coalesce(sum(r.refund), 0) from returns r join purchases p on p.member_id = r.member_id and p.purchase_id = r.purchase_id
+        where r.member_id = w.m and p.occurred_at >= w.f and p.occurred_at < w.t))::bigint`;
+const QUALIFYING_PURCHASES = sql`(select count(*) from purchases p
+        where p.member_id = w.m and p.status = 'completed' and p.occurred_at >= w.f and p.occurred_at < w.t)::bigint`;
+const QUALIFYING_POINTS = sql`(select coalesce(sum(e.amount), 0) from entries e
+        where e.member_id = w.m and e.kind in ('earn', 'return_clawback') and e.account = 'issued'
+          and e.created_at >= w.f and e.created_at < w.t)::bigint`;
 
 const LOT = 1;
 const HOLD = 2;
@@ -41,14 +59,15 @@ const USAGE = 3;
 const SERIES = 4;
 const SEGMENT = 5;
 const MEMBERSHIP = 6;
+const TOTALS = 7;
 
-type Row = { member_id: string; kind: number; a: string; b: string | null; n: number | string | null; t1: Date | null; t2: Date | null };
+type Row = { member_id: string; kind: number; a: string | null; b: string | null; n: number | string | null; t1: Date | null; t2: Date | null; x: number | string | null; y: number | string | null };
 
 /** Reads everything `requests` ask for, in one statement. Members asked for twice are read once. */
 export async function loadMemberReads(db: Executor, requests: readonly MemberReadRequest[]): Promise<Map<string, MemberReads>> {
   const out = new Map<string, MemberReads>();
   for (const r of requests) {
-    if (!out.has(r.memberId)) out.set(r.memberId, { ledger: { lots: [], holds: [] }, usage: {}, seriesUses: new Map(), segmentIds: [], membershipTierIds: [] });
+    if (!out.has(r.memberId)) out.set(r.memberId, { ledger: { lots: [], holds: [] }, usage: {}, seriesUses: new Map(), segmentIds: [], membershipTierIds: [], totals: [] });
   }
   if (requests.length === 0) return out;
   const ids = [...out.keys()];
@@ -56,55 +75,67 @@ export async function loadMemberReads(db: Executor, requests: readonly MemberRea
   const series = requests.flatMap((r) => r.seriesIds.map((s) => ({ m: r.memberId, s })));
   const segments = requests.filter((r) => r.segments).map((r) => r.memberId);
   const memberships = requests.filter((r) => r.membershipsAt !== null);
+  const windows = requests.flatMap((r) => r.windows.map((w) => ({ m: r.memberId, ...w })));
+  const totals: QualifyingTotals[] = [];
   const rows = await sql<Row>`
-    select member_id, ${LOT}::int as kind, lot_id::text as a, purchase_id::text as b, remaining::bigint as n, available_at as t1, expires_at as t2
+    select member_id, ${LOT}::int as kind, lot_id::text as a, purchase_id::text as b, remaining::bigint as n, available_at as t1, expires_at as t2, null::bigint as x, null::bigint as y
       from lots where member_id = any(${ids}::uuid[]) and remaining <> 0
     union all
-    select member_id, ${HOLD}::int, lot_id::text, purchase_id::text, amount, null, expires_at
+    select member_id, ${HOLD}::int, lot_id::text, purchase_id::text, amount, null, expires_at, null, null
       from holds where member_id = any(${ids}::uuid[])
     union all
-    select u.member_id, ${USAGE}::int, u.campaign_id::text, u.period::text, u.uses, null, null
+    select u.member_id, ${USAGE}::int, u.campaign_id::text, u.period::text, u.uses, null, null, null, null
       from campaign_usage u
       join unnest(${usage.map((u) => u.m)}::uuid[], ${usage.map((u) => u.campaignId)}::text[], ${usage.map((u) => u.period)}::text[]) as r(m, c, p)
         on u.member_id = r.m and u.campaign_id = r.c and u.period = r.p
     union all
-    select cu.member_id, ${SERIES}::int, cu.series_id::text, null, count(*), null, null
+    select cu.member_id, ${SERIES}::int, cu.series_id::text, null, count(*), null, null, null, null
       from coupon_uses cu
       join unnest(${series.map((s) => s.m)}::uuid[], ${series.map((s) => s.s)}::text[]) as r(m, s) on cu.member_id = r.m and cu.series_id = r.s
      where cu.status in ('held', 'used')
      group by cu.member_id, cu.series_id
     union all
-    select member_id, ${SEGMENT}::int, segment_id::text, null, null, null, null
+    select member_id, ${SEGMENT}::int, segment_id::text, null, null, null, null, null, null
       from member_segments where member_id = any(${segments}::uuid[])
     union all
-    select ms.member_id, ${MEMBERSHIP}::int, ms.tier_id::text, null, null, ms.ends_at, null
+    select ms.member_id, ${MEMBERSHIP}::int, ms.tier_id::text, null, null, ms.ends_at, null, null, null
       from memberships ms
       join unnest(${memberships.map((r) => r.memberId)}::uuid[], ${memberships.map((r) => r.membershipsAt)}::timestamptz[]) as r(m, at)
-        on ms.member_id = r.m and ms.starts_at <= r.at and ms.ends_at > r.at`.execute(db);
+        on ms.member_id = r.m and ms.starts_at <= r.at and ms.ends_at > r.at
+    union all
+    select w.m, ${TOTALS}::int, w.n::text, null, ${QUALIFYING_SPEND}, null, null, ${QUALIFYING_PURCHASES}, ${QUALIFYING_POINTS}
+      from unnest(${windows.map((w) => w.m)}::uuid[], ${windows.map((w) => w.from)}::timestamptz[], ${windows.map((w) => w.to)}::timestamptz[])
+           with ordinality as w(m, f, t, n)`.execute(db);
   for (const r of rows.rows) {
     const m = out.get(r.member_id)!;
     switch (r.kind) {
       case LOT:
-        m.ledger.lots.push({ lotId: r.a, remaining: Number(r.n), availableAt: r.t1!, expiresAt: r.t2, purchaseId: r.b });
+        m.ledger.lots.push({ lotId: r.a!, remaining: Number(r.n), availableAt: r.t1!, expiresAt: r.t2, purchaseId: r.b });
         break;
       case HOLD:
-        m.ledger.holds.push({ lotId: r.a, amount: Number(r.n), expiresAt: r.t2!, purchaseId: r.b! });
+        m.ledger.holds.push({ lotId: r.a!, amount: Number(r.n), expiresAt: r.t2!, purchaseId: r.b! });
         break;
       case USAGE:
-        m.usage[r.a] = Number(r.n);
+        m.usage[r.a!] = Number(r.n);
         break;
       case SERIES:
-        m.seriesUses.set(r.a, Number(r.n));
+        m.seriesUses.set(r.a!, Number(r.n));
         break;
       case SEGMENT:
-        m.segmentIds.push(r.a);
+        m.segmentIds.push(r.a!);
         break;
       case MEMBERSHIP:
-        m.membershipTierIds.push(r.a);
+        m.membershipTierIds.push(r.a!);
+        break;
+      case TOTALS:
+        totals[Number(r.a) - 1] = { spend: Number(r.n), purchases: Number(r.x), points: Number(r.y) };
         break;
     }
   }
   for (const m of out.values()) m.segmentIds.sort();
+  // Each member's windows' totals, in the order asked.
+  let n = 0;
+  for (const r of requests) for (let i = 0; i < r.windows.length; i++) out.get(r.memberId)!.totals.push(totals[n++]!);
   return out;
 }
 
@@ -116,16 +147,7 @@ export async function loadMemberReads(db: Executor, requests: readonly MemberRea
 export async function qualifyingTotalsMany(db: Executor, windows: readonly { memberId: string; from: Date; to: Date }[]): Promise<QualifyingTotals[]> {
   if (windows.length === 0) return [];
   const rows = await sql<{ n: number; spend: number; purchases: number; points: number }>`
-    select w.n,
-      (select coalesce(sum(coalesce(p.paid_total, p.total)), 0) from purchases p
-        where p.member_id = w.m and p.status = 'completed' and p.occurred_at >= w.f and p.occurred_at < w.t)
-      - (select coalesce(sum(r.refund), 0) from returns r join purchases p on p.member_id = r.member_id and p.purchase_id = r.purchase_id
-        where r.member_id = w.m and p.occurred_at >= w.f and p.occurred_at < w.t) as spend,
-      (select count(*) from purchases p
-        where p.member_id = w.m and p.status = 'completed' and p.occurred_at >= w.f and p.occurred_at < w.t)::int as purchases,
-      (select coalesce(sum(e.amount), 0) from entries e
-        where e.member_id = w.m and e.kind in ('earn', 'return_clawback') and e.account = 'issued'
-          and e.created_at >= w.f and e.created_at < w.t) as points
+    select w.n, ${QUALIFYING_SPEND} as spend, ${QUALIFYING_PURCHASES} as purchases, ${QUALIFYING_POINTS} as points
     from unnest(${windows.map((w) => w.memberId)}::uuid[], ${windows.map((w) => w.from)}::timestamptz[], ${windows.map((w) => w.to)}::timestamptz[])
          with ordinality as w(m, f, t, n)`.execute(db);
   const out: QualifyingTotals[] = new Array<QualifyingTotals>(windows.length);

@@ -1,15 +1,15 @@
 /**
- * Loads what deciding members' purchases needs, for a whole batch at once: the members' ledgers
- * and rule reads in one statement (store/purchase-loader.ts), the tier reviews due (reads only
- * when one is), and the tier qualification totals of every member in one more. Returns, per item,
- * the ledger and the rule state the domain decides with.
+ * Loads what deciding members' purchases needs, for a whole batch at once: the tier reviews due
+ * (reads only when one is), then the members' ledgers, rule reads and tier qualification totals in
+ * one statement (store/purchase-loader.ts). Returns, per item, the ledger and the rule state the
+ * domain decides with.
  */
 import type { CompiledRules } from '../../domain/rules/compile.js';
 import type { MemberLedger } from '../../domain/purchase-plan.js';
 import { limitedCampaigns, needsSegments, presentedSeries, ruleStateOf, tierStepOf, type MemberRuleState, type RuleMember, type RulesContext, type TierStep, type WalletFacts } from '../../domain/purchase-rules.js';
 import { decideTier, tierWindows } from '../../domain/tiers.js';
 import type { Executor } from '../../store/executor.js';
-import { loadMemberReads, qualifyingTotalsMany } from '../../store/purchase-loader.js';
+import { loadMemberReads } from '../../store/purchase-loader.js';
 import { dueTierReviews } from '../rules/tier-reviews.js';
 
 export interface DecisionItem {
@@ -28,57 +28,58 @@ export interface DecisionState {
 }
 
 export async function loadDecisionStates(db: Executor, items: readonly DecisionItem[]): Promise<DecisionState[]> {
+  // Tier reviews due before each purchase (they read only when one is due), and the windows to total.
+  const tiers: (TierPrep | null)[] = [];
+  for (const i of items) tiers.push(await tierPrep(db, i));
   const reads = await loadMemberReads(
     db,
-    items.map((i) => {
+    items.map((i, k) => {
       const campaigns = i.campaigns ?? i.rc.compiled.purchase;
-      const tiers = i.rc.compiled.tierPolicy !== null && i.rc.compiled.tierList.length > 0;
+      const t = tiers[k];
+      const windows = t ? [t.windows.current, ...(t.windows.review ? [t.windows.review] : [])] : [];
       return {
         memberId: i.member.memberId,
         usage: limitedCampaigns(campaigns, i.occurredAt, i.rc.compiled.settings.timeZone).map((l) => ({ campaignId: l.id, period: l.key })),
         seriesIds: presentedSeries(i.rc),
         segments: needsSegments(campaigns),
-        membershipsAt: tiers ? i.occurredAt : null,
+        membershipsAt: t ? i.occurredAt : null,
+        windows,
       };
     }),
   );
-  const tiers = await tierSteps(db, items, (memberId) => reads.get(memberId)!.membershipTierIds);
+  // A member's windows' totals come back in the order asked, item after item.
+  const taken = new Map<string, number>();
   return items.map((i, k) => {
     const r = reads.get(i.member.memberId)!;
+    const t = tiers[k];
+    let tier: TierStep | null = null;
+    if (t) {
+      const at = taken.get(i.member.memberId) ?? 0;
+      const current = r.totals[at]!;
+      const review = t.windows.review ? r.totals[at + 1]! : null;
+      taken.set(i.member.memberId, at + (review ? 2 : 1));
+      const rules = i.rc.compiled;
+      const before = decideTier(rules.tierList, rules.tierPolicy!, t.reviews.state, { current, review }, i.occurredAt, rules.settings.timeZone);
+      tier = tierStepOf(rules, i.wallet.tierId, t.reviews.decisions, before, { current, review }, r.membershipTierIds);
+    }
     return {
       ledger: r.ledger,
-      rules: ruleStateOf(i.rc, i.member, i.wallet, { usage: r.usage, seriesUses: r.seriesUses, segmentIds: r.segmentIds, tier: tiers[k] ?? null }, i.place, i.occurredAt),
+      rules: ruleStateOf(i.rc, i.member, i.wallet, { usage: r.usage, seriesUses: r.seriesUses, segmentIds: r.segmentIds, tier }, i.place, i.occurredAt),
     };
   });
 }
 
-/** Each item's tier step (null where the program has no tiers): the reviews due, then the totals of every member's windows in one statement. */
-async function tierSteps(db: Executor, items: readonly DecisionItem[], memberships: (memberId: string) => string[]): Promise<(TierStep | null)[]> {
-  const pending: { k: number; reviews: Awaited<ReturnType<typeof dueTierReviews>>; windows: ReturnType<typeof tierWindows> }[] = [];
-  for (const [k, i] of items.entries()) {
-    const rules = i.rc.compiled;
-    const policy = rules.tierPolicy;
-    if (!policy || rules.tierList.length === 0) continue;
-    // Periods that ended before the purchase are reviewed one by one first, each with its own totals.
-    const reviews = await dueTierReviews(db, rules, i.member.memberId, { tierId: i.wallet.tierId, since: i.wallet.tierSince }, i.occurredAt);
-    pending.push({ k, reviews, windows: tierWindows(policy, reviews.state, i.occurredAt, rules.settings.timeZone) });
-  }
-  const asked = pending.flatMap((p) => {
-    const memberId = items[p.k]!.member.memberId;
-    const w = [{ memberId, from: p.windows.current.from, to: p.windows.current.to }];
-    if (p.windows.review) w.push({ memberId, from: p.windows.review.from, to: p.windows.review.to });
-    return w;
-  });
-  const totals = await qualifyingTotalsMany(db, asked);
-  const out: (TierStep | null)[] = items.map(() => null);
-  let n = 0;
-  for (const p of pending) {
-    const i = items[p.k]!;
-    const rules = i.rc.compiled;
-    const current = totals[n++]!;
-    const review = p.windows.review ? totals[n++]! : null;
-    const before = decideTier(rules.tierList, rules.tierPolicy!, p.reviews.state, { current, review }, i.occurredAt, rules.settings.timeZone);
-    out[p.k] = tierStepOf(rules, i.wallet.tierId, p.reviews.decisions, before, { current, review }, memberships(i.member.memberId));
-  }
-  return out;
+interface TierPrep {
+  reviews: Awaited<ReturnType<typeof dueTierReviews>>;
+  windows: ReturnType<typeof tierWindows>;
+}
+
+/** The reviews due before the purchase and the windows its tier is decided on (null: the program has no tiers). */
+async function tierPrep(db: Executor, i: DecisionItem): Promise<TierPrep | null> {
+  const rules = i.rc.compiled;
+  const policy = rules.tierPolicy;
+  if (!policy || rules.tierList.length === 0) return null;
+  // Periods that ended before the purchase are reviewed one by one first, each with its own totals.
+  const reviews = await dueTierReviews(db, rules, i.member.memberId, { tierId: i.wallet.tierId, since: i.wallet.tierSince }, i.occurredAt);
+  return { reviews, windows: tierWindows(policy, reviews.state, i.occurredAt, rules.settings.timeZone) };
 }
