@@ -146,8 +146,9 @@ export const problemsEn: Record<ProblemCode, string> = {
 
 /**
  * Catalogue codes neither app can meet, so they need no translation (the server's detail shows if
- * one ever arrives): the apps send no till receipts with their own totals, currency or idempotency
- * keys, hold no purchases, make no returns or redemptions at a till, and a bad
+ * one ever arrives): the apps send no till receipts with their own totals or currency, the
+ * idempotency keys they send are fresh UUIDs (never malformed, never reused), they hold no
+ * purchases, make no returns or redemptions at a till, and a bad
  * server configuration stops the server before any page loads.
  */
 export const NOT_MET_BY_THE_APPS = [
@@ -159,6 +160,7 @@ export const NOT_MET_BY_THE_APPS = [
   'PURCHASE_NOT_RETURNABLE',
   'RETURN_EXCEEDS_PURCHASE',
   'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_INVALID',
   'INVALID_CONFIG',
 ] as const;
 
