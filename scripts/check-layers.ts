@@ -5,6 +5,8 @@
  *   src/app     imports no `kysely` and builds no SQL: no `sql` tag, no query builder   (app-no-sql)
  *   src/http, src/cli, src/jobs  import nothing from src/store (nor `kysely`): they go through src/app
  *                                                                                      (edge-through-app)
+ *   src/app/purchases  imports nothing from src/app/rules: the hot path sits below the campaign
+ *                      admin, simulation and tier jobs that build on it           (purchase-path-first)
  *
  * Run it with `npx tsx scripts/check-layers.ts [root]` (scripts/test.sh does, after eslint); it prints
  * one line per broken rule — file:line, what it imports or builds, the rule — and exits 1 when any.
@@ -15,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
-export type LayerRule = 'domain-pure' | 'app-no-sql' | 'edge-through-app';
+export type LayerRule = 'domain-pure' | 'app-no-sql' | 'edge-through-app' | 'purchase-path-first';
 
 export interface Violation {
   /** The offending file, relative to the root, with forward slashes: `src/app/members.ts`. */
@@ -55,6 +57,7 @@ const REASONS: Record<LayerRule, string> = {
   'domain-pure': 'src/domain imports only src/domain and the pure libraries ' + PURE_PACKAGES.join(', '),
   'app-no-sql': 'SQL and Kysely live in src/store; src/app calls store functions and uses the store\'s Db/Tx types',
   'edge-through-app': 'src/http, src/cli and src/jobs go through src/app, never src/store or kysely',
+  'purchase-path-first': 'src/app/purchases (the hot path) does not import src/app/rules, which builds on it',
 };
 
 type Layer = 'domain' | 'app' | 'store' | 'http' | 'cli' | 'jobs' | 'other';
@@ -169,6 +172,7 @@ export function checkLayers(root: string, options: { exceptions?: readonly strin
       } else if (layer === 'app') {
         if (isKysely) add(f, f.text, 'app-no-sql');
         else if (f.names?.includes('sql')) add(f, `{ sql } from '${f.text}'`, 'app-no-sql');
+        if (file.startsWith('src/app/purchases/') && target?.startsWith('src/app/rules/')) add(f, f.text, 'purchase-path-first');
       } else if (isKysely || targetLayer === 'store') {
         add(f, f.text, 'edge-through-app');
       }

@@ -10,6 +10,9 @@ export interface Identifier {
   value: string;
 }
 
+const PHONE_CACHE_LIMIT = 20_000;
+const phones = new Map<string, string>();
+
 /**
  * The canonical form under which an identifier is stored and looked up: phones in E.164 (a
  * number without a country code is read as Russian, the program's home market), e-mails in lower
@@ -19,8 +22,15 @@ export function normaliseIdentifier(kind: IdentifierKind, raw: string, defaultCo
   const value = raw.trim();
   switch (kind) {
     case 'phone': {
+      // Parsing a phone number is the costliest step of a till's lookup by phone; the same
+      // numbers come back all day, so valid ones are remembered (a bounded cache of a pure answer).
+      const key = `${defaultCountry}|${value}`;
+      const known = phones.get(key);
+      if (known !== undefined) return known;
       const phone = parsePhoneNumberFromString(value, defaultCountry);
       if (!phone || !phone.isValid()) throw new DomainError('INVALID_IDENTIFIER', `${raw} is not a valid phone number`, { errors: [{ pointer: '/value', detail: 'not a valid phone number' }] });
+      if (phones.size >= PHONE_CACHE_LIMIT) phones.clear();
+      phones.set(key, phone.number);
       return phone.number;
     }
     case 'email': {

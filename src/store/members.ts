@@ -158,6 +158,19 @@ export async function findMemberByIdentifier(db: Executor, programId: string, ki
   return r && toMember(r);
 }
 
+/**
+ * Member ids by normalised identifiers, for several at once (the purchase batcher coalesces the
+ * lookups of receipts arriving together): keys are `JSON.stringify([programId, kind, value])`.
+ */
+export async function memberIdsByIdentifiers(db: Executor, keys: readonly string[]): Promise<Map<string, string>> {
+  const parsed = keys.map((k) => JSON.parse(k) as [string, string, string]);
+  const rows = await sql<{ n: number; member_id: string }>`
+    select t.n, c.member_id
+      from unnest(${parsed.map((p) => p[0])}::uuid[], ${parsed.map((p) => p[1])}::text[], ${parsed.map((p) => p[2])}::text[]) with ordinality as t(p, k, v, n)
+      join identifier_claims c on c.program_id = t.p and c.kind = t.k and c.value = t.v`.execute(db);
+  return new Map(rows.rows.map((r) => [keys[Number(r.n) - 1]!, r.member_id]));
+}
+
 export async function findMemberIdByIdentifier(db: Executor, programId: string, kind: string, value: string): Promise<string | undefined> {
   const r = await db
     .selectFrom('identifier_claims')

@@ -5,10 +5,13 @@ import { planAnonymousPurchase, planPurchase, type AnonymousPurchasePlan, type P
 import { ruleStateOf, takesShared, type RulesContext } from '../../domain/purchase-rules.js';
 import { writePurchases } from '../../store/purchase-writer.js';
 import { claimReceiptsAndLockMembers, findAnonymousPurchase, findReceiptClaim } from '../../store/purchases.js';
+import { normaliseIdentifier } from '../../domain/identifiers.js';
+import { memberIdsByIdentifiers } from '../../store/members.js';
 import { requestHash, type AppContext } from '../context.js';
+import { ReadBatcher } from '../read-batcher.js';
 import { isUuid } from '../members.js';
 import { createPurchase, placeOf, walletFactsOf } from './create.js';
-import { evaluateWith, occurredAtOf, resolvePurchaseMember } from './evaluate.js';
+import { evaluateWith, occurredAtOf } from './evaluate.js';
 import { anonymousView, replayPurchase } from './hold-end.js';
 import { loadRulesBase, loadRulesContext } from './rules.js';
 import { loadDecisionStates } from './state.js';
@@ -39,15 +42,23 @@ export class PurchaseBatcher {
   #inFlight = 0;
   #scheduled = false;
 
+  readonly #identifiers: ReadBatcher<string, string>;
+
   constructor(
     private readonly ctx: AppContext,
     private readonly options: { maxBatch: number; maxInFlight: number } = { maxBatch: 64, maxInFlight: 4 },
-  ) {}
+  ) {
+    this.#identifiers = new ReadBatcher((keys) => memberIdsByIdentifiers(ctx.db, keys));
+  }
 
   async submit(programId: string, input: PurchaseInput): Promise<PurchaseResult> {
     let memberId: string | null = null;
     if (input.identifier) {
-      memberId = (await resolvePurchaseMember(this.ctx.db, programId, input))!.memberId;
+      // Receipts arriving together look their members up in one statement.
+      const { kind, value } = input.identifier;
+      const found = await this.#identifiers.load(JSON.stringify([programId, kind, normaliseIdentifier(kind, value)]));
+      if (found === undefined) throw new DomainError('MEMBER_NOT_FOUND', `no member with ${kind} ${value}`);
+      memberId = found;
     } else if (input.memberId) {
       if (!isUuid(input.memberId)) throw new DomainError('MEMBER_NOT_FOUND', `no member ${input.memberId} in this program`);
       memberId = input.memberId;

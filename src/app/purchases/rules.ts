@@ -14,7 +14,7 @@ import type { Executor } from '../../store/executor.js';
 import type { MemberRow } from '../../store/members.js';
 import { findDefinition } from '../../store/rules.js';
 import type { AppContext, CachedProgram } from '../context.js';
-import { compile } from '../rules/engine.js';
+import { compile } from './compiled.js';
 import { loadDecisionStates } from './state.js';
 
 

@@ -10,7 +10,7 @@ import { limitedCampaigns, needsSegments, presentedSeries, ruleStateOf, tierStep
 import { decideTier, tierWindows } from '../../domain/tiers.js';
 import type { Executor } from '../../store/executor.js';
 import { loadMemberReads } from '../../store/purchase-loader.js';
-import { dueTierReviews } from '../rules/tier-reviews.js';
+import { dueTierReviews } from './tier-reviews.js';
 
 export interface DecisionItem {
   rc: RulesContext;

@@ -3,10 +3,8 @@
  * with errors pointed at the part being saved, and compilation for a program's settings.
  */
 import { DomainError, type FieldError } from '../../domain/errors.js';
-import { compileRules, type CompiledRules } from '../../domain/rules/compile.js';
 import { ruleSetErrors } from '../../domain/rules/validate.js';
 import type { RuleSet } from '../../domain/rules/types.js';
-import type { ProgramSettings } from '../../domain/settings.js';
 
 export type { CompiledRules } from '../../domain/rules/compile.js';
 export type { Campaign, RuleSet, Tier, TierPolicy } from '../../domain/rules/types.js';
@@ -34,14 +32,4 @@ export function checkRules(rules: RuleSet, options: { focus?: { kind: 'campaigns
   }
 }
 
-// Compiled once per (version, settings object): the program cache hands out a new settings
-// object when it re-reads the program, so a change of settings recompiles.
-const compiledBySettings = new WeakMap<ProgramSettings, Map<string, CompiledRules>>();
-
-export function compile(key: string, rules: RuleSet, settings: ProgramSettings): CompiledRules {
-  let byKey = compiledBySettings.get(settings);
-  if (!byKey) compiledBySettings.set(settings, (byKey = new Map()));
-  let hit = byKey.get(key);
-  if (!hit) byKey.set(key, (hit = compileRules(rules, settings)));
-  return hit;
-}
+export { compile } from '../purchases/compiled.js';

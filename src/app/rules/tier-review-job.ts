@@ -5,7 +5,7 @@ import { walletTier } from '../../store/wallet-tier.js';
 import type { AppContext } from '../context.js';
 import { allPrograms } from '../programs.js';
 import { loadRulesBase } from '../purchases/rules.js';
-import { dueTierReviews } from './tier-reviews.js';
+import { dueTierReviews } from '../purchases/tier-reviews.js';
 
 export interface TierReviewRun {
   /** Members whose tier was reviewed and written down. */
