@@ -77,35 +77,43 @@ export async function loadMemberReads(db: Executor, requests: readonly MemberRea
   const memberships = requests.filter((r) => r.membershipsAt !== null);
   const windows = requests.flatMap((r) => r.windows.map((w) => ({ m: r.memberId, ...w })));
   const totals: QualifyingTotals[] = [];
-  const rows = await sql<Row>`
-    select member_id, ${LOT}::int as kind, lot_id::text as a, purchase_id::text as b, remaining::bigint as n, available_at as t1, expires_at as t2, null::bigint as x, null::bigint as y
-      from lots where member_id = any(${ids}::uuid[]) and remaining <> 0
-    union all
-    select member_id, ${HOLD}::int, lot_id::text, purchase_id::text, amount, null, expires_at, null, null
-      from holds where member_id = any(${ids}::uuid[])
-    union all
-    select u.member_id, ${USAGE}::int, u.campaign_id::text, u.period::text, u.uses, null, null, null, null
+  // Only the parts a batch needs are in its statement (a program without campaigns or tiers reads
+  // lots and holds alone); each combination is its own prepared text, planned once per connection.
+  const parts = [
+    sql`select member_id, ${LOT}::int as kind, lot_id::text as a, purchase_id::text as b, remaining::bigint as n, available_at as t1, expires_at as t2, null::bigint as x, null::bigint as y
+      from lots where member_id = any(${ids}::uuid[]) and remaining <> 0`,
+    sql`select member_id, ${HOLD}::int, lot_id::text, purchase_id::text, amount, null, expires_at, null, null
+      from holds where member_id = any(${ids}::uuid[])`,
+  ];
+  if (usage.length > 0) {
+    parts.push(sql`select u.member_id, ${USAGE}::int, u.campaign_id::text, u.period::text, u.uses, null, null, null, null
       from campaign_usage u
       join unnest(${usage.map((u) => u.m)}::uuid[], ${usage.map((u) => u.campaignId)}::text[], ${usage.map((u) => u.period)}::text[]) as r(m, c, p)
-        on u.member_id = r.m and u.campaign_id = r.c and u.period = r.p
-    union all
-    select cu.member_id, ${SERIES}::int, cu.series_id::text, null, count(*), null, null, null, null
+        on u.member_id = r.m and u.campaign_id = r.c and u.period = r.p`);
+  }
+  if (series.length > 0) {
+    parts.push(sql`select cu.member_id, ${SERIES}::int, cu.series_id::text, null, count(*), null, null, null, null
       from coupon_uses cu
       join unnest(${series.map((s) => s.m)}::uuid[], ${series.map((s) => s.s)}::text[]) as r(m, s) on cu.member_id = r.m and cu.series_id = r.s
      where cu.status in ('held', 'used')
-     group by cu.member_id, cu.series_id
-    union all
-    select member_id, ${SEGMENT}::int, segment_id::text, null, null, null, null, null, null
-      from member_segments where member_id = any(${segments}::uuid[])
-    union all
-    select ms.member_id, ${MEMBERSHIP}::int, ms.tier_id::text, null, null, ms.ends_at, null, null, null
+     group by cu.member_id, cu.series_id`);
+  }
+  if (segments.length > 0) {
+    parts.push(sql`select member_id, ${SEGMENT}::int, segment_id::text, null, null, null, null, null, null
+      from member_segments where member_id = any(${segments}::uuid[])`);
+  }
+  if (memberships.length > 0) {
+    parts.push(sql`select ms.member_id, ${MEMBERSHIP}::int, ms.tier_id::text, null, null, ms.ends_at, null, null, null
       from memberships ms
       join unnest(${memberships.map((r) => r.memberId)}::uuid[], ${memberships.map((r) => r.membershipsAt)}::timestamptz[]) as r(m, at)
-        on ms.member_id = r.m and ms.starts_at <= r.at and ms.ends_at > r.at
-    union all
-    select w.m, ${TOTALS}::int, w.n::text, null, ${QUALIFYING_SPEND}, null, null, ${QUALIFYING_PURCHASES}, ${QUALIFYING_POINTS}
+        on ms.member_id = r.m and ms.starts_at <= r.at and ms.ends_at > r.at`);
+  }
+  if (windows.length > 0) {
+    parts.push(sql`select w.m, ${TOTALS}::int, w.n::text, null, ${QUALIFYING_SPEND}, null, null, ${QUALIFYING_PURCHASES}, ${QUALIFYING_POINTS}
       from unnest(${windows.map((w) => w.m)}::uuid[], ${windows.map((w) => w.from)}::timestamptz[], ${windows.map((w) => w.to)}::timestamptz[])
-           with ordinality as w(m, f, t, n)`.execute(db);
+           with ordinality as w(m, f, t, n)`);
+  }
+  const rows = await sql<Row>`${sql.join(parts, sql` union all `)}`.execute(db);
   for (const r of rows.rows) {
     const m = out.get(r.member_id)!;
     switch (r.kind) {
