@@ -21,57 +21,6 @@ export interface ReceiptClaim {
   requestHash: string;
 }
 
-/**
- * Claims a receipt id for a purchase. Returns null when the claim was made; otherwise the
- * existing claim (a retry, or a different receipt with the same id). A concurrent claim of the
- * same id waits on the unique key until the first transaction ends.
- */
-export async function claimReceipt(
-  db: Executor,
-  c: { programId: string; receiptId: string; purchaseId: string; memberId: string | null; requestHash: string; at: Date },
-): Promise<ReceiptClaim | null> {
-  // The claim and the purchase-id reference in one statement (one round trip).
-  const claimed = await sql<{ purchase_id: string }>`
-    with claim as (
-      insert into receipt_claims (program_id, receipt_id, purchase_id, member_id, request_hash, created_at)
-      values (${c.programId}, ${c.receiptId}, ${c.purchaseId}, ${c.memberId}, ${c.requestHash}, ${c.at})
-      on conflict do nothing
-      returning program_id, purchase_id, member_id)
-    insert into purchase_refs (purchase_id, program_id, member_id)
-    select purchase_id, program_id, member_id from claim
-    returning purchase_id`.execute(db);
-  if (claimed.rows.length > 0) return null;
-  return findReceiptClaim(db, c.programId, c.receiptId);
-}
-
-/**
- * For a member's purchase: claims the receipt id, locks the member's wallet and reads the member,
- * in one statement (one round trip). `claimed` is false when the receipt id was taken before;
- * `member` is undefined when the program has no such member (the caller then rolls back).
- */
-export async function claimReceiptAndLockMember(
-  db: Executor,
-  c: { programId: string; receiptId: string; purchaseId: string; memberId: string; requestHash: string; at: Date },
-): Promise<{ claimed: boolean; member: LockedMember | undefined }> {
-  const rows = await sql<LockedMember & { claimed: number }>`
-    with claim as (
-      insert into receipt_claims (program_id, receipt_id, purchase_id, member_id, request_hash, created_at)
-      values (${c.programId}, ${c.receiptId}, ${c.purchaseId}, ${c.memberId}, ${c.requestHash}, ${c.at})
-      on conflict do nothing
-      returning program_id, purchase_id, member_id),
-    ref as (
-      insert into purchase_refs (purchase_id, program_id, member_id)
-      select purchase_id, program_id, member_id from claim)
-    select (select count(*) from claim)::int as claimed, m.*, ${WALLET_COLUMNS}
-    from wallets w join members m on m.member_id = w.member_id
-    where w.member_id = ${c.memberId} and m.program_id = ${c.programId}
-    for update of w`.execute(db);
-  const row = rows.rows[0];
-  if (!row) return { claimed: false, member: undefined };
-  const { claimed, ...member } = row;
-  return { claimed: claimed > 0, member };
-}
-
 /** The claim of a receipt id that was taken before. */
 export async function findReceiptClaim(db: Executor, programId: string, receiptId: string): Promise<ReceiptClaim> {
   const existing = await db
@@ -190,10 +139,11 @@ export async function insertReturn(
 }
 
 /**
- * For a batch of purchases: claims every receipt id (in receipt-id order), adds the
- * purchase-id references, and locks the members' wallets (receipts without a member lock none) (in member-id order, so that batches
- * never deadlock on each other) reading the members — one statement. Returns the purchase ids
- * whose claim was made and the members found.
+ * The purchase path's one claim statement, for a batch (the single path is a batch of one):
+ * claims every receipt id (in receipt-id order), adds the purchase-id references, and locks the
+ * members' wallets (in member-id order, so that batches never deadlock on each other; receipts
+ * without a member lock none) reading the members. Returns the purchase ids whose claim was made
+ * and the members found.
  */
 export async function claimReceiptsAndLockMembers(
   db: Executor,

@@ -11,7 +11,7 @@ import { planPurchase, type PurchasePlan } from '../../src/domain/purchase-plan.
 import type { PurchaseInput, PurchaseResult } from '../../src/domain/purchase-types.js';
 import { toMember } from '../../src/store/members.js';
 import { writePurchases } from '../../src/store/purchase-writer.js';
-import { claimReceiptAndLockMember } from '../../src/store/purchases.js';
+import { claimReceiptsAndLockMembers } from '../../src/store/purchases.js';
 import { campaign } from '../support/campaigns.js';
 import { credit, DATABASES, enrol, line, startServer, totalOf, type TestServer } from '../support/harness.js';
 
@@ -263,9 +263,10 @@ for (const kind of DATABASES) {
       return s.ctx.db.transaction().execute(async (trx) => {
         const now = s.clock.now();
         const purchaseId = s.ctx.newId();
-        const claim = { programId: s.programId, receiptId: input.receiptId, purchaseId, memberId: input.memberId!, requestHash: requestHash(input), at: now };
-        const { claimed, member: locked } = await claimReceiptAndLockMember(trx, claim);
-        assert.ok(claimed && locked);
+        const claim = { receiptId: input.receiptId, purchaseId, memberId: input.memberId!, requestHash: requestHash(input) };
+        const { claimed, members } = await claimReceiptsAndLockMembers(trx, s.programId, [claim], now);
+        const locked = members.get(input.memberId!);
+        assert.ok(claimed.has(purchaseId) && locked);
         const member = toMember(locked);
         const [state] = await loadDecisionStates(trx, [{ rc, member, wallet: walletFactsOf(locked), place: placeOf(input), occurredAt }]);
         const { evaluation } = evaluateWith(rc, state!.rules, member, state!.ledger, input, occurredAt, now);

@@ -4,15 +4,14 @@ import { toMember } from '../../store/members.js';
 import { planAnonymousPurchase, planPurchase, type AnonymousPurchasePlan, type PurchasePlan } from '../../domain/purchase-plan.js';
 import { ruleStateOf, takesShared, type RulesContext } from '../../domain/purchase-rules.js';
 import { writePurchases } from '../../store/purchase-writer.js';
-import { claimReceiptsAndLockMembers, findAnonymousPurchase, findReceiptClaim } from '../../store/purchases.js';
+import { claimReceiptsAndLockMembers, findReceiptClaim } from '../../store/purchases.js';
 import { normaliseIdentifier } from '../../domain/identifiers.js';
 import { memberIdsByIdentifiers } from '../../store/members.js';
 import { requestHash, type AppContext } from '../context.js';
 import { ReadBatcher } from '../read-batcher.js';
 import { isUuid } from '../members.js';
-import { createPurchase, placeOf, walletFactsOf } from './create.js';
+import { answerRetry, createPurchase, placeOf, walletFactsOf } from './create.js';
 import { evaluateWith, occurredAtOf } from './evaluate.js';
-import { anonymousView, replayPurchase } from './hold-end.js';
 import { loadRulesBase, loadRulesContext } from './rules.js';
 import { loadDecisionStates } from './state.js';
 import type { PurchaseInput, PurchaseResult } from '../../domain/purchase-types.js';
@@ -205,12 +204,7 @@ export class PurchaseBatcher {
   async #answerPrior(programId: string, p: Pending): Promise<PurchaseResult> {
     const prior = await findReceiptClaim(this.ctx.db, programId, p.input.receiptId).catch(() => undefined);
     if (!prior) return createWithRetry(this.ctx, programId, p.input);
-    if (prior.requestHash !== requestHash(p.input)) {
-      throw new DomainError('RECEIPT_ALREADY_EXISTS', `receipt ${p.input.receiptId} was already recorded with different contents`, { extra: { purchaseId: prior.purchaseId } });
-    }
-    const memberId = prior.memberId;
-    if (!memberId) return anonymousView((await findAnonymousPurchase(this.ctx.db, programId, prior.purchaseId))!.result);
-    return this.ctx.db.transaction().execute((trx) => replayPurchase(this.ctx, trx, memberId, prior.purchaseId));
+    return this.ctx.db.transaction().execute((trx) => answerRetry(this.ctx, trx, programId, p.input, prior));
   }
 }
 

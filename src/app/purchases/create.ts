@@ -2,9 +2,10 @@ import { DomainError } from '../../domain/errors.js';
 import { planAnonymousPurchase, planPurchase, type PlanContext } from '../../domain/purchase-plan.js';
 import { ruleStateOf, type WalletFacts } from '../../domain/purchase-rules.js';
 import type { PurchaseInput, PurchaseResult } from '../../domain/purchase-types.js';
+import type { Tx } from '../../store/executor.js';
 import { toMember } from '../../store/members.js';
 import { writePurchases } from '../../store/purchase-writer.js';
-import { claimReceipt, claimReceiptAndLockMember, findAnonymousPurchase, findReceiptClaim, type LockedMember, type ReceiptClaim } from '../../store/purchases.js';
+import { claimReceiptsAndLockMembers, findAnonymousPurchase, findReceiptClaim, type LockedMember, type ReceiptClaim } from '../../store/purchases.js';
 import { requestHash, type AppContext } from '../context.js';
 import { isUuid } from '../members.js';
 import { evaluateWith, occurredAtOf, resolvePurchaseMember } from './evaluate.js';
@@ -38,28 +39,13 @@ export async function createPurchase(ctx: AppContext, programId: string, input: 
   return ctx.db.transaction().execute(async (trx) => {
     const now = ctx.clock();
     const purchaseId = ctx.newId();
-    const claim = { programId, receiptId: input.receiptId, purchaseId, requestHash: hash, at: now };
-    let locked: LockedMember | null = null;
-    let prior: ReceiptClaim | null;
-    if (memberId === null) {
-      prior = await claimReceipt(trx, { ...claim, memberId: null });
-    } else {
-      const r = await claimReceiptAndLockMember(trx, { ...claim, memberId });
-      if (!r.member) throw new DomainError('MEMBER_NOT_FOUND', `no member ${memberId} in this program`);
-      locked = r.member;
-      prior = r.claimed ? null : await findReceiptClaim(trx, programId, input.receiptId);
-    }
-    if (prior) {
-      if (prior.requestHash !== hash) {
-        throw new DomainError('RECEIPT_ALREADY_EXISTS', `receipt ${input.receiptId} was already recorded with different contents`, {
-          extra: { purchaseId: prior.purchaseId },
-        });
-      }
-      // A retry answers the purchase as it stands: a two-phase one may be confirmed or cancelled by now.
-      return prior.memberId
-        ? replayPurchase(ctx, trx, prior.memberId, prior.purchaseId)
-        : anonymousView((await findAnonymousPurchase(trx, programId, prior.purchaseId))!.result);
-    }
+    // The one claim statement of the purchase path (a batch of one): claims the receipt id and
+    // locks the member's wallet, reading the member.
+    const { claimed, members } = await claimReceiptsAndLockMembers(trx, programId, [{ receiptId: input.receiptId, purchaseId, memberId, requestHash: hash }], now);
+    const locked: LockedMember | null = memberId === null ? null : (members.get(memberId) ?? null);
+    if (memberId !== null && !locked) throw new DomainError('MEMBER_NOT_FOUND', `no member ${memberId} in this program`);
+    const prior: ReceiptClaim | null = claimed.has(purchaseId) ? null : await findReceiptClaim(trx, programId, input.receiptId);
+    if (prior) return answerRetry(ctx, trx, programId, input, prior);
     const pc: PlanContext = { programId, settings: program.settings, rc, purchaseId, occurredAt, now, newId: ctx.newId };
 
     if (!locked) {
@@ -80,6 +66,21 @@ export async function createPurchase(ctx: AppContext, programId: string, input: 
     await writePurchases(trx, { programId, at: now, plans: [plan] });
     return plan.result;
   });
+}
+
+/**
+ * The answer to a receipt id claimed before (one implementation for the single and the batched
+ * path): a retry with the same body gets the purchase as it stands — a two-phase one may be
+ * confirmed or cancelled by now, a lapsed hold is cancelled first — and another body with the same
+ * receipt id is a conflict. Runs in a transaction (the lapsed hold's cancellation writes).
+ */
+export async function answerRetry(ctx: AppContext, trx: Tx, programId: string, input: PurchaseInput, prior: ReceiptClaim): Promise<PurchaseResult> {
+  if (prior.requestHash !== requestHash(input)) {
+    throw new DomainError('RECEIPT_ALREADY_EXISTS', `receipt ${input.receiptId} was already recorded with different contents`, { extra: { purchaseId: prior.purchaseId } });
+  }
+  return prior.memberId
+    ? replayPurchase(ctx, trx, prior.memberId, prior.purchaseId)
+    : anonymousView((await findAnonymousPurchase(trx, programId, prior.purchaseId))!.result);
 }
 
 export const placeOf = (input: PurchaseInput) => ({ storeId: input.storeId ?? null, channel: input.channel ?? null });
