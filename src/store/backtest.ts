@@ -1,3 +1,4 @@
+import type { EvaluatedLine } from '../domain/receipt.js';
 import { sql } from 'kysely';
 import type { AttributeValue } from '../domain/rules/facts.js';
 import type { Executor } from './executor.js';
@@ -12,14 +13,8 @@ export interface StoredPurchase {
   result: { lines: StoredLine[]; tier: { id: string } | null };
 }
 
-export interface StoredLine {
-  sku: string;
-  name: string | null;
-  category: string | null;
-  quantity: number;
-  price: number;
-  amount: number;
-}
+/** A stored receipt line as a backtest reads it back. */
+export type StoredLine = Pick<EvaluatedLine, 'sku' | 'name' | 'category' | 'quantity' | 'price' | 'amount'>;
 
 /** What members had done before `before`: their completed purchase counts and last purchase. */
 export async function purchaseHistoryBefore(db: Executor, programId: string, before: Date): Promise<{ member_id: string; n: number; last: Date }[]> {

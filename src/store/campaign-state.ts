@@ -1,5 +1,5 @@
 import { sql, type OperationNodeSource } from 'kysely';
-import type { EffectRow } from '../domain/purchase-rules.js';
+import type { BudgetCharge, EffectRow } from '../domain/purchase-rules.js';
 import type { Executor } from './executor.js';
 
 /** What campaigns have given so far, by campaign id. */
@@ -14,14 +14,7 @@ export async function budgetsOf(db: Executor, programId: string, campaignIds: st
   return new Map(rows.map((r) => [r.campaign_id, { points: r.spent_points, money: r.spent_money }]));
 }
 
-export interface BudgetCharge {
-  campaignId: string;
-  points: number;
-  money: number;
-  /** The caps; a charge is taken while what was spent before it is below its cap. */
-  capPoints: number | null;
-  capMoney: number | null;
-}
+export type { BudgetCharge };
 
 /**
  * Books what a purchase's effects cost against their campaigns' budgets. A charge is refused when
