@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, Migrator, PostgresDialect, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, type MigrationResultSet } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.js';
 import { migrationProvider } from './migrations/index.js';
 import type { DB } from './schema.js';
-import { PLAN_EACH_CALL } from './executor.js';
+import { PgDialect } from './pg-driver.js';
 import { registerScoping, ScopingDialect } from './request-transaction.js';
 
 export type DatabaseKind = 'postgres' | 'pglite';
@@ -72,6 +72,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 20,
       keepAlive: true,
+      // Statements given to a connection one after another leave together (pg-driver.ts).
+      pipeline: true,
       ...(t && t.connectMs > 0 ? { connectionTimeoutMillis: t.connectMs } : {}),
       ...(bounded ? { statement_timeout: t.statementMs, query_timeout: t.statementMs + CLIENT_GRACE_MS, idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS } : {}),
     });
@@ -87,9 +89,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         markBroken(client);
         report(err);
       });
-      prepareStatements(client);
     });
-    const dialect = new ScopingDialect(new PostgresDialect({ pool: releasingBroken(pool) }));
+    const dialect = new ScopingDialect(new PgDialect(releasingBroken(pool), (client, err) => breaksConnection(err) && markBroken(client)));
     const db = new Kysely<DB>({ dialect });
     registerScoping(db, dialect);
     return { db, kind: 'postgres', url: options.databaseUrl, close: () => db.destroy() };
@@ -144,48 +145,6 @@ function releasingBroken(pool: pg.Pool) {
 function breaksConnection(err: unknown): boolean {
   const message = (err as Error | undefined)?.message ?? '';
   return message === 'Query read timeout' || message.startsWith('Connection terminated');
-}
-
-/**
- * Parameterised statements become named prepared statements, so PostgreSQL parses and plans each
- * distinct SQL text once per connection instead of on every call (the purchase path runs the same
- * few texts all day). The texts are few — Kysely builds them from code — but a statement with a
- * VALUES list varies with its length, so only the first PREPARED_LIMIT distinct texts are named.
- *
- * A statement whose text holds PLAN_EACH_CALL is sent unnamed and planned for its own parameters
- * every time. From the sixth execution of a prepared statement PostgreSQL may switch to a generic
- * plan that ignores the values; for the campaign report's date ranges that plan was 2.5–12 × slower
- * (0.3 s with custom plans, 0.75–3.6 s from the sixth call on, at 1M members: bench/RESULTS.md,
- * "Campaign analytics"). Planning every statement so (`plan_cache_mode = force_custom_plan` for the
- * whole pool) cost the purchase path 9 % of its throughput in the benchmark, hence the marker.
- */
-const PREPARED_LIMIT = 2_000;
-
-const statementNames = new Map<string, string>();
-
-function prepareStatements(client: pg.PoolClient): void {
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  const send = (config: unknown, values?: unknown, callback?: unknown): unknown => {
-    if (typeof config === 'string' && Array.isArray(values) && values.length > 0 && callback === undefined && !config.includes(PLAN_EACH_CALL)) {
-      let name = statementNames.get(config);
-      if (name === undefined && statementNames.size < PREPARED_LIMIT) {
-        name = `k${statementNames.size}`;
-        statementNames.set(config, name);
-      }
-      if (name !== undefined) return query({ name, text: config, values });
-    }
-    return query(config, values, callback);
-  };
-  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (config: unknown, values?: unknown, callback?: unknown) => {
-    const result = send(config, values, callback);
-    if (result instanceof Promise) {
-      return result.catch((err: unknown) => {
-        if (breaksConnection(err)) markBroken(client);
-        throw err;
-      });
-    }
-    return result;
-  };
 }
 
 /**

@@ -3,14 +3,16 @@
  * purchases needs, read for all of them in one statement — open lots and holds, uses of campaigns
  * with a per-member limit in their current period, uses of the presented codes' series, segments,
  * paid memberships in force — and the tier qualification totals in a second one when the program
- * has tiers. Run under the wallets' locks (claimReceiptsAndLockMembers), so what it reads is the
+ * has tiers. Sent with the claim that locks the wallets (claimLockAndLoad), so what it reads is the
  * members' current state.
  */
 import { sql } from 'kysely';
 import type { MemberLedger } from '../domain/purchase-plan.js';
 import type { WalletFacts } from '../domain/purchase-rules.js';
 import type { QualifyingTotals } from '../domain/tiers.js';
-import type { Executor } from './executor.js';
+import type { Executor, Tx } from './executor.js';
+import { pipelined } from './pipeline.js';
+import { claimStatement, type ClaimedAndLocked, type ReceiptClaimRequest } from './purchases.js';
 
 /** What to read for one member. */
 export interface MemberReadRequest {
@@ -65,18 +67,41 @@ type Row = { member_id: string; kind: number; a: string | null; b: string | null
 
 /** Reads everything `requests` ask for, in one statement. Members asked for twice are read once. */
 export async function loadMemberReads(db: Executor, requests: readonly MemberReadRequest[]): Promise<Map<string, MemberReads>> {
+  const reads = memberReadsStatement(requests);
+  return reads.read(reads.query ? (await reads.query.execute(db)).rows : []);
+}
+
+/**
+ * Claims the receipts, locks the members' wallets and reads what `requests` ask for, in one round
+ * trip: two statements sent together (store/pipeline.ts). The read is a statement of its own, so
+ * under READ COMMITTED it sees everything committed before the lock was granted.
+ */
+export async function claimLockAndLoad(
+  trx: Tx,
+  programId: string,
+  claims: ReceiptClaimRequest[],
+  requests: readonly MemberReadRequest[],
+  at: Date,
+): Promise<ClaimedAndLocked & { reads: Map<string, MemberReads> }> {
+  const claim = claimStatement(programId, claims, at);
+  const load = memberReadsStatement(requests);
+  const [claimed, loaded] = await pipelined(trx, [claim.query.compile(trx), ...(load.query ? [load.query.compile(trx)] : [])]);
+  return { ...claim.read(claimed!.rows as never[]), reads: load.read((loaded?.rows ?? []) as Row[]) };
+}
+
+/** The statement that reads what `requests` ask for (null: nothing to read), and how to read its rows. */
+function memberReadsStatement(requests: readonly MemberReadRequest[]) {
   const out = new Map<string, MemberReads>();
   for (const r of requests) {
     if (!out.has(r.memberId)) out.set(r.memberId, { ledger: { lots: [], holds: [] }, usage: {}, seriesUses: new Map(), segmentIds: [], membershipTierIds: [], totals: [] });
   }
-  if (requests.length === 0) return out;
+  if (requests.length === 0) return { query: null, read: () => out };
   const ids = [...out.keys()];
   const usage = requests.flatMap((r) => r.usage.map((u) => ({ m: r.memberId, ...u })));
   const series = requests.flatMap((r) => r.seriesIds.map((s) => ({ m: r.memberId, s })));
   const segments = requests.filter((r) => r.segments).map((r) => r.memberId);
   const memberships = requests.filter((r) => r.membershipsAt !== null);
   const windows = requests.flatMap((r) => r.windows.map((w) => ({ m: r.memberId, ...w })));
-  const totals: QualifyingTotals[] = [];
   // Only the parts a batch needs are in its statement (a program without campaigns or tiers reads
   // lots and holds alone); each combination is its own prepared text, planned once per connection.
   const parts = [
@@ -113,38 +138,42 @@ export async function loadMemberReads(db: Executor, requests: readonly MemberRea
       from unnest(${windows.map((w) => w.m)}::uuid[], ${windows.map((w) => w.from)}::timestamptz[], ${windows.map((w) => w.to)}::timestamptz[])
            with ordinality as w(m, f, t, n)`);
   }
-  const rows = await sql<Row>`${sql.join(parts, sql` union all `)}`.execute(db);
-  for (const r of rows.rows) {
-    const m = out.get(r.member_id)!;
-    switch (r.kind) {
-      case LOT:
-        m.ledger.lots.push({ lotId: r.a!, remaining: Number(r.n), availableAt: r.t1!, expiresAt: r.t2, purchaseId: r.b });
-        break;
-      case HOLD:
-        m.ledger.holds.push({ lotId: r.a!, amount: Number(r.n), expiresAt: r.t2!, purchaseId: r.b! });
-        break;
-      case USAGE:
-        m.usage[r.a!] = Number(r.n);
-        break;
-      case SERIES:
-        m.seriesUses.set(r.a!, Number(r.n));
-        break;
-      case SEGMENT:
-        m.segmentIds.push(r.a!);
-        break;
-      case MEMBERSHIP:
-        m.membershipTierIds.push(r.a!);
-        break;
-      case TOTALS:
-        totals[Number(r.a) - 1] = { spend: Number(r.n), purchases: Number(r.x), points: Number(r.y) };
-        break;
+  const query = sql<Row>`${sql.join(parts, sql` union all `)}`;
+  const read = (rows: readonly Row[]): Map<string, MemberReads> => {
+    const totals: QualifyingTotals[] = [];
+    for (const r of rows) {
+      const m = out.get(r.member_id)!;
+      switch (r.kind) {
+        case LOT:
+          m.ledger.lots.push({ lotId: r.a!, remaining: Number(r.n), availableAt: r.t1!, expiresAt: r.t2, purchaseId: r.b });
+          break;
+        case HOLD:
+          m.ledger.holds.push({ lotId: r.a!, amount: Number(r.n), expiresAt: r.t2!, purchaseId: r.b! });
+          break;
+        case USAGE:
+          m.usage[r.a!] = Number(r.n);
+          break;
+        case SERIES:
+          m.seriesUses.set(r.a!, Number(r.n));
+          break;
+        case SEGMENT:
+          m.segmentIds.push(r.a!);
+          break;
+        case MEMBERSHIP:
+          m.membershipTierIds.push(r.a!);
+          break;
+        case TOTALS:
+          totals[Number(r.a) - 1] = { spend: Number(r.n), purchases: Number(r.x), points: Number(r.y) };
+          break;
+      }
     }
-  }
-  for (const m of out.values()) m.segmentIds.sort();
-  // Each member's windows' totals, in the order asked.
-  let n = 0;
-  for (const r of requests) for (let i = 0; i < r.windows.length; i++) out.get(r.memberId)!.totals.push(totals[n++]!);
-  return out;
+    for (const m of out.values()) m.segmentIds.sort();
+    // Each member's windows' totals, in the order asked.
+    let n = 0;
+    for (const r of requests) for (let i = 0; i < r.windows.length; i++) out.get(r.memberId)!.totals.push(totals[n++]!);
+    return out;
+  };
+  return { query, read };
 }
 
 /**

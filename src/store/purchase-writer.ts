@@ -9,7 +9,8 @@
 import { sql, type OperationNodeSource } from 'kysely';
 import type { AnonymousPurchasePlan, PlannedWarning, PurchasePlan } from '../domain/purchase-plan.js';
 import { insertAuditQuery } from './audit.js';
-import type { Executor } from './executor.js';
+import type { Executor, Tx } from './executor.js';
+import { writeWithCommit } from './pipeline.js';
 import { json } from './executor.js';
 
 export interface PurchaseWrite {
@@ -157,6 +158,15 @@ export function purchaseWrite(w: PurchaseWrite) {
 export async function writePurchases(db: Executor, w: PurchaseWrite): Promise<void> {
   if (w.plans.length === 0 && (w.anonymous ?? []).length === 0 && (w.released ?? []).length === 0) return;
   await purchaseWrite(w).execute(db);
+}
+
+/**
+ * Writes purchase plans in one statement sent with the transaction's COMMIT (one round trip for
+ * both: store/pipeline.ts); its failure fails the commit. The last thing a transaction does.
+ */
+export async function writePurchasesWithCommit(trx: Tx, w: PurchaseWrite): Promise<void> {
+  if (w.plans.length === 0 && (w.anonymous ?? []).length === 0 && (w.released ?? []).length === 0) return;
+  await writeWithCommit(trx, purchaseWrite(w).compile(trx));
 }
 
 /** Column arrays filled row by row. */

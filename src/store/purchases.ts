@@ -143,16 +143,25 @@ export async function insertReturn(
  * claims every receipt id (in receipt-id order), adds the purchase-id references, and locks the
  * members' wallets (in member-id order, so that batches never deadlock on each other; receipts
  * without a member lock none) reading the members. Returns the purchase ids whose claim was made
- * and the members found.
+ * and the members found. Sent with the load (store/purchase-loader.ts claimLockAndLoad).
  */
-export async function claimReceiptsAndLockMembers(
-  db: Executor,
-  programId: string,
-  claims: { receiptId: string; purchaseId: string; memberId: string | null; requestHash: string }[],
-  at: Date,
-): Promise<{ claimed: Set<string>; members: Map<string, LockedMember> }> {
+export interface ReceiptClaimRequest {
+  receiptId: string;
+  purchaseId: string;
+  memberId: string | null;
+  requestHash: string;
+}
+
+export interface ClaimedAndLocked {
+  /** The purchase ids whose receipt this statement claimed (the others were claimed before). */
+  claimed: Set<string>;
+  /** The members locked, by id (a member id with no wallet in the program is missing). */
+  members: Map<string, LockedMember>;
+}
+
+export function claimStatement(programId: string, claims: ReceiptClaimRequest[], at: Date) {
   const sorted = [...claims].sort((a, b) => (a.receiptId < b.receiptId ? -1 : a.receiptId > b.receiptId ? 1 : 0));
-  const rows = await sql<LockedMember & { claimed: string[] | null }>`
+  const query = sql<LockedMember & { claimed: string[] | null }>`
     with claim as (
       insert into receipt_claims (program_id, receipt_id, purchase_id, member_id, request_hash, created_at)
       select ${programId}::uuid, t.receipt_id, t.purchase_id, t.member_id, t.request_hash, ${at}::timestamptz
@@ -172,13 +181,16 @@ export async function claimReceiptsAndLockMembers(
        for update)
     select (select array_agg(purchase_id::text) from claim) as claimed, m.*, ${WALLET_COLUMNS}
     from (select 1) as one
-    left join (locked w join members m on m.member_id = w.member_id and m.program_id = ${programId}::uuid) on true`.execute(db);
-  const members = new Map<string, LockedMember>();
-  let claimed = new Set<string>();
-  for (const { claimed: ids, ...member } of rows.rows) {
-    claimed = new Set(ids ?? []);
-    // With no member locked (receipts without members only) the one row carries just the claims.
-    if (member.member_id !== null) members.set(member.member_id, member);
-  }
-  return { claimed, members };
+    left join (locked w join members m on m.member_id = w.member_id and m.program_id = ${programId}::uuid) on true`;
+  const read = (rows: readonly (LockedMember & { claimed: string[] | null })[]): ClaimedAndLocked => {
+    const members = new Map<string, LockedMember>();
+    let claimed = new Set<string>();
+    for (const { claimed: ids, ...member } of rows) {
+      claimed = new Set(ids ?? []);
+      // With no member locked (receipts without members only) the one row carries just the claims.
+      if (member.member_id !== null) members.set(member.member_id, member);
+    }
+    return { claimed, members };
+  };
+  return { query, read };
 }

@@ -3,8 +3,9 @@ import { databaseFailure } from '../../store/db-errors.js';
 import { toMember } from '../../store/members.js';
 import { planAnonymousPurchase, planPurchase, type AnonymousPurchasePlan, type PurchasePlan } from '../../domain/purchase-plan.js';
 import { ruleStateOf, takesShared, type RulesContext } from '../../domain/purchase-rules.js';
-import { writePurchases } from '../../store/purchase-writer.js';
-import { claimReceiptsAndLockMembers, findReceiptClaim } from '../../store/purchases.js';
+import { claimLockAndLoad } from '../../store/purchase-loader.js';
+import { writePurchasesWithCommit } from '../../store/purchase-writer.js';
+import { findReceiptClaim } from '../../store/purchases.js';
 import { normaliseIdentifier } from '../../domain/identifiers.js';
 import { memberIdsByIdentifiers } from '../../store/members.js';
 import { requestHash, type AppContext } from '../context.js';
@@ -13,7 +14,7 @@ import { isUuid } from '../members.js';
 import { answerRetry, createPurchase, placeOf, walletFactsOf } from './create.js';
 import { evaluateWith, occurredAtOf } from './evaluate.js';
 import { loadRulesBase, loadRulesContext } from './rules.js';
-import { loadDecisionStates } from './state.js';
+import { readsBeforeLock, statesFrom } from './state.js';
 import type { PurchaseInput, PurchaseResult } from '../../domain/purchase-types.js';
 
 interface Pending {
@@ -140,21 +141,25 @@ export class PurchaseBatcher {
     }
     return this.ctx.db.transaction().execute(async (trx) => {
       const now = this.ctx.clock();
-      const { claimed, members } = await claimReceiptsAndLockMembers(
+      // Claim and lock, and read every member's state, in one round trip (the read runs after the
+      // lock is granted: store/purchase-loader.ts claimLockAndLoad).
+      const withMember = items.flatMap((i, k) => (i.memberId === null ? [] : [{ i, k, memberId: i.memberId }]));
+      const { claimed, members, reads } = await claimLockAndLoad(
         trx,
         programId,
         items.map((i) => ({ receiptId: i.input.receiptId, purchaseId: i.purchaseId, memberId: i.memberId, requestHash: i.hash })),
+        readsBeforeLock(withMember.map(({ i, k, memberId }) => ({ rc: contexts[k]!, memberId, place: placeOf(i.input), occurredAt: i.occurredAt }))),
         now,
       );
-      if (members.size < new Set(items.flatMap((i) => (i.memberId === null ? [] : [i.memberId]))).size) throw new Error('a member of the batch does not exist');
-      // Load: every claimed purchase's member state in one go, under the wallets' locks.
-      const fresh = items.flatMap((i, k) => (claimed.has(i.purchaseId) && i.memberId !== null ? [{ i, k, memberId: i.memberId }] : []));
-      const states = await loadDecisionStates(
+      if (members.size < new Set(withMember.map((w) => w.memberId)).size) throw new Error('a member of the batch does not exist');
+      const fresh = withMember.filter(({ i }) => claimed.has(i.purchaseId));
+      const states = await statesFrom(
         trx,
         fresh.map(({ i, k, memberId }) => {
           const locked = members.get(memberId)!;
           return { rc: contexts[k]!, member: toMember(locked), wallet: walletFactsOf(locked), place: placeOf(i.input), occurredAt: i.occurredAt };
         }),
+        reads,
       );
       const stateOf = new Map(fresh.map(({ k }, n) => [k, states[n]!]));
       // Decide: each purchase planned exactly as on its own.
@@ -194,8 +199,8 @@ export class PurchaseBatcher {
           outcomes.push({ kind: 'refused', error: err });
         }
       }
-      // Commit: the batch's plans and released claims in one statement.
-      await writePurchases(trx, { programId, at: now, plans, anonymous, released });
+      // Commit: the batch's plans and released claims in one statement, sent with the COMMIT.
+      await writePurchasesWithCommit(trx, { programId, at: now, plans, anonymous, released });
       return outcomes;
     });
   }

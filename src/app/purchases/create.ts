@@ -4,15 +4,16 @@ import { ruleStateOf, type WalletFacts } from '../../domain/purchase-rules.js';
 import type { PurchaseInput, PurchaseResult } from '../../domain/purchase-types.js';
 import type { Tx } from '../../store/executor.js';
 import { toMember } from '../../store/members.js';
-import { writePurchases } from '../../store/purchase-writer.js';
-import { claimReceiptsAndLockMembers, findAnonymousPurchase, findReceiptClaim, type LockedMember, type ReceiptClaim } from '../../store/purchases.js';
+import { claimLockAndLoad } from '../../store/purchase-loader.js';
+import { writePurchasesWithCommit } from '../../store/purchase-writer.js';
+import { findAnonymousPurchase, findReceiptClaim, type LockedMember, type ReceiptClaim } from '../../store/purchases.js';
 import { requestHash, type AppContext } from '../context.js';
 import { isUuid } from '../members.js';
 import { evaluateWith, occurredAtOf, resolvePurchaseMember } from './evaluate.js';
 import { anonymousView, replayPurchase } from './hold-end.js';
 import { loadRulesContext } from './rules.js';
 import { settle } from './settle.js';
-import { loadDecisionStates } from './state.js';
+import { readsBeforeLock, statesFrom } from './state.js';
 
 /**
  * create: evaluates the receipt exactly as calculate does and writes it: spends (or holds) the
@@ -40,8 +41,15 @@ export async function createPurchase(ctx: AppContext, programId: string, input: 
     const now = ctx.clock();
     const purchaseId = ctx.newId();
     // The one claim statement of the purchase path (a batch of one): claims the receipt id and
-    // locks the member's wallet, reading the member.
-    const { claimed, members } = await claimReceiptsAndLockMembers(trx, programId, [{ receiptId: input.receiptId, purchaseId, memberId, requestHash: hash }], now);
+    // locks the member's wallet, reading the member — sent with the read of the member's state.
+    const place = placeOf(input);
+    const { claimed, members, reads } = await claimLockAndLoad(
+      trx,
+      programId,
+      [{ receiptId: input.receiptId, purchaseId, memberId, requestHash: hash }],
+      memberId === null ? [] : readsBeforeLock([{ rc, memberId, place, occurredAt }]),
+      now,
+    );
     const locked: LockedMember | null = memberId === null ? null : (members.get(memberId) ?? null);
     if (memberId !== null && !locked) throw new DomainError('MEMBER_NOT_FOUND', `no member ${memberId} in this program`);
     const prior: ReceiptClaim | null = claimed.has(purchaseId) ? null : await findReceiptClaim(trx, programId, input.receiptId);
@@ -50,20 +58,20 @@ export async function createPurchase(ctx: AppContext, programId: string, input: 
 
     if (!locked) {
       const empty = { lots: [], holds: [] };
-      const first = ruleStateOf(rc, null, null, null, placeOf(input), occurredAt);
+      const first = ruleStateOf(rc, null, null, null, place, occurredAt);
       const settled = await settle(trx, programId, rc, first, (r) => evaluateWith(rc, r, null, empty, input, occurredAt, now).evaluation, now);
       const plan = planAnonymousPurchase(pc, input, settled);
-      await writePurchases(trx, { programId, at: now, plans: [], anonymous: [plan] });
+      await writePurchasesWithCommit(trx, { programId, at: now, plans: [], anonymous: [plan] });
       return plan.result;
     }
 
     // The wallet is locked: the lots and facts read now are the member's current state.
     const member = toMember(locked);
-    const [state] = await loadDecisionStates(trx, [{ rc, member, wallet: walletFactsOf(locked), place: placeOf(input), occurredAt }]);
+    const [state] = await statesFrom(trx, [{ rc, member, wallet: walletFactsOf(locked), place, occurredAt }], reads);
     const { ledger, rules } = state!;
     const settled = await settle(trx, programId, rc, rules, (r) => evaluateWith(rc, r, member, ledger, input, occurredAt, now).evaluation, now);
     const plan = planPurchase(pc, input, member, ledger, settled);
-    await writePurchases(trx, { programId, at: now, plans: [plan] });
+    await writePurchasesWithCommit(trx, { programId, at: now, plans: [plan] });
     return plan.result;
   });
 }
