@@ -459,6 +459,8 @@ interface RoundTrips {
   label: string;
   requests: number;
   perRequest: number;
+  /** Statements per request (more than round trips where they are pipelined). */
+  statementsPerRequest: number;
   statements: StatementCount[];
 }
 
@@ -499,7 +501,7 @@ async function countRoundTrips(dbUrl: string, apiKey: string, loads: { label: st
     proxy.reset();
     const r = await runLoad({ ...base, amount: 400 });
     if (l.purchases) purchases += warm.ok + r.ok;
-    trips.push({ label: r.label, requests: r.ok, perRequest: proxy.roundTrips() / r.ok, statements: proxy.statements() });
+    trips.push({ label: r.label, requests: r.ok, perRequest: proxy.roundTrips() / r.ok, statementsPerRequest: proxy.statementsSent() / r.ok, statements: proxy.statements() });
   }
   await diag.stop();
   await closeProxy();
@@ -827,7 +829,7 @@ function render(pgv: string, pgp: PgPhase | null, bench: PgbenchResult | null, l
       .filter((s) => s.per >= 0.05)
       .map((s) => `${s.statement}${Math.abs(s.per - 1) < 0.02 ? '' : ` ×${s.per.toFixed(2)}`} (${s.meanMs.toFixed(2)} ms)`);
     const dbMs = r.statements.reduce((a, s) => a + s.count * s.meanMs, 0) / r.requests;
-    return `- ${r.label}: **${r.perRequest.toFixed(2)} round trips** to PostgreSQL per request, ${dbMs.toFixed(2)} ms waiting for PostgreSQL's answers in all (${r.requests} requests at concurrency 4): ${stmts.join('; ')}`;
+    return `- ${r.label}: **${r.perRequest.toFixed(2)} round trips** to PostgreSQL per request carrying ${r.statementsPerRequest.toFixed(2)} statements, ${dbMs.toFixed(2)} ms from each statement to its answer summed over the statements (${r.requests} requests at concurrency 4): ${stmts.join('; ')}`;
   });
   const nonOk = everyStep.filter((s) => s.non2xx > 0 || s.errors > 0);
   const ran = [...CFG.steps].join(' ');
@@ -867,7 +869,7 @@ function render(pgv: string, pgp: PgPhase | null, bench: PgbenchResult | null, l
     ...(rt.length
       ? [
           '',
-          'Round trips (counted by a proxy on the PostgreSQL wire protocol, one per simple query or extended-protocol Sync; in brackets the mean time from the request to PostgreSQL\'s ReadyForQuery as the proxy sees it):',
+          'Round trips (counted by a proxy on the PostgreSQL wire protocol: a statement is a simple query or an extended-protocol Sync, and a round trip begins with a statement sent while the connection waits for no answer — statements pipelined behind it ride in it; in brackets the mean time from the statement to PostgreSQL\'s ReadyForQuery as the proxy sees it):',
           '',
           ...rt,
         ]

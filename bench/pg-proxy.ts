@@ -1,7 +1,9 @@
 /**
  * A counting TCP proxy in front of PostgreSQL: it reads the frontend (client → server) side of
- * the wire protocol and counts round trips — each simple Query ('Q') and each Sync ('S') that
- * ends an extended-protocol exchange is one — and which statements they carry. The server is
+ * the wire protocol and counts statements — each simple Query ('Q') and each Sync ('S') that
+ * ends an extended-protocol exchange is one — and round trips: a statement sent while the
+ * connection waits for no answer starts one, and statements sent before the answers to earlier
+ * ones arrive (pipelined) ride in it. The server is
  * pointed at it for a short run to answer "how many round trips does one purchase make".
  */
 import net from 'node:net';
@@ -17,6 +19,8 @@ export interface CountingProxy {
   port: number;
   reset(): void;
   roundTrips(): number;
+  /** Statements sent (pipelined ones included). */
+  statementsSent(): number;
   statements(): StatementCount[];
   close(): Promise<void>;
 }
@@ -44,6 +48,7 @@ export function statementLabel(text: string): string {
 
 export async function startCountingProxy(target: { host: string; port: number }): Promise<CountingProxy> {
   let trips = 0;
+  let sentStatements = 0;
   const counts = new Map<string, { n: number; ms: number }>();
   const sockets = new Set<net.Socket>();
 
@@ -59,7 +64,8 @@ export async function startCountingProxy(target: { host: string; port: number })
     // Round trips sent and not yet answered (ReadyForQuery), oldest first.
     const inFlight: { label: string; t: bigint }[] = [];
     const sent = (label: string) => {
-      trips++;
+      if (inFlight.length === 0) trips++;
+      sentStatements++;
       inFlight.push({ label, t: process.hrtime.bigint() });
     };
     client.on('data', (chunk: Buffer) => {
@@ -140,9 +146,11 @@ export async function startCountingProxy(target: { host: string; port: number })
     port,
     reset() {
       trips = 0;
+      sentStatements = 0;
       counts.clear();
     },
     roundTrips: () => trips,
+    statementsSent: () => sentStatements,
     statements: () => [...counts.entries()].map(([statement, c]) => ({ statement, count: c.n, meanMs: c.ms / (c.n || 1) })).sort((a, b) => b.count - a.count),
     close: () =>
       new Promise<void>((resolve) => {
