@@ -38,37 +38,6 @@ export async function resolveMemberReferences(db: Executor, programId: string, r
   return found;
 }
 
-/**
- * Claims receipt ids for a batch of imported purchases (in receipt-id order, like the purchase
- * batches, so concurrent writers cannot deadlock on each other) and adds the purchase-id
- * references, in one statement. Returns the purchase ids whose claim was made; the others were
- * claimed before (see findReceiptClaims).
- */
-export async function claimReceiptsMany(
-  db: Executor,
-  programId: string,
-  claims: readonly { receiptId: string; purchaseId: string; memberId: string; requestHash: string }[],
-  at: Date,
-): Promise<Set<string>> {
-  if (claims.length === 0) return new Set();
-  const sorted = [...claims].sort((a, b) => (a.receiptId < b.receiptId ? -1 : a.receiptId > b.receiptId ? 1 : 0));
-  const doc = JSON.stringify(sorted.map((c) => ({ receipt_id: c.receiptId, purchase_id: c.purchaseId, member_id: c.memberId, request_hash: c.requestHash })));
-  const rows = await sql<{ purchase_id: string }>`
-    with claim as (
-      insert into receipt_claims (program_id, receipt_id, purchase_id, member_id, request_hash, created_at)
-      select ${programId}::uuid, t.receipt_id, t.purchase_id, t.member_id, t.request_hash, ${at}::timestamptz
-      from rows from (jsonb_to_recordset(${doc}::jsonb) as (receipt_id text, purchase_id uuid, member_id uuid, request_hash text))
-           with ordinality as t(receipt_id, purchase_id, member_id, request_hash, n)
-      order by t.n
-      on conflict do nothing
-      returning program_id, purchase_id, member_id),
-    ref as (
-      insert into purchase_refs (purchase_id, program_id, member_id)
-      select purchase_id, program_id, member_id from claim)
-    select purchase_id::text from claim`.execute(db);
-  return new Set(rows.rows.map((r) => r.purchase_id));
-}
-
 /** Existing claims of receipt ids: which purchase has each, and the fingerprint of its contents. */
 export async function findReceiptClaims(db: Executor, programId: string, receiptIds: readonly string[]): Promise<Map<string, { purchaseId: string; requestHash: string }>> {
   if (receiptIds.length === 0) return new Map();

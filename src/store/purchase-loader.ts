@@ -79,7 +79,7 @@ export async function loadMemberReads(db: Executor, requests: readonly MemberRea
 export async function claimLockAndLoad(
   trx: Tx,
   programId: string,
-  claims: ReceiptClaimRequest[],
+  claims: readonly ReceiptClaimRequest[],
   requests: readonly MemberReadRequest[],
   at: Date,
 ): Promise<ClaimedAndLocked & { reads: Map<string, MemberReads> }> {

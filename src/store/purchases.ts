@@ -145,6 +145,11 @@ export async function insertReturn(
  * without a member lock none) reading the members. Returns the purchase ids whose claim was made
  * and the members found. Sent with the load (store/purchase-loader.ts claimLockAndLoad).
  */
+export async function claimReceipts(db: Executor, programId: string, claims: readonly ReceiptClaimRequest[], at: Date): Promise<ClaimedAndLocked> {
+  const claim = claimStatement(programId, claims, at);
+  return claim.read((await claim.query.execute(db)).rows);
+}
+
 export interface ReceiptClaimRequest {
   receiptId: string;
   purchaseId: string;
@@ -159,7 +164,7 @@ export interface ClaimedAndLocked {
   members: Map<string, LockedMember>;
 }
 
-export function claimStatement(programId: string, claims: ReceiptClaimRequest[], at: Date) {
+export function claimStatement(programId: string, claims: readonly ReceiptClaimRequest[], at: Date) {
   const sorted = [...claims].sort((a, b) => (a.receiptId < b.receiptId ? -1 : a.receiptId > b.receiptId ? 1 : 0));
   const query = sql<LockedMember & { claimed: string[] | null }>`
     with claim as (

@@ -6,7 +6,8 @@ import type { AmountUnit } from '../../domain/import/values.js';
 import type { ImportedMember } from '../../store/import-members.js';
 import { writeImportedMembers } from '../../store/import-members.js';
 import { markHistory } from '../../store/analytics-aggregate.js';
-import { claimReceiptsMany, countImportedPurchases, findReceiptClaims, insertPurchasesQuery, lockMembers, resolveMemberReferences, type ImportedPurchase } from '../../store/import-purchases.js';
+import { countImportedPurchases, findReceiptClaims, insertPurchasesQuery, lockMembers, resolveMemberReferences, type ImportedPurchase } from '../../store/import-purchases.js';
+import { claimReceipts } from '../../store/purchases.js';
 import { loadOpenLotsMany, postEntriesMany, type MemberChange } from '../../store/ledger.js';
 import { toMember } from '../../store/members.js';
 import type { Tx } from '../../store/executor.js';
@@ -73,7 +74,8 @@ export class PurchaseImporter implements Importer<PurchaseItem> {
       }
 
       // Receipts: claimed now, imported before (skipped), or another receipt's id (refused).
-      const claimedIds = await claimReceiptsMany(trx, programId, withMember.map((i) => ({ receiptId: i.receiptId, purchaseId: i.purchaseId, memberId: i.memberId, requestHash: i.requestHash })), now);
+      // The purchase path's own claim statement (it also locks the wallets of members that exist).
+      const { claimed: claimedIds } = await claimReceipts(trx, programId, withMember.map((i) => ({ receiptId: i.receiptId, purchaseId: i.purchaseId, memberId: i.memberId, requestHash: i.requestHash })), now);
       const claimed = withMember.filter((i) => claimedIds.has(i.purchaseId));
       const prior = await findReceiptClaims(trx, programId, withMember.filter((i) => !claimedIds.has(i.purchaseId)).map((i) => i.receiptId));
       for (const item of withMember) {
