@@ -23,6 +23,8 @@ interface Operation {
   parameters: { in: string; name: string; required?: boolean; schema: Schema; description?: string }[];
   body?: Schema;
   security?: Record<string, unknown>[];
+  /** The statuses the document lists. */
+  statuses: string[];
 }
 
 /** A request as the test sends it; `params` fill the `{…}` of the document's path. */
@@ -53,16 +55,20 @@ interface Factory {
   me(method: string, path: string, body?: unknown): Promise<any>;
 }
 
+/** The caller is the admin API key, or the signed-in member on the member app's routes (security memberSession). */
 interface Fixture {
-  /** Who calls: the admin API key unless the route is the signed-in member's (security memberSession). */
+  /** Makes what the request needs and returns the parts of it that the schemas cannot give. */
   prepare?: (f: Factory) => Promise<Parts> | Parts;
   /**
    * A route whose meaning refuses what the test can give (documented 4xx): the refusal is
    * answered again, the same, by a retry; refusals are not kept (ADR 0024), so it is not
-   * marked replayed, and nothing is written.
+   * marked replayed, and nothing is written. The status must be one the document lists.
    */
   refused?: { status: number; code: string; why: string };
 }
+
+/** The program publishes both texts (in the suite's setup), so enrolment needs both accepted. */
+const ACCEPTED = [{ kind: 'rules' }, { kind: 'personal_data' }];
 
 /**
  * What each route needs beyond its schemas. A route missing here runs on its schemas alone; if
@@ -194,9 +200,6 @@ const LEFT_OUT: Record<string, { because: 'keeps no answer' | 'ends the session'
   'DELETE /v1/me': { because: 'ends the session', reason: "the member's sessions end with the account, so a retry is no longer signed in (401) and cannot be answered from the key" },
 };
 
-/** The program publishes both texts (in the suite's setup), so enrolment needs both accepted. */
-const ACCEPTED = [{ kind: 'rules' }, { kind: 'personal_data' }];
-
 async function heldPurchase(f: Factory): Promise<string> {
   const memberId = await f.member();
   await credit(f.s, memberId, 500);
@@ -242,7 +245,7 @@ async function writeOperations(s: TestServer): Promise<Operation[]> {
     for (const [method, op] of Object.entries(item)) {
       if (!WRITES.includes(method)) continue;
       const body = op.requestBody?.content?.['application/json']?.schema as Schema | undefined;
-      ops.push({ method: method.toUpperCase(), path, parameters: op.parameters ?? [], ...(body ? { body } : {}), ...(op.security ? { security: op.security } : {}) });
+      ops.push({ method: method.toUpperCase(), path, parameters: op.parameters ?? [], statuses: Object.keys(op.responses ?? {}), ...(body ? { body } : {}), ...(op.security ? { security: op.security } : {}) });
     }
   }
   return ops;
@@ -375,6 +378,7 @@ for (const kind of DATABASES) {
           const answer = await send(first);
           const seen = `${name(op)} answered ${answer.status} ${JSON.stringify(answer.body)}`;
           if (fixture.refused) {
+            assert.ok(op.statuses.includes(String(fixture.refused.status)), `${name(op)}: ${fixture.refused.status} is not a documented answer`);
             assert.deepEqual([answer.status, answer.body?.code], [fixture.refused.status, fixture.refused.code], seen);
           } else {
             assert.ok(answer.status >= 200 && answer.status < 300, `${seen}: make the request valid in FIXTURES['${name(op)}'] (or, when the route's meaning refuses it, give \`refused\` with the documented status, code and why)`);

@@ -49,7 +49,7 @@ export function sample(schema: Schema, variant = 1, at = ''): unknown {
   const branches = schema.anyOf ?? schema.oneOf;
   if (branches) return sample(branches[(variant - 1) % branches.length]!, variant, at);
   if (schema.allOf) return Object.assign({}, ...schema.allOf.map((s) => sample(s, variant, at)));
-  const type = Array.isArray(schema.type) ? schema.type[0] : (schema.type ?? (schema.properties ? 'object' : undefined));
+  const type: string = (Array.isArray(schema.type) ? schema.type[0] : schema.type) ?? (schema.properties ? 'object' : 'none');
   switch (type) {
     case 'null':
       return null;
