@@ -22,6 +22,12 @@ declare module 'fastify' {
     roles?: Role[];
     /** A public route that sets a session cookie: it needs the CSRF header too. */
     csrf?: boolean;
+    /**
+     * A route with roles that also serves callers who send no bearer secret (an NPS answer by a
+     * survey's link): they run without `req.actor`. A caller who sends one is identified and
+     * checked against the roles like on any other route.
+     */
+    anonymous?: boolean;
   }
 }
 
@@ -82,10 +88,11 @@ const callerName = (actor: Actor) => (actor.memberId ? 'a member' : isAdminRole(
  */
 export function authHook(ctx: AppContext) {
   return async (request: FastifyRequest): Promise<void> => {
-    const { roles, csrf } = request.routeOptions.config;
+    const { roles, csrf, anonymous } = request.routeOptions.config;
     const unsafe = !SAFE_METHODS.has(request.method);
     if (csrf && unsafe) requireCsrfHeader(request);
     if (!roles) return;
+    if (anonymous && bearerSecret(request) === undefined) return;
     const { actor, byCookie } = await identify(ctx, request, roles);
     if (byCookie && unsafe) requireCsrfHeader(request);
     if (!mayCall(roles, actor.role)) throw new DomainError('FORBIDDEN', `${callerName(actor)} may not call ${request.method} ${request.routeOptions.url}`);

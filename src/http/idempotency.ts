@@ -34,7 +34,9 @@ import type { DatabaseState } from './outage.js';
  * - `unstored`: routes whose answer holds a credential (a new API key, a program's first key,
  *   a generated password), and the file imports (batches of their own, idempotent by their
  *   rows' natural keys); the header is checked, the request runs as without it.
- * Routes without a signed-in caller (the sign-in steps) run as without the key too.
+ * - Routes without a signed-in caller (no `config.roles`: the sign-in steps) are `unstored` too:
+ *   there is no one to keep a key for. On a route that also serves anonymous callers
+ *   (`config.anonymous`), an anonymous request runs as without the key.
  *
  * Only 2xx answers are kept: a refusal (4xx) rolls the request transaction back and frees the
  * key, and so does a 5xx (a retry after the database came back runs the write).
@@ -56,15 +58,16 @@ const NO_PROGRAM = '00000000-0000-0000-0000-000000000000';
 /** Headers kept with an answer and sent again with it. */
 const KEPT_HEADERS = ['content-type', 'location', 'content-disposition'];
 
-const keyHeader = (mode: IdempotencyMode) =>
+const keyHeader = (mode: IdempotencyMode, anonymous: boolean) =>
   Type.String({
     pattern: IDEMPOTENCY_KEY_PATTERN,
     minLength: 1,
     maxLength: 255,
     description:
       mode === 'unstored'
-        ? '1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, or is idempotent by itself): a retry with the same key runs it again.'
-        : 'Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default).',
+        ? '1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, has no signed-in caller, or is idempotent by itself): a retry with the same key runs it again.'
+        : 'Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default).' +
+          (anonymous ? ' Kept only for a caller with an API key: without one there is no one to keep it for, and a retry runs again.' : ''),
   });
 const ReplayedHeader = { type: 'string', enum: ['true'], description: 'Present when this is the saved answer to an earlier request with the same Idempotency-Key.' };
 
@@ -87,10 +90,10 @@ function routeMethods(route: RouteOptions): string[] {
 }
 
 /** The header, declared on the route's schema (so the OpenAPI document shows it) and the 2xx answers' Idempotency-Replayed. */
-function declare(route: RouteOptions, mode: IdempotencyMode): void {
+function declare(route: RouteOptions, mode: IdempotencyMode, anonymous: boolean): void {
   const schema = (route.schema ?? {}) as { headers?: TSchema & { properties?: Record<string, TSchema>; required?: string[] }; response?: Record<string, unknown> };
   const headers = schema.headers;
-  const merged = Type.Object({ ...(headers?.properties ?? {}), [IDEMPOTENCY_HEADER]: Type.Optional(keyHeader(mode)) });
+  const merged = Type.Object({ ...(headers?.properties ?? {}), [IDEMPOTENCY_HEADER]: Type.Optional(keyHeader(mode, anonymous)) });
   if (headers?.required) (merged as { required?: string[] }).required = headers.required;
   const response: Record<string, unknown> = { ...(schema.response ?? {}) };
   for (const [code, answer] of Object.entries(response)) {
@@ -106,12 +109,13 @@ export function idempotency(app: App, ctx: AppContext, database: DatabaseState):
   app.addHook('onRoute', (route) => {
     const methods = routeMethods(route);
     if (!methods.some((m) => isWriteRoute(m, route.url))) return;
-    const mode: IdempotencyMode = route.config?.idempotency ?? 'transaction';
-    declare(route, mode);
+    // A route without roles has no signed-in caller to keep a key for (the sign-in steps).
+    const mode: IdempotencyMode = route.config?.idempotency ?? (route.config?.roles ? 'transaction' : 'unstored');
+    declare(route, mode, route.config?.anonymous === true);
     const original = route.handler;
     route.handler = async function (this: unknown, req: FastifyRequest, reply: FastifyReply) {
       const key = keyOf(req);
-      // Without a caller (sign-in steps) or with a streamed body there is nothing to scope or to fingerprint.
+      // Without a caller (an anonymous request on a route with `config.anonymous`) or with a streamed body there is nothing to scope or to fingerprint.
       if (key === undefined || mode === 'unstored' || !req.actor || isStream(req.body)) return original.call(this as never, req, reply);
       const scope: KeyScope = { programId: req.actor.programId || NO_PROGRAM, actor: req.actor.name, key };
       const request: KeyedRequest = { method: req.method, route: req.routeOptions.url ?? route.url, params: req.params, query: req.query, body: req.body };

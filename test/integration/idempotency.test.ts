@@ -10,10 +10,8 @@ import { createApiKey } from '../../src/app/api-keys.js';
 import { createContext } from '../../src/app/context.js';
 import { createProgram } from '../../src/app/programs.js';
 import { buildApp } from '../../src/http/app.js';
+import { snapshot as snapshotOf } from '../support/snapshot.js';
 import { DATABASES, freshDatabase, line, receipt, startServer, type Response, type TestServer } from '../support/harness.js';
-
-/** Tables whose content says nothing about a request's writes. */
-const NOT_STATE = new Set(['idempotency_keys', 'kysely_migration', 'kysely_migration_lock']);
 
 for (const kind of DATABASES) {
   describe(`Idempotency-Key on every write route (${kind})`, () => {
@@ -29,17 +27,7 @@ for (const kind of DATABASES) {
     let keys = 0;
     const newKey = () => `idem-${kind}-${++keys}`;
 
-    /** Every table's content (but the keys' own), so a test sees whether a request wrote anything. */
-    async function snapshot(): Promise<Record<string, string>> {
-      const { rows } = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`.execute(s.database.db);
-      const out: Record<string, string> = {};
-      for (const { table_name: t } of rows) {
-        if (NOT_STATE.has(t)) continue;
-        const r = await sql<{ h: string | null; n: number }>`select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as h, count(*)::int as n from ${sql.table(t)} x`.execute(s.database.db);
-        out[t] = `${r.rows[0]!.n}:${r.rows[0]!.h}`;
-      }
-      return out;
-    }
+    const snapshot = () => snapshotOf(s.database);
 
     /**
      * Sends the request with a fresh key, then the same request again, then (when given) another

@@ -111,7 +111,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, or is idempotent by itself): a retry with the same key runs it again. */
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, has no signed-in caller, or is idempotent by itself): a retry with the same key runs it again. */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -2729,7 +2729,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, or is idempotent by itself): a retry with the same key runs it again. */
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, has no signed-in caller, or is idempotent by itself): a retry with the same key runs it again. */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -3186,7 +3186,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, has no signed-in caller, or is idempotent by itself): a retry with the same key runs it again. */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -3328,7 +3328,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, has no signed-in caller, or is idempotent by itself): a retry with the same key runs it again. */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -3421,7 +3421,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, has no signed-in caller, or is idempotent by itself): a retry with the same key runs it again. */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -3556,7 +3556,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, has no signed-in caller, or is idempotent by itself): a retry with the same key runs it again. */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -3761,7 +3761,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, has no signed-in caller, or is idempotent by itself): a retry with the same key runs it again. */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -3872,7 +3872,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, has no signed-in caller, or is idempotent by itself): a retry with the same key runs it again. */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -12630,7 +12630,7 @@ export interface paths {
                     map?: string[];
                 };
                 header?: {
-                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, or is idempotent by itself): a retry with the same key runs it again. */
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, has no signed-in caller, or is idempotent by itself): a retry with the same key runs it again. */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -12783,7 +12783,7 @@ export interface paths {
                     onExisting?: "fill" | "update";
                 };
                 header?: {
-                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, or is idempotent by itself): a retry with the same key runs it again. */
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, has no signed-in caller, or is idempotent by itself): a retry with the same key runs it again. */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -12942,7 +12942,7 @@ export interface paths {
                     map?: string[];
                 };
                 header?: {
-                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, or is idempotent by itself): a retry with the same key runs it again. */
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, has no signed-in caller, or is idempotent by itself): a retry with the same key runs it again. */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -17985,7 +17985,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). */
+                    /** @description Makes a retry safe: the same key with the same request answers the first answer again (status and body, with `Idempotency-Replayed: true`) without writing again; the same key with another request answers 409 IDEMPOTENCY_KEY_REUSED. 1–255 printable ASCII characters without spaces (a UUID is a good key); kept IDEMPOTENCY_RETENTION_HOURS (24 h by default). Kept only for a caller with an API key: without one there is no one to keep it for, and a retry runs again. */
                     "idempotency-key"?: string;
                 };
                 path: {
@@ -18969,7 +18969,7 @@ export interface paths {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, or is idempotent by itself): a retry with the same key runs it again. */
+                    /** @description 1–255 printable ASCII characters without spaces. This route keeps no answer (it shows a secret once, has no signed-in caller, or is idempotent by itself): a retry with the same key runs it again. */
                     "idempotency-key"?: string;
                 };
                 path?: never;

@@ -5,7 +5,6 @@ import { DomainError } from '../../domain/errors.js';
 import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../../domain/list-paging.js';
 import { findSurvey, findSurveyByToken, insertAnonymousResponse, insertMemberResponse, insertSurvey, pageSurveys, responseCounts, setSurveyStatus, type SurveyRow, type SurveySortKey } from '../../store/analytics-nps.js';
 import { afterRow } from '../../store/keyset.js';
-import { authenticate } from '../api-keys.js';
 import { audit } from '../audit.js';
 import type { Actor, AppContext } from '../context.js';
 import { isUuid, requireMember } from '../members.js';
@@ -90,11 +89,10 @@ export interface AnswerResult {
  * member and survey), or anonymously by anyone holding the survey's link token.
  */
 /**
- * An answer as the API receives it: with an API key (`key`, an admin or pos one) for a member, or
- * without one by the survey's link token. A readonly key may not answer.
+ * An answer as the API receives it: by the caller of an API key (an admin or pos one) for a
+ * member, or by no one (`null`) with the survey's link token. A readonly key may not answer.
  */
-export async function answerSurveyAs(ctx: AppContext, key: string | undefined, surveyId: string, input: AnswerInput): Promise<AnswerResult> {
-  const actor = key === undefined ? null : await authenticate(ctx, key);
+export async function answerSurveyAs(ctx: AppContext, actor: Actor | null, surveyId: string, input: AnswerInput): Promise<AnswerResult> {
   if (actor && actor.role === 'readonly') throw new DomainError('FORBIDDEN', 'a readonly key may not answer surveys');
   return answerSurvey(ctx, actor, surveyId, input);
 }

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { answerSurveyAs, changeSurveyStatus, createSurvey, getNps, getSurveys, SURVEY_LIST } from '../../app/analytics/nps.js';
-import type { AppContext } from '../../app/context.js';
+import type { Actor, AppContext } from '../../app/context.js';
 import type { App } from '../app.js';
-import { bearerSecret } from '../auth.js';
 import { listParams, listQuery, listResponse } from '../list-query.js';
 import { DateTime, IdParams, NullableString, Obj, problemResponses } from '../schemas.js';
 import { Day, Interval } from './analytics-schemas.js';
@@ -70,6 +69,8 @@ export const npsRoutes =
     app.post(
       '/nps/surveys/:id/responses',
       {
+        // The use case refuses a readonly key (its rule); the roles name every key so that it is the one to say so.
+        config: { roles: ['admin', 'pos', 'readonly'], anonymous: true },
         schema: {
           tags,
           summary: "Answer a survey: with an admin or pos API key for a member (memberId), or without a key by the survey's link token (anonymous)",
@@ -80,7 +81,8 @@ export const npsRoutes =
         },
       },
       async (req, reply) => {
-        return reply.code(201).send(await answerSurveyAs(ctx, bearerSecret(req), req.params.id, req.body));
+        // Identified by the auth hook when a key was sent: the Idempotency-Key is then kept for that caller.
+        return reply.code(201).send(await answerSurveyAs(ctx, (req.actor as Actor | undefined) ?? null, req.params.id, req.body));
       },
     );
     app.get(
