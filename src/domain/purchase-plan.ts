@@ -25,6 +25,7 @@ import {
 } from './purchase-rules.js';
 import type { CouponView, PurchaseInput, PurchaseResult, PurchaseStatusView } from './purchase-types.js';
 import { receiptText } from './receipt-text.js';
+import { lineTermsOf, type LineTerms } from './returns.js';
 import type { ProgramSettings } from './settings.js';
 
 /** A member's open lots and holds, as loaded under the wallet lock. */
@@ -56,6 +57,11 @@ export interface PurchaseRecord {
   pointsSpent: number;
   pointsEarned: number;
   holdExpiresAt: Date | null;
+  /** The lot the purchase earns into (now, or on confirm): when it becomes spendable and expires; null when it earns nothing. */
+  earnedAvailableAt: Date | null;
+  earnedExpiresAt: Date | null;
+  /** Each line's quantity, money paid and points spent and earned: what returns and confirm read. */
+  lineTerms: LineTerms[];
   ruleVersion: number | null;
   response: PurchaseResult;
   at: Date;
@@ -129,7 +135,7 @@ export interface AnonymousPurchasePlan {
   purchaseId: string;
   effects: EffectRow[];
   budgetWarnings: PlannedWarning[];
-  purchase: Omit<PurchaseRecord, 'memberId' | 'status' | 'paidTotal' | 'pointsSpent' | 'pointsEarned' | 'holdExpiresAt'>;
+  purchase: Omit<PurchaseRecord, 'memberId' | 'status' | 'paidTotal' | 'pointsSpent' | 'pointsEarned' | 'holdExpiresAt' | 'earnedAvailableAt' | 'earnedExpiresAt'>;
   events: PurchaseEvent[];
   result: PurchaseResult;
 }
@@ -242,6 +248,9 @@ export function planPurchase(pc: PlanContext, input: PurchaseInput, member: Plan
       pointsSpent: evaluation.pointsSpent,
       pointsEarned: input.twoPhase ? 0 : evaluation.pointsEarned,
       holdExpiresAt,
+      earnedAvailableAt: evaluation.pointsEarned > 0 ? evaluation.earnedAvailableAt : null,
+      earnedExpiresAt: evaluation.pointsEarned > 0 ? evaluation.earnedExpiresAt : null,
+      lineTerms: lineTermsOf(evaluation.lines),
       ruleVersion: rc.version,
       response: result,
       at: now,
@@ -285,6 +294,7 @@ export function planAnonymousPurchase(pc: PlanContext, input: PurchaseInput, set
       channel: input.channel ?? null,
       occurredAt,
       total: input.total,
+      lineTerms: lineTermsOf(evaluation.lines),
       ruleVersion: rc.version,
       response: result,
       at: now,

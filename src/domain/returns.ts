@@ -2,6 +2,27 @@ import { cumulativeShare } from './arithmetic.js';
 import { DomainError, type FieldError } from './errors.js';
 import type { EvaluatedLine } from './receipt.js';
 
+/**
+ * What a return needs of one line of a purchase, as create decided it: the units bought, the money
+ * paid for them and the points spent and earned on them. A purchase keeps its lines' terms in a
+ * column of its own (`line_terms`), so that a return is computed from the purchase's state, never
+ * from the answer the till got (which may change shape).
+ */
+export interface LineTerms {
+  quantity: number;
+  paid: number;
+  pointsSpent: number;
+  pointsEarned: number;
+}
+
+/** The terms of evaluated lines, in line order (a line's index is its position). */
+export const lineTermsOf = (lines: readonly EvaluatedLine[]): LineTerms[] =>
+  lines.map((l) => ({ quantity: l.quantity, paid: l.paid, pointsSpent: l.pointsSpent, pointsEarned: l.pointsEarned }));
+
+/** Whether a purchase is returned in full once `returned` units of each line (by index) are back. */
+export const returnedInFull = (lines: readonly LineTerms[], returned: ReadonlyMap<number, number>): boolean =>
+  lines.every((l, i) => (returned.get(i) ?? 0) >= l.quantity);
+
 export interface ReturnLineInput {
   /** Index of the line in the purchase. */
   line: number;
@@ -25,7 +46,7 @@ export interface ReturnedLine {
  * number of steps brings back exactly what it earned and cost — never a point more or less.
  */
 export function planReturn(
-  lines: readonly EvaluatedLine[],
+  lines: readonly LineTerms[],
   alreadyReturned: ReadonlyMap<number, number>,
   request: readonly ReturnLineInput[],
 ): ReturnedLine[] {

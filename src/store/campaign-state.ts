@@ -1,4 +1,5 @@
 import { sql, type OperationNodeSource } from 'kysely';
+import type { PurchaseCounts } from '../domain/purchase-changes.js';
 import type { BudgetCharge, EffectRow } from '../domain/purchase-rules.js';
 import type { Executor } from './executor.js';
 
@@ -67,39 +68,37 @@ export function addUsageQuery(
 }
 
 /**
- * What a cancelled purchase counted and cost, given back by appending (docs/adr/0028-purchase-path.md):
- * its uses get −1 rows and the usage cache goes down by them; its effects get reversing rows; the
- * budgets its effects charged are refunded; the wallet's purchase count goes down. Runs under the
- * member's wallet lock. Returns the campaigns refunded (points and money).
+ * What a purchase counted towards campaigns and has not had reversed: its +1 uses without a −1,
+ * and its effects without a reversing row (what a cancel reverses; domain/purchase-changes.ts).
  */
-export async function reverseCampaignState(db: Executor, c: { programId: string; memberId: string; purchaseId: string; at: Date }): Promise<void> {
-  await sql`
-    with
-    uses as (
-      select campaign_id, period from campaign_uses
-       where member_id = ${c.memberId} and purchase_id = ${c.purchaseId} and uses = 1
-         and not exists (select 1 from campaign_uses r where r.member_id = ${c.memberId} and r.purchase_id = ${c.purchaseId}
-                                                      and r.campaign_id = campaign_uses.campaign_id and r.uses = -1)),
-    reversed_uses as (
-      insert into campaign_uses (member_id, purchase_id, campaign_id, period, uses, program_id, created_at)
-      select ${c.memberId}::uuid, ${c.purchaseId}::uuid, campaign_id, period, -1, ${c.programId}::uuid, ${c.at}::timestamptz from uses),
-    usage_cache as (
-      update campaign_usage u set uses = greatest(u.uses - 1, 0)
-        from uses where u.member_id = ${c.memberId} and u.campaign_id = uses.campaign_id and u.period = uses.period),
-    effects as (
-      select * from campaign_effects e
-       where e.member_id = ${c.memberId} and e.purchase_id = ${c.purchaseId} and not e.reversal
-         and not exists (select 1 from campaign_effects r where r.member_id = e.member_id and r.purchase_id = e.purchase_id and r.seq = -1 - e.seq)),
-    reversed_effects as (
-      insert into campaign_effects (member_id, purchase_id, seq, program_id, campaign_id, coupon_code, block, kind, points, discount, cost, occurred_at, reversal)
-      select member_id, purchase_id, -1 - seq, program_id, campaign_id, coupon_code, block, kind, -points, -discount, -cost, occurred_at, true from effects),
-    refunds as (
-      update campaign_budgets b set spent_points = b.spent_points - x.points, spent_money = b.spent_money - x.cost, updated_at = ${c.at}::timestamptz
-        from (select campaign_id, sum(points) as points, sum(cost) as cost from effects group by campaign_id) x
-       where b.program_id = ${c.programId} and b.campaign_id = x.campaign_id),
-    wallet as (
-      update wallets set purchase_count = greatest(purchase_count - 1, 0) where member_id = ${c.memberId})
-    select 1`.execute(db);
+export async function countsOfPurchase(db: Executor, memberId: string, purchaseId: string): Promise<PurchaseCounts> {
+  const uses = await sql<{ campaign_id: string; period: string }>`
+    select campaign_id, period from campaign_uses u
+     where member_id = ${memberId} and purchase_id = ${purchaseId} and uses = 1
+       and not exists (select 1 from campaign_uses r where r.member_id = u.member_id and r.purchase_id = u.purchase_id
+                                                    and r.campaign_id = u.campaign_id and r.uses = -1)
+     order by campaign_id, period`.execute(db);
+  const effects = await sql<{ seq: number; campaign_id: string; coupon_code: string | null; block: string; kind: string; points: number; discount: number; cost: number; occurred_at: Date }>`
+    select seq, campaign_id, coupon_code, block, kind, points, discount, cost, occurred_at from campaign_effects e
+     where e.member_id = ${memberId} and e.purchase_id = ${purchaseId} and not e.reversal
+       and not exists (select 1 from campaign_effects r where r.member_id = e.member_id and r.purchase_id = e.purchase_id and r.seq = -1 - e.seq)
+     order by seq`.execute(db);
+  return {
+    uses: uses.rows.map((r) => ({ campaignId: r.campaign_id, period: r.period })),
+    effects: effects.rows.map((r) => ({
+      memberId,
+      purchaseId,
+      seq: r.seq,
+      campaignId: r.campaign_id,
+      couponCode: r.coupon_code,
+      block: r.block,
+      kind: r.kind,
+      points: Number(r.points),
+      discount: Number(r.discount),
+      cost: Number(r.cost),
+      occurredAt: r.occurred_at,
+    })),
+  };
 }
 
 export type { EffectRow } from '../domain/purchase-rules.js';

@@ -140,11 +140,3 @@ export async function couponUsesOfPurchase(db: Executor, memberId: string, purch
   return rows.map((r) => ({ couponUseId: r.coupon_use_id, code: r.code, seriesId: r.series_id, purchaseId: r.purchase_id, status: r.status }));
 }
 
-export async function setCouponUseStatus(db: Executor, memberId: string, couponUseId: string, status: CouponUseRow['status'], at: Date): Promise<void> {
-  await db.updateTable('coupon_uses').set({ status, updated_at: at }).where('member_id', '=', memberId).where('coupon_use_id', '=', couponUseId).execute();
-}
-
-/** A confirmed two-phase purchase's held coupon uses become used. */
-export async function useHeldCoupons(db: Executor, memberId: string, purchaseId: string, at: Date): Promise<void> {
-  await db.updateTable('coupon_uses').set({ status: 'used', updated_at: at }).where('member_id', '=', memberId).where('purchase_id', '=', purchaseId).where('status', '=', 'held').execute();
-}

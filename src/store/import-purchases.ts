@@ -1,5 +1,7 @@
 import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { Executor } from './executor.js';
+import type { LineTerms } from '../domain/returns.js';
+import { lineTermsColumn } from './purchases.js';
 import type { MembersTable } from './schema.js';
 
 /** A reference to a member as a purchases file gives it: an identifier, or the member id itself. */
@@ -59,6 +61,10 @@ export interface ImportedPurchase {
   occurredAt: Date;
   total: number;
   pointsEarned: number;
+  /** The purchase's state in columns (what returns read), beside its answer. */
+  earnedAvailableAt: Date | null;
+  earnedExpiresAt: Date | null;
+  lineTerms: LineTerms[];
   resultJson: string;
 }
 
@@ -75,17 +81,19 @@ export function insertPurchasesQuery(programId: string, at: Date, rows: readonly
       (p) =>
         `{"member_id":"${p.memberId}","member_status":${s(p.memberStatus)},"purchase_id":"${p.purchaseId}","receipt_id":${s(p.receiptId)},` +
         `"store_id":${s(p.storeId)},"channel":${s(p.channel)},"occurred_at":"${p.occurredAt.toISOString()}","total":${p.total},` +
-        `"points_earned":${p.pointsEarned},"result":${p.resultJson}}`,
+        `"points_earned":${p.pointsEarned},"earned_available_at":${s(p.earnedAvailableAt)},"earned_expires_at":${s(p.earnedExpiresAt)},` +
+        `"line_terms":${lineTermsColumn(p.lineTerms)},"result":${p.resultJson}}`,
     )
     .join(',')}]`;
   return sql`
     insert into purchases (member_id, purchase_id, program_id, receipt_id, status, store_id, channel, occurred_at, total,
-                           points_spent, points_earned, result, hold_expires_at, created_at, updated_at)
+                           points_spent, points_earned, result, hold_expires_at, created_at, updated_at, earned_available_at, earned_expires_at, line_terms)
     select t.member_id, t.purchase_id, ${programId}::uuid, t.receipt_id, 'completed', t.store_id, t.channel, t.occurred_at, t.total,
-           0, t.points_earned, t.result || jsonb_build_object('memberId', t.member_id, 'memberStatus', t.member_status), null, ${at}::timestamptz, ${at}::timestamptz
+           0, t.points_earned, t.result || jsonb_build_object('memberId', t.member_id, 'memberStatus', t.member_status), null, ${at}::timestamptz, ${at}::timestamptz,
+           t.earned_available_at, t.earned_expires_at, t.line_terms
     from jsonb_to_recordset(${doc}::jsonb)
          as t(member_id uuid, member_status text, purchase_id uuid, receipt_id text, store_id text, channel text,
-              occurred_at timestamptz, total bigint, points_earned bigint, result jsonb)`;
+              occurred_at timestamptz, total bigint, points_earned bigint, earned_available_at timestamptz, earned_expires_at timestamptz, line_terms jsonb, result jsonb)`;
 }
 
 /**

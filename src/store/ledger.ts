@@ -93,12 +93,6 @@ export async function loadMemberLotsMany(db: Executor, memberIds: string[]): Pro
   return out;
 }
 
-/** Lot ids created by a purchase (the lots its earn went to). */
-export async function lotsOfPurchase(db: Executor, memberId: string, purchaseId: string): Promise<string[]> {
-  const rows = await db.selectFrom('lots').select('lot_id').where('member_id', '=', memberId).where('purchase_id', '=', purchaseId).execute();
-  return rows.map((r) => r.lot_id);
-}
-
 /**
  * Writes one ledger change for one member as a single statement (one round trip): new lots, the
  * entries, each existing lot's remainder moved by its entries, the cached wallet balance moved by
@@ -226,10 +220,6 @@ export async function runTogether(db: Executor, writes: OperationNodeSource[]): 
   }
   const ctes = sql.join(writes.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w})`));
   await sql`with ${ctes} select 1`.execute(db);
-}
-
-export async function deleteHolds(db: Executor, memberId: string, purchaseId: string): Promise<void> {
-  await db.deleteFrom('holds').where('member_id', '=', memberId).where('purchase_id', '=', purchaseId).execute();
 }
 
 export interface EntryRow {

@@ -4,20 +4,29 @@
  * purchase rows; effects; campaign uses and their per-period cache; coupon uses; tier changes; budget warnings in the audit
  * log — together with the release of refused purchases' receipt claims. The single and the batched
  * write paths, and the import of history, go through it, so a purchase is written the same way
- * whichever path it took.
+ * whichever path it took. Confirms, cancels and returns (domain/purchase-changes.ts) are written by
+ * the same statement (its later CTEs): ends of holds, status changes of purchases and coupon uses,
+ * appended reversals of a cancelled purchase's effects and uses, budget refunds, return rows
+ * (docs/adr/0029-member-ledger-writer.md).
  */
 import { sql, type OperationNodeSource } from 'kysely';
+import type { PurchaseChange, ReturnRecord } from '../domain/purchase-changes.js';
 import type { AnonymousPurchasePlan, PlannedWarning, PurchasePlan } from '../domain/purchase-plan.js';
 import { insertAuditQuery } from './audit.js';
 import type { Executor, Tx } from './executor.js';
 import { writeWithCommit } from './pipeline.js';
 import { json } from './executor.js';
+import { lineTermsColumn } from './purchases.js';
 
 export interface PurchaseWrite {
   programId: string;
   at: Date;
   plans: readonly PurchasePlan[];
   anonymous?: readonly AnonymousPurchasePlan[];
+  /** Confirms, cancels and returns of members' purchases (domain/purchase-changes.ts): at most one plan or change per member. */
+  changes?: readonly PurchaseChange[];
+  /** Returns of receipts without a member. */
+  anonymousReturns?: readonly ReturnRecord[];
   /** Receipt claims made for purchases that were then refused: released in the same statement. */
   released?: readonly { receiptId: string; purchaseId: string }[];
 }
@@ -36,7 +45,8 @@ export function purchaseWrite(w: PurchaseWrite) {
   const entries = columns(10);
   const moves = columns(3);
   const wallets = columns(7);
-  for (const p of plans) {
+  const changes = w.changes ?? [];
+  for (const p of [...plans, ...changes]) {
     const deltas = new Map<string, number>();
     for (const e of p.entries) deltas.set(e.lotId, (deltas.get(e.lotId) ?? 0) + e.amount);
     const fresh = new Set(p.newLots.map((l) => l.lotId));
@@ -48,12 +58,13 @@ export function purchaseWrite(w: PurchaseWrite) {
   }
   const holds = columns(5);
   for (const p of plans) for (const h of p.holds) holds.push(p.memberId, h.purchaseId, h.lotId, h.amount, iso(h.expiresAt));
-  const purchases = columns(14);
+  const purchases = columns(17);
   for (const { purchase: r } of plans) {
-    purchases.push(r.memberId, r.purchaseId, r.receiptId, r.status, r.storeId, r.channel, iso(r.occurredAt), r.total, r.pointsSpent, r.pointsEarned, json(r.response), iso(r.holdExpiresAt), r.ruleVersion, r.paidTotal);
+    purchases.push(r.memberId, r.purchaseId, r.receiptId, r.status, r.storeId, r.channel, iso(r.occurredAt), r.total, r.pointsSpent, r.pointsEarned, json(r.response), iso(r.holdExpiresAt), r.ruleVersion, r.paidTotal,
+      iso(r.earnedAvailableAt), iso(r.earnedExpiresAt), lineTermsColumn(r.lineTerms));
   }
-  const anon = columns(8);
-  for (const { purchase: r } of anonymous) anon.push(r.purchaseId, r.receiptId, r.storeId, r.channel, iso(r.occurredAt), r.total, json(r.response), r.ruleVersion);
+  const anon = columns(9);
+  for (const { purchase: r } of anonymous) anon.push(r.purchaseId, r.receiptId, r.storeId, r.channel, iso(r.occurredAt), r.total, json(r.response), r.ruleVersion, lineTermsColumn(r.lineTerms));
   const effects = columns(11);
   const anonEffects = columns(9);
   for (const e of [...plans.flatMap((p) => p.effects), ...anonymous.flatMap((a) => a.effects)]) {
@@ -62,6 +73,8 @@ export function purchaseWrite(w: PurchaseWrite) {
   }
   const usage = columns(5);
   for (const p of plans) for (const u of p.usage) usage.push(u.memberId, u.campaignId, u.period, u.uses, p.purchaseId);
+  // A cancel's −1 uses: the same rows, appended, and the same cache moved by them.
+  for (const c of changes) for (const u of c.reversals.usage) usage.push(u.memberId, u.campaignId, u.period, u.uses, c.purchaseId);
   const coupons = columns(7);
   for (const p of plans) for (const c of p.couponUses) coupons.push(p.memberId, c.couponUseId, c.code, c.seriesId, c.purchaseId, c.status, iso(c.at));
   const tiers = columns(6);
@@ -74,6 +87,7 @@ export function purchaseWrite(w: PurchaseWrite) {
   const rel = columns(2);
   for (const r of released) rel.push(r.receiptId, r.purchaseId);
   const [L, E, M, W, H, P, A, F, G, U, C, T, Q, R] = [lots, entries, moves, wallets, holds, purchases, anon, effects, anonEffects, usage, coupons, tiers, audits, rel].map((c) => c.arrays);
+  const [HE, PS, CS, CC, FR, BR, RT, AR] = changeColumns(changes, w.anonymousReturns ?? []);
   return sql`
     with
     w_lots as (
@@ -105,16 +119,19 @@ export function purchaseWrite(w: PurchaseWrite) {
         from unnest(${H![0]}::uuid[], ${H![1]}::uuid[], ${H![2]}::uuid[], ${H![3]}::bigint[], ${H![4]}::timestamptz[]) as t(m, p, l, a, ex)),
     w_purchases as (
       insert into purchases (member_id, purchase_id, program_id, receipt_id, status, store_id, channel, occurred_at, total, points_spent, points_earned,
-                             result, hold_expires_at, rule_version, paid_total, created_at, updated_at)
-      select t.m, t.p, ${programId}::uuid, t.r, t.s, t.st, t.ch, t.o, t.tot, t.sp, t.ea, t.res::jsonb, t.h, t.v, t.paid, ${at}::timestamptz, ${at}::timestamptz
+                             result, hold_expires_at, rule_version, paid_total, created_at, updated_at, earned_available_at, earned_expires_at, line_terms)
+      select t.m, t.p, ${programId}::uuid, t.r, t.s, t.st, t.ch, t.o, t.tot, t.sp, t.ea, t.res::jsonb, t.h, t.v, t.paid, ${at}::timestamptz, ${at}::timestamptz,
+             t.eav, t.eex, t.lt::jsonb
         from unnest(${P![0]}::uuid[], ${P![1]}::uuid[], ${P![2]}::text[], ${P![3]}::text[], ${P![4]}::text[], ${P![5]}::text[], ${P![6]}::timestamptz[],
-                    ${P![7]}::bigint[], ${P![8]}::bigint[], ${P![9]}::bigint[], ${P![10]}::text[], ${P![11]}::timestamptz[], ${P![12]}::int[], ${P![13]}::bigint[])
-          as t(m, p, r, s, st, ch, o, tot, sp, ea, res, h, v, paid)),
+                    ${P![7]}::bigint[], ${P![8]}::bigint[], ${P![9]}::bigint[], ${P![10]}::text[], ${P![11]}::timestamptz[], ${P![12]}::int[], ${P![13]}::bigint[],
+                    ${P![14]}::timestamptz[], ${P![15]}::timestamptz[], ${P![16]}::text[])
+          as t(m, p, r, s, st, ch, o, tot, sp, ea, res, h, v, paid, eav, eex, lt)),
     w_anonymous as (
-      insert into anonymous_purchases (program_id, purchase_id, receipt_id, store_id, channel, occurred_at, total, result, rule_version, created_at)
-      select ${programId}::uuid, t.p, t.r, t.st, t.ch, t.o, t.tot, t.res::jsonb, t.v, ${at}::timestamptz
-        from unnest(${A![0]}::uuid[], ${A![1]}::text[], ${A![2]}::text[], ${A![3]}::text[], ${A![4]}::timestamptz[], ${A![5]}::bigint[], ${A![6]}::text[], ${A![7]}::int[])
-          as t(p, r, st, ch, o, tot, res, v)),
+      insert into anonymous_purchases (program_id, purchase_id, receipt_id, store_id, channel, occurred_at, total, result, rule_version, created_at, line_terms)
+      select ${programId}::uuid, t.p, t.r, t.st, t.ch, t.o, t.tot, t.res::jsonb, t.v, ${at}::timestamptz, t.lt::jsonb
+        from unnest(${A![0]}::uuid[], ${A![1]}::text[], ${A![2]}::text[], ${A![3]}::text[], ${A![4]}::timestamptz[], ${A![5]}::bigint[], ${A![6]}::text[], ${A![7]}::int[],
+                    ${A![8]}::text[])
+          as t(p, r, st, ch, o, tot, res, v, lt)),
     w_effects as (
       insert into campaign_effects (member_id, purchase_id, seq, program_id, campaign_id, coupon_code, block, kind, points, discount, cost, occurred_at)
       select t.m, t.p, t.q, ${programId}::uuid, t.c, t.cc, t.b, t.k, t.pt, t.d, t.co, t.o
@@ -150,13 +167,74 @@ export function purchaseWrite(w: PurchaseWrite) {
       delete from receipt_claims c using unnest(${R![0]}::text[], ${R![1]}::uuid[]) as t(r, p)
        where c.program_id = ${programId}::uuid and c.receipt_id = t.r and c.purchase_id = t.p),
     w_released_refs as (
-      delete from purchase_refs where purchase_id = any(${R![1]}::uuid[]))
+      delete from purchase_refs where purchase_id = any(${R![1]}::uuid[])),
+    w_hold_ends as (
+      delete from holds using unnest(${HE![0]}::uuid[], ${HE![1]}::uuid[]) as t(m, p)
+       where holds.member_id = t.m and holds.purchase_id = t.p),
+    w_purchase_states as (
+      update purchases set status = t.s, cancel_reason = t.cr, points_spent = t.sp, points_earned = t.ea, result = t.res::jsonb, updated_at = ${at}::timestamptz
+        from unnest(${PS![0]}::uuid[], ${PS![1]}::uuid[], ${PS![2]}::text[], ${PS![3]}::text[], ${PS![4]}::bigint[], ${PS![5]}::bigint[], ${PS![6]}::text[])
+          as t(m, p, s, cr, sp, ea, res)
+       where purchases.member_id = t.m and purchases.purchase_id = t.p),
+    w_coupon_states as (
+      update coupon_uses set status = t.s, updated_at = ${at}::timestamptz
+        from unnest(${CS![0]}::uuid[], ${CS![1]}::uuid[], ${CS![2]}::text[]) as t(m, u, s)
+       where coupon_uses.member_id = t.m and coupon_uses.coupon_use_id = t.u),
+    w_coupon_counts as (
+      update coupons set uses = greatest(coupons.uses - t.n, 0)
+        from (select c, count(*)::int as n from unnest(${CC![0]}::text[]) as x(c) group by c) as t
+       where coupons.program_id = ${programId}::uuid and coupons.code = t.c),
+    w_effect_reversals as (
+      insert into campaign_effects (member_id, purchase_id, seq, program_id, campaign_id, coupon_code, block, kind, points, discount, cost, occurred_at, reversal)
+      select t.m, t.p, t.q, ${programId}::uuid, t.c, t.cc, t.b, t.k, t.pt, t.d, t.co, t.o, true
+        from unnest(${FR![0]}::uuid[], ${FR![1]}::uuid[], ${FR![2]}::int[], ${FR![3]}::text[], ${FR![4]}::text[], ${FR![5]}::text[], ${FR![6]}::text[],
+                    ${FR![7]}::bigint[], ${FR![8]}::bigint[], ${FR![9]}::bigint[], ${FR![10]}::timestamptz[])
+          as t(m, p, q, c, cc, b, k, pt, d, co, o)),
+    w_budget_refunds as (
+      update campaign_budgets set spent_points = campaign_budgets.spent_points - t.pt, spent_money = campaign_budgets.spent_money - t.mo, updated_at = ${at}::timestamptz
+        from (select c, sum(pt) as pt, sum(mo) as mo from unnest(${BR![0]}::text[], ${BR![1]}::bigint[], ${BR![2]}::bigint[]) as x(c, pt, mo) group by c) as t
+       where campaign_budgets.program_id = ${programId}::uuid and campaign_budgets.campaign_id = t.c),
+    w_returns as (
+      insert into returns (member_id, return_id, program_id, purchase_id, lines, result, refund, created_at)
+      select t.m, t.r, ${programId}::uuid, t.p, t.l::jsonb, t.res::jsonb, t.rf, ${at}::timestamptz
+        from unnest(${RT![0]}::uuid[], ${RT![1]}::uuid[], ${RT![2]}::uuid[], ${RT![3]}::text[], ${RT![4]}::text[], ${RT![5]}::bigint[]) as t(m, r, p, l, res, rf)),
+    w_anonymous_returns as (
+      insert into anonymous_returns (program_id, return_id, purchase_id, lines, result, created_at)
+      select ${programId}::uuid, t.r, t.p, t.l::jsonb, t.res::jsonb, ${at}::timestamptz
+        from unnest(${AR![0]}::uuid[], ${AR![1]}::uuid[], ${AR![2]}::text[], ${AR![3]}::text[]) as t(r, p, l, res))
     select 1`;
+}
+
+/** The column arrays of confirms, cancels and returns (the parts a purchase does not write). */
+function changeColumns(changes: readonly PurchaseChange[], anonymousReturns: readonly ReturnRecord[]) {
+  const holdEnds = columns(2);
+  const states = columns(7);
+  const couponStates = columns(3);
+  const couponCounts = columns(1);
+  const reversals = columns(11);
+  const refunds = columns(3);
+  const returns = columns(6);
+  const anonReturns = columns(4);
+  for (const c of changes) {
+    if (c.endsHolds) holdEnds.push(c.memberId, c.purchaseId);
+    const s = c.state;
+    if (s) states.push(c.memberId, c.purchaseId, s.status, s.cancelReason, s.pointsSpent, s.pointsEarned, json(s.response));
+    for (const u of c.couponUses) {
+      couponStates.push(c.memberId, u.couponUseId, u.status);
+      if (u.givenBack) couponCounts.push(u.code);
+    }
+    for (const e of c.reversals.effects) reversals.push(c.memberId, e.purchaseId, e.seq, e.campaignId, e.couponCode, e.block, e.kind, e.points, e.discount, e.cost, iso(e.occurredAt));
+    for (const b of c.reversals.budgets) refunds.push(b.campaignId, b.points, b.money);
+    const r = c.returned;
+    if (r) returns.push(c.memberId, r.returnId, r.purchaseId, json(r.lines), json(r.response), r.refund);
+  }
+  for (const r of anonymousReturns) anonReturns.push(r.returnId, r.purchaseId, json(r.lines), json(r.response));
+  return [holdEnds, states, couponStates, couponCounts, reversals, refunds, returns, anonReturns].map((c) => c.arrays);
 }
 
 /** Writes purchase plans in one statement (one round trip, one snapshot, one prepared text). */
 export async function writePurchases(db: Executor, w: PurchaseWrite): Promise<void> {
-  if (w.plans.length === 0 && (w.anonymous ?? []).length === 0 && (w.released ?? []).length === 0) return;
+  if (isEmpty(w)) return;
   await purchaseWrite(w).execute(db);
 }
 
@@ -165,9 +243,22 @@ export async function writePurchases(db: Executor, w: PurchaseWrite): Promise<vo
  * both: store/pipeline.ts); its failure fails the commit. The last thing a transaction does.
  */
 export async function writePurchasesWithCommit(trx: Tx, w: PurchaseWrite): Promise<void> {
-  if (w.plans.length === 0 && (w.anonymous ?? []).length === 0 && (w.released ?? []).length === 0) return;
+  if (isEmpty(w)) return;
   await writeWithCommit(trx, purchaseWrite(w).compile(trx));
 }
+
+/**
+ * Writes confirms, cancels and returns (domain/purchase-changes.ts) through the same statement as
+ * purchases: the member-ledger writer (docs/adr/0029-member-ledger-writer.md).
+ */
+export async function writePurchaseChanges(
+  db: Executor,
+  w: { programId: string; at: Date; changes: readonly PurchaseChange[]; anonymousReturns?: readonly ReturnRecord[] },
+): Promise<void> {
+  await writePurchases(db, { ...w, plans: [] });
+}
+
+const isEmpty = (w: PurchaseWrite) => [w.plans, w.anonymous, w.released, w.changes, w.anonymousReturns].every((x) => (x ?? []).length === 0);
 
 /** Column arrays filled row by row. */
 function columns(n: number) {

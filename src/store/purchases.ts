@@ -1,7 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from './executor.js';
-import { json } from './executor.js';
-import type { CancelReason, MembersTable, PurchaseStatus } from './schema.js';
+import type { LineTerms } from '../domain/returns.js';
+import type { CancelReason, LineTermsColumn, MembersTable, PurchaseStatus } from './schema.js';
 
 /** The member's row and, from the wallet locked with it, what the rules ask about the member's purchases and tier. */
 export type LockedMember = Selectable<MembersTable> & {
@@ -46,14 +46,42 @@ export interface PurchaseRow {
   occurredAt: Date;
   holdExpiresAt: Date | null;
   cancelReason: CancelReason | null;
-  /** What create answered, or the confirm or cancel that changed the purchase after it. */
+  /** Points spent (held, for a held purchase); 0 once cancelled. */
+  pointsSpent: number;
+  /** When the lot the purchase earns into becomes spendable and expires (null: it earns nothing). */
+  earnedAvailableAt: Date | null;
+  earnedExpiresAt: Date | null;
+  /** Each line's terms, in line order: what confirm and returns read (never `result`). */
+  lineTerms: LineTerms[];
+  /** What create answered, or the confirm or cancel that changed the purchase after it: replayed, never read as state. */
   result: unknown;
 }
+
+/** `line_terms` as the domain reads it. */
+export const lineTermsFrom = (column: LineTermsColumn): LineTerms[] =>
+  column.map(([quantity, paid, pointsSpent, pointsEarned]) => ({ quantity, paid, pointsSpent, pointsEarned }));
+
+/** Line terms as `line_terms` stores them (JSON text, for a writer's array parameter). */
+export const lineTermsColumn = (lines: readonly LineTerms[]): string => JSON.stringify(lines.map((l) => [l.quantity, l.paid, l.pointsSpent, l.pointsEarned]));
 
 export async function findPurchase(db: Executor, memberId: string, purchaseId: string): Promise<PurchaseRow | undefined> {
   const r = await db
     .selectFrom('purchases')
-    .select(['purchase_id', 'member_id', 'program_id', 'receipt_id', 'status', 'occurred_at', 'hold_expires_at', 'cancel_reason', 'result'])
+    .select([
+      'purchase_id',
+      'member_id',
+      'program_id',
+      'receipt_id',
+      'status',
+      'occurred_at',
+      'hold_expires_at',
+      'cancel_reason',
+      'points_spent',
+      'earned_available_at',
+      'earned_expires_at',
+      'line_terms',
+      'result',
+    ])
     .where('member_id', '=', memberId)
     .where('purchase_id', '=', purchaseId)
     .executeTakeFirst();
@@ -67,30 +95,13 @@ export async function findPurchase(db: Executor, memberId: string, purchaseId: s
       occurredAt: r.occurred_at,
       holdExpiresAt: r.hold_expires_at,
       cancelReason: r.cancel_reason,
+      pointsSpent: Number(r.points_spent),
+      earnedAvailableAt: r.earned_available_at,
+      earnedExpiresAt: r.earned_expires_at,
+      lineTerms: lineTermsFrom(r.line_terms),
       result: r.result,
     }
   );
-}
-
-export async function setPurchaseState(
-  db: Executor,
-  memberId: string,
-  purchaseId: string,
-  s: { status: PurchaseStatus; result: unknown; pointsSpent?: number; pointsEarned?: number; cancelReason?: CancelReason; at: Date },
-): Promise<void> {
-  await db
-    .updateTable('purchases')
-    .set({
-      status: s.status,
-      result: json(s.result),
-      updated_at: s.at,
-      ...(s.cancelReason !== undefined ? { cancel_reason: s.cancelReason } : {}),
-      ...(s.pointsSpent !== undefined ? { points_spent: s.pointsSpent } : {}),
-      ...(s.pointsEarned !== undefined ? { points_earned: s.pointsEarned } : {}),
-    })
-    .where('member_id', '=', memberId)
-    .where('purchase_id', '=', purchaseId)
-    .execute();
 }
 
 /** Two-phase purchases whose hold has timed out by `at`. */
@@ -106,36 +117,30 @@ export async function heldPurchasesDue(db: Executor, at: Date, limit: number): P
   return rows.map((r) => ({ memberId: r.member_id, purchaseId: r.purchase_id, programId: r.program_id }));
 }
 
-/** A purchase without a member; `lock` serialises returns of it (it has no wallet to lock). */
-export async function findAnonymousPurchase(db: Executor, programId: string, purchaseId: string, lock = false): Promise<{ result: unknown } | undefined> {
-  let q = db.selectFrom('anonymous_purchases').select('result').where('program_id', '=', programId).where('purchase_id', '=', purchaseId);
-  if (lock) q = q.forUpdate();
-  return q.executeTakeFirst();
-}
-
-/** Results of earlier returns of a purchase (member or anonymous). */
-export async function returnsOfPurchase(db: Executor, ref: { programId: string; memberId: string | null; purchaseId: string }): Promise<unknown[]> {
-  const rows = ref.memberId
-    ? await db.selectFrom('returns').select('result').where('member_id', '=', ref.memberId).where('purchase_id', '=', ref.purchaseId).orderBy('return_id').execute()
-    : await db.selectFrom('anonymous_returns').select('result').where('program_id', '=', ref.programId).where('purchase_id', '=', ref.purchaseId).orderBy('return_id').execute();
-  return rows.map((r) => r.result);
-}
-
-export async function insertReturn(
+/**
+ * A purchase without a member: its lines' terms, and the stored answer (for GET only); `lock`
+ * serialises returns of it (it has no wallet to lock).
+ */
+export async function findAnonymousPurchase(
   db: Executor,
-  r: { programId: string; memberId: string | null; purchaseId: string; returnId: string; lines: unknown; result: unknown; refund: number; at: Date },
-): Promise<void> {
-  if (r.memberId) {
-    await db
-      .insertInto('returns')
-      .values({ member_id: r.memberId, return_id: r.returnId, program_id: r.programId, purchase_id: r.purchaseId, lines: json(r.lines), result: json(r.result), refund: r.refund, created_at: r.at })
-      .execute();
-  } else {
-    await db
-      .insertInto('anonymous_returns')
-      .values({ program_id: r.programId, return_id: r.returnId, purchase_id: r.purchaseId, lines: json(r.lines), result: json(r.result), created_at: r.at })
-      .execute();
-  }
+  programId: string,
+  purchaseId: string,
+  lock = false,
+): Promise<{ lineTerms: LineTerms[]; result: unknown } | undefined> {
+  let q = db.selectFrom('anonymous_purchases').select(['line_terms', 'result']).where('program_id', '=', programId).where('purchase_id', '=', purchaseId);
+  if (lock) q = q.forUpdate();
+  const r = await q.executeTakeFirst();
+  return r && { lineTerms: lineTermsFrom(r.line_terms), result: r.result };
+}
+
+/** The units of each line (by index) that earlier returns of a purchase brought back (member or anonymous). */
+export async function returnedQuantities(db: Executor, ref: { programId: string; memberId: string | null; purchaseId: string }): Promise<Map<number, number>> {
+  const rows = ref.memberId
+    ? await db.selectFrom('returns').select('lines').where('member_id', '=', ref.memberId).where('purchase_id', '=', ref.purchaseId).execute()
+    : await db.selectFrom('anonymous_returns').select('lines').where('program_id', '=', ref.programId).where('purchase_id', '=', ref.purchaseId).execute();
+  const returned = new Map<number, number>();
+  for (const r of rows) for (const l of r.lines) returned.set(l.line, (returned.get(l.line) ?? 0) + l.quantity);
+  return returned;
 }
 
 /**

@@ -185,9 +185,17 @@ export interface PurchasesTable {
   hold_expires_at: Timestamp | null;
   /** Why a cancelled two-phase purchase was cancelled (null for the others). */
   cancel_reason: CancelReason | null;
+  /** The lot the purchase earns into (at create, or on confirm): null when it earns nothing (migration 0020). */
+  earned_available_at: Timestamp | null;
+  earned_expires_at: Timestamp | null;
+  /** Per line, in line order: [quantity, paid, pointsSpent, pointsEarned] (migration 0020; store/purchases.ts). */
+  line_terms: Json<LineTermsColumn>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
+
+/** `line_terms` as stored: one [quantity, paid, pointsSpent, pointsEarned] per line. */
+export type LineTermsColumn = [number, number, number, number][];
 
 export interface AnonymousPurchasesTable {
   program_id: string;
@@ -199,6 +207,8 @@ export interface AnonymousPurchasesTable {
   total: Int8;
   result: Json<unknown>;
   rule_version: number | null;
+  /** As purchases.line_terms (migration 0020). */
+  line_terms: Json<LineTermsColumn>;
   created_at: Timestamp;
 }
 
@@ -222,7 +232,9 @@ export interface ReturnsTable {
   return_id: string;
   program_id: string;
   purchase_id: string;
-  lines: Json<unknown>;
+  /** The units returned of each line: [{ line, quantity }] (what later returns of the purchase read). */
+  lines: Json<ReturnedLinesColumn>;
+  /** What the return answered: replayed to a retry, never read as state. */
   result: Json<unknown>;
   refund: Int8 | null;
   created_at: Timestamp;
@@ -232,10 +244,13 @@ export interface AnonymousReturnsTable {
   program_id: string;
   return_id: string;
   purchase_id: string;
-  lines: Json<unknown>;
+  lines: Json<ReturnedLinesColumn>;
   result: Json<unknown>;
   created_at: Timestamp;
 }
+
+/** `returns.lines` as stored. */
+export type ReturnedLinesColumn = { line: number; quantity: number }[];
 
 export interface IdempotencyKeysTable {
   program_id: string;

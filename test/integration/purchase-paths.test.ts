@@ -333,6 +333,9 @@ for (const kind of DATABASES) {
           created_at: r.at,
           updated_at: r.at,
           cancel_reason: null,
+          earned_available_at: r.earnedAvailableAt,
+          earned_expires_at: r.earnedExpiresAt,
+          line_terms: r.lineTerms.map((l) => [l.quantity, l.paid, l.pointsSpent, l.pointsEarned]),
         },
       );
       const uses = await rows(sql`select coupon_use_id, code, series_id, purchase_id, status, created_at, updated_at from coupon_uses where member_id = ${memberId} and purchase_id = ${plan.purchaseId} order by coupon_use_id`);

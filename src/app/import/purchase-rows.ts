@@ -12,6 +12,7 @@ import type { AppContext, CachedProgram } from '../context.js';
 import { isUuid } from '../members.js';
 import { purchaseResult } from '../../domain/purchase-plan.js';
 import { noRuleState } from '../../domain/purchase-rules.js';
+import { lineTermsOf, type LineTerms } from '../../domain/returns.js';
 import { mainSchemeOnly } from '../purchases/rules.js';
 import type { PurchaseInput } from '../../domain/purchase-types.js';
 import { field, rejectAll, rejectionOf, type Item } from './batch.js';
@@ -31,6 +32,8 @@ export interface PurchaseItem extends Item {
    * What is recorded when points are not earned: the receipt evaluated without earning, as JSON
    * (made once, while the previous batch is written; the member is added by the insert).
    */
+  /** The lines' terms of the evaluation (nothing earned: the member is not known when the row is read). */
+  lineTerms: LineTerms[];
   resultJson: string;
 }
 
@@ -200,6 +203,6 @@ export class PurchaseRows {
     const evaluation = evaluatePurchase(rc.compiled, { receipt: { total, lines }, member: null, facts: noRuleState({ storeId: null, channel: null }).facts, pointsToSpend: 0, occurredAt: first.occurredAt });
     const purchaseId = this.ctx.newId();
     const result = purchaseResult(this.program.settings, rc, input, { purchaseId, status: 'completed', member: null, occurredAt: first.occurredAt, evaluation, coupons: [], balanceBefore: null, balanceAfter: null, holdExpiresAt: null });
-    return { rows: rows.map((r) => ({ line: r.line, values: r.values })), ref: first.ref, receiptId, requestHash: hash, occurredAt: first.occurredAt, input, purchaseId, resultJson: JSON.stringify(result) };
+    return { rows: rows.map((r) => ({ line: r.line, values: r.values })), ref: first.ref, receiptId, requestHash: hash, occurredAt: first.occurredAt, input, purchaseId, lineTerms: lineTermsOf(evaluation.lines), resultJson: JSON.stringify(result) };
   }
 }

@@ -123,8 +123,22 @@ export class PurchaseImporter implements Importer<PurchaseItem> {
 
   /** A purchase recorded without points: the evaluation made when the row was read, nothing earned. */
   #purchaseRow(i: Claimed, memberStatus: ImportedPurchase['memberStatus']): ImportedPurchase {
-    const { memberId, purchaseId, receiptId, occurredAt, input, resultJson } = i;
-    return { memberId, memberStatus, purchaseId, receiptId, storeId: input.storeId ?? null, channel: input.channel ?? null, occurredAt, total: input.total, pointsEarned: 0, resultJson };
+    const { memberId, purchaseId, receiptId, occurredAt, input, lineTerms, resultJson } = i;
+    return {
+      memberId,
+      memberStatus,
+      purchaseId,
+      receiptId,
+      storeId: input.storeId ?? null,
+      channel: input.channel ?? null,
+      occurredAt,
+      total: input.total,
+      pointsEarned: 0,
+      earnedAvailableAt: null,
+      earnedExpiresAt: null,
+      lineTerms,
+      resultJson,
+    };
   }
 
   /**
@@ -165,7 +179,21 @@ export class PurchaseImporter implements Importer<PurchaseItem> {
       change.entries.push(...entries);
       changes.set(i.memberId, change);
       const p = plan.purchase;
-      purchases.push({ memberId: p.memberId, memberStatus: plan.result.memberStatus ?? 'active', purchaseId: p.purchaseId, receiptId: p.receiptId, storeId: p.storeId, channel: p.channel, occurredAt: p.occurredAt, total: p.total, pointsEarned: p.pointsEarned, resultJson: JSON.stringify(plan.result) });
+      purchases.push({
+        memberId: p.memberId,
+        memberStatus: plan.result.memberStatus ?? 'active',
+        purchaseId: p.purchaseId,
+        receiptId: p.receiptId,
+        storeId: p.storeId,
+        channel: p.channel,
+        occurredAt: p.occurredAt,
+        total: p.total,
+        pointsEarned: p.pointsEarned,
+        earnedAvailableAt: p.earnedAvailableAt,
+        earnedExpiresAt: p.earnedExpiresAt,
+        lineTerms: p.lineTerms,
+        resultJson: JSON.stringify(plan.result),
+      });
       points += plan.purchase.pointsEarned;
     }
     await postEntriesMany(trx, { programId: this.program.programId, at: now }, [...changes.values()], [insertPurchasesQuery(this.program.programId, now, purchases)]);

@@ -2,12 +2,14 @@
  * How a two-phase purchase's hold ends other than by confirm, and how a recorded purchase is
  * answered afterwards (docs/adr/0021-two-phase-outcomes.md).
  */
-import { deleteHolds, loadOpenLots, lockWallet } from '../../store/ledger.js';
-import { findPurchase, setPurchaseState, type PurchaseRow } from '../../store/purchases.js';
+import { loadOpenLots, lockWallet } from '../../store/ledger.js';
+import { findPurchase, type PurchaseRow } from '../../store/purchases.js';
+import { countsOfPurchase } from '../../store/campaign-state.js';
+import { couponUsesOfPurchase } from '../../store/coupons.js';
 import type { Executor } from '../../store/executor.js';
+import { writePurchaseChanges } from '../../store/purchase-writer.js';
 import type { AppContext } from '../context.js';
-import { LedgerDraft } from '../../domain/ledger-draft.js';
-import { releaseCancelled } from './release.js';
+import { planCancel } from '../../domain/purchase-changes.js';
 import type { CancelReason, PurchaseResult } from '../../domain/purchase-types.js';
 
 /** Whether the hold of a held purchase has run out at `now` (it is then released, whether or not the job ran). */
@@ -15,9 +17,9 @@ export const holdRanOut = (p: Pick<PurchaseRow, 'status' | 'holdExpiresAt'>, now
   p.status === 'held' && p.holdExpiresAt !== null && p.holdExpiresAt.getTime() <= now.getTime();
 
 /**
- * A member's purchase as its last change left it: the stored answer, with the state fields from
- * the purchase's row (the stored answer is a replay, not the state; rows written before a field
- * existed lack it).
+ * A member's purchase as its last change left it, for a GET or a retry: the stored answer, with
+ * the state fields from the purchase's row (the stored answer is a replay, not the state; rows
+ * written before a field existed lack it). Never read to decide anything.
  */
 export function purchaseView(p: PurchaseRow): PurchaseResult {
   return { ...(p.result as PurchaseResult), status: p.status, holdExpiresAt: p.holdExpiresAt?.toISOString() ?? null, cancelReason: p.cancelReason };
@@ -27,18 +29,18 @@ export function purchaseView(p: PurchaseRow): PurchaseResult {
 export const anonymousView = (result: unknown): PurchaseResult => ({ ...(result as PurchaseResult), cancelReason: null });
 
 /**
- * Cancels a held purchase under the member's wallet lock: releases the held points, gives back
- * what the purchase took from campaigns and coupons, and records why. The purchase's terms stay
- * as they were (what was held and dropped); the answer's balanceAfter is the balance after it.
+ * Cancels a held purchase under the member's wallet lock: loads what it counted, plans the cancel
+ * (domain/purchase-changes.ts planCancel: the hold ends, coupons and campaign counts are given back
+ * by appending, the reason is recorded) and writes it through the member-ledger writer. The
+ * purchase's terms stay as they were; the answer's balanceAfter is the balance after it.
  */
 export async function cancelHeld(ctx: AppContext, trx: Executor, p: PurchaseRow, reason: CancelReason, now: Date): Promise<PurchaseResult> {
-  await deleteHolds(trx, p.memberId, p.purchaseId);
-  await releaseCancelled(trx, p.programId, p.memberId, p.purchaseId, now);
-  const { lots, holds } = await loadOpenLots(trx, p.memberId);
-  const balanceAfter = new LedgerDraft(ctx.newId).availableAfter(lots, holds, now);
-  const result: PurchaseResult = { ...purchaseView(p), status: 'cancelled', cancelReason: reason, balanceAfter, receiptText: [] };
-  await setPurchaseState(trx, p.memberId, p.purchaseId, { status: 'cancelled', result, pointsSpent: 0, cancelReason: reason, at: now });
-  return result;
+  const ledger = await loadOpenLots(trx, p.memberId);
+  const counts = await countsOfPurchase(trx, p.memberId, p.purchaseId);
+  const couponUses = await couponUsesOfPurchase(trx, p.memberId, p.purchaseId);
+  const plan = planCancel({ now, newId: ctx.newId }, p, ledger, { counts, couponUses }, reason, purchaseView(p));
+  await writePurchaseChanges(trx, { programId: p.programId, at: now, changes: [plan] });
+  return plan.result;
 }
 
 /**

@@ -1,11 +1,11 @@
 import { DomainError } from '../../domain/errors.js';
-import { receiptText } from '../../domain/receipt-text.js';
-import { deleteHolds, loadOpenLots, lockWallet, postEntries } from '../../store/ledger.js';
-import { findAnonymousPurchase, findPurchase, findPurchaseRef, heldPurchasesDue, setPurchaseState, type PurchaseRow } from '../../store/purchases.js';
+import { planConfirm } from '../../domain/purchase-changes.js';
+import { loadOpenLots, lockWallet } from '../../store/ledger.js';
+import { findAnonymousPurchase, findPurchase, findPurchaseRef, heldPurchasesDue, type PurchaseRow } from '../../store/purchases.js';
 import type { Tx } from '../../store/executor.js';
-import { useHeldCoupons } from '../../store/coupons.js';
+import { couponUsesOfPurchase } from '../../store/coupons.js';
+import { writePurchaseChanges } from '../../store/purchase-writer.js';
 import type { AppContext } from '../context.js';
-import { earnInto, LedgerDraft } from '../../domain/ledger-draft.js';
 import { anonymousView, cancelHeld, holdRanOut, purchaseView } from './hold-end.js';
 import type { PurchaseResult } from '../../domain/purchase-types.js';
 
@@ -66,33 +66,12 @@ export async function confirmPurchase(ctx: AppContext, programId: string, purcha
       await cancelHeld(ctx, trx, p, 'hold_timeout', now);
       return { expired: { ...p, cancelReason: 'hold_timeout' as const } };
     }
-    const { lots, holds } = await loadOpenLots(trx, memberId);
-    const change = new LedgerDraft(ctx.newId);
-    for (const h of holds.filter((h) => h.purchaseId === purchaseId)) change.post(h.lotId, 'redeemed', 'redeem', -h.amount, { purchaseId });
-    earnInto(change, lots, prior.pointsEarned, {
-      purchaseId,
-      availableAt: new Date(prior.earnedAvailableAt ?? now),
-      expiresAt: prior.earnedExpiresAt ? new Date(prior.earnedExpiresAt) : null,
-    });
-    const otherHolds = holds.filter((h) => h.purchaseId !== purchaseId);
-    const balanceAfter = change.availableAfter(lots, otherHolds, now);
-    const result: PurchaseResult = {
-      ...prior,
-      status: 'completed',
-      balanceAfter,
-      receiptText: receiptText(
-        { pointsSpent: prior.pointsSpent, pointsEarned: prior.pointsEarned, earnedAvailableAt: new Date(prior.earnedAvailableAt ?? now) },
-        balanceAfter,
-        new Date(prior.occurredAt),
-        program.settings.locale,
-        program.settings.timeZone,
-      ),
-    };
-    await postEntries(trx, { memberId, programId, at: now }, change.newLots, change.entries);
-    await deleteHolds(trx, memberId, purchaseId);
-    await useHeldCoupons(trx, memberId, purchaseId, now);
-    await setPurchaseState(trx, memberId, purchaseId, { status: 'completed', result, pointsEarned: prior.pointsEarned, at: now });
-    return { result };
+    // The terms come from the row's columns; the stored answer only shapes the new answer.
+    const ledger = await loadOpenLots(trx, memberId);
+    const couponUses = await couponUsesOfPurchase(trx, memberId, purchaseId);
+    const plan = planConfirm({ now, newId: ctx.newId, settings: program.settings }, p, ledger, couponUses, prior);
+    await writePurchaseChanges(trx, { programId, at: now, changes: [plan] });
+    return { result: plan.result };
   });
   // The cancellation is committed; the confirm still fails.
   if (outcome.expired) throw notHeld(outcome.expired, purchaseId);
