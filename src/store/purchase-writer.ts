@@ -2,13 +2,15 @@
  * The purchase writer (the "commit" of load → decide → commit): writes a list of purchase plans
  * (domain/purchase-plan.ts) as one statement — lots, entries, lot remainders and wallets; holds;
  * purchase rows; effects; campaign uses and their per-period cache; coupon uses; tier changes; budget warnings in the audit
- * log — together with the release of refused purchases' receipt claims. The single and the batched
+ * log; the events they cause (the outbox) — together with the release of refused purchases' receipt claims. The single and the batched
  * write paths, and the import of history, go through it, so a purchase is written the same way
  * whichever path it took.
  */
 import { sql, type OperationNodeSource } from 'kysely';
 import type { AnonymousPurchasePlan, PlannedWarning, PurchasePlan } from '../domain/purchase-plan.js';
+import { purchaseEventDrafts } from '../domain/events/from-plan.js';
 import { insertAuditQuery } from './audit.js';
+import { eventColumns, insertEventsSql } from './domain-events.js';
 import type { Executor } from './executor.js';
 import { json } from './executor.js';
 
@@ -72,6 +74,8 @@ export function purchaseWrite(w: PurchaseWrite) {
   }
   const rel = columns(2);
   for (const r of released) rel.push(r.receiptId, r.purchaseId);
+  // The events the plans cause (the outbox, docs/events.md): one insert among the others.
+  const events = eventColumns([...plans, ...anonymous].flatMap((p) => purchaseEventDrafts(p.events, p.purchase.occurredAt)));
   const [L, E, M, W, H, P, A, F, G, U, C, T, Q, R] = [lots, entries, moves, wallets, holds, purchases, anon, effects, anonEffects, usage, coupons, tiers, audits, rel].map((c) => c.arrays);
   return sql`
     with
@@ -149,7 +153,8 @@ export function purchaseWrite(w: PurchaseWrite) {
       delete from receipt_claims c using unnest(${R![0]}::text[], ${R![1]}::uuid[]) as t(r, p)
        where c.program_id = ${programId}::uuid and c.receipt_id = t.r and c.purchase_id = t.p),
     w_released_refs as (
-      delete from purchase_refs where purchase_id = any(${R![1]}::uuid[]))
+      delete from purchase_refs where purchase_id = any(${R![1]}::uuid[])),
+    w_events as (${insertEventsSql(programId, at, events)})
     select 1`;
 }
 
