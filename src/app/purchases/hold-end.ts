@@ -5,6 +5,8 @@
 import { deleteHolds, loadOpenLots, lockWallet } from '../../store/ledger.js';
 import { findPurchase, setPurchaseState, type PurchaseRow } from '../../store/purchases.js';
 import type { Executor } from '../../store/executor.js';
+import { insertEvents } from '../../store/domain-events.js';
+import { draftEvent } from '../../domain/events/catalogue.js';
 import type { AppContext } from '../context.js';
 import { LedgerDraft } from '../../domain/ledger-draft.js';
 import { releaseCancelled } from './release.js';
@@ -38,6 +40,8 @@ export async function cancelHeld(ctx: AppContext, trx: Executor, p: PurchaseRow,
   const balanceAfter = new LedgerDraft(ctx.newId).availableAfter(lots, holds, now);
   const result: PurchaseResult = { ...purchaseView(p), status: 'cancelled', cancelReason: reason, balanceAfter, receiptText: [] };
   await setPurchaseState(trx, p.memberId, p.purchaseId, { status: 'cancelled', result, pointsSpent: 0, cancelReason: reason, at: now });
+  const released = purchaseView(p).pointsSpent;
+  await insertEvents(trx, p.programId, now, [draftEvent(ctx.newId(), 'purchase.cancelled', p.memberId, now, { purchaseId: p.purchaseId, receiptId: p.receiptId, reason, pointsReleased: released })]);
   return result;
 }
 

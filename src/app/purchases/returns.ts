@@ -6,6 +6,8 @@ import { planReturn } from '../../domain/returns.js';
 import { loadOpenLots, lockWallet, lotsOfPurchase, postEntries } from '../../store/ledger.js';
 import { findAnonymousPurchase, findPurchase, insertReturn, returnsOfPurchase } from '../../store/purchases.js';
 import type { AppContext } from '../context.js';
+import { insertEvents } from '../../store/domain-events.js';
+import { returnedEvent } from '../../domain/events/producers.js';
 import { LedgerDraft } from '../../domain/ledger-draft.js';
 import { giveCouponsBack } from './release.js';
 import { locatePurchase } from './two-phase.js';
@@ -93,6 +95,7 @@ export async function returnPurchase(
       createdAt: now.toISOString(),
     };
     await insertReturn(trx, { programId, memberId, purchaseId, returnId, lines: input.lines, result: out, refund, at: now });
+    await insertEvents(trx, programId, now, [returnedEvent(ctx.newId(), out, now)]);
     // Returned in full: the coupon the purchase used can be used again, if the program says so.
     const returnedNow = new Map(returnedBefore);
     for (const l of lines) returnedNow.set(l.line, (returnedNow.get(l.line) ?? 0) + l.quantity);

@@ -4,6 +4,8 @@ import { deleteHolds, loadOpenLots, lockWallet, postEntries } from '../../store/
 import { findAnonymousPurchase, findPurchase, findPurchaseRef, heldPurchasesDue, setPurchaseState, type PurchaseRow } from '../../store/purchases.js';
 import type { Tx } from '../../store/executor.js';
 import { useHeldCoupons } from '../../store/coupons.js';
+import { insertEvents } from '../../store/domain-events.js';
+import { confirmedEvents } from '../../domain/events/producers.js';
 import type { AppContext } from '../context.js';
 import { earnInto, LedgerDraft } from '../../domain/ledger-draft.js';
 import { anonymousView, cancelHeld, holdRanOut, purchaseView } from './hold-end.js';
@@ -92,6 +94,7 @@ export async function confirmPurchase(ctx: AppContext, programId: string, purcha
     await deleteHolds(trx, memberId, purchaseId);
     await useHeldCoupons(trx, memberId, purchaseId, now);
     await setPurchaseState(trx, memberId, purchaseId, { status: 'completed', result, pointsEarned: prior.pointsEarned, at: now });
+    await insertEvents(trx, programId, now, confirmedEvents(ctx.newId, memberId, prior, now));
     return { result };
   });
   // The cancellation is committed; the confirm still fails.
