@@ -138,6 +138,16 @@ export async function requireMember(db: Executor, programId: string, memberId: s
   return m;
 }
 
+/**
+ * The member row read under the member's wallet lock: a change that writes an event holds it, so
+ * the member's events are numbered in the order their changes commit (docs/adr/0030-domain-events.md),
+ * and the row it decides from is the latest.
+ */
+async function lockedMember(trx: Tx, programId: string, memberId: string): Promise<MemberRow> {
+  if (isUuid(memberId)) await lockWallet(trx, memberId);
+  return requireMember(trx, programId, memberId);
+}
+
 export async function getMember(ctx: AppContext, actor: Actor, memberId: string): Promise<MemberView> {
   const m = await requireMember(ctx.db, actor.programId, memberId);
   return view(m, await listIdentifiers(ctx.db, memberId));
@@ -170,8 +180,7 @@ export async function listProgramMembers(ctx: AppContext, actor: Actor, q: ListQ
 /** Edits the profile; a changed phone or e-mail moves the identifier with it. */
 export async function editMember(ctx: AppContext, actor: Actor, memberId: string, patch: Omit<MemberInput, 'identifiers' | 'agreements'>): Promise<MemberView> {
   return ctx.db.transaction().execute(async (trx) => {
-    const m = await requireMember(trx, actor.programId, memberId);
-    await lockWallet(trx, memberId); // the member's events are numbered under it
+    const m = await lockedMember(trx, actor.programId, memberId);
     const at = ctx.clock();
     const phone = patch.phone === undefined ? undefined : patch.phone === null ? null : normaliseIdentifier('phone', patch.phone);
     const email = patch.email === undefined ? undefined : patch.email === null ? null : normaliseIdentifier('email', patch.email);
@@ -204,8 +213,7 @@ async function moveIdentifier(trx: Tx, programId: string, memberId: string, kind
 export async function addIdentifier(ctx: AppContext, actor: Actor, memberId: string, input: { kind: IdentifierKind; value: string }): Promise<MemberView> {
   const value = normaliseIdentifier(input.kind, input.value);
   return ctx.db.transaction().execute(async (trx) => {
-    const m = await requireMember(trx, actor.programId, memberId);
-    await lockWallet(trx, memberId);
+    const m = await lockedMember(trx, actor.programId, memberId);
     const at = ctx.clock();
     const before = await listIdentifiers(trx, memberId);
     await claimAll(trx, actor.programId, memberId, [{ kind: input.kind, value }], at);
@@ -218,8 +226,7 @@ export async function addIdentifier(ctx: AppContext, actor: Actor, memberId: str
 export async function removeIdentifier(ctx: AppContext, actor: Actor, memberId: string, input: { kind: IdentifierKind; value: string }): Promise<MemberView> {
   const value = normaliseIdentifier(input.kind, input.value);
   return ctx.db.transaction().execute(async (trx) => {
-    const m = await requireMember(trx, actor.programId, memberId);
-    await lockWallet(trx, memberId);
+    const m = await lockedMember(trx, actor.programId, memberId);
     if (!(await releaseIdentifier(trx, { programId: actor.programId, kind: input.kind, value, memberId }))) {
       throw new DomainError('NOT_FOUND', `the member has no ${input.kind} ${value}`);
     }
@@ -241,9 +248,8 @@ export async function removeIdentifier(ctx: AppContext, actor: Actor, memberId: 
 /** A blocked member can neither earn nor spend; the balance stays as it is. */
 export async function setBlocked(ctx: AppContext, actor: Actor, memberId: string, blocked: boolean, reason?: string): Promise<MemberView> {
   return ctx.db.transaction().execute(async (trx) => {
-    const m = await requireMember(trx, actor.programId, memberId);
+    const m = await lockedMember(trx, actor.programId, memberId);
     if (m.status === 'anonymised') throw new DomainError('MEMBER_NOT_FOUND', 'the member was deleted');
-    await lockWallet(trx, memberId);
     const at = ctx.clock();
     const status = blocked ? 'blocked' : 'active';
     await updateMember(trx, memberId, { status, blockReason: blocked ? (reason ?? null) : null, at });

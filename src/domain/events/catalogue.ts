@@ -40,7 +40,7 @@ export const EVENT_CATALOGUE = {
   },
   'member.updated': {
     version: 1,
-    producer: 'src/app/members.ts editMember, addIdentifier, removeIdentifier, setBlocked',
+    producer: 'src/app/members.ts editMember, addIdentifier, removeIdentifier, setBlocked; src/app/my-data.ts deleteMe (status anonymised)',
     description: "A member's profile, identifiers or status changed; `changed` names the fields (read the member for their values).",
     data: Obj(
       {
@@ -133,13 +133,13 @@ export const EVENT_CATALOGUE = {
     version: 1,
     producer: 'src/app/rules/coupon-series.ts generateCoupons (a personal code bound to a member)',
     description: 'A personal coupon code was issued to a member.',
-    data: Obj({ code: Type.String(), seriesId: Id }, 'coupon.issued v1'),
+    data: Obj({ code: Type.String(), seriesId: Type.String() }, 'coupon.issued v1'),
   },
   'coupon.redeemed': {
     version: 1,
     producer: 'src/store/purchase-writer.ts',
     description: 'A purchase used a coupon code (`held` while a two-phase purchase is held).',
-    data: Obj({ purchaseId: Id, code: Type.String(), seriesId: Id, status: Type.Union([Type.Literal('held'), Type.Literal('used')]) }, 'coupon.redeemed v1'),
+    data: Obj({ purchaseId: Id, code: Type.String(), seriesId: Type.String(), status: Type.Union([Type.Literal('held'), Type.Literal('used')]) }, 'coupon.redeemed v1'),
   },
   'campaign.started': {
     version: 1,
