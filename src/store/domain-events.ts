@@ -87,9 +87,22 @@ export type EventSortKey = 'position';
 export const EVENT_KEYSET: Keyset<EventSortKey> = { columns: { position: { expr: sql`feed_tx`, type: 'bigint' } }, id: 'feed_seq' };
 
 /**
- * A page of the program's feed: only events whose `feed_tx` is below the oldest transaction still
- * running when this statement's snapshot was taken — every event that could sort before them has
- * committed or rolled back, so nothing can appear later behind the page (ADR 0030).
+ * The feed's horizon: the oldest transaction still running in this statement's snapshot, leaving
+ * out those that pg_stat_activity shows connected to another database (transaction ids are shared
+ * by the whole server, and a long transaction elsewhere must not hold this feed back; one that is
+ * not shown — ended meanwhile, a prepared transaction, a session we may not see — counts, which is
+ * only ever slower). With none running, the snapshot's xmax: every transaction below it has ended.
+ * A standby's snapshots do not list running transactions, so there it is the snapshot's xmin.
+ */
+const FEED_HORIZON = sql`(case when pg_is_in_recovery() then pg_snapshot_xmin(pg_current_snapshot())::text::bigint else coalesce(
+      (select min(x::text::bigint) from pg_snapshot_xip(pg_current_snapshot()) as x
+        where not exists (select 1 from pg_stat_activity a where a.backend_xid = x::xid and a.datname <> current_database())),
+      pg_snapshot_xmax(pg_current_snapshot())::text::bigint) end)`;
+
+/**
+ * A page of the program's feed: only events whose `feed_tx` is below the horizon — every event that
+ * could sort before them has committed or rolled back, so nothing can appear later behind the page
+ * (ADR 0030).
  */
 export async function listEvents(
   db: Executor,
@@ -100,7 +113,7 @@ export async function listEvents(
     .selectFrom('domain_events')
     .select(['event_id', 'program_id', 'type', 'version', 'member_id', 'member_seq', 'occurred_at', 'recorded_at', 'data'])
     .where('program_id', '=', programId)
-    .where(sql<boolean>`feed_tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint`);
+    .where(sql<boolean>`feed_tx < ${FEED_HORIZON}`);
   if (q.types !== undefined && q.types.length > 0) query = query.where('type', 'in', [...q.types]);
   if (q.memberId !== undefined) query = query.where('member_id', '=', q.memberId);
   const rows = await keysetPage(query, EVENT_KEYSET, q.sort, q.after, q.limit).execute();
