@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { expirePoints } from '../../src/app/ledger.js';
 import type { Transports } from '../../src/app/outbox.js';
 import { PurchaseBatcher } from '../../src/app/purchases/batcher.js';
@@ -13,7 +14,7 @@ import { runOutboxOnce } from '../../src/jobs/outbox.js';
 import { insertEvents } from '../../src/store/domain-events.js';
 import { lockWallet } from '../../src/store/ledger.js';
 import { campaign } from '../support/campaigns.js';
-import { credit, DATABASES, enrol, line, receipt, startServer, totalOf, type TestServer } from '../support/harness.js';
+import { credit, DATABASES, enrol, line, PG_URL, receipt, startServer, totalOf, type TestServer } from '../support/harness.js';
 
 /** An event as GET /v1/events gives it. */
 interface Item {
@@ -372,6 +373,21 @@ for (const kind of DATABASES) {
         await slow;
         const after = await tail(start);
         assert.deepEqual(after.map((e) => [e.memberId, e.type]), [[early, 'member.updated'], [late, 'points.adjusted']]);
+      });
+
+      test("a long transaction in another database of the server does not hold this program's feed back", async () => {
+        const other = new pg.Client({ connectionString: PG_URL });
+        await other.connect();
+        try {
+          await other.query('begin');
+          await other.query('select pg_current_xact_id()'); // takes a transaction id and keeps it
+          const m = await enrol(s);
+          await credit(s, m, 5);
+          assert.deepEqual(typesOf(await ofMember(m)), ['member.enrolled', 'points.adjusted']);
+        } finally {
+          await other.query('rollback');
+          await other.end();
+        }
       });
     }
 
