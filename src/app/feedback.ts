@@ -1,3 +1,6 @@
+import { draftEvent } from '../domain/events/catalogue.js';
+import { insertEvents } from '../store/domain-events.js';
+import { lockWallet } from '../store/ledger.js';
 import { checkFeedbackMessage, type FeedbackTopic } from '../domain/feedback.js';
 import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../domain/list-paging.js';
 import { insertFeedback, listFeedback, type FeedbackSortKey } from '../store/feedback.js';
@@ -21,7 +24,11 @@ export async function sendFeedback(ctx: AppContext, actor: Actor, input: { topic
   const message = checkFeedbackMessage(input.message);
   const feedbackId = ctx.newId();
   const at = ctx.clock();
-  await insertFeedback(ctx.db, { feedbackId, memberId, programId: actor.programId, topic: input.topic, message, storeId: input.storeId ?? null, at });
+  await ctx.db.transaction().execute(async (trx) => {
+    await lockWallet(trx, memberId); // the member's events are numbered under it
+    await insertFeedback(trx, { feedbackId, memberId, programId: actor.programId, topic: input.topic, message, storeId: input.storeId ?? null, at });
+    await insertEvents(trx, actor.programId, at, [draftEvent(ctx.newId(), 'feedback.received', memberId, at, { feedbackId, topic: input.topic, storeId: input.storeId ?? null })]);
+  });
   return { id: feedbackId, memberId, memberName: null, topic: input.topic, message, storeId: input.storeId ?? null, createdAt: at.toISOString() };
 }
 

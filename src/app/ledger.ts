@@ -2,6 +2,8 @@ import { expiresAt as expiryOf } from '../domain/calendar.js';
 import { DomainError } from '../domain/errors.js';
 import { balanceAt, lotViews, planExpiry, planRedeem, type LotState } from '../domain/ledger.js';
 import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../domain/list-paging.js';
+import { draftEvent } from '../domain/events/catalogue.js';
+import { insertEventsQuery } from '../store/domain-events.js';
 import { afterRow } from '../store/keyset.js';
 import { listEntries, loadMemberLotsMany, loadOpenLots, openLotsOfMember, lockWallet, membersWithExpiredLots, postEntries, type EntrySortKey } from '../store/ledger.js';
 import type { Actor, AppContext } from './context.js';
@@ -158,8 +160,9 @@ export async function adjustPoints(ctx: AppContext, actor: Actor, memberId: stri
     const change = new LedgerDraft(ctx.newId);
     const adjustmentId = ctx.newId();
     const cause = { reason: input.reason, actor: actor.name };
+    let expires: Date | null = null;
     if (input.points > 0) {
-      const expires = input.expiresAt ? new Date(input.expiresAt) : expiryOf(now, settings.expiry, settings.timeZone);
+      expires = input.expiresAt ? new Date(input.expiresAt) : expiryOf(now, settings.expiry, settings.timeZone);
       if (expires && (Number.isNaN(expires.getTime()) || expires.getTime() <= now.getTime())) {
         throw new DomainError('VALIDATION_FAILED', 'expiresAt must be a future date-time', { errors: [{ pointer: '/expiresAt', detail: 'must be in the future' }] });
       }
@@ -169,7 +172,8 @@ export async function adjustPoints(ctx: AppContext, actor: Actor, memberId: stri
       for (const m of planRedeem(lots, holds, -input.points, now)) change.post(m.lotId, 'adjusted', 'adjust', m.amount, cause);
     }
     const balanceAfter = change.availableAfter(lots, holds, now);
-    await postEntries(trx, { memberId, programId: actor.programId, at: now }, change.newLots, change.entries);
+    const event = draftEvent(ctx.newId(), 'points.adjusted', memberId, now, { adjustmentId, points: input.points, reason: input.reason, actor: actor.name, expiresAt: expires?.toISOString() ?? null });
+    await postEntries(trx, { memberId, programId: actor.programId, at: now }, change.newLots, change.entries, [insertEventsQuery(actor.programId, now, [event])]);
     return { adjustmentId, memberId, points: input.points, reason: input.reason, actor: actor.name, balanceAfter, createdAt: now.toISOString() };
   });
 }
@@ -193,8 +197,10 @@ export async function expirePoints(ctx: AppContext, batchSize = 500): Promise<{ 
         const { lots, holds } = await loadOpenLots(trx, d.memberId);
         const change = new LedgerDraft(ctx.newId);
         for (const m of planExpiry(lots, holds, now)) change.post(m.lotId, 'expired', 'expire', m.amount, { reason: 'expiry' });
-        await postEntries(trx, { memberId: d.memberId, programId: d.programId, at: now }, change.newLots, change.entries);
-        return -change.entries.reduce((s, e) => s + e.amount, 0);
+        const burned = -change.entries.reduce((s, e) => s + e.amount, 0);
+        const events = burned > 0 ? [draftEvent(ctx.newId(), 'points.expired', d.memberId, now, { points: burned, lots: new Set(change.entries.map((e) => e.lotId)).size, expiredAt: now.toISOString() })] : [];
+        await postEntries(trx, { memberId: d.memberId, programId: d.programId, at: now }, change.newLots, change.entries, events.length > 0 ? [insertEventsQuery(d.programId, now, events)] : []);
+        return burned;
       });
       if (burned > 0) {
         members++;

@@ -3,7 +3,9 @@ import { normaliseIdentifier, type Identifier, type IdentifierKind } from '../do
 import { decodeCursor, pageOf, parseSort, type ListQuery, type ListSpec, type Page } from '../domain/list-paging.js';
 import type { Executor, Tx } from '../store/executor.js';
 import { afterRow } from '../store/keyset.js';
-import { insertWallet } from '../store/ledger.js';
+import { draftEvent } from '../domain/events/catalogue.js';
+import { insertEvents } from '../store/domain-events.js';
+import { insertWallet, lockWallet } from '../store/ledger.js';
 import {
   claimIdentifier,
   findMember,
@@ -115,6 +117,7 @@ export async function enrolMemberIn(
   await claimAll(trx, programId, memberId, ids, at);
   const actor = by.channel === 'app' ? `member:${memberId}` : by.actor;
   await acceptAtEnrolment(trx, ctx, { programId, memberId, required: by.requiredAgreements, channel: by.channel, actor, at }, input.agreements ?? []);
+  await insertEvents(trx, programId, at, [draftEvent(ctx.newId(), 'member.enrolled', memberId, at, { memberId, channel: by.channel })]);
   return loadView(trx, programId, memberId);
 }
 
@@ -133,6 +136,16 @@ export async function requireMember(db: Executor, programId: string, memberId: s
   const m = UUID.test(memberId) ? await findMember(db, programId, memberId) : undefined;
   if (!m) throw new DomainError('MEMBER_NOT_FOUND', `no member ${memberId} in this program`);
   return m;
+}
+
+/**
+ * The member row read under the member's wallet lock: a change that writes an event holds it, so
+ * the member's events are numbered in the order their changes commit (docs/adr/0030-domain-events.md),
+ * and the row it decides from is the latest.
+ */
+async function lockedMember(trx: Tx, programId: string, memberId: string): Promise<MemberRow> {
+  if (isUuid(memberId)) await lockWallet(trx, memberId);
+  return requireMember(trx, programId, memberId);
 }
 
 export async function getMember(ctx: AppContext, actor: Actor, memberId: string): Promise<MemberView> {
@@ -167,15 +180,28 @@ export async function listProgramMembers(ctx: AppContext, actor: Actor, q: ListQ
 /** Edits the profile; a changed phone or e-mail moves the identifier with it. */
 export async function editMember(ctx: AppContext, actor: Actor, memberId: string, patch: Omit<MemberInput, 'identifiers' | 'agreements'>): Promise<MemberView> {
   return ctx.db.transaction().execute(async (trx) => {
-    const m = await requireMember(trx, actor.programId, memberId);
+    const m = await lockedMember(trx, actor.programId, memberId);
     const at = ctx.clock();
     const phone = patch.phone === undefined ? undefined : patch.phone === null ? null : normaliseIdentifier('phone', patch.phone);
     const email = patch.email === undefined ? undefined : patch.email === null ? null : normaliseIdentifier('email', patch.email);
     await moveIdentifier(trx, actor.programId, memberId, 'phone', m.phone, phone, at);
     await moveIdentifier(trx, actor.programId, memberId, 'email', m.email, email, at);
-    await updateMember(trx, memberId, { ...patch, ...(phone !== undefined ? { phone } : {}), ...(email !== undefined ? { email } : {}), at });
+    const next = { ...patch, ...(phone !== undefined ? { phone } : {}), ...(email !== undefined ? { email } : {}) };
+    await updateMember(trx, memberId, { ...next, at });
+    await memberUpdated(ctx, trx, m, changedFields(m, next), m.status, at);
     return loadView(trx, actor.programId, memberId);
   });
+}
+
+/** The profile fields a patch really changes (a field sent with its current value is no change). */
+function changedFields(m: MemberRow, patch: Partial<MemberProfile>): string[] {
+  return (Object.keys(patch) as (keyof MemberProfile)[]).filter((k) => patch[k] !== undefined && JSON.stringify(patch[k]) !== JSON.stringify(m[k]));
+}
+
+/** `member.updated` for a change that changed something; the caller holds the member's wallet lock. */
+export async function memberUpdated(ctx: AppContext, trx: Executor, m: Pick<MemberRow, 'memberId' | 'programId'>, changed: string[], status: MemberRow['status'], at: Date): Promise<void> {
+  if (changed.length === 0) return;
+  await insertEvents(trx, m.programId, at, [draftEvent(ctx.newId(), 'member.updated', m.memberId, at, { memberId: m.memberId, changed, status })]);
 }
 
 async function moveIdentifier(trx: Tx, programId: string, memberId: string, kind: 'phone' | 'email', from: string | null, to: string | null | undefined, at: Date) {
@@ -187,8 +213,12 @@ async function moveIdentifier(trx: Tx, programId: string, memberId: string, kind
 export async function addIdentifier(ctx: AppContext, actor: Actor, memberId: string, input: { kind: IdentifierKind; value: string }): Promise<MemberView> {
   const value = normaliseIdentifier(input.kind, input.value);
   return ctx.db.transaction().execute(async (trx) => {
-    await requireMember(trx, actor.programId, memberId);
-    await claimAll(trx, actor.programId, memberId, [{ kind: input.kind, value }], ctx.clock());
+    const m = await lockedMember(trx, actor.programId, memberId);
+    const at = ctx.clock();
+    const before = await listIdentifiers(trx, memberId);
+    await claimAll(trx, actor.programId, memberId, [{ kind: input.kind, value }], at);
+    const added = !before.some((i) => i.kind === input.kind && i.value === value);
+    await memberUpdated(ctx, trx, m, added ? ['identifiers'] : [], m.status, at);
     return loadView(trx, actor.programId, memberId);
   });
 }
@@ -196,12 +226,21 @@ export async function addIdentifier(ctx: AppContext, actor: Actor, memberId: str
 export async function removeIdentifier(ctx: AppContext, actor: Actor, memberId: string, input: { kind: IdentifierKind; value: string }): Promise<MemberView> {
   const value = normaliseIdentifier(input.kind, input.value);
   return ctx.db.transaction().execute(async (trx) => {
-    const m = await requireMember(trx, actor.programId, memberId);
+    const m = await lockedMember(trx, actor.programId, memberId);
     if (!(await releaseIdentifier(trx, { programId: actor.programId, kind: input.kind, value, memberId }))) {
       throw new DomainError('NOT_FOUND', `the member has no ${input.kind} ${value}`);
     }
-    if (input.kind === 'phone' && m.phone === value) await updateMember(trx, memberId, { phone: null, at: ctx.clock() });
-    if (input.kind === 'email' && m.email === value) await updateMember(trx, memberId, { email: null, at: ctx.clock() });
+    const at = ctx.clock();
+    const changed = ['identifiers'];
+    if (input.kind === 'phone' && m.phone === value) {
+      await updateMember(trx, memberId, { phone: null, at });
+      changed.push('phone');
+    }
+    if (input.kind === 'email' && m.email === value) {
+      await updateMember(trx, memberId, { email: null, at });
+      changed.push('email');
+    }
+    await memberUpdated(ctx, trx, m, changed, m.status, at);
     return loadView(trx, actor.programId, memberId);
   });
 }
@@ -209,9 +248,12 @@ export async function removeIdentifier(ctx: AppContext, actor: Actor, memberId: 
 /** A blocked member can neither earn nor spend; the balance stays as it is. */
 export async function setBlocked(ctx: AppContext, actor: Actor, memberId: string, blocked: boolean, reason?: string): Promise<MemberView> {
   return ctx.db.transaction().execute(async (trx) => {
-    const m = await requireMember(trx, actor.programId, memberId);
+    const m = await lockedMember(trx, actor.programId, memberId);
     if (m.status === 'anonymised') throw new DomainError('MEMBER_NOT_FOUND', 'the member was deleted');
-    await updateMember(trx, memberId, { status: blocked ? 'blocked' : 'active', blockReason: blocked ? (reason ?? null) : null, at: ctx.clock() });
+    const at = ctx.clock();
+    const status = blocked ? 'blocked' : 'active';
+    await updateMember(trx, memberId, { status, blockReason: blocked ? (reason ?? null) : null, at });
+    await memberUpdated(ctx, trx, m, status !== m.status ? ['status'] : [], status, at);
     return loadView(trx, actor.programId, memberId);
   });
 }

@@ -4,6 +4,7 @@ import { anonymiseMemberRow, deleteMemberSessionsOf, purchasesOfMember } from '.
 import { listIdentifiers, releaseIdentifier } from '../store/members.js';
 import { DomainError } from '../domain/errors.js';
 import { memberAgreements } from './agreements.js';
+import { memberUpdated } from './members.js';
 import { audit } from './audit.js';
 import type { Actor, AppContext } from './context.js';
 import { getBalance, getLedger } from './ledger.js';
@@ -62,5 +63,6 @@ export async function deleteMe(ctx: AppContext, actor: Actor): Promise<void> {
     await deleteFeedbackOf(trx, memberId);
     await deleteMemberSessionsOf(trx, memberId);
     await audit(ctx, trx, actor, { action: 'anonymise', entity: 'member', entityId: memberId, before: { identifiers: identifiers.length }, after: { status: 'anonymised' }, at });
+    await memberUpdated(ctx, trx, { memberId, programId: actor.programId }, ['status', 'profile', 'identifiers'], 'anonymised', at);
   });
 }

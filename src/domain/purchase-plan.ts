@@ -8,6 +8,7 @@
  */
 import { DateTime } from 'luxon';
 import type { CouponRefusal } from './coupon-series.js';
+import type { EventData, EventType } from './events/catalogue.js';
 import { earnInto, LedgerDraft, type NewEntry, type NewHold, type NewLot } from './ledger-draft.js';
 import { availableAt, planRedeem, type Hold, type Lot } from './ledger.js';
 import type { PurchaseEvaluation } from './purchase.js';
@@ -95,12 +96,18 @@ export interface WalletMove {
   tier?: { tierId: string | null; since: Date | null } | undefined;
 }
 
-/** What happened, for the member's messages, webhooks and later games (issue 14 writes them to the outbox). */
+/**
+ * What happened, as the outbox stores it (the catalogue: domain/events/catalogue.ts): the purchase
+ * writer writes these in the purchase's statement, `purchaseId` joining the data.
+ */
+type PlanEvent<T extends EventType> = { eventId: string; type: T; memberId: string | null; purchaseId: string; data: Omit<EventData<T>, 'purchaseId'> };
 export type PurchaseEvent =
-  | { type: 'purchase.completed' | 'purchase.held'; memberId: string | null; purchaseId: string; data: { receiptId: string; total: number; paidTotal: number; pointsSpent: number; pointsEarned: number } }
-  | { type: 'points.earned'; memberId: string; purchaseId: string; data: { points: number; availableAt: string; expiresAt: string | null } }
-  | { type: 'tier.changed'; memberId: string; purchaseId: string; data: { from: string | null; to: string | null; reason: string; at: string } }
-  | { type: 'coupon.redeemed'; memberId: string; purchaseId: string; data: { code: string; seriesId: string; status: 'held' | 'used' } };
+  | PlanEvent<'purchase.completed'>
+  | PlanEvent<'purchase.held'>
+  | PlanEvent<'points.earned'>
+  | PlanEvent<'tier.changed'>
+  | PlanEvent<'coupon.redeemed'>
+  | PlanEvent<'campaign.budget_warning'>;
 
 /** A budget warning as the purchase writes it to the audit log (entity `campaign`, action `budget_warning`). */
 export interface PlannedWarning extends BudgetWarning {
@@ -111,6 +118,16 @@ export interface PlannedWarning extends BudgetWarning {
 
 const plannedWarnings = (pc: PlanContext, moves: BudgetMoves | undefined): PlannedWarning[] =>
   budgetWarnings(pc.rc.compiled, moves).map((w) => ({ ...w, auditId: pc.newId(), purchaseId: pc.purchaseId, at: pc.now }));
+
+/** A budget's crossing is the program's news, not the member's: the event names no member. */
+const warningEvents = (pc: PlanContext, warnings: readonly PlannedWarning[]): PurchaseEvent[] =>
+  warnings.map((w) => ({
+    eventId: pc.newId(),
+    type: 'campaign.budget_warning',
+    memberId: null,
+    purchaseId: w.purchaseId,
+    data: { campaignId: w.campaignId, budget: w.budget, cap: w.cap, warnAtPercent: w.warnAtPercent, used: w.after },
+  }));
 
 /** Everything one member's purchase writes. */
 export interface PurchasePlan {
@@ -202,8 +219,10 @@ export function planPurchase(pc: PlanContext, input: PurchaseInput, member: Plan
     wallet.tier = { tierId: last.tierId, since: last.since };
   }
   const memberId = member.memberId;
+  const warnings = plannedWarnings(pc, settled.budgets);
   const events: PurchaseEvent[] = [
     {
+      eventId: pc.newId(),
       type: input.twoPhase ? 'purchase.held' : 'purchase.completed',
       memberId,
       purchaseId,
@@ -212,14 +231,16 @@ export function planPurchase(pc: PlanContext, input: PurchaseInput, member: Plan
   ];
   if (!input.twoPhase && evaluation.pointsEarned > 0) {
     events.push({
+      eventId: pc.newId(),
       type: 'points.earned',
       memberId,
       purchaseId,
       data: { points: evaluation.pointsEarned, availableAt: evaluation.earnedAvailableAt.toISOString(), expiresAt: evaluation.earnedExpiresAt?.toISOString() ?? null },
     });
   }
-  for (const t of tierChanges) events.push({ type: 'tier.changed', memberId, purchaseId, data: { from: t.fromTier, to: t.toTier, reason: t.reason, at: t.at.toISOString() } });
-  for (const u of couponUses) events.push({ type: 'coupon.redeemed', memberId, purchaseId, data: { code: u.code, seriesId: u.seriesId, status: u.status } });
+  for (const t of tierChanges) events.push({ eventId: pc.newId(), type: 'tier.changed', memberId, purchaseId, data: { from: t.fromTier, to: t.toTier, reason: t.reason, at: t.at.toISOString() } });
+  for (const u of couponUses) events.push({ eventId: pc.newId(), type: 'coupon.redeemed', memberId, purchaseId, data: { code: u.code, seriesId: u.seriesId, status: u.status } });
+  events.push(...warningEvents(pc, warnings));
   return {
     memberId,
     purchaseId,
@@ -229,7 +250,7 @@ export function planPurchase(pc: PlanContext, input: PurchaseInput, member: Plan
     effects: effectRows(evaluation, { memberId, purchaseId, occurredAt }),
     usage: usageRows(rc.compiled, evaluation, memberId, occurredAt),
     couponUses,
-    budgetWarnings: plannedWarnings(pc, settled.budgets),
+    budgetWarnings: warnings,
     tierChanges,
     wallet,
     events,
@@ -273,17 +294,20 @@ export function planAnonymousPurchase(pc: PlanContext, input: PurchaseInput, set
     balanceAfter: null,
     holdExpiresAt: null,
   });
+  const warnings = plannedWarnings(pc, settled.budgets);
   return {
     purchaseId,
     effects: effectRows(evaluation, { memberId: null, purchaseId, occurredAt }),
-    budgetWarnings: plannedWarnings(pc, settled.budgets),
+    budgetWarnings: warnings,
     events: [
       {
+        eventId: pc.newId(),
         type: 'purchase.completed',
         memberId: null,
         purchaseId,
         data: { receiptId: input.receiptId, total: input.total, paidTotal: evaluation.paidTotal, pointsSpent: 0, pointsEarned: 0 },
       },
+      ...warningEvents(pc, warnings),
     ],
     result,
     purchase: {

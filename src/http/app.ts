@@ -20,6 +20,7 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { couponRoutes } from './routes/coupons.js';
 import { engagementRoutes } from './routes/engagement.js';
+import { eventComponents, eventRoutes } from './routes/events.js';
 import { adminAuthRoutes } from './routes/auth-admin.js';
 import { memberAuthRoutes } from './routes/auth-member.js';
 import { feedbackRoutes } from './routes/feedback.js';
@@ -158,6 +159,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         description: 'Loyalty program: members, points ledger and the till purchase flow. Errors are RFC 9457 problem+json with a stable `code`.',
       },
       components: {
+        // The catalogue of domain events (docs/events.md): each type's data schema and the envelope.
+        schemas: eventComponents(),
         securitySchemes: {
           apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer kpk_…`' },
           adminSession: { type: 'apiKey', in: 'cookie', name: 'kopilka_admin', description: 'The admin panel\'s session (POST /v1/auth/admin/sign-in); state-changing requests also need `X-Kopilka-CSRF: 1`' },
@@ -217,6 +220,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(rulesRoutes(ctx), { prefix: '/v1' });
   await app.register(couponRoutes(ctx), { prefix: '/v1' });
   await app.register(engagementRoutes(ctx), { prefix: '/v1' });
+  await app.register(eventRoutes(ctx), { prefix: '/v1' });
   await app.register(adminAuthRoutes(ctx), { prefix: '/v1' });
   await app.register(adminUserRoutes(ctx), { prefix: '/v1' });
   await app.register(memberAuthRoutes(ctx), { prefix: '/v1' });

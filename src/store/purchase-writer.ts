@@ -2,7 +2,7 @@
  * The purchase writer (the "commit" of load → decide → commit): writes a list of purchase plans
  * (domain/purchase-plan.ts) as one statement — lots, entries, lot remainders and wallets; holds;
  * purchase rows; effects; campaign uses and their per-period cache; coupon uses; tier changes; budget warnings in the audit
- * log — together with the release of refused purchases' receipt claims. The single and the batched
+ * log; the events they cause (the outbox) — together with the release of refused purchases' receipt claims. The single and the batched
  * write paths, and the import of history, go through it, so a purchase is written the same way
  * whichever path it took. Confirms, cancels and returns (domain/purchase-changes.ts) are written by
  * the same statement (its later CTEs): ends of holds, status changes of purchases and coupon uses,
@@ -12,9 +12,11 @@
 import { sql, type OperationNodeSource } from 'kysely';
 import type { PurchaseChange, ReturnRecord } from '../domain/purchase-changes.js';
 import type { AnonymousPurchasePlan, PlannedWarning, PurchasePlan } from '../domain/purchase-plan.js';
+import { purchaseEventDrafts } from '../domain/events/from-plan.js';
 import { insertAuditQuery } from './audit.js';
 import type { Executor, Tx } from './executor.js';
 import { writeWithCommit } from './pipeline.js';
+import { eventColumns, insertEventsSql } from './domain-events.js';
 import { json } from './executor.js';
 import { lineTermsColumn } from './purchases.js';
 
@@ -86,6 +88,8 @@ export function purchaseWrite(w: PurchaseWrite) {
   }
   const rel = columns(2);
   for (const r of released) rel.push(r.receiptId, r.purchaseId);
+  // The events the plans cause (the outbox, docs/events.md): one insert among the others.
+  const events = eventColumns([...plans, ...anonymous].flatMap((p) => purchaseEventDrafts(p.events, p.purchase.occurredAt)));
   const [L, E, M, W, H, P, A, F, G, U, C, T, Q, R] = [lots, entries, moves, wallets, holds, purchases, anon, effects, anonEffects, usage, coupons, tiers, audits, rel].map((c) => c.arrays);
   const [HE, PS, CS, CC, FR, BR, RT, AR] = changeColumns(changes, w.anonymousReturns ?? []);
   return sql`
@@ -201,7 +205,8 @@ export function purchaseWrite(w: PurchaseWrite) {
     w_anonymous_returns as (
       insert into anonymous_returns (program_id, return_id, purchase_id, lines, result, created_at)
       select ${programId}::uuid, t.r, t.p, t.l::jsonb, t.res::jsonb, ${at}::timestamptz
-        from unnest(${AR![0]}::uuid[], ${AR![1]}::uuid[], ${AR![2]}::text[], ${AR![3]}::text[]) as t(r, p, l, res))
+        from unnest(${AR![0]}::uuid[], ${AR![1]}::uuid[], ${AR![2]}::text[], ${AR![3]}::text[]) as t(r, p, l, res)),
+    w_events as (${insertEventsSql(programId, at, events)})
     select 1`;
 }
 

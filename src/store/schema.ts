@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { AnalyticsTables } from './schema-analytics.js';
 import type { RulesTables } from './schema-rules.js';
 import type { FeedbackTables } from './schema-feedback.js';
+import type { EventTables } from './schema-events.js';
 
 /** Row types of the tables created by the migrations (see migrations/). */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -361,7 +362,7 @@ export interface JobRoundsTable {
   outcome: string | null;
 }
 
-export interface DB extends RulesTables, AnalyticsTables, FeedbackTables {
+export interface DB extends RulesTables, AnalyticsTables, FeedbackTables, EventTables {
   job_rounds: JobRoundsTable;
   programs: ProgramsTable;
   api_keys: ApiKeysTable;

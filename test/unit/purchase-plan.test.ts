@@ -432,7 +432,7 @@ describe('planPurchase: properties over random member states and receipts', () =
         );
         assert.deepEqual(r.usage, p.usage.map((u) => ({ campaignId: u.campaignId, period: u.period })));
 
-        const ids = [p.purchaseId, ...p.newLots.map((l) => l.lotId), ...p.entries.map((e) => e.entryId), ...p.couponUses.map((u) => u.couponUseId), ...p.tierChanges.map((t) => t.changeId), ...p.budgetWarnings.map((w) => w.auditId)];
+        const ids = [p.purchaseId, ...p.newLots.map((l) => l.lotId), ...p.entries.map((e) => e.entryId), ...p.couponUses.map((u) => u.couponUseId), ...p.tierChanges.map((t) => t.changeId), ...p.budgetWarnings.map((w) => w.auditId), ...p.events.map((e) => e.eventId)];
         assert.equal(new Set(ids).size, ids.length, `ids repeat: ${ids.join(' ')}`);
         assert.ok(p.newLots.every((l) => !c.ledger.lots.some((o) => o.lotId === l.lotId)));
 

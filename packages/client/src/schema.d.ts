@@ -12265,7 +12265,116 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The program's domain events, oldest first, for pull consumers: resume from the last event's `cursor`; no event is skipped or repeated (docs/events.md) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the previous page's `nextCursor`, with the same sort */
+                    cursor?: string;
+                    /** @description rows per page (1–200, default 50) */
+                    limit?: number;
+                    /** @description only this member's events (in their memberSeq order) */
+                    memberId?: string;
+                    /** @description one of position; `-key` for descending; default `position` */
+                    sort?: string;
+                    /** @description only these types (repeat the parameter for several) */
+                    type?: ("member.enrolled" | "member.updated" | "purchase.completed" | "purchase.held" | "purchase.confirmed" | "purchase.cancelled" | "purchase.returned" | "points.earned" | "points.available" | "points.expiring" | "points.expired" | "points.adjusted" | "tier.changed" | "coupon.issued" | "coupon.redeemed" | "campaign.started" | "campaign.budget_warning" | "feedback.received")[];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description the cursor after this event: keep the last handled one and poll with it */
+                                cursor: string;
+                                /** @description the schema `EventData.<type>.v<version>` of the OpenAPI components */
+                                data: unknown;
+                                /**
+                                 * Format: uuid
+                                 * @description the event's stable id: a consumer drops a second delivery of the same id
+                                 */
+                                id: string;
+                                memberId: string | null;
+                                /** @description the member's events are numbered 1, 2, 3, … without gaps, in the order they committed; null without a member */
+                                memberSeq: number | null;
+                                /** Format: date-time */
+                                occurredAt: string;
+                                /** Format: date-time */
+                                recordedAt: string;
+                                /** @description a type of the catalogue (docs/events.md) */
+                                type: string;
+                                /** @description the version of the type's data schema */
+                                version: number;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         /** Record something a member did (not a purchase) and give the points its campaigns grant */
         post: {
@@ -26838,6 +26947,309 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An item of GET /v1/events: the envelope (EventItem) whose `type` and `version` select the schema of `data`. */
+        DomainEvent: components["schemas"]["EventItem"] & ({
+            data: components["schemas"]["EventData.member.enrolled.v1"];
+            /** @enum {unknown} */
+            type: "member.enrolled";
+            /** @enum {unknown} */
+            version: 1;
+        } | {
+            data: components["schemas"]["EventData.member.updated.v1"];
+            /** @enum {unknown} */
+            type: "member.updated";
+            /** @enum {unknown} */
+            version: 1;
+        } | {
+            data: components["schemas"]["EventData.purchase.completed.v1"];
+            /** @enum {unknown} */
+            type: "purchase.completed";
+            /** @enum {unknown} */
+            version: 1;
+        } | {
+            data: components["schemas"]["EventData.purchase.held.v1"];
+            /** @enum {unknown} */
+            type: "purchase.held";
+            /** @enum {unknown} */
+            version: 1;
+        } | {
+            data: components["schemas"]["EventData.purchase.confirmed.v1"];
+            /** @enum {unknown} */
+            type: "purchase.confirmed";
+            /** @enum {unknown} */
+            version: 1;
+        } | {
+            data: components["schemas"]["EventData.purchase.cancelled.v1"];
+            /** @enum {unknown} */
+            type: "purchase.cancelled";
+            /** @enum {unknown} */
+            version: 1;
+        } | {
+            data: components["schemas"]["EventData.purchase.returned.v1"];
+            /** @enum {unknown} */
+            type: "purchase.returned";
+            /** @enum {unknown} */
+            version: 1;
+        } | {
+            data: components["schemas"]["EventData.points.earned.v1"];
+            /** @enum {unknown} */
+            type: "points.earned";
+            /** @enum {unknown} */
+            version: 1;
+        } | {
+            data: components["schemas"]["EventData.points.available.v1"];
+            /** @enum {unknown} */
+            type: "points.available";
+            /** @enum {unknown} */
+            version: 1;
+        } | {
+            data: components["schemas"]["EventData.points.expiring.v1"];
+            /** @enum {unknown} */
+            type: "points.expiring";
+            /** @enum {unknown} */
+            version: 1;
+        } | {
+            data: components["schemas"]["EventData.points.expired.v1"];
+            /** @enum {unknown} */
+            type: "points.expired";
+            /** @enum {unknown} */
+            version: 1;
+        } | {
+            data: components["schemas"]["EventData.points.adjusted.v1"];
+            /** @enum {unknown} */
+            type: "points.adjusted";
+            /** @enum {unknown} */
+            version: 1;
+        } | {
+            data: components["schemas"]["EventData.tier.changed.v1"];
+            /** @enum {unknown} */
+            type: "tier.changed";
+            /** @enum {unknown} */
+            version: 1;
+        } | {
+            data: components["schemas"]["EventData.coupon.issued.v1"];
+            /** @enum {unknown} */
+            type: "coupon.issued";
+            /** @enum {unknown} */
+            version: 1;
+        } | {
+            data: components["schemas"]["EventData.coupon.redeemed.v1"];
+            /** @enum {unknown} */
+            type: "coupon.redeemed";
+            /** @enum {unknown} */
+            version: 1;
+        } | {
+            data: components["schemas"]["EventData.campaign.started.v1"];
+            /** @enum {unknown} */
+            type: "campaign.started";
+            /** @enum {unknown} */
+            version: 1;
+        } | {
+            data: components["schemas"]["EventData.campaign.budget_warning.v1"];
+            /** @enum {unknown} */
+            type: "campaign.budget_warning";
+            /** @enum {unknown} */
+            version: 1;
+        } | {
+            data: components["schemas"]["EventData.feedback.received.v1"];
+            /** @enum {unknown} */
+            type: "feedback.received";
+            /** @enum {unknown} */
+            version: 1;
+        });
+        /** @description A campaign's budget crossed its warning threshold (exactly one purchase reports each crossing). Producer: src/store/purchase-writer.ts (the purchase whose charge crossed the threshold). */
+        "EventData.campaign.budget_warning.v1": {
+            budget: "points" | "money";
+            campaignId: string;
+            cap: number;
+            /** Format: uuid */
+            purchaseId: string;
+            /** @description the budget used after the purchase */
+            used: number;
+            warnAtPercent: number;
+        };
+        /** @description A campaign's schedule began. Producer: pending: the scheduled events job (issue 14, messages slice). */
+        "EventData.campaign.started.v1": {
+            campaignId: string;
+            /** Format: date-time */
+            startsAt: string;
+        };
+        /** @description A personal coupon code was issued to a member. Producer: src/app/rules/coupon-series.ts generateCoupons (a personal code bound to a member). */
+        "EventData.coupon.issued.v1": {
+            code: string;
+            seriesId: string;
+        };
+        /** @description A purchase used a coupon code (`held` while a two-phase purchase is held). Producer: src/store/purchase-writer.ts. */
+        "EventData.coupon.redeemed.v1": {
+            code: string;
+            /** Format: uuid */
+            purchaseId: string;
+            seriesId: string;
+            status: "held" | "used";
+        };
+        /** @description A member sent a message to the program (read it in the feedback inbox). Producer: src/app/feedback.ts sendFeedback. */
+        "EventData.feedback.received.v1": {
+            /** Format: uuid */
+            feedbackId: string;
+            storeId: string | null;
+            topic: string;
+        };
+        /** @description A person joined the program. Producer: src/app/members.ts enrolMemberIn (API, till, admin panel, member app join). */
+        "EventData.member.enrolled.v1": {
+            /** @description where they joined */
+            channel: "app" | "till" | "admin";
+            /** Format: uuid */
+            memberId: string;
+        };
+        /** @description A member's profile, identifiers or status changed; `changed` names the fields (read the member for their values). Producer: src/app/members.ts editMember, addIdentifier, removeIdentifier, setBlocked; src/app/my-data.ts deleteMe (status anonymised). */
+        "EventData.member.updated.v1": {
+            /** @description profile fields (`name`, `phone`, `birthday`, …), `identifiers` or `status` */
+            changed: string[];
+            /** Format: uuid */
+            memberId: string;
+            status: "active" | "blocked" | "anonymised";
+        };
+        /** @description Points were credited (positive) or debited (negative) by hand, with a reason. Producer: src/app/ledger.ts adjustPoints. */
+        "EventData.points.adjusted.v1": {
+            actor: string;
+            /** Format: uuid */
+            adjustmentId: string;
+            expiresAt: string | null;
+            /** @description points */
+            points: number;
+            reason: string;
+        };
+        /** @description Pending points became spendable (the purchase's return window ended). Producer: pending: the scheduled events job (issue 14, messages slice). */
+        "EventData.points.available.v1": {
+            /** Format: date-time */
+            availableAt: string;
+            /** @description points */
+            points: number;
+            purchaseId: string | null;
+        };
+        /** @description A purchase earned points; they become spendable at `availableAt` (a `points.available` follows then). Producer: src/store/purchase-writer.ts (a completed purchase), src/app/purchases/two-phase.ts (a confirmed one). */
+        "EventData.points.earned.v1": {
+            /** Format: date-time */
+            availableAt: string;
+            expiresAt: string | null;
+            /** @description points */
+            points: number;
+            /** Format: uuid */
+            purchaseId: string;
+        };
+        /** @description The expiry write-down burned what remained of lots whose time ran out. Producer: src/app/ledger.ts expirePoints (the expiry job). */
+        "EventData.points.expired.v1": {
+            /** Format: date-time */
+            expiredAt: string;
+            lots: number;
+            /** @description points */
+            points: number;
+        };
+        /** @description Points will expire soon: one event per member and expiry date, not per lot. Producer: pending: the scheduled events job (issue 14, messages slice). */
+        "EventData.points.expiring.v1": {
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description points */
+            points: number;
+        };
+        /** @description A held purchase was cancelled, or its hold ran out: the held points are free again. Producer: src/app/purchases/hold-end.ts cancelHeld (cancel, the hold-timeout job, a late confirm). */
+        "EventData.purchase.cancelled.v1": {
+            /** @description points */
+            pointsReleased: number;
+            /** Format: uuid */
+            purchaseId: string;
+            reason: "cancel" | "hold_timeout";
+            receiptId: string;
+        };
+        /** @description A purchase was recorded and is complete: its points are spent and earned. Producer: src/store/purchase-writer.ts (the purchase plan, single and batched paths; receipts without a member too). */
+        "EventData.purchase.completed.v1": {
+            /** @description money in minor units (kopecks) */
+            paidTotal: number;
+            /** @description points */
+            pointsEarned: number;
+            /** @description points */
+            pointsSpent: number;
+            /** Format: uuid */
+            purchaseId: string;
+            receiptId: string;
+            /** @description money in minor units (kopecks) */
+            total: number;
+        };
+        /** @description A held purchase was confirmed: the held points are spent, and it earns (a `points.earned` follows when it does). Producer: src/app/purchases/two-phase.ts confirmPurchase. */
+        "EventData.purchase.confirmed.v1": {
+            /** @description points */
+            pointsEarned: number;
+            /** @description points */
+            pointsSpent: number;
+            /** Format: uuid */
+            purchaseId: string;
+            receiptId: string;
+        };
+        /** @description A two-phase purchase was recorded: its points are held until confirm or cancel; it earns when confirmed. Producer: src/store/purchase-writer.ts (two-phase purchases). */
+        "EventData.purchase.held.v1": {
+            /** @description money in minor units (kopecks) */
+            paidTotal: number;
+            /** @description points */
+            pointsEarned: number;
+            /** @description points */
+            pointsSpent: number;
+            /** Format: uuid */
+            purchaseId: string;
+            receiptId: string;
+            /** @description money in minor units (kopecks) */
+            total: number;
+        };
+        /** @description Goods of a purchase were returned, in whole or in part. Producer: src/app/purchases/returns.ts returnPurchase. */
+        "EventData.purchase.returned.v1": {
+            /** @description points */
+            pointsClawedBack: number;
+            /** @description points */
+            pointsOwed: number;
+            /** @description points */
+            pointsRestored: number;
+            /** @description points */
+            pointsWithheld: number;
+            /** Format: uuid */
+            purchaseId: string;
+            /** @description money in minor units (kopecks) */
+            refund: number;
+            /** @description money in minor units (kopecks) */
+            refundDue: number;
+            /** Format: uuid */
+            returnId: string;
+        };
+        /** @description A member's tier changed (`to` null: no tier). Producer: src/store/purchase-writer.ts (an upgrade or a review due at a purchase), src/app/rules/tier-review-job.ts. */
+        "EventData.tier.changed.v1": {
+            /** Format: date-time */
+            at: string;
+            from: string | null;
+            purchaseId: string | null;
+            reason: string;
+            to: string | null;
+        };
+        /** @description an event of the outbox; the components hold `DomainEvent`, which ties `data` to each type */
+        EventItem: {
+            /** @description the cursor after this event: keep the last handled one and poll with it */
+            cursor: string;
+            /** @description the schema `EventData.<type>.v<version>` of the OpenAPI components */
+            data: unknown;
+            /**
+             * Format: uuid
+             * @description the event's stable id: a consumer drops a second delivery of the same id
+             */
+            id: string;
+            memberId: string | null;
+            /** @description the member's events are numbered 1, 2, 3, … without gaps, in the order they committed; null without a member */
+            memberSeq: number | null;
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: date-time */
+            recordedAt: string;
+            /** @description a type of the catalogue (docs/events.md) */
+            type: string;
+            /** @description the version of the type's data schema */
+            version: number;
+        };
         Problem: {
             code: string;
             detail: string;

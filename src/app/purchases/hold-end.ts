@@ -8,6 +8,8 @@ import { countsOfPurchase } from '../../store/campaign-state.js';
 import { couponUsesOfPurchase } from '../../store/coupons.js';
 import type { Executor } from '../../store/executor.js';
 import { writePurchaseChanges } from '../../store/purchase-writer.js';
+import { insertEvents } from '../../store/domain-events.js';
+import { draftEvent } from '../../domain/events/catalogue.js';
 import type { AppContext } from '../context.js';
 import { planCancel } from '../../domain/purchase-changes.js';
 import type { CancelReason, PurchaseResult } from '../../domain/purchase-types.js';
@@ -40,6 +42,8 @@ export async function cancelHeld(ctx: AppContext, trx: Executor, p: PurchaseRow,
   const couponUses = await couponUsesOfPurchase(trx, p.memberId, p.purchaseId);
   const plan = planCancel({ now, newId: ctx.newId }, p, ledger, { counts, couponUses }, reason, purchaseView(p));
   await writePurchaseChanges(trx, { programId: p.programId, at: now, changes: [plan] });
+  const released = purchaseView(p).pointsSpent;
+  await insertEvents(trx, p.programId, now, [draftEvent(ctx.newId(), 'purchase.cancelled', p.memberId, now, { purchaseId: p.purchaseId, receiptId: p.receiptId, reason, pointsReleased: released })]);
   return plan.result;
 }
 

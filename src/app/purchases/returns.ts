@@ -5,6 +5,8 @@ import { loadOpenLots, lockWallet } from '../../store/ledger.js';
 import { writePurchaseChanges } from '../../store/purchase-writer.js';
 import { findAnonymousPurchase, findPurchase, returnedQuantities } from '../../store/purchases.js';
 import type { AppContext } from '../context.js';
+import { insertEvents } from '../../store/domain-events.js';
+import { returnedEvent } from '../../domain/events/producers.js';
 import { locatePurchase } from './two-phase.js';
 import type { ReturnInput, ReturnResult } from '../../domain/purchase-types.js';
 
@@ -28,6 +30,7 @@ export async function returnPurchase(ctx: AppContext, programId: string, purchas
       const asked = { purchaseId, status: 'completed' as const, lineTerms: purchase.lineTerms, returnedBefore, request: input.lines };
       const plan = planAnonymousReturn({ returnId, now }, asked);
       await writePurchaseChanges(trx, { programId, at: now, changes: [], anonymousReturns: [plan.returned] });
+      await insertEvents(trx, programId, now, [returnedEvent(ctx.newId(), plan.result, now)]);
       return plan.result;
     }
     await lockWallet(trx, memberId);
@@ -39,6 +42,7 @@ export async function returnPurchase(ctx: AppContext, programId: string, purchas
     const couponUses = await couponUsesOfPurchase(trx, memberId, purchaseId);
     const plan = planMemberReturn({ returnId, now, newId: ctx.newId, settings }, memberId, asked, ledger, couponUses);
     await writePurchaseChanges(trx, { programId, at: now, changes: [plan] });
+    await insertEvents(trx, programId, now, [returnedEvent(ctx.newId(), plan.result, now)]);
     return plan.result;
   });
 }

@@ -5,6 +5,8 @@ import { findAnonymousPurchase, findPurchase, findPurchaseRef, heldPurchasesDue,
 import type { Tx } from '../../store/executor.js';
 import { couponUsesOfPurchase } from '../../store/coupons.js';
 import { writePurchaseChanges } from '../../store/purchase-writer.js';
+import { insertEvents } from '../../store/domain-events.js';
+import { confirmedEvents } from '../../domain/events/producers.js';
 import type { AppContext } from '../context.js';
 import { anonymousView, cancelHeld, holdRanOut, purchaseView } from './hold-end.js';
 import type { PurchaseResult } from '../../domain/purchase-types.js';
@@ -71,6 +73,7 @@ export async function confirmPurchase(ctx: AppContext, programId: string, purcha
     const couponUses = await couponUsesOfPurchase(trx, memberId, purchaseId);
     const plan = planConfirm({ now, newId: ctx.newId, settings: program.settings }, p, ledger, couponUses, prior);
     await writePurchaseChanges(trx, { programId, at: now, changes: [plan] });
+    await insertEvents(trx, programId, now, confirmedEvents(ctx.newId, memberId, plan.result, now));
     return { result: plan.result };
   });
   // The cancellation is committed; the confirm still fails.

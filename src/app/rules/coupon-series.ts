@@ -1,3 +1,6 @@
+import { draftEvent } from '../../domain/events/catalogue.js';
+import { insertEvents } from '../../store/domain-events.js';
+import { lockWallet } from '../../store/ledger.js';
 import { couponSeriesErrors, type CouponSeries } from '../../domain/coupon-series.js';
 import { DomainError } from '../../domain/errors.js';
 import { codesOfSeries } from '../../store/coupon-codes.js';
@@ -77,8 +80,10 @@ export async function generateCoupons(ctx: AppContext, actor: Actor, seriesId: s
     if (s.kind === 'shared') throw new DomainError('VALIDATION_FAILED', 'a shared series has one code; make a unique series for personal codes');
     const memberId = input.memberId ? (await requireMember(tx, actor.programId, input.memberId)).memberId : null;
     const count = memberId ? 1 : (input.count ?? 1);
+    if (memberId) await lockWallet(tx, memberId); // the member's events are numbered under it
     const codes = await addCodes(tx, actor.programId, s, count, memberId, at);
     await audit(ctx, tx, actor, { action: 'generate', entity: 'coupon_series', entityId: seriesId, before: null, after: { count, memberId }, at });
+    if (memberId) await insertEvents(tx, actor.programId, at, codes.map((code) => draftEvent(ctx.newId(), 'coupon.issued', memberId, at, { code, seriesId })));
     return { codes };
   });
 }

@@ -1,3 +1,5 @@
+import { draftEvent, type EventDraft } from '../../domain/events/catalogue.js';
+import { insertEvents } from '../../store/domain-events.js';
 import { reviewDueSince, type TierState } from '../../domain/tiers.js';
 import { lockWallet } from '../../store/ledger.js';
 import { insertTierChangeQuery, setWalletTier, tiersDueForReview } from '../../store/tier-state.js';
@@ -42,10 +44,13 @@ export async function reviewTiers(ctx: AppContext): Promise<TierReviewRun> {
         const from: TierState = { tierId: w.tierId, since: w.since };
         const { decisions, state } = await dueTierReviews(trx, compiled, m.memberId, from, now);
         let tierId = from.tierId;
+        const events: EventDraft[] = [];
         for (const d of decisions) {
           await insertTierChangeQuery(p.id, m.memberId, { changeId: ctx.newId(), at: d.effectiveAt, fromTier: tierId, toTier: d.tierId, reason: d.reason }).execute(trx);
+          events.push(draftEvent(ctx.newId(), 'tier.changed', m.memberId, now, { purchaseId: null, from: tierId, to: d.tierId, reason: d.reason, at: d.effectiveAt.toISOString() }));
           tierId = d.tierId;
         }
+        await insertEvents(trx, p.id, now, events);
         if (decisions.length > 0) await setWalletTier(trx, m.memberId, state);
         return decisions.length;
       });

@@ -18,6 +18,7 @@ import * as m0017 from './0017-opening-balances.js';
 import * as m0018 from './0018-idempotency-scope.js';
 import * as m0019 from './0019-appended-reversals.js';
 import * as m0020 from './0020-purchase-state-columns.js';
+import * as m0021 from './0021-domain-events.js';
 
 /** Migrations in order; a static list so that the same code runs from src (tsx) and dist. */
 export const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ export const migrations: Record<string, Migration> = {
   '0018-idempotency-scope': m0018,
   '0019-appended-reversals': m0019,
   '0020-purchase-state-columns': m0020,
+  '0021-domain-events': m0021,
 };
 
 export const migrationProvider: MigrationProvider = {
