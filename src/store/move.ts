@@ -26,12 +26,14 @@ export interface TableShape {
   columns: { name: string; type: string }[];
   /** The primary key's columns, in the key's order. */
   key: string[];
+  /** Identity columns: copied with their values (`overriding system value`), their sequences moved past them. */
+  identity: string[];
 }
 
 /** Every table of the public schema, parents before children (by their foreign keys). */
 export async function tableShapes(db: Executor): Promise<TableShape[]> {
-  const columns = await sql<{ table: string; column: string; type: string }>`
-    select c.relname as table, a.attname as column, format_type(a.atttypid, a.atttypmod) as type
+  const columns = await sql<{ table: string; column: string; type: string; identity: string }>`
+    select c.relname as table, a.attname as column, format_type(a.atttypid, a.atttypmod) as type, a.attidentity::text as identity
     from pg_attribute a
     join pg_class c on c.oid = a.attrelid
     join pg_namespace n on n.oid = c.relnamespace
@@ -57,8 +59,9 @@ export async function tableShapes(db: Executor): Promise<TableShape[]> {
   const shapes = new Map<string, TableShape>();
   for (const c of columns.rows) {
     if (SKIPPED.has(c.table)) continue;
-    const shape = shapes.get(c.table) ?? { name: c.table, columns: [], key: [] };
+    const shape = shapes.get(c.table) ?? { name: c.table, columns: [], key: [], identity: [] };
     shape.columns.push({ name: c.column, type: c.type });
+    if (c.identity !== '') shape.identity.push(c.column);
     shapes.set(c.table, shape);
   }
   for (const k of keys.rows) shapes.get(k.table)?.key.push(k.column);
@@ -139,15 +142,23 @@ export async function moveDatabase(source: Executor, target: Executor, options: 
         const rows = (await sql<Record<string, string | null>>`select ${select} from ${sql.id(s.name)} ${from} order by ${order} limit ${perBatch}`.execute(source)).rows;
         if (rows.length === 0) break;
         const values: RawBuilder<unknown>[] = rows.map((r) => sql`(${sql.join(s.columns.map((c, i) => sql`${r[`c${i}`] ?? null}::${sql.raw(c.type)}`))})`);
-        await sql`insert into ${sql.id(s.name)} (${sql.join(s.columns.map((c) => sql.id(c.name)))}) values ${sql.join(values)} ${planEachCall}`.execute(tx);
+        const overriding = s.identity.length > 0 ? sql`overriding system value` : sql``;
+        await sql`insert into ${sql.id(s.name)} (${sql.join(s.columns.map((c) => sql.id(c.name)))}) ${overriding} values ${sql.join(values)} ${planEachCall}`.execute(tx);
         copied += rows.length;
         const last = rows[rows.length - 1]!;
         after = keyIndex.map((i) => last[`c${i}`] ?? null);
         progress({ table: s.name, rows: copied, done: false });
         if (rows.length < perBatch) break;
       }
+      for (const column of s.identity) {
+        await sql`select setval(pg_get_serial_sequence(${s.name}, ${column}), coalesce((select max(${sql.id(column)}) from ${sql.id(s.name)}), 0) + 1, false)`.execute(tx);
+      }
       progress({ table: s.name, rows: copied, done: true });
     }
+    // The events' feed is ordered by the writing transaction's id (ADR 0030), and the source's
+    // transaction ids mean nothing on the target: the moved events go first in the target's feed
+    // (feed_tx 0), in the order they were written (feed_seq, which keeps each member's order).
+    if (shapes.some((s) => s.name === 'domain_events')) await sql`update domain_events set feed_tx = 0`.execute(tx);
   });
 
   const tables: MoveReport['tables'] = [];
