@@ -2,12 +2,13 @@
  * The outbox of domain events (migration 0021, docs/events.md, docs/adr/0030-domain-events.md):
  * the one insert every producer uses — beside its writes, in its transaction — and the feed read.
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import { EVENT_CATALOGUE, type EventDraft } from '../domain/events/catalogue.js';
 import type { After, Sort } from '../domain/list-paging.js';
 import type { Executor } from './executor.js';
 import { json } from './executor.js';
 import { keysetPage, type Keyset, type SortedRow } from './keyset.js';
+import type { DomainEventsTable } from './schema-events.js';
 
 /** Drafts as the columns of one `unnest` insert; `k` numbers each member's events of this write 1, 2, … in their order. */
 export interface EventColumns {
@@ -117,35 +118,25 @@ export async function listEvents(
   if (q.types !== undefined && q.types.length > 0) query = query.where('type', 'in', [...q.types]);
   if (q.memberId !== undefined) query = query.where('member_id', '=', q.memberId);
   const rows = await keysetPage(query, EVENT_KEYSET, q.sort, q.after, q.limit).execute();
-  return rows.map((r) => ({
-    sort_value: r.sort_value,
-    sort_id: r.sort_id,
-    eventId: r.event_id,
-    programId: r.program_id,
-    type: r.type,
-    version: r.version,
-    memberId: r.member_id,
-    memberSeq: r.member_seq,
-    occurredAt: r.occurred_at,
-    recordedAt: r.recorded_at,
-    data: r.data,
-  }));
+  return rows.map((r) => ({ sort_value: r.sort_value, sort_id: r.sort_id, ...storedEvent(r) }));
 }
 
 /** Every event of a member in its sequence (tests and support tools; a member's events are few). */
 export async function eventsOfMember(db: Executor, memberId: string): Promise<(StoredEvent & { feedTx: number; feedSeq: number })[]> {
   const rows = await db.selectFrom('domain_events').selectAll().where('member_id', '=', memberId).orderBy('member_seq').execute();
-  return rows.map((r) => ({
-    eventId: r.event_id,
-    programId: r.program_id,
-    type: r.type,
-    version: r.version,
-    memberId: r.member_id,
-    memberSeq: r.member_seq,
-    occurredAt: r.occurred_at,
-    recordedAt: r.recorded_at,
-    data: r.data,
-    feedTx: r.feed_tx,
-    feedSeq: r.feed_seq,
-  }));
+  return rows.map((r) => ({ ...storedEvent(r), feedTx: r.feed_tx, feedSeq: r.feed_seq }));
 }
+
+type EventRow = Pick<Selectable<DomainEventsTable>, 'event_id' | 'program_id' | 'type' | 'version' | 'member_id' | 'member_seq' | 'occurred_at' | 'recorded_at' | 'data'>;
+
+const storedEvent = (r: EventRow): StoredEvent => ({
+  eventId: r.event_id,
+  programId: r.program_id,
+  type: r.type,
+  version: r.version,
+  memberId: r.member_id,
+  memberSeq: r.member_seq,
+  occurredAt: r.occurred_at,
+  recordedAt: r.recorded_at,
+  data: r.data,
+});
